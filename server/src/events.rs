@@ -1,0 +1,102 @@
+//! Edit events: what the pipeline hands on for every content change, reload and disk change.
+//!
+//! Events carry counts, positions and hashes — never the text itself (the store keeps no code).
+
+use std::sync::Arc;
+
+/// The class of an edit (SPEC section 2). Exactly one per event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Class {
+    Typed,
+    Paste,
+    Completion,
+    Agent,
+    Move,
+    Editor,
+    Undo,
+    Vcs,
+    Delete,
+}
+
+impl Class {
+    /// Every class, in the SPEC's order.
+    pub const ALL: [Class; 9] = [
+        Class::Typed,
+        Class::Paste,
+        Class::Completion,
+        Class::Agent,
+        Class::Move,
+        Class::Editor,
+        Class::Undo,
+        Class::Vcs,
+        Class::Delete,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Typed => "typed",
+            Class::Paste => "paste",
+            Class::Completion => "completion",
+            Class::Agent => "agent",
+            Class::Move => "move",
+            Class::Editor => "editor",
+            Class::Undo => "undo",
+            Class::Vcs => "vcs",
+            Class::Delete => "delete",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Class> {
+        Class::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
+    /// Outside help is what the ratios count: paste, completion and agent.
+    pub fn is_outside_help(self) -> bool {
+        matches!(self, Class::Paste | Class::Completion | Class::Agent)
+    }
+}
+
+/// Where an event came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// One content change of a `didChange`.
+    Change,
+    /// A `didOpen` that replaced the text of a document closed earlier (a reload).
+    Reopen,
+    /// A file in the workspace changed on disk; `subject` is its workspace-relative path.
+    Disk,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Change => "change",
+            Source::Reopen => "reopen",
+            Source::Disk => "disk",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EditEvent {
+    /// Milliseconds since the session began.
+    pub t: f64,
+    pub source: Source,
+    /// The document's URI, or the workspace-relative path for a disk change.
+    pub subject: Arc<str>,
+    pub version: i32,
+    /// Index within the notification's `contentChanges`.
+    pub change: u32,
+    /// Line where the (trimmed) change starts.
+    pub line: u32,
+    /// Unicode scalar values inserted, after trimming the common prefix and suffix.
+    pub inserted: u32,
+    /// Unicode scalar values deleted, after trimming.
+    pub deleted: u32,
+    /// xxh3 of the trimmed inserted text; 0 when nothing was inserted.
+    pub hash: u64,
+    pub class: Class,
+    /// False when this event repeats an outside change already counted (a disk write that
+    /// then reached the buffer by reload): summaries and ratios skip it.
+    pub counted: bool,
+}

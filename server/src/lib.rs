@@ -1,0 +1,8 @@
+//! mindgap: a language server that keeps an honest, local record of how a developer leans on
+//! outside help while coding. See `docs/ARCHITECTURE.md` for the map of this crate.
+
+pub mod classify;
+pub mod events;
+pub mod mirror;
+pub mod pipeline;
+pub mod uri;

@@ -1,0 +1,366 @@
+//! One open document: its exact text, its version, and a short journal of recent changes.
+//!
+//! Changes are applied in version order. A change that arrives late (its version is older than
+//! the newest applied one but newer than the one before it) is slotted into place by rolling the
+//! journal back, applying it, and re-applying what came after. A version at or below one already
+//! applied is a client going backwards: it is logged and ignored.
+
+use std::collections::VecDeque;
+
+use ropey::Rope;
+
+use super::encoding::{self, Clamp, Encoding, Position};
+
+/// A range as a client sends it, in the negotiated encoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Range {
+    pub start: Position,
+    pub end: Position,
+}
+
+/// One content change of a `didChange`: replace `range` (the whole document when `None`) by `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContentChange {
+    pub range: Option<Range>,
+    pub text: String,
+}
+
+/// What applying one content change did, measured after trimming the common prefix and suffix
+/// of the replaced and the inserted text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// Char index where the trimmed change starts, in the text before the change.
+    pub start: usize,
+    /// Where the trimmed change starts, as (line, char column).
+    pub start_line: u32,
+    /// Unicode scalar values inserted, after trimming.
+    pub inserted: usize,
+    /// Unicode scalar values deleted, after trimming.
+    pub deleted: usize,
+    /// xxh3 hash of the trimmed inserted text (0 when nothing was inserted).
+    pub hash: u64,
+    /// Set when the client's range lay outside the document and was clamped.
+    pub clamped: Option<Clamp>,
+    /// The document's length in chars after the change.
+    pub doc_chars: usize,
+}
+
+/// How a versioned batch of changes was taken in.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Accepted {
+    /// Applied on top of the newest version.
+    InOrder,
+    /// Older than the newest applied version: slotted into place (its outcomes describe it
+    /// against the text it was meant for).
+    Late { newest: i32 },
+}
+
+/// Why a versioned batch was not applied.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Rejected {
+    /// The version is not newer than one already applied, and no gap in the journal fits it.
+    Backwards { version: i32, current: i32 },
+}
+
+/// How many recent versions the journal keeps for reordering late changes.
+const JOURNAL_ENTRIES: usize = 32;
+/// Bound on the text the journal holds (inserted plus removed), in bytes.
+const JOURNAL_BYTES: usize = 1 << 20;
+
+struct JournalEntry {
+    version: i32,
+    changes: Vec<ContentChange>,
+    /// For each applied change, in order: (char start, chars inserted, text removed).
+    inverse: Vec<(usize, usize, String)>,
+    bytes: usize,
+}
+
+pub struct Document {
+    rope: Rope,
+    version: i32,
+    journal: VecDeque<JournalEntry>,
+    journal_bytes: usize,
+    /// The version of the text before the journal's first entry.
+    base_version: i32,
+}
+
+impl Document {
+    pub fn new(text: &str, version: i32) -> Self {
+        Document {
+            rope: Rope::from_str(text),
+            version,
+            journal: VecDeque::new(),
+            journal_bytes: 0,
+            base_version: version,
+        }
+    }
+
+    pub fn version(&self) -> i32 {
+        self.version
+    }
+
+    pub fn rope(&self) -> &Rope {
+        &self.rope
+    }
+
+    pub fn text(&self) -> String {
+        self.rope.to_string()
+    }
+
+    pub fn len_chars(&self) -> usize {
+        self.rope.len_chars()
+    }
+
+    /// Applies a `didChange` batch with its version. `out` receives one [`Applied`] per change.
+    pub fn apply(
+        &mut self,
+        version: i32,
+        changes: &[ContentChange],
+        enc: Encoding,
+        out: &mut Vec<Applied>,
+    ) -> Result<Accepted, Rejected> {
+        if version > self.version {
+            self.apply_in_order(version, changes.to_vec(), enc, out);
+            return Ok(Accepted::InOrder);
+        }
+        // Older than the newest: it fits only in a gap between two journal entries (or between
+        // the version before the journal and its first entry).
+        let newest = self.version;
+        let Some(slot) = self.gap_for(version) else {
+            return Err(Rejected::Backwards { version, current: newest });
+        };
+        let later: Vec<JournalEntry> = self.journal.drain(slot..).collect();
+        for entry in later.iter().rev() {
+            self.journal_bytes -= entry.bytes;
+            for (start, inserted, removed) in entry.inverse.iter().rev() {
+                self.rope.remove(*start..*start + *inserted);
+                self.rope.insert(*start, removed);
+            }
+        }
+        self.version = self.journal.back().map_or(self.base_version, |e| e.version);
+        self.apply_in_order(version, changes.to_vec(), enc, out);
+        let mut scratch = Vec::new();
+        for entry in later {
+            self.apply_in_order(entry.version, entry.changes, enc, &mut scratch);
+        }
+        Ok(Accepted::Late { newest })
+    }
+
+    /// Index in the journal before which a late `version` belongs, if there is a gap for it:
+    /// strictly between the versions on either side, the first of which may be the version the
+    /// journal starts from.
+    fn gap_for(&self, version: i32) -> Option<usize> {
+        let i = self.journal.iter().position(|e| e.version >= version)?;
+        if self.journal[i].version == version {
+            return None;
+        }
+        let before = if i == 0 { self.base_version } else { self.journal[i - 1].version };
+        (before < version).then_some(i)
+    }
+
+    fn apply_in_order(
+        &mut self,
+        version: i32,
+        changes: Vec<ContentChange>,
+        enc: Encoding,
+        out: &mut Vec<Applied>,
+    ) {
+        let mut inverse = Vec::with_capacity(changes.len());
+        let mut bytes = 0;
+        for change in &changes {
+            let (applied, removed) = self.apply_one(change, enc);
+            bytes += change.text.len() + removed.len();
+            inverse.push((applied.start_raw, applied.inserted_raw, removed));
+            out.push(applied.applied);
+        }
+        self.version = version;
+        self.journal_bytes += bytes;
+        self.journal.push_back(JournalEntry { version, changes, inverse, bytes });
+        while self.journal.len() > JOURNAL_ENTRIES
+            || (self.journal_bytes > JOURNAL_BYTES && self.journal.len() > 1)
+        {
+            if let Some(old) = self.journal.pop_front() {
+                self.journal_bytes -= old.bytes;
+                self.base_version = old.version;
+            }
+        }
+    }
+
+    fn apply_one(&mut self, change: &ContentChange, enc: Encoding) -> (RawApplied, String) {
+        let (start, end, clamped) = match change.range {
+            None => (0, self.rope.len_chars(), None),
+            Some(range) => {
+                let (a, ca) = encoding::to_char_index(&self.rope, range.start, enc);
+                let (b, cb) = encoding::to_char_index(&self.rope, range.end, enc);
+                let clamped = ca.or(cb);
+                if a <= b { (a, b, clamped) } else { (b, a, clamped) }
+            }
+        };
+        let text = change.text.as_str();
+        let removed_slice = self.rope.slice(start..end);
+        let removed_len = end - start;
+        let Measure { prefix, inserted, deleted, hash, text_chars: text_len } =
+            measure(removed_slice, text);
+        let start_trimmed = start + prefix;
+        let start_line = self.rope.char_to_line(start_trimmed) as u32;
+        let removed = if removed_len == 0 { String::new() } else { removed_slice.to_string() };
+
+        if removed_len > 0 {
+            self.rope.remove(start..end);
+        }
+        if !text.is_empty() {
+            self.rope.insert(start, text);
+        }
+        let applied = Applied {
+            start: start_trimmed,
+            start_line,
+            inserted,
+            deleted,
+            hash,
+            clamped,
+            doc_chars: self.rope.len_chars(),
+        };
+        (RawApplied { applied, start_raw: start, inserted_raw: text_len }, removed)
+    }
+}
+
+/// The difference between a replaced text and its replacement, after trimming their common
+/// prefix and suffix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Measure {
+    /// Chars the two texts share at the start.
+    pub prefix: usize,
+    pub inserted: usize,
+    pub deleted: usize,
+    /// xxh3 of the trimmed inserted text; 0 when nothing was inserted.
+    pub hash: u64,
+    /// Chars in the whole replacement.
+    pub text_chars: usize,
+}
+
+/// Measures replacing `old` by `new`.
+pub fn measure(old: ropey::RopeSlice<'_>, new: &str) -> Measure {
+    let old_len = old.len_chars();
+    let text_chars = new.chars().count();
+    let prefix = old.chars().zip(new.chars()).take_while(|(a, b)| a == b).count();
+    let max_suffix = old_len.min(text_chars) - prefix;
+    let suffix = old
+        .chars_at(old_len)
+        .reversed()
+        .zip(new.chars().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let inserted = text_chars - prefix - suffix;
+    let hash = if inserted == 0 {
+        0
+    } else {
+        let from = char_to_byte(new, prefix);
+        let to = new.len() - char_to_byte_rev(new, suffix);
+        xxhash_rust::xxh3::xxh3_64(&new.as_bytes()[from..to])
+    };
+    Measure { prefix, inserted, deleted: old_len - prefix - suffix, hash, text_chars }
+}
+
+struct RawApplied {
+    applied: Applied,
+    start_raw: usize,
+    inserted_raw: usize,
+}
+
+/// Byte offset of the `n`th char of `s`.
+fn char_to_byte(s: &str, n: usize) -> usize {
+    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
+}
+
+/// Bytes taken by the last `n` chars of `s`.
+fn char_to_byte_rev(s: &str, n: usize) -> usize {
+    s.chars().rev().take(n).map(char::len_utf8).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(sl: u32, sc: u32, el: u32, ec: u32, text: &str) -> ContentChange {
+        ContentChange {
+            range: Some(Range { start: Position::new(sl, sc), end: Position::new(el, ec) }),
+            text: text.to_string(),
+        }
+    }
+
+    fn apply(doc: &mut Document, version: i32, changes: &[ContentChange]) -> Vec<Applied> {
+        let mut out = Vec::new();
+        doc.apply(version, changes, Encoding::Utf16, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn trims_common_prefix_and_suffix() {
+        let mut doc = Document::new("let x = 1;\n", 1);
+        // A completion provider re-sends the whole line with one word added.
+        let out = apply(&mut doc, 2, &[change(0, 0, 0, 10, "let x = 12;")]);
+        assert_eq!(doc.text(), "let x = 12;\n");
+        assert_eq!((out[0].inserted, out[0].deleted, out[0].start), (1, 0, 9));
+        assert_eq!(out[0].hash, xxhash_rust::xxh3::xxh3_64(b"2"));
+    }
+
+    #[test]
+    fn repeated_chars_do_not_over_trim() {
+        let mut doc = Document::new("aa", 1);
+        let out = apply(&mut doc, 2, &[change(0, 0, 0, 2, "aaaa")]);
+        assert_eq!((out[0].inserted, out[0].deleted), (2, 0));
+        let out = apply(&mut doc, 3, &[change(0, 1, 0, 3, "")]);
+        assert_eq!((out[0].inserted, out[0].deleted), (0, 2));
+        assert_eq!(doc.text(), "aa");
+    }
+
+    #[test]
+    fn full_replace_is_measured_by_its_diff() {
+        let mut doc = Document::new("one\ntwo\n", 1);
+        let out = apply(
+            &mut doc,
+            2,
+            &[ContentChange { range: None, text: "one\n2\ntwo\n".into() }],
+        );
+        assert_eq!((out[0].inserted, out[0].deleted, out[0].start_line), (2, 0, 1));
+    }
+
+    #[test]
+    fn backwards_versions_are_rejected() {
+        let mut doc = Document::new("", 5);
+        apply(&mut doc, 6, &[change(0, 0, 0, 0, "a")]);
+        let mut out = Vec::new();
+        let res = doc.apply(6, &[change(0, 0, 0, 0, "b")], Encoding::Utf16, &mut out);
+        assert_eq!(res, Err(Rejected::Backwards { version: 6, current: 6 }));
+        let res = doc.apply(3, &[change(0, 0, 0, 0, "b")], Encoding::Utf16, &mut out);
+        assert!(res.is_err());
+        assert_eq!(doc.text(), "a");
+    }
+
+    #[test]
+    fn late_changes_are_slotted_into_version_order() {
+        let mut doc = Document::new("", 1);
+        apply(&mut doc, 2, &[change(0, 0, 0, 0, "a")]);
+        // v4 was computed by the client after v3 ("b") was applied; v3 arrives after v4.
+        apply(&mut doc, 4, &[change(0, 2, 0, 2, "c")]);
+        let mut out = Vec::new();
+        let res = doc.apply(3, &[change(0, 1, 0, 1, "b")], Encoding::Utf16, &mut out);
+        assert_eq!(res, Ok(Accepted::Late { newest: 4 }));
+        assert_eq!(doc.text(), "abc");
+        assert_eq!(doc.version(), 4);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].start, 1);
+    }
+
+    #[test]
+    fn clamps_ranges_past_the_end() {
+        let mut doc = Document::new("abc", 1);
+        let out = apply(&mut doc, 2, &[change(0, 1, 9, 9, "X")]);
+        assert_eq!(doc.text(), "aX");
+        assert_eq!(out[0].clamped, Some(Clamp::PastEnd));
+        let out = apply(&mut doc, 3, &[change(0, 5, 0, 1, "Y")]);
+        assert_eq!(doc.text(), "aY", "a reversed range is swapped, its start clamped");
+        assert!(out[0].clamped.is_some());
+    }
+}
