@@ -5,4 +5,5 @@ pub mod classify;
 pub mod events;
 pub mod mirror;
 pub mod pipeline;
+pub mod store;
 pub mod uri;

@@ -1,0 +1,106 @@
+//! Schema migrations, versioned by SQLite's `user_version` from the first release on.
+//!
+//! Each entry upgrades the schema from version `i` to `i + 1`. Entries are never edited once
+//! released: a change to the schema is a new entry at the end.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: sessions, documents and edit events (counts and hashes, never text).
+    r#"
+    CREATE TABLE sessions (
+        id              INTEGER PRIMARY KEY,
+        started_ms      INTEGER NOT NULL,   -- unix ms
+        kind            TEXT NOT NULL,      -- 'lsp' or 'replay'
+        pid             INTEGER NOT NULL,
+        client_name     TEXT,
+        client_version  TEXT,
+        root            TEXT,
+        encoding        TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        id      INTEGER PRIMARY KEY,
+        subject TEXT NOT NULL UNIQUE        -- a URI, or a workspace-relative path for disk changes
+    );
+    CREATE TABLE edits (
+        id           INTEGER PRIMARY KEY,
+        session_id   INTEGER NOT NULL REFERENCES sessions(id),
+        document_id  INTEGER NOT NULL REFERENCES documents(id),
+        t_ms         INTEGER NOT NULL,      -- unix ms
+        source       TEXT NOT NULL,         -- 'change', 'reopen' or 'disk'
+        version      INTEGER NOT NULL,
+        change_index INTEGER NOT NULL,
+        line         INTEGER NOT NULL,
+        inserted     INTEGER NOT NULL,
+        deleted      INTEGER NOT NULL,
+        text_hash    INTEGER NOT NULL,      -- xxh3 of the inserted text, as a signed 64-bit value
+        class        TEXT NOT NULL,
+        counted      INTEGER NOT NULL
+    );
+    CREATE INDEX edits_by_document ON edits(document_id, t_ms);
+    CREATE INDEX edits_by_time ON edits(t_ms);
+    "#,
+];
+
+#[derive(Debug)]
+pub enum MigrateError {
+    Sql(rusqlite::Error),
+    /// The store was written by a newer mindgap; it is left untouched.
+    TooNew { found: i64, known: i64 },
+}
+
+impl std::fmt::Display for MigrateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MigrateError::Sql(e) => write!(f, "{e}"),
+            MigrateError::TooNew { found, known } => write!(
+                f,
+                "its schema version {found} is newer than this mindgap knows ({known}); upgrade mindgap"
+            ),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for MigrateError {
+    fn from(e: rusqlite::Error) -> Self {
+        MigrateError::Sql(e)
+    }
+}
+
+/// Brings the schema up to date in one immediate transaction (so two servers starting at once
+/// do not both migrate).
+pub fn migrate(conn: &mut Connection) -> Result<i64, MigrateError> {
+    let known = MIGRATIONS.len() as i64;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > known {
+        return Err(MigrateError::TooNew { found, known });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(known)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_an_empty_store_and_is_idempotent() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as i64);
+        assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as i64);
+        let n: i64 = conn.query_row("SELECT count(*) FROM edits", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn refuses_a_store_from_the_future() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", 999).unwrap();
+        assert!(matches!(migrate(&mut conn), Err(MigrateError::TooNew { found: 999, .. })));
+    }
+}

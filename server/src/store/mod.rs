@@ -1,0 +1,305 @@
+//! The store: one SQLite file at `<home>/mindgap.db`, written by a dedicated thread.
+//!
+//! The only module that speaks SQL. The edit path hands events over a channel and never waits;
+//! the writer thread batches them into one transaction at most every [`FLUSH_EVERY`], so a crash
+//! loses less than a second of events and a clean shutdown none. A store that cannot be opened
+//! (read-only home, corrupt or locked file, schema from a newer mindgap) degrades to an in-memory
+//! database with one warning; editing never breaks.
+
+mod migrations;
+mod writer;
+
+use std::fs;
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use tracing::{info, warn};
+
+use crate::events::EditEvent;
+
+pub use migrations::MIGRATIONS;
+
+/// The longest an event waits in memory before it is written.
+pub const FLUSH_EVERY: Duration = Duration::from_millis(500);
+/// How long opening waits for another process's lock before giving up on the file.
+const OPEN_BUSY_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long a batch write waits for another writer (a second editor) before retrying later.
+const WRITE_BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub const DB_FILE: &str = "mindgap.db";
+
+/// What one session of the server or of a replay is.
+#[derive(Clone, Debug, Default)]
+pub struct SessionInfo {
+    /// Unix ms when the session began; event times are offsets from it.
+    pub started_ms: i64,
+    pub kind: &'static str,
+    pub client_name: Option<String>,
+    pub client_version: Option<String>,
+    pub root: Option<String>,
+    pub encoding: &'static str,
+}
+
+enum Msg {
+    Session(SessionInfo),
+    Event(EditEvent),
+    Flush(mpsc::Sender<()>),
+}
+
+/// Where the store's data goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    /// Degraded: kept in memory for this process only.
+    Memory,
+}
+
+pub struct Store {
+    tx: Option<mpsc::Sender<Msg>>,
+    thread: Option<JoinHandle<()>>,
+    location: Location,
+    warning: Option<String>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `home`; on failure, an in-memory store and a
+    /// warning that says what happened and what to do.
+    pub fn open(home: &Path) -> Store {
+        let path = home.join(DB_FILE);
+        match open_file(home, &path) {
+            Ok(conn) => {
+                info!(path = %path.display(), "store opened");
+                Store::start(conn, Location::File(path), None)
+            }
+            Err(err) => {
+                let warning = format!(
+                    "mindgap could not open its store at {} ({err}); this session's record is kept in memory and will be lost when the editor closes. Check that the folder is writable and not in use, or move the file aside.",
+                    path.display()
+                );
+                warn!("{warning}");
+                Store::memory(Some(warning))
+            }
+        }
+    }
+
+    /// An in-memory store (a degraded one carries the warning that explains why).
+    pub fn memory(warning: Option<String>) -> Store {
+        let mut conn = Connection::open_in_memory().expect("SQLite can always open a memory database");
+        migrations::migrate(&mut conn).expect("an empty memory database migrates");
+        Store::start(conn, Location::Memory, warning)
+    }
+
+    fn start(conn: Connection, location: Location, warning: Option<String>) -> Store {
+        let (tx, rx) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("mindgap-store".into())
+            .spawn(move || writer::run(conn, rx))
+            .expect("spawn the store thread");
+        Store { tx: Some(tx), thread: Some(thread), location, warning }
+    }
+
+    pub fn location(&self) -> &Location {
+        &self.location
+    }
+
+    /// The warning to show the person once, when the store had to degrade.
+    pub fn warning(&self) -> Option<&str> {
+        self.warning.as_deref()
+    }
+
+    pub fn begin_session(&self, info: SessionInfo) {
+        self.send(Msg::Session(info));
+    }
+
+    /// Queues an event for the next batch. Never blocks.
+    pub fn record(&self, event: EditEvent) {
+        self.send(Msg::Event(event));
+    }
+
+    /// Writes everything queued so far and waits until it is written (or failed).
+    pub fn flush(&self) {
+        let (ack_tx, ack_rx) = mpsc::channel();
+        self.send(Msg::Flush(ack_tx));
+        let _ = ack_rx.recv();
+    }
+
+    /// Writes everything queued and stops the writer thread.
+    pub fn close(&mut self) {
+        drop(self.tx.take());
+        if let Some(thread) = self.thread.take() {
+            if thread.join().is_err() {
+                warn!("the store thread panicked while closing");
+            }
+        }
+    }
+
+    fn send(&self, msg: Msg) {
+        if let Some(tx) = &self.tx {
+            if tx.send(msg).is_err() {
+                warn!("the store thread has stopped: event not recorded");
+            }
+        }
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// Creates `home` (0700) and the database file (0600) as needed, and opens it in WAL mode with
+/// the schema up to date.
+fn open_file(home: &Path, path: &Path) -> Result<Connection, String> {
+    if !home.is_dir() {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(home)
+            .map_err(|e| format!("cannot create the folder: {e}"))?;
+        // `mode` is filtered by the umask; make sure of 0700 for the folder we created.
+        let _ = fs::set_permissions(home, fs::Permissions::from_mode(0o700));
+    }
+    match fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(format!("cannot create the file: {e}")),
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| e.to_string())?;
+    conn.busy_timeout(OPEN_BUSY_TIMEOUT).map_err(|e| e.to_string())?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if mode != "wal" {
+        warn!(mode, "the store could not switch to WAL mode");
+    }
+    conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| e.to_string())?;
+    migrations::migrate(&mut conn).map_err(|e| e.to_string())?;
+    conn.busy_timeout(WRITE_BUSY_TIMEOUT).map_err(|e| e.to_string())?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::{Class, Source};
+    use std::sync::Arc;
+
+    fn event(i: u32) -> EditEvent {
+        EditEvent {
+            t: i as f64,
+            source: Source::Change,
+            subject: Arc::from("file:///ws/a.py"),
+            version: i as i32,
+            change: 0,
+            line: 0,
+            inserted: 1,
+            deleted: 0,
+            hash: u64::MAX - i as u64,
+            class: Class::Typed,
+            counted: true,
+        }
+    }
+
+    fn count(path: &Path) -> i64 {
+        let conn = Connection::open(path).unwrap();
+        conn.query_row("SELECT count(*) FROM edits", [], |r| r.get(0)).unwrap()
+    }
+
+    #[test]
+    fn creates_private_files_and_keeps_every_event_on_close() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        let mut store = Store::open(&home);
+        assert_eq!(store.location(), &Location::File(home.join(DB_FILE)));
+        assert!(store.warning().is_none());
+        store.begin_session(SessionInfo { kind: "lsp", encoding: "utf-8", ..Default::default() });
+        for i in 0..2500 {
+            store.record(event(i));
+        }
+        store.close();
+        assert_eq!(count(&home.join(DB_FILE)), 2500);
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&home), 0o700);
+        assert_eq!(mode(&home.join(DB_FILE)), 0o600);
+    }
+
+    #[test]
+    fn writes_within_the_flush_interval_without_being_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path());
+        store.begin_session(SessionInfo { kind: "lsp", encoding: "utf-8", ..Default::default() });
+        store.record(event(1));
+        std::thread::sleep(FLUSH_EVERY * 3);
+        assert_eq!(count(&dir.path().join(DB_FILE)), 1);
+    }
+
+    #[test]
+    fn two_stores_on_one_file_both_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Store::open(dir.path());
+        let b = Store::open(dir.path());
+        for s in [&a, &b] {
+            s.begin_session(SessionInfo { kind: "lsp", encoding: "utf-16", ..Default::default() });
+        }
+        for i in 0..300 {
+            a.record(event(i));
+            b.record(event(i));
+        }
+        drop(a);
+        drop(b);
+        assert_eq!(count(&dir.path().join(DB_FILE)), 600);
+    }
+
+    #[test]
+    fn a_corrupt_file_degrades_to_memory_and_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        let junk = b"this is not a database, but someone's data all the same".repeat(100);
+        fs::write(&path, &junk).unwrap();
+        let store = Store::open(dir.path());
+        assert_eq!(store.location(), &Location::Memory);
+        assert!(store.warning().unwrap().contains("could not open its store"));
+        store.record(event(1));
+        store.flush();
+        drop(store);
+        assert_eq!(fs::read(&path).unwrap(), junk);
+    }
+
+    #[test]
+    fn a_home_that_cannot_be_created_degrades_to_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a-file");
+        fs::write(&file, "x").unwrap();
+        let store = Store::open(&file.join("home"));
+        assert_eq!(store.location(), &Location::Memory);
+        assert!(store.warning().unwrap().contains("cannot create the folder"));
+    }
+
+    #[test]
+    fn a_locked_file_degrades_to_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()));
+        let holder = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        holder.execute_batch("PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE;").unwrap();
+        let store = Store::open(dir.path());
+        assert_eq!(store.location(), &Location::Memory);
+        assert!(store.warning().unwrap().contains("locked"), "{:?}", store.warning());
+    }
+
+    #[test]
+    fn a_store_from_a_newer_mindgap_is_not_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()));
+        Connection::open(dir.path().join(DB_FILE)).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        let store = Store::open(dir.path());
+        assert_eq!(store.location(), &Location::Memory);
+        assert!(store.warning().unwrap().contains("upgrade mindgap"));
+    }
+}

@@ -1,0 +1,161 @@
+//! The writer thread: takes events off the channel and writes them in batches.
+
+use std::collections::HashMap;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::Instant;
+
+use rusqlite::{Connection, params};
+use tracing::{debug, error, warn};
+
+use super::{FLUSH_EVERY, Msg, SessionInfo};
+use crate::events::EditEvent;
+
+/// Events kept in memory while the file cannot be written; past this the oldest are dropped.
+const MAX_PENDING: usize = 200_000;
+/// A batch this large is written at once, without waiting for the interval.
+const BATCH: usize = 4096;
+
+struct Writer {
+    conn: Connection,
+    session: Option<(i64, i64)>, // (id, started_ms)
+    documents: HashMap<std::sync::Arc<str>, i64>,
+    pending: Vec<EditEvent>,
+    dropped: u64,
+}
+
+pub(super) fn run(conn: Connection, rx: Receiver<Msg>) {
+    let mut w = Writer { conn, session: None, documents: HashMap::new(), pending: Vec::new(), dropped: 0 };
+    let mut deadline: Option<Instant> = None;
+    loop {
+        let msg = match deadline {
+            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            Some(d) => rx.recv_timeout(d.saturating_duration_since(Instant::now())),
+        };
+        match msg {
+            Ok(Msg::Session(info)) => w.begin_session(info),
+            Ok(Msg::Event(event)) => {
+                w.push(event);
+                if w.pending.len() >= BATCH {
+                    w.flush();
+                }
+            }
+            Ok(Msg::Flush(ack)) => {
+                w.flush();
+                let _ = ack.send(());
+            }
+            Err(RecvTimeoutError::Timeout) => w.flush(),
+            Err(RecvTimeoutError::Disconnected) => {
+                w.flush();
+                if !w.pending.is_empty() {
+                    error!(events = w.pending.len(), "store closed with events it could not write");
+                }
+                return;
+            }
+        }
+        deadline = match (w.pending.is_empty(), deadline) {
+            (true, _) => None,
+            (false, Some(d)) if d > Instant::now() => Some(d),
+            (false, _) => Some(Instant::now() + FLUSH_EVERY),
+        };
+    }
+}
+
+impl Writer {
+    fn begin_session(&mut self, info: SessionInfo) {
+        // Events queued for an earlier session belong to it.
+        self.flush();
+        let res = self.conn.execute(
+            "INSERT INTO sessions (started_ms, kind, pid, client_name, client_version, root, encoding)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                info.started_ms,
+                info.kind,
+                std::process::id(),
+                info.client_name,
+                info.client_version,
+                info.root,
+                info.encoding
+            ],
+        );
+        match res {
+            Ok(_) => self.session = Some((self.conn.last_insert_rowid(), info.started_ms)),
+            Err(e) => error!("store: cannot record the session: {e}"),
+        }
+    }
+
+    fn push(&mut self, event: EditEvent) {
+        if self.pending.len() >= MAX_PENDING {
+            self.pending.remove(0);
+            self.dropped += 1;
+            if self.dropped.is_power_of_two() {
+                error!(dropped = self.dropped, "store: cannot write, oldest events dropped");
+            }
+        }
+        self.pending.push(event);
+    }
+
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let Some((session_id, started_ms)) = self.session else {
+            warn!(events = self.pending.len(), "store: events before any session; kept until one begins");
+            return;
+        };
+        match self.write_batch(session_id, started_ms) {
+            Ok(()) => {
+                debug!(events = self.pending.len(), "store: batch written");
+                self.pending.clear();
+            }
+            Err(e) => {
+                self.documents.clear(); // ids from a rolled-back transaction are not real
+                warn!(events = self.pending.len(), "store: batch not written, will retry: {e}");
+            }
+        }
+    }
+
+    fn write_batch(&mut self, session_id: i64, started_ms: i64) -> rusqlite::Result<()> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        {
+            let mut find_doc = tx.prepare_cached("SELECT id FROM documents WHERE subject = ?1")?;
+            let mut add_doc = tx.prepare_cached("INSERT INTO documents (subject) VALUES (?1)")?;
+            let mut add_edit = tx.prepare_cached(
+                "INSERT INTO edits (session_id, document_id, t_ms, source, version, change_index,
+                                    line, inserted, deleted, text_hash, class, counted)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            for e in &self.pending {
+                let doc_id = match self.documents.get(&e.subject) {
+                    Some(id) => *id,
+                    None => {
+                        let id = match find_doc.query_row([&*e.subject], |r| r.get(0)) {
+                            Ok(id) => id,
+                            Err(rusqlite::Error::QueryReturnedNoRows) => {
+                                add_doc.execute([&*e.subject])?;
+                                tx.last_insert_rowid()
+                            }
+                            Err(err) => return Err(err),
+                        };
+                        self.documents.insert(e.subject.clone(), id);
+                        id
+                    }
+                };
+                add_edit.execute(params![
+                    session_id,
+                    doc_id,
+                    started_ms + e.t.round() as i64,
+                    e.source.as_str(),
+                    e.version,
+                    e.change,
+                    e.line,
+                    e.inserted,
+                    e.deleted,
+                    e.hash as i64,
+                    e.class.as_str(),
+                    e.counted
+                ])?;
+            }
+        }
+        tx.commit()
+    }
+}
