@@ -2,8 +2,13 @@
 //! outside help while coding. See `docs/ARCHITECTURE.md` for the map of this crate.
 
 pub mod classify;
+pub mod cli;
 pub mod events;
+pub mod home;
+pub mod lsp;
 pub mod mirror;
 pub mod pipeline;
+pub mod replay;
 pub mod store;
+pub mod trace;
 pub mod uri;

@@ -13,7 +13,9 @@ use tracing::{debug, warn};
 
 use crate::classify::{self, ChangeFacts};
 use crate::events::{Class, EditEvent, Source};
-use crate::mirror::{Accepted, Applied, ContentChange, Encoding, Mirror, Opened, Rejected, measure};
+use crate::mirror::{
+    Accepted, Applied, ContentChange, Encoding, Mirror, Opened, Rejected, measure,
+};
 use crate::uri;
 
 /// How long an outside disk write waits for the editor to reload it, in ms.
@@ -51,7 +53,14 @@ impl Pipeline {
         &self.mirror
     }
 
-    pub fn did_open(&mut self, t: f64, uri: &str, version: i32, text: &str, out: &mut Vec<EditEvent>) {
+    pub fn did_open(
+        &mut self,
+        t: f64,
+        uri: &str,
+        version: i32,
+        text: &str,
+        out: &mut Vec<EditEvent>,
+    ) {
         let key: Arc<str> = self.mirror.key(uri).unwrap_or_else(|| Arc::from(uri));
         let opened = self.mirror.open(key.clone(), version, text);
         let rope = self.mirror.get(uri).expect("just opened").rope().clone();
@@ -59,7 +68,10 @@ impl Pipeline {
         let previous = match opened {
             Opened::New => return,
             Opened::AlreadyOpen(previous) => {
-                debug!(uri, "didOpen for a document already open: its text is replaced");
+                debug!(
+                    uri,
+                    "didOpen for a document already open: its text is replaced"
+                );
                 previous
             }
             Opened::Reopened(previous) => previous,
@@ -91,11 +103,14 @@ impl Pipeline {
         t: f64,
         uri: &str,
         version: i32,
-        changes: &[ContentChange],
+        changes: Vec<ContentChange>,
         out: &mut Vec<EditEvent>,
     ) {
         let Some(key) = self.mirror.key(uri) else {
-            warn!(uri, version, "didChange for a document that is not open: ignored");
+            warn!(
+                uri,
+                version, "didChange for a document that is not open: ignored"
+            );
             return;
         };
         let doc = self.mirror.get_mut(uri).expect("key exists");
@@ -103,17 +118,31 @@ impl Pipeline {
         match doc.apply(version, changes, self.encoding, &mut self.applied) {
             Ok(Accepted::InOrder) => {}
             Ok(Accepted::Late { newest }) => {
-                warn!(uri, version, newest, "change arrived after a newer version: applied in version order");
+                warn!(
+                    uri,
+                    version,
+                    newest,
+                    "change arrived after a newer version: applied in version order"
+                );
             }
             Err(Rejected::Backwards { version, current }) => {
-                warn!(uri, version, current, "version went backwards: change ignored");
+                warn!(
+                    uri,
+                    version, current, "version went backwards: change ignored"
+                );
                 return;
             }
         }
         let first = out.len();
         for (i, a) in self.applied.iter().enumerate() {
             if let Some(clamp) = a.clamped {
-                warn!(uri, version, change = i, ?clamp, "range outside the document: clamped");
+                warn!(
+                    uri,
+                    version,
+                    change = i,
+                    ?clamp,
+                    "range outside the document: clamped"
+                );
             }
             let class = classify::classify(ChangeFacts {
                 inserted: a.inserted as u32,
@@ -133,12 +162,18 @@ impl Pipeline {
                 counted: true,
             });
         }
-        if self.pending_outside.contains_key(&key) && out[first..].iter().any(|e| e.inserted + e.deleted > 1) {
+        if self.pending_outside.contains_key(&key)
+            && out[first..].iter().any(|e| e.inserted + e.deleted > 1)
+        {
             let rope = self.mirror.get(uri).expect("open").rope().clone();
             if self.take_pending_outside(&key, &rope) {
                 // The editor reloaded an outside write already counted as a disk change.
                 for e in &mut out[first..] {
-                    e.class = if e.inserted + e.deleted == 0 { e.class } else { Class::Agent };
+                    e.class = if e.inserted + e.deleted == 0 {
+                        e.class
+                    } else {
+                        Class::Agent
+                    };
                     e.counted = false;
                 }
             }
@@ -163,12 +198,22 @@ impl Pipeline {
     }
 
     /// A file in the workspace changed on disk: written with `text`, or removed (`None`).
-    pub fn disk_change(&mut self, t: f64, rel_path: &str, text: Option<&str>, out: &mut Vec<EditEvent>) {
+    pub fn disk_change(
+        &mut self,
+        t: f64,
+        rel_path: &str,
+        text: Option<&str>,
+        out: &mut Vec<EditEvent>,
+    ) {
         let Some(root) = &self.root else {
             warn!(rel_path, "disk change without a workspace root: ignored");
             return;
         };
-        let uri: Arc<str> = Arc::from(uri::from_path(&format!("{}/{}", root.trim_end_matches('/'), rel_path)));
+        let uri: Arc<str> = Arc::from(uri::from_path(&format!(
+            "{}/{}",
+            root.trim_end_matches('/'),
+            rel_path
+        )));
         let known = self.disk.get(&uri);
         let new_text = text.unwrap_or("");
         // The editor's own save explains it: the disk now holds what the buffer holds.
@@ -184,7 +229,11 @@ impl Pipeline {
                 Some(rope) => measure(rope.slice(..), new_text),
                 None => measure(Rope::new().slice(..), new_text),
             };
-            let class = if text.is_none() { Class::Delete } else { Class::Agent };
+            let class = if text.is_none() {
+                Class::Delete
+            } else {
+                Class::Agent
+            };
             let line = known.map_or(0, |r| r.char_to_line(m.prefix.min(r.len_chars())) as u32);
             out.push(EditEvent {
                 t,
@@ -200,14 +249,16 @@ impl Pipeline {
                 counted: true,
             });
             if text.is_some() {
-                self.pending_outside.insert(uri.clone(), (hash_str(new_text), t));
+                self.pending_outside
+                    .insert(uri.clone(), (hash_str(new_text), t));
             }
         }
         match text {
             Some(text) => self.disk.insert(uri, Rope::from_str(text)),
             None => self.disk.remove(&uri),
         };
-        self.pending_outside.retain(|_, (_, since)| t - *since <= RELOAD_WINDOW_MS);
+        self.pending_outside
+            .retain(|_, (_, since)| t - *since <= RELOAD_WINDOW_MS);
     }
 
     /// True (and forgotten) when `rope` is exactly the text of a pending outside write.
@@ -241,7 +292,10 @@ mod tests {
 
     fn insert(line: u32, col: u32, text: &str) -> ContentChange {
         ContentChange {
-            range: Some(Range { start: Position::new(line, col), end: Position::new(line, col) }),
+            range: Some(Range {
+                start: Position::new(line, col),
+                end: Position::new(line, col),
+            }),
             text: text.into(),
         }
     }
@@ -251,7 +305,7 @@ mod tests {
         let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
         let mut out = Vec::new();
         p.did_open(0.0, "file:///ws/a.py", 1, "x = 1\n", &mut out);
-        p.did_change(1.0, "file:///ws/a.py", 2, &[insert(1, 0, "y")], &mut out);
+        p.did_change(1.0, "file:///ws/a.py", 2, vec![insert(1, 0, "y")], &mut out);
         p.did_save("file:///ws/a.py");
         // The editor's own save reaching disk yields nothing.
         p.disk_change(2.0, "a.py", Some("x = 1\ny"), &mut out);
@@ -260,10 +314,16 @@ mod tests {
         p.disk_change(3.0, "a.py", Some("import os\nx = 1\ny"), &mut out);
         p.did_close("file:///ws/a.py");
         p.did_open(4.0, "file:///ws/a.py", 2, "import os\nx = 1\ny", &mut out);
-        let tail: Vec<_> = out[1..].iter().map(|e| (e.source, e.class, e.inserted, e.counted)).collect();
+        let tail: Vec<_> = out[1..]
+            .iter()
+            .map(|e| (e.source, e.class, e.inserted, e.counted))
+            .collect();
         assert_eq!(
             tail,
-            vec![(Source::Disk, Class::Agent, 10, true), (Source::Reopen, Class::Agent, 10, false)]
+            vec![
+                (Source::Disk, Class::Agent, 10, true),
+                (Source::Reopen, Class::Agent, 10, false)
+            ]
         );
     }
 
@@ -273,7 +333,13 @@ mod tests {
         let mut out = Vec::new();
         p.did_open(0.0, "file:///ws/a.py", 1, "x = 1\n", &mut out);
         p.disk_change(1.0, "a.py", Some("import os\nx = 1\n"), &mut out);
-        p.did_change(2.0, "file:///ws/a.py", 2, &[insert(0, 0, "import os\n")], &mut out);
+        p.did_change(
+            2.0,
+            "file:///ws/a.py",
+            2,
+            vec![insert(0, 0, "import os\n")],
+            &mut out,
+        );
         assert_eq!(out.len(), 2);
         assert_eq!((out[1].class, out[1].counted), (Class::Agent, false));
     }
@@ -282,7 +348,7 @@ mod tests {
     fn unknown_documents_are_ignored() {
         let mut p = Pipeline::new(Encoding::Utf8, None);
         let mut out = Vec::new();
-        p.did_change(0.0, "file:///nope", 3, &[insert(0, 0, "a")], &mut out);
+        p.did_change(0.0, "file:///nope", 3, vec![insert(0, 0, "a")], &mut out);
         p.did_close("file:///nope");
         p.did_save("file:///nope");
         p.disk_change(0.0, "x", Some("y"), &mut out);

@@ -10,12 +10,13 @@ pub fn file_path(uri: &str) -> Option<String> {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(hi << 4 | lo);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(hi << 4 | lo);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -59,17 +60,32 @@ mod tests {
         let uri = from_path(p);
         assert_eq!(uri, "file:///tmp/my%20project/%C3%BCn%C3%AF.py");
         assert_eq!(file_path(&uri).as_deref(), Some(p));
-        assert_eq!(file_path("file://localhost/etc/x").as_deref(), Some("/etc/x"));
+        assert_eq!(
+            file_path("file://localhost/etc/x").as_deref(),
+            Some("/etc/x")
+        );
         assert_eq!(file_path("untitled:Untitled-1"), None);
-        assert_eq!(file_path("file:///bad%zzpath").as_deref(), Some("/bad%zzpath"));
-        assert_eq!(file_path("file:///trailing%2").as_deref(), Some("/trailing%2"));
+        assert_eq!(
+            file_path("file:///bad%zzpath").as_deref(),
+            Some("/bad%zzpath")
+        );
+        assert_eq!(
+            file_path("file:///trailing%2").as_deref(),
+            Some("/trailing%2")
+        );
         assert_eq!(file_path("file:///x%éy").as_deref(), Some("/x%éy"));
     }
 
     #[test]
     fn relative_paths_inside_the_root_only() {
-        assert_eq!(relative_to("/ws", "file:///ws/a/b.py").as_deref(), Some("a/b.py"));
-        assert_eq!(relative_to("/ws/", "file:///ws/a.py").as_deref(), Some("a.py"));
+        assert_eq!(
+            relative_to("/ws", "file:///ws/a/b.py").as_deref(),
+            Some("a/b.py")
+        );
+        assert_eq!(
+            relative_to("/ws/", "file:///ws/a.py").as_deref(),
+            Some("a.py")
+        );
         assert_eq!(relative_to("/ws", "file:///wsx/a.py"), None);
     }
 }

@@ -35,6 +35,10 @@ vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile' }, {
       name = 'mindgap',
       cmd = plan.cmd,
       root_dir = plan.root,
+      -- Neovim's default (false) sends `shutdown` on :qa and exits without
+      -- reading the answer, so the server never gets `exit`. Waiting a little
+      -- gives the full shutdown -> answer -> exit sequence. Debounce stays 150.
+      flags = { exit_timeout = plan.exit_timeout or 1000 },
     }, { bufnr = buf })
     emit({ ev = 'lsp_start', buf = buf, client = id, name = vim.api.nvim_buf_get_name(buf) })
     if attached[buf] then
@@ -96,39 +100,62 @@ local function dump(path)
   f:close()
 end
 
+-- Steps run from plain libuv timers, not vim.defer_fn: while Neovim waits for
+-- the rest of a normal-mode command (after `"`, `d`, `g`, ...) it handles only
+-- "fast" events, and scheduled callbacks would stall. nvim_input and
+-- nvim_get_mode are api-fast, so keys are fed straight from the timer; other
+-- steps happen in normal mode and are scheduled.
+local function do_step(i, step)
+  local what = step['do']
+  local buf = vim.api.nvim_get_current_buf()
+  emit({ ev = 'step', step = i, tick = vim.api.nvim_buf_get_changedtick(buf), mode = vim.api.nvim_get_mode().mode })
+  if what == 'paste' then
+    vim.api.nvim_paste(step.text, false, step.phase or -1)
+  elseif what == 'setreg' then
+    vim.fn.setreg(step.reg, step.text, step.regtype or 'l')
+  elseif what == 'dump' then
+    dump(step.path)
+  elseif what == 'write_file' then
+    -- a disk change by "another process" (e.g. an agent), done from here
+    local f = assert(io.open(step.path, 'w'))
+    f:write(step.text)
+    f:close()
+  else
+    error('unknown plan step: ' .. tostring(what))
+  end
+end
+
+local function fail(msg)
+  emit({ ev = 'error', step = current, message = tostring(msg) })
+  vim.schedule(function()
+    vim.cmd('qa!')
+  end)
+end
+
 local function run(i)
   local step = plan.steps[i]
   if not step then
     return
   end
-  vim.defer_fn(function()
+  local timer = assert(uv.new_timer())
+  timer:start(step.delay, 0, function()
+    timer:stop()
+    timer:close()
     current = i
-    local buf = vim.api.nvim_get_current_buf()
-    emit({
-      ev = 'step',
-      step = i,
-      tick = vim.api.nvim_buf_get_changedtick(buf),
-      mode = vim.api.nvim_get_mode().mode,
-    })
-    local what = step['do']
-    if what == 'input' then
+    if step['do'] == 'input' then
+      emit({ ev = 'step', step = i, mode = vim.api.nvim_get_mode().mode })
       vim.api.nvim_input(step.keys)
-    elseif what == 'paste' then
-      vim.api.nvim_paste(step.text, false, step.phase or -1)
-    elseif what == 'setreg' then
-      vim.fn.setreg(step.reg, step.text, step.regtype or 'l')
-    elseif what == 'dump' then
-      dump(step.path)
-    elseif what == 'write_file' then
-      -- a disk change by "another process" (e.g. an agent), done by us
-      local f = assert(io.open(step.path, 'w'))
-      f:write(step.text)
-      f:close()
+      run(i + 1)
     else
-      error('unknown plan step: ' .. tostring(what))
+      vim.schedule(function()
+        local ok, err = pcall(do_step, i, step)
+        if not ok then
+          return fail(err)
+        end
+        run(i + 1)
+      end)
     end
-    run(i + 1)
-  end, step.delay)
+  end)
 end
 
 -- Start the plan once the server is initialized and attached to the buffer.

@@ -115,19 +115,22 @@ impl Document {
     pub fn apply(
         &mut self,
         version: i32,
-        changes: &[ContentChange],
+        changes: Vec<ContentChange>,
         enc: Encoding,
         out: &mut Vec<Applied>,
     ) -> Result<Accepted, Rejected> {
         if version > self.version {
-            self.apply_in_order(version, changes.to_vec(), enc, out);
+            self.apply_in_order(version, changes, enc, out);
             return Ok(Accepted::InOrder);
         }
         // Older than the newest: it fits only in a gap between two journal entries (or between
         // the version before the journal and its first entry).
         let newest = self.version;
         let Some(slot) = self.gap_for(version) else {
-            return Err(Rejected::Backwards { version, current: newest });
+            return Err(Rejected::Backwards {
+                version,
+                current: newest,
+            });
         };
         let later: Vec<JournalEntry> = self.journal.drain(slot..).collect();
         for entry in later.iter().rev() {
@@ -138,7 +141,7 @@ impl Document {
             }
         }
         self.version = self.journal.back().map_or(self.base_version, |e| e.version);
-        self.apply_in_order(version, changes.to_vec(), enc, out);
+        self.apply_in_order(version, changes, enc, out);
         let mut scratch = Vec::new();
         for entry in later {
             self.apply_in_order(entry.version, entry.changes, enc, &mut scratch);
@@ -154,7 +157,11 @@ impl Document {
         if self.journal[i].version == version {
             return None;
         }
-        let before = if i == 0 { self.base_version } else { self.journal[i - 1].version };
+        let before = if i == 0 {
+            self.base_version
+        } else {
+            self.journal[i - 1].version
+        };
         (before < version).then_some(i)
     }
 
@@ -175,7 +182,12 @@ impl Document {
         }
         self.version = version;
         self.journal_bytes += bytes;
-        self.journal.push_back(JournalEntry { version, changes, inverse, bytes });
+        self.journal.push_back(JournalEntry {
+            version,
+            changes,
+            inverse,
+            bytes,
+        });
         while self.journal.len() > JOURNAL_ENTRIES
             || (self.journal_bytes > JOURNAL_BYTES && self.journal.len() > 1)
         {
@@ -193,17 +205,30 @@ impl Document {
                 let (a, ca) = encoding::to_char_index(&self.rope, range.start, enc);
                 let (b, cb) = encoding::to_char_index(&self.rope, range.end, enc);
                 let clamped = ca.or(cb);
-                if a <= b { (a, b, clamped) } else { (b, a, clamped) }
+                if a <= b {
+                    (a, b, clamped)
+                } else {
+                    (b, a, clamped)
+                }
             }
         };
         let text = change.text.as_str();
         let removed_slice = self.rope.slice(start..end);
         let removed_len = end - start;
-        let Measure { prefix, inserted, deleted, hash, text_chars: text_len } =
-            measure(removed_slice, text);
+        let Measure {
+            prefix,
+            inserted,
+            deleted,
+            hash,
+            text_chars: text_len,
+        } = measure(removed_slice, text);
         let start_trimmed = start + prefix;
         let start_line = self.rope.char_to_line(start_trimmed) as u32;
-        let removed = if removed_len == 0 { String::new() } else { removed_slice.to_string() };
+        let removed = if removed_len == 0 {
+            String::new()
+        } else {
+            removed_slice.to_string()
+        };
 
         if removed_len > 0 {
             self.rope.remove(start..end);
@@ -220,7 +245,14 @@ impl Document {
             clamped,
             doc_chars: self.rope.len_chars(),
         };
-        (RawApplied { applied, start_raw: start, inserted_raw: text_len }, removed)
+        (
+            RawApplied {
+                applied,
+                start_raw: start,
+                inserted_raw: text_len,
+            },
+            removed,
+        )
     }
 }
 
@@ -242,7 +274,11 @@ pub struct Measure {
 pub fn measure(old: ropey::RopeSlice<'_>, new: &str) -> Measure {
     let old_len = old.len_chars();
     let text_chars = new.chars().count();
-    let prefix = old.chars().zip(new.chars()).take_while(|(a, b)| a == b).count();
+    let prefix = old
+        .chars()
+        .zip(new.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
     let max_suffix = old_len.min(text_chars) - prefix;
     let suffix = old
         .chars_at(old_len)
@@ -259,7 +295,13 @@ pub fn measure(old: ropey::RopeSlice<'_>, new: &str) -> Measure {
         let to = new.len() - char_to_byte_rev(new, suffix);
         xxhash_rust::xxh3::xxh3_64(&new.as_bytes()[from..to])
     };
-    Measure { prefix, inserted, deleted: old_len - prefix - suffix, hash, text_chars }
+    Measure {
+        prefix,
+        inserted,
+        deleted: old_len - prefix - suffix,
+        hash,
+        text_chars,
+    }
 }
 
 struct RawApplied {
@@ -284,14 +326,18 @@ mod tests {
 
     fn change(sl: u32, sc: u32, el: u32, ec: u32, text: &str) -> ContentChange {
         ContentChange {
-            range: Some(Range { start: Position::new(sl, sc), end: Position::new(el, ec) }),
+            range: Some(Range {
+                start: Position::new(sl, sc),
+                end: Position::new(el, ec),
+            }),
             text: text.to_string(),
         }
     }
 
     fn apply(doc: &mut Document, version: i32, changes: &[ContentChange]) -> Vec<Applied> {
         let mut out = Vec::new();
-        doc.apply(version, changes, Encoding::Utf16, &mut out).unwrap();
+        doc.apply(version, changes.to_vec(), Encoding::Utf16, &mut out)
+            .unwrap();
         out
     }
 
@@ -321,9 +367,15 @@ mod tests {
         let out = apply(
             &mut doc,
             2,
-            &[ContentChange { range: None, text: "one\n2\ntwo\n".into() }],
+            &[ContentChange {
+                range: None,
+                text: "one\n2\ntwo\n".into(),
+            }],
         );
-        assert_eq!((out[0].inserted, out[0].deleted, out[0].start_line), (2, 0, 1));
+        assert_eq!(
+            (out[0].inserted, out[0].deleted, out[0].start_line),
+            (2, 0, 1)
+        );
     }
 
     #[test]
@@ -331,9 +383,15 @@ mod tests {
         let mut doc = Document::new("", 5);
         apply(&mut doc, 6, &[change(0, 0, 0, 0, "a")]);
         let mut out = Vec::new();
-        let res = doc.apply(6, &[change(0, 0, 0, 0, "b")], Encoding::Utf16, &mut out);
-        assert_eq!(res, Err(Rejected::Backwards { version: 6, current: 6 }));
-        let res = doc.apply(3, &[change(0, 0, 0, 0, "b")], Encoding::Utf16, &mut out);
+        let res = doc.apply(6, vec![change(0, 0, 0, 0, "b")], Encoding::Utf16, &mut out);
+        assert_eq!(
+            res,
+            Err(Rejected::Backwards {
+                version: 6,
+                current: 6
+            })
+        );
+        let res = doc.apply(3, vec![change(0, 0, 0, 0, "b")], Encoding::Utf16, &mut out);
         assert!(res.is_err());
         assert_eq!(doc.text(), "a");
     }
@@ -345,7 +403,7 @@ mod tests {
         // v4 was computed by the client after v3 ("b") was applied; v3 arrives after v4.
         apply(&mut doc, 4, &[change(0, 2, 0, 2, "c")]);
         let mut out = Vec::new();
-        let res = doc.apply(3, &[change(0, 1, 0, 1, "b")], Encoding::Utf16, &mut out);
+        let res = doc.apply(3, vec![change(0, 1, 0, 1, "b")], Encoding::Utf16, &mut out);
         assert_eq!(res, Ok(Accepted::Late { newest: 4 }));
         assert_eq!(doc.text(), "abc");
         assert_eq!(doc.version(), 4);
@@ -360,7 +418,11 @@ mod tests {
         assert_eq!(doc.text(), "aX");
         assert_eq!(out[0].clamped, Some(Clamp::PastEnd));
         let out = apply(&mut doc, 3, &[change(0, 5, 0, 1, "Y")]);
-        assert_eq!(doc.text(), "aY", "a reversed range is swapped, its start clamped");
+        assert_eq!(
+            doc.text(),
+            "aY",
+            "a reversed range is swapped, its start clamped"
+        );
         assert!(out[0].clamped.is_some());
     }
 }

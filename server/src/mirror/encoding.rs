@@ -96,13 +96,19 @@ pub fn to_char_index(rope: &Rope, pos: Position, enc: Encoding) -> (usize, Optio
     let want = pos.character as usize;
     let (col, clamp) = match enc {
         Encoding::Utf32 => clamp_units(want, content_chars, |u| u),
-        Encoding::Utf16 => clamp_units(want, content.len_utf16_cu(), |u| content.utf16_cu_to_char(u)),
+        Encoding::Utf16 => clamp_units(want, content.len_utf16_cu(), |u| {
+            content.utf16_cu_to_char(u)
+        }),
         Encoding::Utf8 => clamp_units(want, content.len_bytes(), |u| content.byte_to_char(u)),
     };
     (rope.line_to_char(line_idx) + col, clamp)
 }
 
-fn clamp_units(want: usize, len: usize, to_char: impl Fn(usize) -> usize) -> (usize, Option<Clamp>) {
+fn clamp_units(
+    want: usize,
+    len: usize,
+    to_char: impl Fn(usize) -> usize,
+) -> (usize, Option<Clamp>) {
     if want > len {
         (to_char(len), Some(Clamp::PastLineEnd))
     } else {
@@ -142,21 +148,45 @@ mod tests {
     #[test]
     fn astral_chars_take_two_utf16_units_and_four_bytes() {
         let rope = Rope::from_str("a😀b\n");
-        assert_eq!(to_char_index(&rope, Position::new(0, 3), Encoding::Utf16), (2, None));
-        assert_eq!(to_char_index(&rope, Position::new(0, 5), Encoding::Utf8), (2, None));
-        assert_eq!(to_char_index(&rope, Position::new(0, 2), Encoding::Utf32), (2, None));
+        assert_eq!(
+            to_char_index(&rope, Position::new(0, 3), Encoding::Utf16),
+            (2, None)
+        );
+        assert_eq!(
+            to_char_index(&rope, Position::new(0, 5), Encoding::Utf8),
+            (2, None)
+        );
+        assert_eq!(
+            to_char_index(&rope, Position::new(0, 2), Encoding::Utf32),
+            (2, None)
+        );
         // The middle of the surrogate pair resolves to the emoji's start.
-        assert_eq!(to_char_index(&rope, Position::new(0, 2), Encoding::Utf16), (1, None));
-        assert_eq!(from_char_index(&rope, 2, Encoding::Utf16), Position::new(0, 3));
-        assert_eq!(from_char_index(&rope, 2, Encoding::Utf8), Position::new(0, 5));
+        assert_eq!(
+            to_char_index(&rope, Position::new(0, 2), Encoding::Utf16),
+            (1, None)
+        );
+        assert_eq!(
+            from_char_index(&rope, 2, Encoding::Utf16),
+            Position::new(0, 3)
+        );
+        assert_eq!(
+            from_char_index(&rope, 2, Encoding::Utf8),
+            Position::new(0, 5)
+        );
     }
 
     #[test]
     fn crlf_and_lone_cr_end_lines() {
         let rope = Rope::from_str("ab\r\ncd\ref\n");
         assert_eq!(rope.len_lines(), 4);
-        assert_eq!(to_char_index(&rope, Position::new(1, 0), Encoding::Utf16), (4, None));
-        assert_eq!(to_char_index(&rope, Position::new(2, 1), Encoding::Utf16), (8, None));
+        assert_eq!(
+            to_char_index(&rope, Position::new(1, 0), Encoding::Utf16),
+            (4, None)
+        );
+        assert_eq!(
+            to_char_index(&rope, Position::new(2, 1), Encoding::Utf16),
+            (8, None)
+        );
         // Past the line's end stops before its line break, never inside `\r\n`.
         assert_eq!(
             to_char_index(&rope, Position::new(0, 9), Encoding::Utf16),
@@ -172,6 +202,9 @@ mod tests {
             (2, Some(Clamp::PastEnd))
         );
         // The empty last line exists: (1, 0) is the end, no clamp needed.
-        assert_eq!(to_char_index(&rope, Position::new(1, 0), Encoding::Utf8), (2, None));
+        assert_eq!(
+            to_char_index(&rope, Position::new(1, 0), Encoding::Utf8),
+            (2, None)
+        );
     }
 }

@@ -46,7 +46,10 @@ pub const MIGRATIONS: &[&str] = &[
 pub enum MigrateError {
     Sql(rusqlite::Error),
     /// The store was written by a newer mindgap; it is left untouched.
-    TooNew { found: i64, known: i64 },
+    TooNew {
+        found: i64,
+        known: i64,
+    },
 }
 
 impl std::fmt::Display for MigrateError {
@@ -93,7 +96,9 @@ mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as i64);
         assert_eq!(migrate(&mut conn).unwrap(), MIGRATIONS.len() as i64);
-        let n: i64 = conn.query_row("SELECT count(*) FROM edits", [], |r| r.get(0)).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM edits", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 0);
     }
 
@@ -101,6 +106,9 @@ mod tests {
     fn refuses_a_store_from_the_future() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.pragma_update(None, "user_version", 999).unwrap();
-        assert!(matches!(migrate(&mut conn), Err(MigrateError::TooNew { found: 999, .. })));
+        assert!(matches!(
+            migrate(&mut conn),
+            Err(MigrateError::TooNew { found: 999, .. })
+        ));
     }
 }

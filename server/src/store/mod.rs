@@ -89,7 +89,8 @@ impl Store {
 
     /// An in-memory store (a degraded one carries the warning that explains why).
     pub fn memory(warning: Option<String>) -> Store {
-        let mut conn = Connection::open_in_memory().expect("SQLite can always open a memory database");
+        let mut conn =
+            Connection::open_in_memory().expect("SQLite can always open a memory database");
         migrations::migrate(&mut conn).expect("an empty memory database migrates");
         Store::start(conn, Location::Memory, warning)
     }
@@ -100,7 +101,12 @@ impl Store {
             .name("mindgap-store".into())
             .spawn(move || writer::run(conn, rx))
             .expect("spawn the store thread");
-        Store { tx: Some(tx), thread: Some(thread), location, warning }
+        Store {
+            tx: Some(tx),
+            thread: Some(thread),
+            location,
+            warning,
+        }
     }
 
     pub fn location(&self) -> &Location {
@@ -131,18 +137,18 @@ impl Store {
     /// Writes everything queued and stops the writer thread.
     pub fn close(&mut self) {
         drop(self.tx.take());
-        if let Some(thread) = self.thread.take() {
-            if thread.join().is_err() {
-                warn!("the store thread panicked while closing");
-            }
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            warn!("the store thread panicked while closing");
         }
     }
 
     fn send(&self, msg: Msg) {
-        if let Some(tx) = &self.tx {
-            if tx.send(msg).is_err() {
-                warn!("the store thread has stopped: event not recorded");
-            }
+        if let Some(tx) = &self.tx
+            && tx.send(msg).is_err()
+        {
+            warn!("the store thread has stopped: event not recorded");
         }
     }
 }
@@ -165,23 +171,31 @@ fn open_file(home: &Path, path: &Path) -> Result<Connection, String> {
         // `mode` is filtered by the umask; make sure of 0700 for the folder we created.
         let _ = fs::set_permissions(home, fs::Permissions::from_mode(0o700));
     }
-    match fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path) {
+    match fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
         Ok(_) => {}
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
         Err(e) => return Err(format!("cannot create the file: {e}")),
     }
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags).map_err(|e| e.to_string())?;
-    conn.busy_timeout(OPEN_BUSY_TIMEOUT).map_err(|e| e.to_string())?;
+    conn.busy_timeout(OPEN_BUSY_TIMEOUT)
+        .map_err(|e| e.to_string())?;
     let mode: String = conn
         .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
         .map_err(|e| e.to_string())?;
     if mode != "wal" {
         warn!(mode, "the store could not switch to WAL mode");
     }
-    conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| e.to_string())?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(|e| e.to_string())?;
     migrations::migrate(&mut conn).map_err(|e| e.to_string())?;
-    conn.busy_timeout(WRITE_BUSY_TIMEOUT).map_err(|e| e.to_string())?;
+    conn.busy_timeout(WRITE_BUSY_TIMEOUT)
+        .map_err(|e| e.to_string())?;
     Ok(conn)
 }
 
@@ -209,7 +223,8 @@ mod tests {
 
     fn count(path: &Path) -> i64 {
         let conn = Connection::open(path).unwrap();
-        conn.query_row("SELECT count(*) FROM edits", [], |r| r.get(0)).unwrap()
+        conn.query_row("SELECT count(*) FROM edits", [], |r| r.get(0))
+            .unwrap()
     }
 
     #[test]
@@ -219,7 +234,11 @@ mod tests {
         let mut store = Store::open(&home);
         assert_eq!(store.location(), &Location::File(home.join(DB_FILE)));
         assert!(store.warning().is_none());
-        store.begin_session(SessionInfo { kind: "lsp", encoding: "utf-8", ..Default::default() });
+        store.begin_session(SessionInfo {
+            kind: "lsp",
+            encoding: "utf-8",
+            ..Default::default()
+        });
         for i in 0..2500 {
             store.record(event(i));
         }
@@ -234,7 +253,11 @@ mod tests {
     fn writes_within_the_flush_interval_without_being_asked() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path());
-        store.begin_session(SessionInfo { kind: "lsp", encoding: "utf-8", ..Default::default() });
+        store.begin_session(SessionInfo {
+            kind: "lsp",
+            encoding: "utf-8",
+            ..Default::default()
+        });
         store.record(event(1));
         std::thread::sleep(FLUSH_EVERY * 3);
         assert_eq!(count(&dir.path().join(DB_FILE)), 1);
@@ -246,7 +269,11 @@ mod tests {
         let a = Store::open(dir.path());
         let b = Store::open(dir.path());
         for s in [&a, &b] {
-            s.begin_session(SessionInfo { kind: "lsp", encoding: "utf-16", ..Default::default() });
+            s.begin_session(SessionInfo {
+                kind: "lsp",
+                encoding: "utf-16",
+                ..Default::default()
+            });
         }
         for i in 0..300 {
             a.record(event(i));
@@ -265,7 +292,12 @@ mod tests {
         fs::write(&path, &junk).unwrap();
         let store = Store::open(dir.path());
         assert_eq!(store.location(), &Location::Memory);
-        assert!(store.warning().unwrap().contains("could not open its store"));
+        assert!(
+            store
+                .warning()
+                .unwrap()
+                .contains("could not open its store")
+        );
         store.record(event(1));
         store.flush();
         drop(store);
@@ -279,7 +311,12 @@ mod tests {
         fs::write(&file, "x").unwrap();
         let store = Store::open(&file.join("home"));
         assert_eq!(store.location(), &Location::Memory);
-        assert!(store.warning().unwrap().contains("cannot create the folder"));
+        assert!(
+            store
+                .warning()
+                .unwrap()
+                .contains("cannot create the folder")
+        );
     }
 
     #[test]
@@ -287,17 +324,26 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         drop(Store::open(dir.path()));
         let holder = Connection::open(dir.path().join(DB_FILE)).unwrap();
-        holder.execute_batch("PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE;").unwrap();
+        holder
+            .execute_batch("PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE;")
+            .unwrap();
         let store = Store::open(dir.path());
         assert_eq!(store.location(), &Location::Memory);
-        assert!(store.warning().unwrap().contains("locked"), "{:?}", store.warning());
+        assert!(
+            store.warning().unwrap().contains("locked"),
+            "{:?}",
+            store.warning()
+        );
     }
 
     #[test]
     fn a_store_from_a_newer_mindgap_is_not_touched() {
         let dir = tempfile::tempdir().unwrap();
         drop(Store::open(dir.path()));
-        Connection::open(dir.path().join(DB_FILE)).unwrap().pragma_update(None, "user_version", 99).unwrap();
+        Connection::open(dir.path().join(DB_FILE))
+            .unwrap()
+            .pragma_update(None, "user_version", 99)
+            .unwrap();
         let store = Store::open(dir.path());
         assert_eq!(store.location(), &Location::Memory);
         assert!(store.warning().unwrap().contains("upgrade mindgap"));

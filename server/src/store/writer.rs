@@ -24,7 +24,13 @@ struct Writer {
 }
 
 pub(super) fn run(conn: Connection, rx: Receiver<Msg>) {
-    let mut w = Writer { conn, session: None, documents: HashMap::new(), pending: Vec::new(), dropped: 0 };
+    let mut w = Writer {
+        conn,
+        session: None,
+        documents: HashMap::new(),
+        pending: Vec::new(),
+        dropped: 0,
+    };
     let mut deadline: Option<Instant> = None;
     loop {
         let msg = match deadline {
@@ -47,7 +53,10 @@ pub(super) fn run(conn: Connection, rx: Receiver<Msg>) {
             Err(RecvTimeoutError::Disconnected) => {
                 w.flush();
                 if !w.pending.is_empty() {
-                    error!(events = w.pending.len(), "store closed with events it could not write");
+                    error!(
+                        events = w.pending.len(),
+                        "store closed with events it could not write"
+                    );
                 }
                 return;
             }
@@ -88,7 +97,10 @@ impl Writer {
             self.pending.remove(0);
             self.dropped += 1;
             if self.dropped.is_power_of_two() {
-                error!(dropped = self.dropped, "store: cannot write, oldest events dropped");
+                error!(
+                    dropped = self.dropped,
+                    "store: cannot write, oldest events dropped"
+                );
             }
         }
         self.pending.push(event);
@@ -99,7 +111,10 @@ impl Writer {
             return;
         }
         let Some((session_id, started_ms)) = self.session else {
-            warn!(events = self.pending.len(), "store: events before any session; kept until one begins");
+            warn!(
+                events = self.pending.len(),
+                "store: events before any session; kept until one begins"
+            );
             return;
         };
         match self.write_batch(session_id, started_ms) {
@@ -109,13 +124,18 @@ impl Writer {
             }
             Err(e) => {
                 self.documents.clear(); // ids from a rolled-back transaction are not real
-                warn!(events = self.pending.len(), "store: batch not written, will retry: {e}");
+                warn!(
+                    events = self.pending.len(),
+                    "store: batch not written, will retry: {e}"
+                );
             }
         }
     }
 
     fn write_batch(&mut self, session_id: i64, started_ms: i64) -> rusqlite::Result<()> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         {
             let mut find_doc = tx.prepare_cached("SELECT id FROM documents WHERE subject = ?1")?;
             let mut add_doc = tx.prepare_cached("INSERT INTO documents (subject) VALUES (?1)")?;

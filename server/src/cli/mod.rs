@@ -1,0 +1,102 @@
+//! The `mindgap` command line: reads arguments, runs a subcommand, and turns failures into one
+//! plain sentence on stderr with exit code 1 (SPEC section 1).
+
+mod args;
+mod replay;
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use args::Args;
+
+const USAGE: &str = "\
+mindgap — an honest, local record of how you lean on outside help while you code
+
+usage:
+  mindgap lsp [--record PATH]          the language server over stdio
+  mindgap replay [--json] TRACE…       replay recorded sessions, one line per classified change
+  mindgap demo                         replay a bundled real Neovim session and show the result
+  mindgap --version | --help
+
+Every command takes --home DIR (else $MINDGAP_HOME, else $XDG_DATA_HOME/mindgap, else
+~/.local/share/mindgap). Logs go to stderr; filter them with RUST_LOG (e.g. RUST_LOG=mindgap=debug).
+";
+
+/// Runs the command line and returns the process exit code.
+pub fn main(argv: Vec<OsString>) -> i32 {
+    match run(argv) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("mindgap: {message}");
+            1
+        }
+    }
+}
+
+fn run(argv: Vec<OsString>) -> Result<i32, String> {
+    let mut argv = argv.into_iter().skip(1);
+    let Some(command) = argv.next() else {
+        eprint!("{USAGE}");
+        return Ok(1);
+    };
+    let command = command.to_string_lossy().into_owned();
+    let mut args = Args::new(&command, argv.collect())?;
+    match command.as_str() {
+        "--version" | "-V" | "version" => {
+            args.finish()?;
+            println!("mindgap {}", env!("CARGO_PKG_VERSION"));
+            Ok(0)
+        }
+        "--help" | "-h" | "help" => {
+            print!("{USAGE}");
+            Ok(0)
+        }
+        "lsp" => {
+            let home = home(&mut args)?;
+            let record = args.value("--record")?.map(PathBuf::from);
+            args.finish()?;
+            init_logging("info");
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start the async runtime: {e}."))?;
+            let code =
+                runtime.block_on(crate::lsp::serve(crate::lsp::ServeOptions { home, record }));
+            // Do not wait for the stdin reader: a client may keep the pipe open after `exit`.
+            runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+            Ok(code)
+        }
+        "replay" => {
+            let home = args.value("--home")?.map(PathBuf::from);
+            let json = args.flag("--json");
+            let traces = args.positionals()?;
+            init_logging("warn");
+            replay::replay(home, json, &traces)
+        }
+        "demo" => {
+            let _ = args.value("--home")?; // the demo always runs in a throw-away home
+            args.finish()?;
+            init_logging("warn");
+            replay::demo()
+        }
+        other => Err(format!(
+            "there is no command `{other}`; see `mindgap --help`."
+        )),
+    }
+}
+
+fn home(args: &mut Args) -> Result<PathBuf, String> {
+    crate::home::resolve(args.value("--home")?.map(PathBuf::from))
+}
+
+/// Logs to stderr (never stdout: it carries the protocol), filtered by `RUST_LOG`.
+fn init_logging(default: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}

@@ -1,0 +1,176 @@
+//! `mindgap replay` and `mindgap demo`: run traces through the pipeline and print the result.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::events::EditEvent;
+use crate::replay::{Line, Summary, replay_trace};
+use crate::store::Store;
+use crate::trace;
+
+/// The real Neovim session `mindgap demo` replays.
+const DEMO_TRACE: &str = include_str!("../../demo/nvim_units.trace.jsonl");
+
+pub fn replay(home: Option<PathBuf>, json: bool, paths: &[String]) -> Result<i32, String> {
+    if paths.is_empty() {
+        return Err("`mindgap replay` needs at least one trace file; see `mindgap --help`.".into());
+    }
+    let traces = paths
+        .iter()
+        .map(|p| trace::read(Path::new(p)))
+        .collect::<Result<Vec<_>, _>>()?;
+    for (path, t) in paths.iter().zip(&traces) {
+        for (line, reason) in &t.skipped {
+            eprintln!("mindgap: {path}:{line} skipped ({reason})");
+        }
+    }
+    let (_tmp, home) = home_or_temp(home)?;
+    let store = Store::open(&home);
+    if let Some(w) = store.warning() {
+        eprintln!("mindgap: {w}");
+    }
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut summary = Summary::default();
+    let mut failed = None;
+    for t in &traces {
+        replay_trace(t, &store, &mut |e| {
+            summary.add(e);
+            let res = if json {
+                writeln!(out, "{}", line_json(e))
+            } else {
+                writeln!(out, "{}", line_text(e))
+            };
+            if let Err(err) = res {
+                failed.get_or_insert(err);
+            }
+        });
+    }
+    let res = if json {
+        writeln!(out, "{}", summary.to_json())
+    } else {
+        writeln!(out, "{}", summary_text(&summary))
+    };
+    drop(store);
+    match failed.map_or(res, Err).and_then(|_| out.flush()) {
+        Ok(()) => Ok(0),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(0),
+        Err(e) => Err(format!("cannot write the output: {e}.")),
+    }
+}
+
+pub fn demo() -> Result<i32, String> {
+    let trace =
+        trace::parse(DEMO_TRACE).map_err(|e| format!("the bundled demo trace is broken: {e}."))?;
+    let (_tmp, home) = home_or_temp(None)?;
+    let store = Store::open(&home);
+    let mut events: Vec<EditEvent> = Vec::new();
+    replay_trace(&trace, &store, &mut |e| events.push(e.clone()));
+    drop(store);
+
+    let client = trace.header.client_name.as_deref().unwrap_or("an editor");
+    let version = trace.header.client_version.as_deref().unwrap_or("");
+    let mut out = String::new();
+    out.push_str(&format!(
+        "mindgap demo — a real session recorded from {client} {version}, replayed through the server's pipeline\n\n"
+    ));
+    // Runs of the same class in the same document read as one line.
+    let mut summary = Summary::default();
+    let mut i = 0;
+    while i < events.len() {
+        let first = &events[i];
+        let mut j = i;
+        let (mut ins, mut del) = (0u64, 0u64);
+        while j < events.len()
+            && events[j].class == first.class
+            && events[j].subject == first.subject
+        {
+            ins += u64::from(events[j].inserted);
+            del += u64::from(events[j].deleted);
+            summary.add(&events[j]);
+            j += 1;
+        }
+        let n = j - i;
+        let what = if n == 1 {
+            "1 change ".to_string()
+        } else {
+            format!("{n} changes")
+        };
+        out.push_str(&format!(
+            "  {:>7.1}s  {:<10} {what:>11}  +{ins} −{del}  {}\n",
+            first.t / 1000.0,
+            first.class.as_str(),
+            short_subject(&first.subject)
+        ));
+        i = j;
+    }
+    out.push('\n');
+    out.push_str(&summary_text(&summary));
+    out.push('\n');
+    print!("{out}");
+    Ok(0)
+}
+
+/// A home for this run: the given one, or a temporary folder removed at the end.
+fn home_or_temp(home: Option<PathBuf>) -> Result<(Option<tempfile::TempDir>, PathBuf), String> {
+    match home {
+        Some(h) => Ok((None, h)),
+        None => {
+            let tmp = tempfile::Builder::new()
+                .prefix("mindgap-replay-")
+                .tempdir()
+                .map_err(|e| format!("cannot create a temporary home: {e}; pass --home DIR."))?;
+            let path = tmp.path().to_path_buf();
+            Ok((Some(tmp), path))
+        }
+    }
+}
+
+fn line_json(e: &EditEvent) -> String {
+    serde_json::to_string(&Line::of(e)).expect("replay lines serialize")
+}
+
+fn short_subject(s: &str) -> &str {
+    s.rsplit('/').next().unwrap_or(s)
+}
+
+fn line_text(e: &EditEvent) -> String {
+    let place = match e.source {
+        crate::events::Source::Disk => format!("{} (disk)", e.subject),
+        crate::events::Source::Reopen => {
+            format!("{} v{} (reload)", short_subject(&e.subject), e.version)
+        }
+        crate::events::Source::Change => {
+            format!("{} v{}#{}", short_subject(&e.subject), e.version, e.change)
+        }
+    };
+    format!(
+        "{:>9.3}s  {:<28} {:<10} +{} −{}",
+        e.t / 1000.0,
+        place,
+        e.class.as_str(),
+        e.inserted,
+        e.deleted
+    )
+}
+
+fn summary_text(s: &Summary) -> String {
+    let classes: Vec<String> = s
+        .by_class
+        .iter()
+        .map(|(c, n)| format!("{} {n}", c.as_str()))
+        .collect();
+    let share = match s.outside_share() {
+        Some(f) => format!("{:.1}% outside help", f * 100.0),
+        None => "no work yet".into(),
+    };
+    format!(
+        "characters by class: {}\nwork: {} characters, {share}",
+        if classes.is_empty() {
+            "none".into()
+        } else {
+            classes.join(" · ")
+        },
+        s.work()
+    )
+}

@@ -1,0 +1,265 @@
+//! Replay: runs recorded traces (SPEC section 3) through the very pipeline the live server
+//! uses — the same `lsp::ingest` functions on the same decoded LSP types — and reports each
+//! classified change (SPEC section 4). Deterministic: times come from the trace, never the clock.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+use tower_lsp_server::ls_types::InitializeParams;
+use tracing::warn;
+
+use crate::events::{Class, EditEvent, Source};
+use crate::lsp::ingest::{self, Session};
+use crate::mirror::Encoding;
+use crate::pipeline::Pipeline;
+use crate::store::{SessionInfo, Store};
+use crate::trace::{Entry, Trace};
+
+/// What the server answered to `initialize`, when the trace kept it.
+#[derive(Debug, Default, PartialEq)]
+pub struct Agreed {
+    pub encoding: Option<Encoding>,
+    /// `textDocumentSync` kind: 1 full, 2 incremental.
+    pub sync_kind: Option<u64>,
+}
+
+/// Finds the server's answer to the trace's `initialize` request.
+pub fn agreed(trace: &Trace) -> Agreed {
+    let init_id = trace.entries.iter().find_map(|e| match e {
+        Entry::Msg { msg, .. }
+            if msg.get("method").and_then(Value::as_str) == Some("initialize") =>
+        {
+            msg.get("id").cloned()
+        }
+        _ => None,
+    });
+    let Some(init_id) = init_id else {
+        return Agreed::default();
+    };
+    let caps = trace.entries.iter().find_map(|e| match e {
+        Entry::Out { out, .. } if out.get("id") == Some(&init_id) => {
+            out.pointer("/result/capabilities")
+        }
+        _ => None,
+    });
+    let Some(caps) = caps else {
+        return Agreed::default();
+    };
+    let sync = caps.get("textDocumentSync");
+    Agreed {
+        encoding: caps
+            .get("positionEncoding")
+            .and_then(Value::as_str)
+            .and_then(Encoding::parse),
+        sync_kind: sync
+            .and_then(Value::as_u64)
+            .or_else(|| sync.and_then(|s| s.get("change")).and_then(Value::as_u64)),
+    }
+}
+
+/// Replays one trace, recording its events in `store` and passing each to `sink`.
+pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&EditEvent)) {
+    let agreed = agreed(trace);
+    let full_sync = agreed.sync_kind == Some(1);
+    let mut pipeline: Option<Pipeline> = None;
+    let mut out = Vec::new();
+    for entry in &trace.entries {
+        match entry {
+            Entry::Msg { t, msg } => {
+                let Some(method) = msg.get("method").and_then(Value::as_str) else {
+                    continue;
+                };
+                let params = msg.get("params").cloned().unwrap_or(Value::Null);
+                if method == "initialize" {
+                    let params: InitializeParams =
+                        serde_json::from_value(params).unwrap_or_else(|e| {
+                            warn!("replay: initialize params unreadable ({e}); using defaults");
+                            InitializeParams::default()
+                        });
+                    let mut session = Session::from_initialize(&params);
+                    if let Some(enc) = agreed.encoding {
+                        session.encoding = enc;
+                    }
+                    store.begin_session(SessionInfo {
+                        started_ms: trace.header.start_ms(),
+                        kind: "replay",
+                        client_name: session
+                            .client_name
+                            .clone()
+                            .or(trace.header.client_name.clone()),
+                        client_version: session
+                            .client_version
+                            .clone()
+                            .or(trace.header.client_version.clone()),
+                        root: session.root.clone(),
+                        encoding: session.encoding.as_str(),
+                    });
+                    pipeline = Some(Pipeline::new(session.encoding, session.root));
+                    continue;
+                }
+                if msg.get("id").is_some() {
+                    continue; // a request: nothing the pipeline follows
+                }
+                match pipeline.as_mut() {
+                    Some(p) => ingest::notification(p, *t, method, params, full_sync, &mut out),
+                    None => warn!(method, "replay: notification before initialize skipped"),
+                }
+            }
+            Entry::Fs { t, path, text } => match pipeline.as_mut() {
+                Some(p) => p.disk_change(*t, path, text.as_deref(), &mut out),
+                None => warn!(path, "replay: disk change before initialize skipped"),
+            },
+            Entry::Out { .. } => {}
+        }
+        for event in out.drain(..) {
+            sink(&event);
+            store.record(event);
+        }
+    }
+}
+
+/// One line of `replay --json` (SPEC section 4).
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum Line<'a> {
+    Change {
+        uri: &'a str,
+        version: i32,
+        change: u32,
+        t: f64,
+        class: &'static str,
+        inserted: u32,
+        deleted: u32,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        reopen: bool,
+    },
+    Disk {
+        path: &'a str,
+        t: f64,
+        class: &'static str,
+        inserted: u32,
+        deleted: u32,
+    },
+}
+
+impl<'a> Line<'a> {
+    pub fn of(e: &'a EditEvent) -> Line<'a> {
+        match e.source {
+            Source::Change | Source::Reopen => Line::Change {
+                uri: &e.subject,
+                version: e.version,
+                change: e.change,
+                t: e.t,
+                class: e.class.as_str(),
+                inserted: e.inserted,
+                deleted: e.deleted,
+                reopen: e.source == Source::Reopen,
+            },
+            Source::Disk => Line::Disk {
+                path: &e.subject,
+                t: e.t,
+                class: e.class.as_str(),
+                inserted: e.inserted,
+                deleted: e.deleted,
+            },
+        }
+    }
+}
+
+/// Inserted characters per class, each outside change counted once.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Summary {
+    pub by_class: BTreeMap<Class, u64>,
+}
+
+impl Summary {
+    pub fn add(&mut self, e: &EditEvent) {
+        if e.counted {
+            *self.by_class.entry(e.class).or_default() += u64::from(e.inserted);
+        }
+    }
+
+    /// Typed plus outside-help characters.
+    pub fn work(&self) -> u64 {
+        self.by_class
+            .iter()
+            .filter(|(c, _)| **c == Class::Typed || c.is_outside_help())
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    pub fn outside(&self) -> u64 {
+        self.by_class
+            .iter()
+            .filter(|(c, _)| c.is_outside_help())
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// Outside help ÷ work; `None` when there is no work.
+    pub fn outside_share(&self) -> Option<f64> {
+        let work = self.work();
+        (work > 0).then(|| self.outside() as f64 / work as f64)
+    }
+
+    /// The summary line of `replay --json`.
+    pub fn to_json(&self) -> Value {
+        let by_class: serde_json::Map<String, Value> = self
+            .by_class
+            .iter()
+            .map(|(c, n)| (c.as_str().to_string(), Value::from(*n)))
+            .collect();
+        serde_json::json!({
+            "summary": {
+                "by_class": by_class,
+                "work": self.work(),
+                "outside_share": self.outside_share(),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn ev(class: Class, inserted: u32, counted: bool) -> EditEvent {
+        EditEvent {
+            t: 0.0,
+            source: Source::Change,
+            subject: Arc::from("u"),
+            version: 1,
+            change: 0,
+            line: 0,
+            inserted,
+            deleted: 0,
+            hash: 0,
+            class,
+            counted,
+        }
+    }
+
+    #[test]
+    fn summary_counts_outside_changes_once() {
+        let mut s = Summary::default();
+        for e in [
+            ev(Class::Typed, 30, true),
+            ev(Class::Paste, 10, true),
+            ev(Class::Agent, 10, true),
+            ev(Class::Agent, 10, false),
+            ev(Class::Move, 50, true),
+            ev(Class::Delete, 0, true),
+        ] {
+            s.add(&e);
+        }
+        assert_eq!(s.work(), 50);
+        assert_eq!(s.outside_share(), Some(0.4));
+        assert_eq!(
+            s.to_json().to_string(),
+            r#"{"summary":{"by_class":{"typed":30,"paste":10,"agent":10,"move":50,"delete":0},"work":50,"outside_share":0.4}}"#
+        );
+        assert_eq!(Summary::default().outside_share(), None);
+    }
+}

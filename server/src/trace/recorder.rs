@@ -1,0 +1,140 @@
+//! `mindgap lsp --record PATH`: writes a trace of the live session, off the server's path.
+//!
+//! The transport's two directions feed raw bytes to a recorder thread, which frames them into
+//! messages and writes one JSON line each. The header waits for `initialize`, which names the
+//! client. Each line is flushed as it is written, so a crash loses at most the line in flight.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use tracing::warn;
+
+use super::FORMAT_VERSION;
+use super::framing::{Frame, FrameScanner};
+
+#[derive(Clone, Copy, Debug)]
+pub enum Direction {
+    FromClient,
+    FromServer,
+}
+
+enum Msg {
+    Bytes(Direction, f64, Vec<u8>),
+    /// Everything sent before this is written; acknowledge and stop.
+    Finish(mpsc::Sender<()>),
+}
+
+/// A handle the transport tasks use to pass bytes to the recorder thread.
+#[derive(Clone)]
+pub struct Recorder {
+    tx: mpsc::Sender<Msg>,
+    start: Instant,
+}
+
+impl Recorder {
+    /// Creates the trace file and starts the recorder thread.
+    pub fn create(path: &Path) -> std::io::Result<Recorder> {
+        let file = File::create(path)?;
+        let (tx, rx) = mpsc::channel();
+        let start = Instant::now();
+        let epoch_ms = chrono::Utc::now();
+        std::thread::Builder::new()
+            .name("mindgap-record".into())
+            .spawn(move || run(BufWriter::new(file), rx, epoch_ms))?;
+        Ok(Recorder { tx, start })
+    }
+
+    /// Waits (a bounded time) until everything passed so far is in the file, and stops the thread.
+    pub fn finish(&self) {
+        let (ack_tx, ack_rx) = mpsc::channel();
+        if self.tx.send(Msg::Finish(ack_tx)).is_ok() {
+            let _ = ack_rx.recv_timeout(std::time::Duration::from_secs(5));
+        }
+    }
+
+    pub fn bytes(&self, dir: Direction, bytes: &[u8]) {
+        let t = self.start.elapsed().as_secs_f64() * 1000.0;
+        let _ = self.tx.send(Msg::Bytes(dir, t, bytes.to_vec()));
+    }
+}
+
+fn run(mut file: BufWriter<File>, rx: mpsc::Receiver<Msg>, started: chrono::DateTime<chrono::Utc>) {
+    let mut client = FrameScanner::default();
+    let mut server = FrameScanner::default();
+    let mut header_written = false;
+    let mut held: Vec<String> = Vec::new();
+    for msg in rx {
+        let (dir, t, bytes) = match msg {
+            Msg::Bytes(dir, t, bytes) => (dir, t, bytes),
+            Msg::Finish(ack) => {
+                let _ = file.flush();
+                let _ = ack.send(());
+                return;
+            }
+        };
+        let scanner = match dir {
+            Direction::FromClient => &mut client,
+            Direction::FromServer => &mut server,
+        };
+        scanner.push(&bytes);
+        while let Some(frame) = scanner.next_frame() {
+            let body = match frame {
+                Frame::Body(body) => body,
+                Frame::BadHeader(h) => {
+                    warn!(
+                        header = h,
+                        "record: a message without Content-Length is not recorded"
+                    );
+                    continue;
+                }
+            };
+            let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+                warn!(
+                    bytes = body.len(),
+                    "record: a message that is not JSON is not recorded"
+                );
+                continue;
+            };
+            let t = (t * 1000.0).round() / 1000.0;
+            if !header_written && matches!(dir, Direction::FromClient) {
+                let info = value
+                    .pointer("/params/clientInfo")
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                let header = json!({
+                    "mindgap_trace": FORMAT_VERSION,
+                    "client": {
+                        "name": info.get("name").cloned().unwrap_or(Value::Null),
+                        "version": info.get("version").cloned().unwrap_or(Value::Null),
+                    },
+                    "recorded": started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                    "t0_epoch_ms": started.timestamp_millis(),
+                    "recorder": format!("mindgap {}", env!("CARGO_PKG_VERSION")),
+                });
+                held.insert(0, header.to_string());
+                header_written = true;
+            }
+            let key = match dir {
+                Direction::FromClient => "msg",
+                Direction::FromServer => "out",
+            };
+            held.push(json!({ "t": t, key: value }).to_string());
+            if header_written {
+                for line in held.drain(..) {
+                    let _ = writeln!(file, "{line}");
+                }
+                if let Err(e) = file.flush() {
+                    warn!("record: cannot write the trace: {e}");
+                }
+            }
+        }
+    }
+    if !header_written && !held.is_empty() {
+        warn!("record: the client never spoke; trace has no header and is left empty");
+    }
+    let _ = file.flush();
+}

