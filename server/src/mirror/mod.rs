@@ -6,6 +6,8 @@
 
 pub mod document;
 pub mod encoding;
+#[cfg(test)]
+mod proptests;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
