@@ -120,6 +120,20 @@ local function do_step(i, step)
     local f = assert(io.open(step.path, 'w'))
     f:write(step.text)
     f:close()
+  elseif what == 'edit_file' then
+    -- "another process" (an agent) rewrites a file on disk: first `find` -> `replace`
+    local f = assert(io.open(step.path, 'r'))
+    local text = f:read('*a')
+    f:close()
+    local a, b = text:find(step.find, 1, true)
+    assert(a, 'edit_file: text not found in ' .. step.path)
+    f = assert(io.open(step.path, 'w'))
+    f:write(text:sub(1, a - 1) .. step.replace .. text:sub(b + 1))
+    f:close()
+  elseif what == 'shell' then
+    -- another program changing the workspace (git, a formatter...), run from here
+    local res = vim.system(step.argv, { cwd = plan.root, text = true }):wait()
+    emit({ ev = 'shell', step = i, code = res.code, out = res.stdout, err = res.stderr })
   else
     error('unknown plan step: ' .. tostring(what))
   end

@@ -8,6 +8,8 @@ from the client and one `{"t", "out"}` line per message it sends.
 
     python3 fake_server.py lsp --record TRACE.jsonl [--encoding utf-8|utf-16|utf-32]
 
+($MINDGAP_FAKE_ENCODING sets the default encoding, so the recorder can pick it.)
+
 Use it with `record_nvim.py --mindgap tests/record/fake_server.py`; the
 recorder runs `.py` stand-ins with the current Python.
 """
@@ -15,6 +17,7 @@ recorder runs `.py` stand-ins with the current Python.
 import argparse
 import datetime
 import json
+import os
 import sys
 import time
 
@@ -47,7 +50,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("command", choices=["lsp"])
     ap.add_argument("--record", required=True)
-    ap.add_argument("--encoding", default="utf-8", choices=["utf-8", "utf-16", "utf-32"])
+    ap.add_argument("--encoding", default=os.environ.get("MINDGAP_FAKE_ENCODING", "utf-8"),
+                    choices=["utf-8", "utf-16", "utf-32"])
     ap.add_argument("--home")
     args = ap.parse_args()
 

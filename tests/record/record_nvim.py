@@ -10,9 +10,9 @@ human-like key timing, lets mindgap record the LSP session, and writes
 
 How it works: this script turns a scenario into a timed plan (JSON), and
 driver.lua (loaded as Neovim's init) starts the server for every buffer with
-`vim.lsp.start`, plays the plan with `vim.defer_fn` timers (`nvim_input` for
-keys, `nvim_paste` for bracketed pastes, `setreg` for registers) and logs the
-plan step that was active at every `on_lines` callback. Neovim's LSP client
+`vim.lsp.start`, plays the plan from libuv timers (`nvim_input` for keys,
+`nvim_paste` for bracketed pastes, `setreg` for registers, plus disk edits and
+git commands) and logs the plan step that was active at every `on_lines` callback. Neovim's LSP client
 turns every `on_lines` callback into exactly one content change (incremental
 sync), and the didChange version is `b:changedtick`, so the log and the trace
 line up one to one; the script checks that they do and refuses to write labels
@@ -135,6 +135,26 @@ class Plan:
     def write_file(self, path: str, text: str, action: str):
         self._add(0, **{"do": "write_file", "path": path, "text": text, "action": action, "kind": "agent"})
 
+    def edit_file(self, path: str, find: str, replace: str, action: str):
+        self._add(0, **{"do": "edit_file", "path": path, "find": find, "replace": replace,
+                        "action": action, "kind": "agent"})
+
+    def burst(self, text: str, action: str, kind: str = "paste", gap=(1, 4)):
+        """Keys far faster than anyone types: a terminal paste without bracketed paste."""
+        for i, ch in enumerate(text):
+            self._add(self.rng.uniform(*gap) if i else 0,
+                      **{"do": "input", "keys": key_notation(ch), "action": action, "kind": kind})
+
+    def autorepeat(self, ch: str, count: int, hz: float, action: str = "typing"):
+        """Hold a key: the first press, the repeat delay, then `count - 1` steady repeats."""
+        for i in range(count):
+            delay = self.rng.uniform(200, 400) if i == 0 else (
+                self.rng.uniform(450, 550) if i == 1 else 1000.0 / hz)
+            self._add(delay, **{"do": "input", "keys": key_notation(ch), "action": action, "kind": "typing"})
+
+    def shell(self, argv: list[str], action: str, kind: str):
+        self._add(0, **{"do": "shell", "argv": argv, "action": action, "kind": kind})
+
     def dump(self, path: str):
         self._add(30, **{"do": "dump", "path": path, "action": "(inspect buffer)", "kind": "none"})
 
@@ -146,6 +166,7 @@ class Scenario:
     text: str
     about: str
     build: object  # fn(plan, ctx) -> None
+    setup: object = None  # fn(workdir) -> None, before Neovim starts
 
 
 BASIC_START = '''"""Small statistics helpers for the sensor log."""
@@ -175,10 +196,10 @@ def build_basic(p: Plan, ctx: dict):
     p.pause(300, 500)
     p.keys(["o"], "typing", "typing")  # open a line below: a typed change
     p.type("\ndef median(values):\n"
-           "ordered = sroted\b\b\b\borted(values)\n"
+           "ordered = sroted\b\b\b\b\borted(values)\n"
            "print(ordered)\n"
            "mid = len(ordered) // 2\n"
-           "return ordered[mif\b]\x1b")
+           "return ordered[mif\bd]\x1b")
     # 2. paste a stdev() from a chat answer, held in register a
     p.pause(700, 1000)
     p.setreg("a", "\n".join(STDEV_BLOCK) + "\n", "l")
@@ -205,11 +226,157 @@ def build_basic(p: Plan, ctx: dict):
     p.pause(500, 800)
     p.paste(CLAMP_DOC, "paste clamp() guard from a chat answer (bracketed paste)")
     p.pause(600, 900)
-    p.type("\n\b\b\b\breturn max(lo, min(valeu\b\bue, hi))\x1b")
+    p.type("\nreturn max(lo, min(valeu\b\bue, hi))\x1b")  # Enter re-indents after raise
     # 6. save, quit
     p.pause(500, 800)
     p.command("w", "save (:w)")
     p.pause(300, 500)
+    p.dump(ctx["dump"])
+    p.pause(200, 300)
+    p.command("qa!", "quit (:qa!)")
+
+
+MOVES_START = '''"""Geometry helpers."""
+import math
+
+
+def area_square(side):
+    return side * side
+
+
+def area_circle(r):
+    return math.pi * r ** 2
+
+
+def perimeter_circle(r):
+    return 2 * math.pi * r
+'''
+
+
+def build_moves(p: Plan, ctx: dict):
+    # 1. move area_square() to the end: cut it (3dd), put it after the last line
+    p.pause(200, 400)
+    p.keys(["/", "s", "q", "<CR>"], "find area_square", "none")
+    p.pause(300, 500)
+    p.keys(["3", "d", "d"], "cut area_square() to move it (3dd)", "delete")
+    p.pause(500, 800)
+    p.keys(["G"], "move to the end", "none")
+    p.keys(["p"], "put area_square() back below perimeter_circle() (p)", "move")
+    p.pause(400, 600)
+    p.keys(["O", "<Esc>"], "typing", "typing")  # a blank line above it
+    p.pause(300, 500)
+    p.keys(["G", "d", "d"], "delete the trailing blank line (dd)", "delete")
+    # 2. copy a line (yy) and put it into a new function, then change its end
+    p.pause(500, 800)
+    p.keys(["/", "m", "a", "t", "h", ".", "p", "i", "<CR>"], "find the area_circle return", "none")
+    p.keys(["y", "y"], "copy the return line (yy)", "none")
+    p.keys(["G"], "move to the end", "none")
+    p.keys(["o"], "typing", "typing")
+    p.type("\ndef area_ring(r_out, r_in):\x1b")
+    p.pause(300, 500)
+    p.keys(["p"], "put the copied return line (p)", "move")
+    p.pause(300, 500)
+    p.keys(["$", "b", "b"], "go to the radius", "none")
+    p.keys(["C"], "typing", "typing")  # change to end of line: removes "r ** 2"
+    p.type("(r_out ** 2 - r_in ** 2)\x1b")
+    # 3. a separator comment, holding '-' down (autorepeat at ~30 Hz)
+    p.pause(400, 700)
+    p.keys(["o"], "typing", "typing")
+    p.type("\n# 🍩 rings — ")  # non-ASCII: 4 UTF-8 bytes / 2 UTF-16 units, and 3 bytes / 1 unit
+    p.autorepeat("-", 30, 30.0, "typing (holding '-' down)")
+    p.keys(["<Esc>"], "typing", "typing")
+    # 4. rename a parameter everywhere with :%s
+    p.pause(700, 1000)
+    p.command("%s/side/length/g", "rename side -> length (:%s)", "editor")
+    # 5. built-in keyword completion: type "peri", <C-n> completes perimeter_circle
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\nprint(peri")
+    p.pause(300, 500)
+    p.keys(["<C-n>"], "complete perimeter_circle with <C-n>", "editor")
+    p.pause(300, 500)
+    p.type("(2.0))\x1b")
+    # 6. save, quit
+    p.pause(500, 800)
+    p.command("w", "save (:w)")
+    p.pause(300, 500)
+    p.dump(ctx["dump"])
+    p.pause(200, 300)
+    p.command("qa!", "quit (:qa!)")
+
+
+OUTSIDE_START = '''"""Weekly report for the sensor log."""
+
+
+def load(path):
+    with open(path) as f:
+        return [float(line) for line in f if line.strip()]
+'''
+
+
+def git_setup(workdir: Path):
+    git = ["git", "-c", "user.name=Recorder", "-c", "user.email=recorder@example.invalid",
+           "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "start"]):
+        subprocess.run(git + args, cwd=workdir, check=True, capture_output=True)
+
+
+def build_outside(p: Plan, ctx: dict):
+    src = ctx["src"]
+    # 1. a terminal paste WITHOUT bracketed paste: the keys arrive 1-4 ms apart
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\b")  # Enter, then Backspace takes the indent back to column 0
+    p.pause(500, 800)
+    p.burst("LIMITS = {\n'low': 10.0,\n'high': 35.0,\n}\n",
+            "paste LIMITS from a web page (terminal without bracketed paste)")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 2. type a function
+    p.pause(500, 800)
+    p.keys(["o"], "typing", "typing")
+    p.type("\ndef summary(values):\nreturn min(values), max(values)\x1b")
+    # 3. a long bracketed paste that the terminal sends in three chunks (vim.paste phases)
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\n\n# from a chat answer")
+    p.pause(300, 500)
+    p.keys(["<Home>"], "back to the start of the comment line", "none")
+    p.pause(400, 600)
+    # the comment stays after the cursor while the chunks arrive
+    chunks = ["def trend(values):\n    first, last = val",
+              "ues[0], values[-1]\n    span = len(values) - 1\n",
+              "    return (last - first) / span if span else 0.0\n"]
+    for i, chunk in enumerate(chunks):
+        phase = 1 if i == 0 else (3 if i == len(chunks) - 1 else 2)
+        p.paste(chunk, "paste trend() from a chat answer (chunked bracketed paste)", phase,
+                delay=0 if i == 0 else p.rng.uniform(2, 6))
+    p.pause(400, 600)
+    p.keys(["<Esc>"], "typing", "typing")
+    p.pause(400, 600)
+    p.command("w", "save (:w)")
+    # 4. an agent adds an import on disk; :checktime reloads the unmodified buffer
+    p.pause(700, 1000)
+    p.edit_file(src, '"""\n', '"""\nimport statistics\n', "agent adds import statistics (on disk)")
+    p.pause(600, 900)
+    p.command("checktime", "agent adds import statistics; :checktime reloads it", "agent")
+    # 5. type a little more, save
+    p.pause(700, 1000)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\nprint(summary(load('log.txt')))\x1b")
+    p.pause(400, 600)
+    p.command("w", "save (:w)")
+    # 6. git stash takes the work away, git stash pop brings it back
+    p.pause(700, 1000)
+    p.shell(["git", "stash", "-q"], "git stash (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git stash; :checktime reloads it", "vcs")
+    p.pause(900, 1200)
+    p.shell(["git", "stash", "pop", "-q"], "git stash pop (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git stash pop; :checktime reloads it", "vcs")
+    # 7. quit (already saved)
+    p.pause(600, 900)
     p.dump(ctx["dump"])
     p.pause(200, 300)
     p.command("qa!", "quit (:qa!)")
@@ -224,6 +391,26 @@ SCENARIOS = {
                "from register a (\"ap); undo, redo; find and dd a debug print; type clamp() "
                "with a bracketed paste (nvim_paste) of its guard; :w; :qa!"),
         build=build_basic,
+    ),
+    "moves": Scenario(
+        name="moves",
+        file="shapes.py",
+        text=MOVES_START,
+        about=("cut a function with 3dd and put it at the end (move); yy a line and put it "
+               "into a new function, then C to change its end; hold '-' for ~30 repeats at "
+               "30 Hz; rename with :%s (editor); <C-n> keyword completion (editor); :w; :qa!"),
+        build=build_moves,
+    ),
+    "outside": Scenario(
+        name="outside",
+        file="report.py",
+        text=OUTSIDE_START,
+        about=("a git workspace; paste without bracketed paste (keys 1-4 ms apart); type a "
+               "function; a bracketed paste in three chunks (vim.paste phases 1,2,3); :w; "
+               "an agent edits the file on disk and :checktime reloads it (agent); type, :w; "
+               "git stash / git stash pop, each followed by :checktime (vcs); :qa!"),
+        build=build_outside,
+        setup=git_setup,
     ),
 }
 
@@ -367,12 +554,18 @@ def mirror(records: list[dict], encoding: str):
 # ---------------------------------------------------------------------------
 
 def classify(kind: str, inserted: int, deleted: int) -> str:
-    if kind == "typing":
-        return "typed" if inserted > 0 or deleted == 0 else "delete"
-    if kind in ("paste", "undo", "move", "agent", "editor", "completion", "vcs"):
+    """The class of one change made while a step of `kind` was playing.
+
+    The person's own actions (typing, pasting, putting, deleting) are classed by
+    what the change does: a removal with nothing inserted is `delete` (e.g. the
+    indent Neovim takes back on Enter, or Backspace). Undo/redo and mechanical
+    edits keep their class whatever the change looks like."""
+    if kind in ("typing", "paste", "move", "delete"):
+        if inserted == 0 and deleted > 0:
+            return "delete"
+        return {"typing": "typed", "delete": "typed"}.get(kind, kind)
+    if kind in ("undo", "agent", "editor", "completion", "vcs"):
         return kind
-    if kind == "delete":
-        return "delete" if inserted == 0 else "typed"
     raise ValueError(f"a change arrived during a step that should not change the buffer (kind {kind!r})")
 
 
@@ -420,14 +613,17 @@ def build_labels(plan: Plan, events: list[dict], changes: list[dict], reopens: l
             problems.append(f"v{ch['version']}#{ch['change']}: {err} (step {ev['step']}: {step['action']})")
             cls = "?"
         labels.append({"uri": ch["uri"], "version": ch["version"], "change": ch["change"],
-                       "class": cls, "chars": ch["inserted"], "action": step["action"]})
+                       "class": cls, "chars": ch["inserted"], "action": step["action"], "t": ch["t"]})
+    reloads = [e for e in events if e["ev"] == "reload"]
+    if len(reloads) != len(reopens):
+        problems.append(f"{len(reloads)} buffer reloads but {len(reopens)} didClose+didOpen pairs")
     for ro in reopens:
-        reloads = [e for e in events if e["ev"] == "reload"]
         ev = reloads.pop(0) if reloads else {"step": 0}
         step = step_of(ev)
         labels.append({"uri": ro["uri"], "version": ro["version"], "change": 0,
                        "class": step["kind"] if step["kind"] != "none" else "agent",
-                       "chars": ro["inserted"], "action": step["action"]})
+                       "chars": ro["inserted"], "action": step["action"], "t": ro["t"]})
+    labels.sort(key=lambda lab: lab.pop("t"))  # trace order (sort is stable)
     return labels, problems
 
 
@@ -485,12 +681,14 @@ def record(scenario: Scenario, nvim: str, mindgap: Path, out: Path, workdir: Pat
     workdir.mkdir(parents=True)
     src = workdir / scenario.file
     src.write_text(scenario.text, encoding="utf-8")
+    if scenario.setup:
+        scenario.setup(workdir)
     trace_tmp = scratch / "trace.jsonl"
     events_path = scratch / "events.jsonl"
     dump_path = scratch / "buffer.json"
 
     plan = Plan(seed=seed)
-    scenario.build(plan, {"dump": str(dump_path), "workdir": str(workdir)})
+    scenario.build(plan, {"dump": str(dump_path), "workdir": str(workdir), "src": str(src)})
     cmd = server_cmd(mindgap) + ["lsp", "--record", str(trace_tmp)]
     (scratch / "plan.json").write_text(json.dumps({
         "cmd": cmd, "root": str(workdir), "events": str(events_path),
@@ -529,14 +727,16 @@ def record(scenario: Scenario, nvim: str, mindgap: Path, out: Path, workdir: Pat
     elapsed = time.monotonic() - started
     print(f"[{scenario.name}] nvim exited {rc} after {elapsed:.1f}s"
           + ("; server had to be killed" if server_lingered else ""))
-    stderr = (scratch / "nvim.stderr").read_text(errors="replace").strip()
-    if stderr:
-        print(f"[{scenario.name}] nvim stderr:\n{stderr}", file=sys.stderr)
+    # (headless Neovim echoes mode and command-line messages to stderr: kept in scratch)
     if not trace_tmp.exists():
-        print(f"[{scenario.name}] the server wrote no trace at {trace_tmp}", file=sys.stderr)
+        print(f"[{scenario.name}] the server wrote no trace at {trace_tmp} (scratch kept)", file=sys.stderr)
         return 1
 
     events = [json.loads(l) for l in events_path.read_text().splitlines() if l.strip()]
+    for e in events:
+        if e["ev"] in ("error", "not_ready"):
+            print(f"[{scenario.name}] driver: {e} (scratch kept: {scratch})", file=sys.stderr)
+            return 1
     header, records = read_trace(trace_tmp)
     problems = validate_trace(header, records)
     encoding, sync_kind = negotiated(records)
@@ -570,7 +770,8 @@ def record(scenario: Scenario, nvim: str, mindgap: Path, out: Path, workdir: Pat
         print(f"[{scenario.name}] NOT written, problems:", file=sys.stderr)
         for pr in problems:
             print("  - " + pr, file=sys.stderr)
-        print(f"  (scratch kept: {scratch})", file=sys.stderr)
+        print(f"  (scratch kept: {scratch}: plan.json, events.jsonl, trace.jsonl, nvim.stderr)",
+              file=sys.stderr)
         return 1
     shutil.copyfile(trace_tmp, trace_out)
     with open(labels_out, "w", encoding="utf-8") as f:
@@ -613,7 +814,7 @@ def main(argv=None) -> int:
     if args.dry_run:
         for name in (list(SCENARIOS) if args.scenario == "all" else [args.scenario]):
             plan = Plan(seed=args.seed)
-            SCENARIOS[name].build(plan, {"dump": "/dev/null", "workdir": "/tmp"})
+            SCENARIOS[name].build(plan, {"dump": "/dev/null", "workdir": "/tmp", "src": "/tmp/x"})
             gaps = [s["delay"] for s in plan.steps if s["kind"] == "typing"]
             total = sum(s["delay"] for s in plan.steps) / 1000.0
             print(f"{name}: {len(plan.steps)} steps, {total:.1f}s; typing {plan.typed_keys} keys "

@@ -1,22 +1,23 @@
 //! The language server over stdio: the only room that knows LSP types.
 //!
 //! [`server`] holds the handlers, [`ingest`] turns LSP notifications into pipeline calls (for
-//! the live server and for replay alike), and [`serve`] wires stdio, the optional trace
-//! recorder and the store together and decides the exit code.
+//! the live server and for replay alike), [`transport`] frames and checks stdio so one bad
+//! message cannot end a session, and [`serve`] wires them, the optional trace recorder and the
+//! store together and decides the exit code.
 
 pub mod ingest;
 pub mod server;
+mod transport;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::LspService;
 use tracing::{error, info};
 
 use crate::store::Store;
-use crate::trace::recorder::{Direction, Recorder};
+use crate::trace::recorder::Recorder;
 use server::{Backend, Shared};
 
 pub struct ServeOptions {
@@ -33,12 +34,13 @@ pub async fn serve(opts: ServeOptions) -> i32 {
         let shared = shared.clone();
         move |client| Backend::new(client, shared)
     });
-    let stdin = tokio::io::stdin();
-    let stdout = tokio::io::stdout();
-    let recording = match &opts.record {
+    let recorder = match &opts.record {
         None => None,
         Some(path) => match Recorder::create(path) {
-            Ok(r) => Some(r),
+            Ok(r) => {
+                info!("recording this session to {}", path.display());
+                Some(r)
+            }
             Err(e) => {
                 error!(
                     "cannot record to {}: {e}; serving without a recording",
@@ -48,24 +50,16 @@ pub async fn serve(opts: ServeOptions) -> i32 {
             }
         },
     };
-    match recording {
-        None => Server::new(stdin, stdout, socket).serve(service).await,
-        Some(recorder) => {
-            info!(
-                "recording this session to {}",
-                opts.record.as_ref().expect("set").display()
-            );
-            let (server_in, feed) = tokio::io::duplex(1 << 16);
-            let (server_out, drain) = tokio::io::duplex(1 << 16);
-            tokio::spawn(tee(stdin, feed, recorder.clone(), Direction::FromClient));
-            let output = tokio::spawn(tee(drain, stdout, recorder.clone(), Direction::FromServer));
-            Server::new(server_in, server_out, socket)
-                .serve(service)
-                .await;
-            // `server_out` is dropped: the tee drains what is left and ends.
-            let _ = output.await;
-            recorder.finish();
-        }
+    transport::run(
+        tokio::io::stdin(),
+        tokio::io::stdout(),
+        service,
+        socket,
+        recorder.clone(),
+    )
+    .await;
+    if let Some(r) = recorder {
+        r.finish();
     }
     let shutdown = shared.shutdown_requested.load(Ordering::SeqCst);
     match Arc::try_unwrap(shared) {
@@ -73,25 +67,4 @@ pub async fn serve(opts: ServeOptions) -> i32 {
         Err(shared) => shared.store.flush(),
     }
     if shutdown { 0 } else { 1 }
-}
-
-/// Copies `from` to `to`, showing every chunk to the recorder.
-async fn tee(
-    mut from: impl AsyncRead + Unpin,
-    mut to: impl AsyncWrite + Unpin,
-    rec: Recorder,
-    dir: Direction,
-) {
-    let mut buf = vec![0u8; 1 << 14];
-    loop {
-        let n = match from.read(&mut buf).await {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        rec.bytes(dir, &buf[..n]);
-        if to.write_all(&buf[..n]).await.is_err() || to.flush().await.is_err() {
-            break;
-        }
-    }
-    let _ = to.shutdown().await;
 }

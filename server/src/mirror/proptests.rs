@@ -9,7 +9,19 @@ use super::encoding::{Encoding, Position};
 
 /// Pieces chosen to stress positions: 1-, 2-, 3- and 4-byte chars, surrogate pairs in UTF-16,
 /// and every LSP line ending.
-const PIECES: &[&str] = &["a", "Z", " ", "é", "中", "😀", "\n", "\r\n", "\r", "x\r", "\u{1F468}\u{200D}\u{1F4BB}"];
+const PIECES: &[&str] = &[
+    "a",
+    "Z",
+    " ",
+    "é",
+    "中",
+    "😀",
+    "\n",
+    "\r\n",
+    "\r",
+    "x\r",
+    "\u{1F468}\u{200D}\u{1F4BB}",
+];
 
 /// Line starts of `text` under LSP rules (`\n`, `\r\n`, lone `\r`), as char indices.
 fn line_starts(text: &[char]) -> Vec<usize> {
@@ -60,7 +72,11 @@ fn position_of(text: &[char], idx: usize, enc: Encoding) -> Position {
 fn index_at(text: &[char], frac: f64) -> usize {
     let i = ((text.len() as f64) * frac) as usize;
     let i = i.min(text.len());
-    if i > 0 && i < text.len() && text[i - 1] == '\r' && text[i] == '\n' { i - 1 } else { i }
+    if i > 0 && i < text.len() && text[i - 1] == '\r' && text[i] == '\n' {
+        i - 1
+    } else {
+        i
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -73,8 +89,18 @@ struct Edit {
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
-    (0.0..=1.0f64, 0.0..0.3f64, prop::collection::vec(0..PIECES.len(), 0..6), prop::sample::select(vec![0u8, 0, 0, 0, 1, 2]))
-        .prop_map(|(from, len, insert, overshoot)| Edit { from, len, insert, overshoot })
+    (
+        0.0..=1.0f64,
+        0.0..0.3f64,
+        prop::collection::vec(0..PIECES.len(), 0..6),
+        prop::sample::select(vec![0u8, 0, 0, 0, 1, 2]),
+    )
+        .prop_map(|(from, len, insert, overshoot)| Edit {
+            from,
+            len,
+            insert,
+            overshoot,
+        })
 }
 
 /// Turns `e` into an LSP change against `reference`, applies it there, and returns the change.
@@ -102,11 +128,15 @@ fn make_change(reference: &mut Vec<char>, e: &Edit, enc: Encoding) -> ContentCha
     }
     let text: String = e.insert.iter().map(|&i| PIECES[i]).collect();
     reference.splice(a..b, text.chars());
-    ContentChange { range: Some(Range { start, end }), text }
+    ContentChange {
+        range: Some(Range { start, end }),
+        text,
+    }
 }
 
 fn initial() -> impl Strategy<Value = String> {
-    prop::collection::vec(0..PIECES.len(), 0..40).prop_map(|v| v.into_iter().map(|i| PIECES[i]).collect())
+    prop::collection::vec(0..PIECES.len(), 0..40)
+        .prop_map(|v| v.into_iter().map(|i| PIECES[i]).collect())
 }
 
 fn encodings() -> impl Strategy<Value = Encoding> {

@@ -185,6 +185,9 @@ fn open_file(home: &Path, path: &Path) -> Result<Connection, String> {
     let mut conn = Connection::open_with_flags(path, flags).map_err(|e| e.to_string())?;
     conn.busy_timeout(OPEN_BUSY_TIMEOUT)
         .map_err(|e| e.to_string())?;
+    // Migrate first: a file that is not a store, or is one from a newer mindgap, must be left
+    // exactly as it is (switching it to WAL would already rewrite its header).
+    migrations::migrate(&mut conn).map_err(|e| e.to_string())?;
     let mode: String = conn
         .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
         .map_err(|e| e.to_string())?;
@@ -193,7 +196,6 @@ fn open_file(home: &Path, path: &Path) -> Result<Connection, String> {
     }
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(|e| e.to_string())?;
-    migrations::migrate(&mut conn).map_err(|e| e.to_string())?;
     conn.busy_timeout(WRITE_BUSY_TIMEOUT)
         .map_err(|e| e.to_string())?;
     Ok(conn)

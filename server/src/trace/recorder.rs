@@ -1,7 +1,7 @@
 //! `mindgap lsp --record PATH`: writes a trace of the live session, off the server's path.
 //!
-//! The transport's two directions feed raw bytes to a recorder thread, which frames them into
-//! messages and writes one JSON line each. The header waits for `initialize`, which names the
+//! The transport hands every whole message, in each direction, to a recorder thread, which
+//! writes one JSON line each. The header waits for `initialize`, which names the
 //! client. Each line is flushed as it is written, so a crash loses at most the line in flight.
 
 use std::fs::File;
@@ -14,7 +14,6 @@ use serde_json::{Value, json};
 use tracing::warn;
 
 use super::FORMAT_VERSION;
-use super::framing::{Frame, FrameScanner};
 
 #[derive(Clone, Copy, Debug)]
 pub enum Direction {
@@ -56,19 +55,18 @@ impl Recorder {
         }
     }
 
-    pub fn bytes(&self, dir: Direction, bytes: &[u8]) {
+    /// Records one message body.
+    pub fn message(&self, dir: Direction, bytes: &[u8]) {
         let t = self.start.elapsed().as_secs_f64() * 1000.0;
         let _ = self.tx.send(Msg::Bytes(dir, t, bytes.to_vec()));
     }
 }
 
 fn run(mut file: BufWriter<File>, rx: mpsc::Receiver<Msg>, started: chrono::DateTime<chrono::Utc>) {
-    let mut client = FrameScanner::default();
-    let mut server = FrameScanner::default();
     let mut header_written = false;
     let mut held: Vec<String> = Vec::new();
     for msg in rx {
-        let (dir, t, bytes) = match msg {
+        let (dir, t, body) = match msg {
             Msg::Bytes(dir, t, bytes) => (dir, t, bytes),
             Msg::Finish(ack) => {
                 let _ = file.flush();
@@ -76,22 +74,7 @@ fn run(mut file: BufWriter<File>, rx: mpsc::Receiver<Msg>, started: chrono::Date
                 return;
             }
         };
-        let scanner = match dir {
-            Direction::FromClient => &mut client,
-            Direction::FromServer => &mut server,
-        };
-        scanner.push(&bytes);
-        while let Some(frame) = scanner.next_frame() {
-            let body = match frame {
-                Frame::Body(body) => body,
-                Frame::BadHeader(h) => {
-                    warn!(
-                        header = h,
-                        "record: a message without Content-Length is not recorded"
-                    );
-                    continue;
-                }
-            };
+        {
             let Ok(value) = serde_json::from_slice::<Value>(&body) else {
                 warn!(
                     bytes = body.len(),
