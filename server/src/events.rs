@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+pub use crate::mirror::Span;
+
 /// The class of an edit (SPEC section 2). Exactly one per event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Class {
@@ -87,8 +89,8 @@ pub struct EditEvent {
     pub version: i32,
     /// Index within the notification's `contentChanges`.
     pub change: u32,
-    /// Line where the (trimmed) change starts.
-    pub line: u32,
+    /// What the (trimmed) change replaced, in the text before it.
+    pub span: Span,
     /// Unicode scalar values inserted, after trimming the common prefix and suffix.
     pub inserted: u32,
     /// Unicode scalar values deleted, after trimming.

@@ -12,7 +12,7 @@ use ropey::Rope;
 use tracing::{debug, warn};
 
 use crate::classify::{self, ChangeFacts};
-use crate::events::{Class, EditEvent, Source};
+use crate::events::{Class, EditEvent, Source, Span};
 use crate::mirror::{
     Accepted, Applied, ContentChange, Encoding, Mirror, Opened, Rejected, measure,
 };
@@ -82,14 +82,14 @@ impl Pipeline {
         }
         // A reload: the text on disk changed while the editor held the document.
         let counted = !self.take_pending_outside(&key, &rope);
-        let line = previous.rope().char_to_line(m.prefix) as u32;
+        let span = Span::of(previous.rope(), m.prefix, m.prefix + m.deleted);
         out.push(EditEvent {
             t,
             source: Source::Reopen,
             subject: key,
             version,
             change: 0,
-            line,
+            span,
             inserted: m.inserted as u32,
             deleted: m.deleted as u32,
             hash: m.hash,
@@ -154,7 +154,7 @@ impl Pipeline {
                 subject: key.clone(),
                 version,
                 change: i as u32,
-                line: a.start_line,
+                span: a.span,
                 inserted: a.inserted as u32,
                 deleted: a.deleted as u32,
                 hash: a.hash,
@@ -234,14 +234,16 @@ impl Pipeline {
             } else {
                 Class::Agent
             };
-            let line = known.map_or(0, |r| r.char_to_line(m.prefix.min(r.len_chars())) as u32);
+            let span = known.map_or_else(Span::default, |r| {
+                Span::of(r, m.prefix, m.prefix + m.deleted)
+            });
             out.push(EditEvent {
                 t,
                 source: Source::Disk,
                 subject: Arc::from(rel_path),
                 version: 0,
                 change: 0,
-                line,
+                span,
                 inserted: m.inserted as u32,
                 deleted: m.deleted as u32,
                 hash: m.hash,

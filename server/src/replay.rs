@@ -232,7 +232,7 @@ mod tests {
             subject: Arc::from("u"),
             version: 1,
             change: 0,
-            line: 0,
+            span: Default::default(),
             inserted,
             deleted: 0,
             hash: 0,

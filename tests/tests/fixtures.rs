@@ -32,7 +32,11 @@ fn fixtures() -> Vec<(PathBuf, PathBuf)> {
         );
     }
     // Three shared sessions (VS Code, Neovim, Helix) and three recorded here from Neovim.
-    assert!(found.len() >= 6, "fixtures missing in {}: {found:?}", dir.display());
+    assert!(
+        found.len() >= 6,
+        "fixtures missing in {}: {found:?}",
+        dir.display()
+    );
     found
 }
 

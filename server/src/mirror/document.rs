@@ -25,14 +25,43 @@ pub struct ContentChange {
     pub text: String,
 }
 
+/// Where a (trimmed) change sits: from start to end in the text before the change, lines
+/// 0-based, columns in Unicode scalar values (independent of the client's encoding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start_line: u32,
+    pub start_col: u32,
+    pub end_line: u32,
+    pub end_col: u32,
+}
+
+impl Span {
+    /// The span of chars `start..end` of `rope`.
+    pub fn of(rope: &Rope, start: usize, end: usize) -> Span {
+        let at = |i: usize| {
+            let i = i.min(rope.len_chars());
+            let line = rope.char_to_line(i);
+            (line as u32, (i - rope.line_to_char(line)) as u32)
+        };
+        let (start_line, start_col) = at(start);
+        let (end_line, end_col) = at(end);
+        Span {
+            start_line,
+            start_col,
+            end_line,
+            end_col,
+        }
+    }
+}
+
 /// What applying one content change did, measured after trimming the common prefix and suffix
 /// of the replaced and the inserted text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Applied {
     /// Char index where the trimmed change starts, in the text before the change.
     pub start: usize,
-    /// Where the trimmed change starts, as (line, char column).
-    pub start_line: u32,
+    /// What the trimmed change replaced, in the text before it.
+    pub span: Span,
     /// Unicode scalar values inserted, after trimming.
     pub inserted: usize,
     /// Unicode scalar values deleted, after trimming.
@@ -223,7 +252,7 @@ impl Document {
             text_chars: text_len,
         } = measure(removed_slice, text);
         let start_trimmed = start + prefix;
-        let start_line = self.rope.char_to_line(start_trimmed) as u32;
+        let span = Span::of(&self.rope, start_trimmed, start_trimmed + deleted);
         let removed = if removed_len == 0 {
             String::new()
         } else {
@@ -238,7 +267,7 @@ impl Document {
         }
         let applied = Applied {
             start: start_trimmed,
-            start_line,
+            span,
             inserted,
             deleted,
             hash,
@@ -352,6 +381,22 @@ mod tests {
     }
 
     #[test]
+    fn spans_name_what_the_trimmed_change_replaced() {
+        let mut doc = Document::new("ab😀\ncd\nef\n", 1);
+        // Replace "😀\ncd\ne" by "X" (the client sends more, the trim narrows it).
+        let out = apply(&mut doc, 2, &[change(0, 1, 2, 1, "bX")]);
+        assert_eq!(doc.text(), "abXf\n");
+        let want = Span {
+            start_line: 0,
+            start_col: 2,
+            end_line: 2,
+            end_col: 1,
+        };
+        assert_eq!(out[0].span, want);
+        assert_eq!((out[0].inserted, out[0].deleted), (1, 6));
+    }
+
+    #[test]
     fn repeated_chars_do_not_over_trim() {
         let mut doc = Document::new("aa", 1);
         let out = apply(&mut doc, 2, &[change(0, 0, 0, 2, "aaaa")]);
@@ -373,7 +418,7 @@ mod tests {
             }],
         );
         assert_eq!(
-            (out[0].inserted, out[0].deleted, out[0].start_line),
+            (out[0].inserted, out[0].deleted, out[0].span.start_line),
             (2, 0, 1)
         );
     }

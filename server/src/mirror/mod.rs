@@ -12,7 +12,9 @@ mod proptests;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
-pub use document::{Accepted, Applied, ContentChange, Document, Measure, Range, Rejected, measure};
+pub use document::{
+    Accepted, Applied, ContentChange, Document, Measure, Range, Rejected, Span, measure,
+};
 pub use encoding::{Clamp, Encoding, Position};
 
 /// How many closed documents are remembered for reload detection.

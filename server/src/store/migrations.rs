@@ -30,7 +30,10 @@ pub const MIGRATIONS: &[&str] = &[
         source       TEXT NOT NULL,         -- 'change', 'reopen' or 'disk'
         version      INTEGER NOT NULL,
         change_index INTEGER NOT NULL,
-        line         INTEGER NOT NULL,
+        line         INTEGER NOT NULL,      -- what the change replaced: start line and column,
+        col          INTEGER NOT NULL,      -- end line and column; columns in Unicode scalars
+        end_line     INTEGER NOT NULL,
+        end_col      INTEGER NOT NULL,
         inserted     INTEGER NOT NULL,
         deleted      INTEGER NOT NULL,
         text_hash    INTEGER NOT NULL,      -- xxh3 of the inserted text, as a signed 64-bit value

@@ -214,7 +214,7 @@ mod tests {
             subject: Arc::from("file:///ws/a.py"),
             version: i as i32,
             change: 0,
-            line: 0,
+            span: Default::default(),
             inserted: 1,
             deleted: 0,
             hash: u64::MAX - i as u64,

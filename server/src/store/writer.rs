@@ -1,6 +1,6 @@
 //! The writer thread: takes events off the channel and writes them in batches.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Instant;
 
@@ -19,7 +19,7 @@ struct Writer {
     conn: Connection,
     session: Option<(i64, i64)>, // (id, started_ms)
     documents: HashMap<std::sync::Arc<str>, i64>,
-    pending: Vec<EditEvent>,
+    pending: VecDeque<EditEvent>,
     dropped: u64,
 }
 
@@ -28,7 +28,7 @@ pub(super) fn run(conn: Connection, rx: Receiver<Msg>) {
         conn,
         session: None,
         documents: HashMap::new(),
-        pending: Vec::new(),
+        pending: VecDeque::new(),
         dropped: 0,
     };
     let mut deadline: Option<Instant> = None;
@@ -94,7 +94,7 @@ impl Writer {
 
     fn push(&mut self, event: EditEvent) {
         if self.pending.len() >= MAX_PENDING {
-            self.pending.remove(0);
+            self.pending.pop_front();
             self.dropped += 1;
             if self.dropped.is_power_of_two() {
                 error!(
@@ -103,7 +103,7 @@ impl Writer {
                 );
             }
         }
-        self.pending.push(event);
+        self.pending.push_back(event);
     }
 
     fn flush(&mut self) {
@@ -141,8 +141,9 @@ impl Writer {
             let mut add_doc = tx.prepare_cached("INSERT INTO documents (subject) VALUES (?1)")?;
             let mut add_edit = tx.prepare_cached(
                 "INSERT INTO edits (session_id, document_id, t_ms, source, version, change_index,
-                                    line, inserted, deleted, text_hash, class, counted)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                    line, col, end_line, end_col, inserted, deleted, text_hash, class,
+                                    counted)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?;
             for e in &self.pending {
                 let doc_id = match self.documents.get(&e.subject) {
@@ -167,7 +168,10 @@ impl Writer {
                     e.source.as_str(),
                     e.version,
                     e.change,
-                    e.line,
+                    e.span.start_line,
+                    e.span.start_col,
+                    e.span.end_line,
+                    e.span.end_col,
                     e.inserted,
                     e.deleted,
                     e.hash as i64,
