@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tower_lsp_server::ls_types::InitializeParams;
 use tracing::warn;
@@ -70,13 +70,12 @@ pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&EditEven
                 let Some(method) = msg.get("method").and_then(Value::as_str) else {
                     continue;
                 };
-                let params = msg.get("params").cloned().unwrap_or(Value::Null);
+                let params = msg.get("params").unwrap_or(&Value::Null);
                 if method == "initialize" {
-                    let params: InitializeParams =
-                        serde_json::from_value(params).unwrap_or_else(|e| {
-                            warn!("replay: initialize params unreadable ({e}); using defaults");
-                            InitializeParams::default()
-                        });
+                    let params = InitializeParams::deserialize(params).unwrap_or_else(|e| {
+                        warn!("replay: initialize params unreadable ({e}); using defaults");
+                        InitializeParams::default()
+                    });
                     let mut session = Session::from_initialize(&params);
                     if let Some(enc) = agreed.encoding {
                         session.encoding = enc;

@@ -106,8 +106,8 @@ pub fn did_save(p: &mut Pipeline, params: DidSaveTextDocumentParams) {
     p.did_save(params.text_document.uri.as_str());
 }
 
-fn decode<P: DeserializeOwned>(method: &str, params: serde_json::Value) -> Option<P> {
-    match serde_json::from_value(params) {
+fn decode<P: DeserializeOwned>(method: &str, params: &serde_json::Value) -> Option<P> {
+    match P::deserialize(params) {
         Ok(p) => Some(p),
         Err(e) => {
             warn!(method, "invalid params, message skipped: {e}");
@@ -122,7 +122,7 @@ pub fn notification(
     p: &mut Pipeline,
     t: f64,
     method: &str,
-    params: serde_json::Value,
+    params: &serde_json::Value,
     full_sync: bool,
     out: &mut Vec<EditEvent>,
 ) {
