@@ -139,32 +139,24 @@ async fn write_client(
     let mut scanner = FrameScanner::default();
     let mut buf = vec![0u8; 1 << 16];
     let mut answers_open = true;
+    let mut ready: Vec<Vec<u8>> = Vec::new();
     loop {
-        let body = tokio::select! {
+        tokio::select! {
             read = drain.read(&mut buf) => match read {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
                     scanner.push(&buf[..n]);
                     while let Some(Frame::Body(body)) = scanner.next_frame() {
-                        if let Some(r) = &recorder {
-                            r.message(Direction::FromServer, &body);
-                        }
-                        if output.write_all(&frame(&body)).await.is_err() {
-                            return;
-                        }
+                        ready.push(body);
                     }
-                    None
                 }
             },
             answer = answers.recv(), if answers_open => match answer {
-                Some(body) => Some(body),
-                None => {
-                    answers_open = false;
-                    None
-                }
+                Some(body) => ready.push(body),
+                None => answers_open = false,
             },
-        };
-        if let Some(body) = body {
+        }
+        for body in ready.drain(..) {
             if let Some(r) = &recorder {
                 r.message(Direction::FromServer, &body);
             }
