@@ -10,6 +10,7 @@ use std::collections::VecDeque;
 use ropey::Rope;
 
 use super::encoding::{self, Clamp, Encoding, Position};
+use super::fingerprint::Fingerprint;
 
 /// A range as a client sends it, in the negotiated encoding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -56,7 +57,7 @@ impl Span {
 
 /// What applying one content change did, measured after trimming the common prefix and suffix
 /// of the replaced and the inserted text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Applied {
     /// Char index where the trimmed change starts, in the text before the change.
     pub start: usize,
@@ -72,6 +73,18 @@ pub struct Applied {
     pub clamped: Option<Clamp>,
     /// The document's length in chars after the change.
     pub doc_chars: usize,
+    /// The document's state hash after the change (see [`Fingerprint`]).
+    pub state: u64,
+    /// The inserted char, for a one-char insertion (no allocation on the typing path).
+    pub ins_char: Option<char>,
+    /// The trimmed inserted text, for insertions of two chars or more.
+    pub ins_text: Option<Box<str>>,
+    /// The trimmed deleted text, for deletions of two chars or more.
+    pub del_text: Option<Box<str>>,
+    /// The char just before the change, and whether the line holds anything but white space
+    /// before it (the cursor follows code the person wrote).
+    pub prev_char: Option<char>,
+    pub code_before: bool,
 }
 
 /// How a versioned batch of changes was taken in.
@@ -111,6 +124,7 @@ pub struct Document {
     journal_bytes: usize,
     /// The version of the text before the journal's first entry.
     base_version: i32,
+    fingerprint: Fingerprint,
 }
 
 impl Document {
@@ -121,7 +135,23 @@ impl Document {
             journal: VecDeque::new(),
             journal_bytes: 0,
             base_version: version,
+            fingerprint: Fingerprint::default(),
         }
+        .with_fingerprint()
+    }
+
+    fn with_fingerprint(mut self) -> Self {
+        self.fingerprint = Fingerprint::of(&self.rope);
+        self
+    }
+
+    /// The state hash of the current text: equal texts, equal states.
+    pub fn state(&self) -> u64 {
+        self.fingerprint.state(&self.rope)
+    }
+
+    pub fn fingerprint(&self) -> &Fingerprint {
+        &self.fingerprint
     }
 
     pub fn version(&self) -> i32 {
@@ -175,6 +205,8 @@ impl Document {
         for entry in later {
             self.apply_in_order(entry.version, entry.changes, enc, &mut scratch);
         }
+        // The rollback edited the rope directly: take the fingerprint afresh.
+        self.fingerprint = Fingerprint::of(&self.rope);
         Ok(Accepted::Late { newest })
     }
 
@@ -258,13 +290,50 @@ impl Document {
         } else {
             removed_slice.to_string()
         };
+        let del_text = (deleted >= 2).then(|| {
+            removed
+                .chars()
+                .skip(prefix)
+                .take(deleted)
+                .collect::<String>()
+                .into_boxed_str()
+        });
+        let (ins_char, ins_text) = match inserted {
+            0 => (None, None),
+            1 => (text.chars().nth(prefix), None),
+            _ => (
+                None,
+                Some(
+                    text.chars()
+                        .skip(prefix)
+                        .take(inserted)
+                        .collect::<String>()
+                        .into_boxed_str(),
+                ),
+            ),
+        };
 
+        let (a, b) = Fingerprint::affected(&self.rope, start, end);
+        let lines_before = self.rope.len_lines();
+        self.fingerprint.remove(&self.rope, a, b);
         if removed_len > 0 {
             self.rope.remove(start..end);
         }
         if !text.is_empty() {
             self.rope.insert(start, text);
         }
+        let b_after = (b + self.rope.len_lines()).saturating_sub(lines_before);
+        self.fingerprint
+            .add(&self.rope, a, b_after.min(self.rope.len_lines() - 1));
+        let prev_char = (start_trimmed > 0).then(|| self.rope.char(start_trimmed - 1));
+        let line_start = self
+            .rope
+            .line_to_char(self.rope.char_to_line(start_trimmed));
+        let code_before = self
+            .rope
+            .slice(line_start..start_trimmed)
+            .chars()
+            .any(|c| !c.is_whitespace());
         let applied = Applied {
             start: start_trimmed,
             span,
@@ -273,6 +342,12 @@ impl Document {
             hash,
             clamped,
             doc_chars: self.rope.len_chars(),
+            state: self.fingerprint.state(&self.rope),
+            ins_char,
+            ins_text,
+            del_text,
+            prev_char,
+            code_before,
         };
         (
             RawApplied {

@@ -6,6 +6,7 @@
 
 pub mod document;
 pub mod encoding;
+pub mod fingerprint;
 #[cfg(test)]
 mod proptests;
 

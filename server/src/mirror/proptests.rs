@@ -6,6 +6,7 @@ use proptest::prelude::*;
 
 use super::document::{ContentChange, Document, Range};
 use super::encoding::{Encoding, Position};
+use super::fingerprint::Fingerprint;
 
 /// Pieces chosen to stress positions: 1-, 2-, 3- and 4-byte chars, surrogate pairs in UTF-16,
 /// and every LSP line ending.
@@ -162,6 +163,8 @@ proptest! {
             doc.apply(v as i32 + 1, changes, enc, &mut out).unwrap();
             prop_assert_eq!(doc.text(), reference.iter().collect::<String>());
             prop_assert_eq!(out.len(), batch.len());
+            // The fingerprint kept up edit by edit equals one taken afresh.
+            prop_assert!(doc.fingerprint().same_as(&Fingerprint::of(doc.rope())));
         }
     }
 
