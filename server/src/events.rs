@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+pub use crate::classify::{Amendment, Decision, Evidence};
 pub use crate::mirror::Span;
 
 /// The class of an edit (SPEC section 2). Exactly one per event.
@@ -81,6 +82,8 @@ impl Source {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct EditEvent {
+    /// Numbers the events of one session in order; amendments name events by it.
+    pub id: u64,
     /// Milliseconds since the session began.
     pub t: f64,
     pub source: Source,
@@ -98,7 +101,34 @@ pub struct EditEvent {
     /// xxh3 of the trimmed inserted text; 0 when nothing was inserted.
     pub hash: u64,
     pub class: Class,
+    pub confidence: f32,
+    pub evidence: Evidence,
     /// False when this event repeats an outside change already counted (a disk write that
     /// then reached the buffer by reload): summaries and ratios skip it.
     pub counted: bool,
+}
+
+impl EditEvent {
+    pub fn decision(&self) -> Decision {
+        Decision::new(self.class, self.confidence, self.evidence)
+    }
+
+    pub fn set_decision(&mut self, d: Decision) {
+        self.class = d.class;
+        self.confidence = d.confidence;
+        self.evidence = d.evidence;
+    }
+}
+
+impl From<EditEvent> for Emitted {
+    fn from(e: EditEvent) -> Self {
+        Emitted::Event(e)
+    }
+}
+
+/// What the pipeline hands on: a new event, or a changed decision about an earlier one.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Emitted {
+    Event(EditEvent),
+    Amend(Amendment),
 }

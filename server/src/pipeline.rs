@@ -9,28 +9,49 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use ropey::Rope;
-use tracing::{debug, warn};
+use tracing::{debug, trace, warn};
 
-use crate::classify::{self, ChangeFacts};
-use crate::events::{Class, EditEvent, Source, Span};
+use crate::classify::{self, Amendment, Classifier, Context, Copied, Decision, Input};
+use crate::events::{Class, EditEvent, Emitted, Source, Span};
+use crate::mirror::fingerprint::{Fingerprint, content_hash};
 use crate::mirror::{
-    Accepted, Applied, ContentChange, Encoding, Mirror, Opened, Rejected, measure,
+    Accepted, Applied, ContentChange, Document, Encoding, Mirror, Opened, Rejected, measure,
 };
 use crate::uri;
 
 /// How long an outside disk write waits for the editor to reload it, in ms.
 const RELOAD_WINDOW_MS: f64 = 10_000.0;
+/// How long a hint waits for the change it names, in ms.
+const HINT_WINDOW_MS: f64 = 2_000.0;
+/// How long an edit this server applied waits to come back from the client, in ms.
+const EXPECT_WINDOW_MS: f64 = 5_000.0;
+/// How far around an insertion to look for the same text (a copy close by), in chars.
+const NEARBY_CHARS: usize = 2_000;
+
+struct PendingHint {
+    uri: Arc<str>,
+    version: i32,
+    class: Class,
+    t: f64,
+}
 
 pub struct Pipeline {
     encoding: Encoding,
     /// The workspace root as a filesystem path, when the client named one.
     root: Option<String>,
     mirror: Mirror,
+    classifier: Classifier,
     /// What each file holds on disk, as far as this session knows, by URI.
     disk: HashMap<Arc<str>, Rope>,
     /// Outside writes not yet seen reaching the buffer: URI → (hash of the new text, time).
     pending_outside: HashMap<Arc<str>, (u64, f64)>,
+    hints: Vec<PendingHint>,
+    /// Edits this server applied, by URI: the state they will produce, and when.
+    expected: HashMap<Arc<str>, (u64, f64)>,
+    next_id: u64,
     applied: Vec<Applied>,
+    decisions: Vec<Decision>,
+    amends: Vec<Amendment>,
 }
 
 impl Pipeline {
@@ -39,9 +60,15 @@ impl Pipeline {
             encoding,
             root,
             mirror: Mirror::new(),
+            classifier: Classifier::new(),
             disk: HashMap::new(),
             pending_outside: HashMap::new(),
+            hints: Vec::new(),
+            expected: HashMap::new(),
+            next_id: 0,
             applied: Vec::new(),
+            decisions: Vec::new(),
+            amends: Vec::new(),
         }
     }
 
@@ -53,49 +80,60 @@ impl Pipeline {
         &self.mirror
     }
 
+    fn take_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
     pub fn did_open(
         &mut self,
         t: f64,
         uri: &str,
         version: i32,
         text: &str,
-        out: &mut Vec<EditEvent>,
+        out: &mut Vec<Emitted>,
     ) {
         let key: Arc<str> = self.mirror.key(uri).unwrap_or_else(|| Arc::from(uri));
         let opened = self.mirror.open(key.clone(), version, text);
-        let rope = self.mirror.get(uri).expect("just opened").rope().clone();
+        let doc = self.mirror.get(uri).expect("just opened");
+        let (rope, state) = (doc.rope().clone(), doc.state());
         self.disk.insert(key.clone(), rope.clone());
         let previous = match opened {
-            Opened::New => return,
-            Opened::AlreadyOpen(previous) => {
-                debug!(
-                    uri,
-                    "didOpen for a document already open: its text is replaced"
-                );
-                previous
-            }
             Opened::Reopened(previous) => previous,
+            Opened::New | Opened::AlreadyOpen(_) => {
+                self.classifier.anchor(&key, state);
+                return;
+            }
         };
         let m = measure(previous.rope().slice(..), text);
         if m.inserted == 0 && m.deleted == 0 {
+            self.classifier.anchor(&key, state);
             return;
         }
         // A reload: the text on disk changed while the editor held the document.
-        let counted = !self.take_pending_outside(&key, &rope);
+        let counted_write = self.take_pending_outside(&key, &rope);
+        let decision = self.classifier.reload(&key, state, counted_write);
         let span = Span::of(previous.rope(), m.prefix, m.prefix + m.deleted);
-        out.push(EditEvent {
-            t,
-            source: Source::Reopen,
-            subject: key,
-            version,
-            change: 0,
-            span,
-            inserted: m.inserted as u32,
-            deleted: m.deleted as u32,
-            hash: m.hash,
-            class: Class::Agent,
-            counted,
-        });
+        let id = self.take_id();
+        self.emit(
+            out,
+            EditEvent {
+                id,
+                t,
+                source: Source::Reopen,
+                subject: key,
+                version,
+                change: 0,
+                span,
+                inserted: m.inserted as u32,
+                deleted: m.deleted as u32,
+                hash: m.hash,
+                class: decision.class,
+                confidence: decision.confidence,
+                evidence: decision.evidence,
+                counted: !counted_write,
+            },
+        );
     }
 
     pub fn did_change(
@@ -104,7 +142,7 @@ impl Pipeline {
         uri: &str,
         version: i32,
         changes: Vec<ContentChange>,
-        out: &mut Vec<EditEvent>,
+        out: &mut Vec<Emitted>,
     ) {
         let Some(key) = self.mirror.key(uri) else {
             warn!(
@@ -133,7 +171,6 @@ impl Pipeline {
                 return;
             }
         }
-        let first = out.len();
         for (i, a) in self.applied.iter().enumerate() {
             if let Some(clamp) = a.clamped {
                 warn!(
@@ -144,11 +181,66 @@ impl Pipeline {
                     "range outside the document: clamped"
                 );
             }
-            let class = classify::classify(ChangeFacts {
-                inserted: a.inserted as u32,
-                deleted: a.deleted as u32,
-            });
-            out.push(EditEvent {
+        }
+        let doc = self.mirror.get(uri).expect("open");
+        let inputs: Vec<Input<'_>> = self
+            .applied
+            .iter()
+            .map(|a| Input {
+                applied: a,
+                copied: copied(&self.mirror, doc, &key, a),
+            })
+            .collect();
+        let hint = take_hint(&mut self.hints, &key, version, t);
+        let expected_state = self
+            .expected
+            .get(&key)
+            .filter(|(_, since)| t - since <= EXPECT_WINDOW_MS)
+            .map(|(s, _)| *s);
+        let first_id = self.next_id + 1;
+        self.decisions.clear();
+        self.amends.clear();
+        let ctx = Context {
+            t,
+            version,
+            first_id,
+            hint,
+            expected_state,
+        };
+        self.classifier
+            .batch(&key, ctx, &inputs, &mut self.decisions, &mut self.amends);
+        drop(inputs);
+        self.next_id += self.applied.len() as u64;
+
+        // An outside write already counted as a disk change, now reaching the buffer.
+        let mut counted = true;
+        if self.pending_outside.contains_key(&key)
+            && self.applied.iter().any(|a| a.inserted + a.deleted > 1)
+        {
+            let rope = self.mirror.get(uri).expect("open").rope().clone();
+            let state = self.mirror.get(uri).expect("open").state();
+            if self.take_pending_outside(&key, &rope) {
+                let d = self.classifier.reload(&key, state, true);
+                for (dec, a) in self.decisions.iter_mut().zip(&self.applied) {
+                    if a.inserted + a.deleted > 0 {
+                        *dec = d;
+                    }
+                }
+                counted = false;
+            }
+        }
+        if expected_state.is_some()
+            && self
+                .decisions
+                .iter()
+                .any(|d| d.evidence == classify::Evidence::ExpectedEdit)
+        {
+            self.expected.remove(&key);
+        }
+        for (i, (a, d)) in self.applied.iter().zip(&self.decisions).enumerate() {
+            trace!(uri, version, change = i, class = d.class.as_str(), confidence = d.confidence, evidence = %d.evidence, "classified");
+            let event = EditEvent {
+                id: first_id + i as u64,
                 t,
                 source: Source::Change,
                 subject: key.clone(),
@@ -158,26 +250,22 @@ impl Pipeline {
                 inserted: a.inserted as u32,
                 deleted: a.deleted as u32,
                 hash: a.hash,
-                class,
-                counted: true,
-            });
+                class: d.class,
+                confidence: d.confidence,
+                evidence: d.evidence,
+                counted,
+            };
+            out.push(Emitted::Event(event));
         }
-        if self.pending_outside.contains_key(&key)
-            && out[first..].iter().any(|e| e.inserted + e.deleted > 1)
-        {
-            let rope = self.mirror.get(uri).expect("open").rope().clone();
-            if self.take_pending_outside(&key, &rope) {
-                // The editor reloaded an outside write already counted as a disk change.
-                for e in &mut out[first..] {
-                    e.class = if e.inserted + e.deleted == 0 {
-                        e.class
-                    } else {
-                        Class::Agent
-                    };
-                    e.counted = false;
-                }
-            }
+        for amend in self.amends.drain(..) {
+            trace!(uri, id = amend.id, class = amend.decision.class.as_str(), evidence = %amend.decision.evidence, "amended");
+            out.push(Emitted::Amend(amend));
         }
+    }
+
+    fn emit(&mut self, out: &mut Vec<Emitted>, event: EditEvent) {
+        trace!(subject = &*event.subject, class = event.class.as_str(), evidence = %event.evidence, "classified");
+        out.push(Emitted::Event(event));
     }
 
     pub fn did_close(&mut self, uri: &str) {
@@ -187,14 +275,48 @@ impl Pipeline {
     }
 
     pub fn did_save(&mut self, uri: &str) {
-        match self.mirror.get(uri) {
-            Some(doc) => {
-                let rope = doc.rope().clone();
-                let key = self.mirror.key(uri).expect("open");
+        match (self.mirror.key(uri), self.mirror.get(uri)) {
+            (Some(key), Some(doc)) => {
+                let (rope, state) = (doc.rope().clone(), doc.state());
+                self.classifier.anchor(&key, state);
                 self.disk.insert(key, rope);
             }
-            None => warn!(uri, "didSave for a document that is not open: ignored"),
+            _ => warn!(uri, "didSave for a document that is not open: ignored"),
         }
+    }
+
+    /// An editor plugin says what a change was (`mindgap/editHint`). It names the change by
+    /// document and version; it may come just before or just after that change.
+    pub fn hint(&mut self, t: f64, uri: &str, version: i32, class: Class, out: &mut Vec<Emitted>) {
+        let key: Arc<str> = self.mirror.key(uri).unwrap_or_else(|| Arc::from(uri));
+        let recent = self.classifier.recent_of_version(&key, version);
+        if recent.is_empty() {
+            self.hints.retain(|h| t - h.t <= HINT_WINDOW_MS);
+            self.hints.push(PendingHint {
+                uri: key,
+                version,
+                class,
+                t,
+            });
+            return;
+        }
+        for r in recent {
+            let class = if r.inserted == 0 && r.deleted > 0 && class.is_outside_help() {
+                Class::Delete
+            } else {
+                class
+            };
+            let decision = Decision::new(class, 0.99, classify::Evidence::Hint(class));
+            self.classifier.amend(&key, r.id, class);
+            out.push(Emitted::Amend(Amendment { id: r.id, decision }));
+        }
+    }
+
+    /// This server is about to apply an edit to `uri` that leaves it holding `state`
+    /// ([`state_of`]); the changes that bring it there are classed `editor`.
+    pub fn expect_state(&mut self, t: f64, uri: &str, state: u64) {
+        let key: Arc<str> = self.mirror.key(uri).unwrap_or_else(|| Arc::from(uri));
+        self.expected.insert(key, (state, t));
     }
 
     /// A file in the workspace changed on disk: written with `text`, or removed (`None`).
@@ -203,7 +325,7 @@ impl Pipeline {
         t: f64,
         rel_path: &str,
         text: Option<&str>,
-        out: &mut Vec<EditEvent>,
+        out: &mut Vec<Emitted>,
     ) {
         let Some(root) = &self.root else {
             warn!(rel_path, "disk change without a workspace root: ignored");
@@ -229,27 +351,34 @@ impl Pipeline {
                 Some(rope) => measure(rope.slice(..), new_text),
                 None => measure(Rope::new().slice(..), new_text),
             };
-            let class = if text.is_none() {
-                Class::Delete
+            let (class, evidence) = if text.is_none() {
+                (Class::Delete, classify::Evidence::Removal)
             } else {
-                Class::Agent
+                (Class::Agent, classify::Evidence::Reload)
             };
             let span = known.map_or_else(Span::default, |r| {
                 Span::of(r, m.prefix, m.prefix + m.deleted)
             });
-            out.push(EditEvent {
-                t,
-                source: Source::Disk,
-                subject: Arc::from(rel_path),
-                version: 0,
-                change: 0,
-                span,
-                inserted: m.inserted as u32,
-                deleted: m.deleted as u32,
-                hash: m.hash,
-                class,
-                counted: true,
-            });
+            let id = self.take_id();
+            self.emit(
+                out,
+                EditEvent {
+                    id,
+                    t,
+                    source: Source::Disk,
+                    subject: Arc::from(rel_path),
+                    version: 0,
+                    change: 0,
+                    span,
+                    inserted: m.inserted as u32,
+                    deleted: m.deleted as u32,
+                    hash: m.hash,
+                    class,
+                    confidence: 0.8,
+                    evidence,
+                    counted: true,
+                },
+            );
             if text.is_some() {
                 self.pending_outside
                     .insert(uri.clone(), (hash_str(new_text), t));
@@ -275,6 +404,70 @@ impl Pipeline {
     }
 }
 
+/// The state hash a document holding `text` has (for [`Pipeline::expect_state`]).
+pub fn state_of(text: &str) -> u64 {
+    let rope = Rope::from_str(text);
+    Fingerprint::of(&rope).state(&rope)
+}
+
+fn take_hint(hints: &mut Vec<PendingHint>, key: &Arc<str>, version: i32, t: f64) -> Option<Class> {
+    hints.retain(|h| {
+        let fresh = t - h.t <= HINT_WINDOW_MS;
+        if !fresh {
+            debug!(
+                uri = &*h.uri,
+                version = h.version,
+                "a hint matched no change: ignored"
+            );
+        }
+        fresh
+    });
+    let i = hints
+        .iter()
+        .position(|h| h.uri == *key && h.version == version)?;
+    Some(hints.remove(i).class)
+}
+
+/// Whether an insertion brings text the workspace already holds (a copy, not outside help).
+fn copied(mirror: &Mirror, doc: &Document, key: &Arc<str>, a: &Applied) -> Copied {
+    let Some(text) = a.ins_text.as_deref() else {
+        return Copied::No;
+    };
+    if text.trim().chars().count() < 3 {
+        return Copied::No;
+    }
+    if text.contains('\n') {
+        // Each substantial line must occur more often in the workspace than in the insertion.
+        let mut inserted: HashMap<u64, u32> = HashMap::new();
+        for h in text.split_inclusive('\n').filter_map(content_hash) {
+            *inserted.entry(h).or_default() += 1;
+        }
+        let all_found = !inserted.is_empty()
+            && inserted.iter().all(|(h, n)| {
+                doc.fingerprint().line_count(*h) > *n
+                    || mirror
+                        .iter()
+                        .any(|(k, d)| k != key && d.fingerprint().line_count(*h) > 0)
+            });
+        return if all_found {
+            Copied::Lines(inserted.values().sum())
+        } else {
+            Copied::No
+        };
+    }
+    // A piece of a line: look for it around the insertion, not counting the insertion itself.
+    let rope = doc.rope();
+    let needle = text.trim();
+    let end = (a.start + a.inserted).min(rope.len_chars());
+    let before = rope.slice(a.start.saturating_sub(NEARBY_CHARS)..a.start.min(rope.len_chars()));
+    let after = rope.slice(end..(end + NEARBY_CHARS).min(rope.len_chars()));
+    if before.to_string().contains(needle) || after.to_string().contains(needle) {
+        Copied::Nearby
+    } else {
+        Copied::No
+    }
+}
+
 fn hash_str(s: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(s.as_bytes())
 }
@@ -291,6 +484,15 @@ fn hash_rope(rope: &Rope) -> u64 {
 mod tests {
     use super::*;
     use crate::mirror::{Position, Range};
+
+    fn events(out: &[Emitted]) -> Vec<&EditEvent> {
+        out.iter()
+            .filter_map(|e| match e {
+                Emitted::Event(e) => Some(e),
+                Emitted::Amend(_) => None,
+            })
+            .collect()
+    }
 
     fn insert(line: u32, col: u32, text: &str) -> ContentChange {
         ContentChange {
@@ -316,7 +518,7 @@ mod tests {
         p.disk_change(3.0, "a.py", Some("import os\nx = 1\ny"), &mut out);
         p.did_close("file:///ws/a.py");
         p.did_open(4.0, "file:///ws/a.py", 2, "import os\nx = 1\ny", &mut out);
-        let tail: Vec<_> = out[1..]
+        let tail: Vec<_> = events(&out)[1..]
             .iter()
             .map(|e| (e.source, e.class, e.inserted, e.counted))
             .collect();
@@ -342,8 +544,9 @@ mod tests {
             vec![insert(0, 0, "import os\n")],
             &mut out,
         );
-        assert_eq!(out.len(), 2);
-        assert_eq!((out[1].class, out[1].counted), (Class::Agent, false));
+        let ev = events(&out);
+        assert_eq!(ev.len(), 2);
+        assert_eq!((ev[1].class, ev[1].counted), (Class::Agent, false));
     }
 
     #[test]
@@ -355,5 +558,73 @@ mod tests {
         p.did_save("file:///nope");
         p.disk_change(0.0, "x", Some("y"), &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn hints_win_before_or_after_their_change() {
+        let mut p = Pipeline::new(Encoding::Utf16, None);
+        let mut out = Vec::new();
+        let uri = "file:///a.py";
+        p.did_open(0.0, uri, 1, "", &mut out);
+        // Before: the change arrives after its hint.
+        p.hint(1.0, uri, 2, Class::Completion, &mut out);
+        p.did_change(
+            2.0,
+            uri,
+            2,
+            vec![insert(0, 0, "x = compute(1)\n")],
+            &mut out,
+        );
+        assert_eq!(events(&out)[0].class, Class::Completion);
+        assert_eq!(
+            events(&out)[0].evidence,
+            crate::classify::Evidence::Hint(Class::Completion)
+        );
+        // After: the hint amends the event already emitted.
+        p.did_change(3000.0, uri, 3, vec![insert(1, 0, "y = 2\n")], &mut out);
+        let id = events(&out)[1].id;
+        assert_eq!(events(&out)[1].class, Class::Paste);
+        p.hint(3100.0, uri, 3, Class::Undo, &mut out);
+        assert!(
+            matches!(out.last(), Some(Emitted::Amend(a)) if a.id == id && a.decision.class == Class::Undo)
+        );
+        // A hint that names no change is forgotten.
+        p.hint(3200.0, uri, 99, Class::Paste, &mut out);
+        p.did_change(9000.0, uri, 4, vec![insert(2, 0, "z = 3\n")], &mut out);
+        assert_eq!(events(&out)[2].class, Class::Paste);
+        assert_ne!(
+            events(&out)[2].evidence,
+            crate::classify::Evidence::Hint(Class::Paste)
+        );
+    }
+
+    #[test]
+    fn edits_this_server_applies_are_editor() {
+        let mut p = Pipeline::new(Encoding::Utf16, None);
+        let mut out = Vec::new();
+        let uri = "file:///a.py";
+        p.did_open(0.0, uri, 1, "def f():\n    pass\n", &mut out);
+        p.expect_state(
+            1.0,
+            uri,
+            state_of("def f():\n    \"\"\"Explain f.\"\"\"\n    pass\n"),
+        );
+        p.did_change(
+            2.0,
+            uri,
+            2,
+            vec![insert(1, 0, "    \"\"\"Explain f.\"\"\"\n")],
+            &mut out,
+        );
+        assert_eq!(events(&out)[0].class, Class::Editor);
+        // Once seen, the expectation is spent.
+        p.did_change(
+            3.0,
+            uri,
+            3,
+            vec![insert(0, 0, "import os\nimport sys\n")],
+            &mut out,
+        );
+        assert_eq!(events(&out)[1].class, Class::Paste);
     }
 }

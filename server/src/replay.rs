@@ -2,14 +2,14 @@
 //! uses — the same `lsp::ingest` functions on the same decoded LSP types — and reports each
 //! classified change (SPEC section 4). Deterministic: times come from the trace, never the clock.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tower_lsp_server::ls_types::InitializeParams;
 use tracing::warn;
 
-use crate::events::{Class, EditEvent, Source};
+use crate::events::{Class, EditEvent, Emitted, Source};
 use crate::lsp::ingest::{self, Session};
 use crate::mirror::Encoding;
 use crate::pipeline::Pipeline;
@@ -58,8 +58,9 @@ pub fn agreed(trace: &Trace) -> Agreed {
     }
 }
 
-/// Replays one trace, recording its events in `store` and passing each to `sink`.
-pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&EditEvent)) {
+/// Replays one trace, recording its events in `store` and passing each (and each amendment)
+/// to `sink`.
+pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&Emitted)) {
     let agreed = agreed(trace);
     let full_sync = agreed.sync_kind == Some(1);
     let mut pipeline: Option<Pipeline> = None;
@@ -132,6 +133,10 @@ pub enum Line<'a> {
         deleted: u32,
         #[serde(skip_serializing_if = "std::ops::Not::not")]
         reopen: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        confidence: Option<f32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
     },
     Disk {
         path: &'a str,
@@ -139,11 +144,18 @@ pub enum Line<'a> {
         class: &'static str,
         inserted: u32,
         deleted: u32,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        confidence: Option<f32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        evidence: Option<String>,
     },
 }
 
 impl<'a> Line<'a> {
-    pub fn of(e: &'a EditEvent) -> Line<'a> {
+    /// The line for `e`; with `explain`, its confidence and evidence too.
+    pub fn of(e: &'a EditEvent, explain: bool) -> Line<'a> {
+        let confidence = explain.then_some(e.confidence);
+        let evidence = explain.then(|| e.evidence.to_string());
         match e.source {
             Source::Change | Source::Reopen => Line::Change {
                 uri: &e.subject,
@@ -154,6 +166,8 @@ impl<'a> Line<'a> {
                 inserted: e.inserted,
                 deleted: e.deleted,
                 reopen: e.source == Source::Reopen,
+                confidence,
+                evidence,
             },
             Source::Disk => Line::Disk {
                 path: &e.subject,
@@ -161,8 +175,46 @@ impl<'a> Line<'a> {
                 class: e.class.as_str(),
                 inserted: e.inserted,
                 deleted: e.deleted,
+                confidence,
+                evidence,
             },
         }
+    }
+}
+
+/// The events of replayed traces, with later amendments applied, in input order.
+#[derive(Default)]
+pub struct Report {
+    pub events: Vec<EditEvent>,
+    /// Event id → index in `events`, for the trace being replayed (ids restart per trace).
+    index: HashMap<u64, usize>,
+}
+
+impl Report {
+    /// Starts a new trace: its ids are its own.
+    pub fn begin_trace(&mut self) {
+        self.index.clear();
+    }
+
+    pub fn add(&mut self, e: &Emitted) {
+        match e {
+            Emitted::Event(e) => {
+                self.index.insert(e.id, self.events.len());
+                self.events.push(e.clone());
+            }
+            Emitted::Amend(a) => match self.index.get(&a.id) {
+                Some(&i) => self.events[i].set_decision(a.decision),
+                None => warn!(id = a.id, "replay: amendment of an unknown event"),
+            },
+        }
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for e in &self.events {
+            s.add(e);
+        }
+        s
     }
 }
 
@@ -226,6 +278,7 @@ mod tests {
 
     fn ev(class: Class, inserted: u32, counted: bool) -> EditEvent {
         EditEvent {
+            id: 0,
             t: 0.0,
             source: Source::Change,
             subject: Arc::from("u"),
@@ -236,6 +289,8 @@ mod tests {
             deleted: 0,
             hash: 0,
             class,
+            confidence: 1.0,
+            evidence: crate::classify::Evidence::Bulk,
             counted,
         }
     }

@@ -25,6 +25,11 @@ local function emit(obj)
 end
 
 local current = 0 -- index of the plan step being played (0 = before the plan)
+-- Within one step, the stand-in plugins below say which part of their work is
+-- going on (e.g. copilot.vim's <Del>s before its insert, supermaven's space
+-- insert+delete after it). It is logged with every on_lines callback and reset
+-- when the next step starts; record_nvim.py maps it to a class via step.parts.
+local part = nil
 local attached = {}
 
 vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile' }, {
@@ -55,6 +60,7 @@ vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile' }, {
           last = last,
           new_last = new_last,
           step = current,
+          part = part,
           mode = vim.api.nvim_get_mode().mode,
         })
       end,
@@ -100,6 +106,168 @@ local function dump(path)
   f:close()
 end
 
+-- A stand-in "AI completion plugin". Step `ai_suggest` shows a suggestion as
+-- ghost text (an extmark: no buffer change), as if a model had answered while
+-- the person paused; the person then presses a key and the mapping applies it
+-- the way the real plugins do (their accept code, reduced to the buffer edits):
+--   <Tab>      style 'copilot': ONE vim.lsp.util.apply_text_edits whose range runs
+--              from the start of the line to the cursor and whose newText re-sends
+--              the typed prefix + the suggestion (how copilot LSP items look), then
+--              <Down>s and <End> fed to put the cursor after it (copilot.lua accept).
+--              style 'supermaven': feedkeys('<Space><Left><Del>') queued first, then
+--              apply_text_edits over cursor..end of line, then nvim_win_set_cursor
+--              (supermaven-nvim on_accept_suggestion): the space goes in and out
+--              right after the insert.
+--   <M-Right>  accept the next word (copilot.lua accept_word: its chunk pattern,
+--              the same line-start edit as <Tab> carrying only that chunk).
+--   <C-J>      style 'copilot_vim': an expr mapping that returns
+--              <Left><Del> x outdent, <Del> x delete, then <C-R><C-R>= (one line)
+--              or <C-R><C-O>= (several lines) with an expression that hands over
+--              the text, then <End> (copilot#Accept()).
+-- `part` tells the recorder which of these edits is which.
+local ai_ns = vim.api.nvim_create_namespace('mindgap_record_ai')
+local ai = nil -- the suggestion on show
+local ai_queued = nil -- copilot.vim's s:suggestion_text
+
+local function ai_show(step, at)
+  local row, col = unpack(at or vim.api.nvim_win_get_cursor(0))
+  ai = { text = step.text, style = step.style, outdent = step.outdent or 0, delete = step.delete or 0,
+         buf = vim.api.nvim_get_current_buf(), row = row, col = col }
+  local lines = vim.split(step.text, '\n', { plain = true })
+  local opts = { virt_text = { { lines[1], 'Comment' } }, virt_text_pos = 'inline' }
+  if #lines > 1 then
+    opts.virt_lines = vim.tbl_map(function(l)
+      return { { l, 'Comment' } }
+    end, vim.list_slice(lines, 2))
+  end
+  vim.api.nvim_buf_set_extmark(ai.buf, ai_ns, row - 1, col, opts)
+end
+
+-- Take the suggestion on show (all of it, or its next word), clear the ghost text.
+local function ai_take(word)
+  local s = ai
+  if not s then
+    error('accept key pressed with no suggestion on show')
+  end
+  local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+  if row ~= s.row or col ~= s.col then
+    error(('cursor moved since the suggestion was shown (%d,%d -> %d,%d)'):format(s.row, s.col, row, col))
+  end
+  vim.api.nvim_buf_clear_namespace(s.buf, ai_ns, 0, -1)
+  ai = nil
+  local text = s.text
+  if word then
+    local _, e = text:find('^%s*%p*[^%s%p]*%s*')
+    if e and e > 0 then
+      text = text:sub(1, e)
+    end
+  end
+  return s, text
+end
+
+local function feed(keys)
+  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(keys, true, false, true), 'n', false)
+end
+
+local function ai_apply(s, text)
+  local buf, row, col = s.buf, s.row, s.col
+  local lines = vim.split(text, '\n', { plain = true })
+  vim.cmd('let &undolevels=&undolevels') -- an undo break, as copilot.lua makes
+  part = 'accept'
+  if s.style == 'supermaven' then
+    feed('<Space><Left><Del>')
+    vim.lsp.util.apply_text_edits({ {
+      range = { start = { line = row - 1, character = col }, ['end'] = { line = row - 1, character = vim.fn.col('$') } },
+      newText = text,
+    } }, buf, 'utf-8')
+    vim.api.nvim_win_set_cursor(0, { row + #lines - 1, (#lines == 1 and col or 0) + #lines[#lines] })
+  else
+    local line = vim.api.nvim_buf_get_lines(buf, row - 1, row, false)[1]
+    vim.lsp.util.apply_text_edits({ {
+      range = { start = { line = row - 1, character = 0 }, ['end'] = { line = row - 1, character = col } },
+      newText = line:sub(1, col) .. text,
+    } }, buf, 'utf-8')
+    feed(string.rep('<Down>', #lines - 1) .. '<End>')
+  end
+  part = 'after' -- whatever the fed keys do next (supermaven's space pair)
+  local rest = s.text:sub(#text + 1)
+  if rest ~= '' then
+    -- accept-next-word: the rest stays on show after the accepted chunk, where the
+    -- fed <End> puts the cursor
+    assert(#lines == 1, 'accept-next-word chunks are single-line here')
+    ai_show({ text = rest, style = s.style }, { row, col + #text })
+  end
+end
+
+local function ai_accept(word)
+  local ok, err = pcall(function()
+    local s, text = ai_take(word)
+    vim.schedule(function()
+      local ok2, err2 = pcall(ai_apply, s, text)
+      if not ok2 then
+        emit({ ev = 'error', step = current, message = 'ai accept: ' .. tostring(err2) })
+      end
+    end)
+  end)
+  if not ok then
+    emit({ ev = 'error', step = current, message = 'ai accept: ' .. tostring(err) })
+  end
+end
+
+vim.keymap.set('i', '<Tab>', function()
+  ai_accept(false)
+end)
+vim.keymap.set('i', '<M-Right>', function()
+  ai_accept(true)
+end)
+vim.keymap.set('i', '<C-J>', function()
+  local ok, s, text = pcall(ai_take, false)
+  if not ok then
+    emit({ ev = 'error', step = current, message = 'ai accept: ' .. tostring(s) })
+    return ''
+  end
+  ai_queued = text
+  part = 'del'
+  local recall = text:find('\n') and '<C-R><C-O>=' or '<C-R><C-R>='
+  return string.rep('<Left><Del>', s.outdent) .. string.rep('<Del>', s.delete)
+    .. recall .. 'v:lua.mindgap_ai_queued()<CR><End>'
+end, { expr = true, replace_keycodes = true })
+-- copilot#TextQueuedForInsertion(): evaluated by <C-R>=, right before the insert
+function _G.mindgap_ai_queued()
+  part = 'accept'
+  local t = ai_queued or ''
+  ai_queued = nil
+  return t
+end
+
+-- A stand-in formatter (conform.nvim's way): the new text is the buffer with the
+-- step's literal replacements made; vim.diff gives the hunks, each hunk becomes
+-- one line-wise TextEdit, and apply_text_edits applies them all at once.
+local function format(buf, replace)
+  local old_lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  local old = table.concat(old_lines, '\n') .. '\n'
+  local new = old
+  for _, r in ipairs(replace) do
+    local a, b = new:find(r[1], 1, true)
+    assert(a, 'format: text not found: ' .. r[1])
+    new = new:sub(1, a - 1) .. r[2] .. new:sub(b + 1)
+  end
+  local new_lines = vim.split(new, '\n', { plain = true })
+  table.remove(new_lines) -- the '' after the final newline
+  local edits = {}
+  for _, h in ipairs(vim.diff(old, new, { result_type = 'indices', algorithm = 'histogram' })) do
+    local sa, ca, sb, cb = h[1], h[2], h[3], h[4]
+    local lines = vim.list_slice(new_lines, sb, sb + cb - 1)
+    local first = ca == 0 and sa or sa - 1
+    edits[#edits + 1] = {
+      range = { start = { line = first, character = 0 }, ['end'] = { line = first + ca, character = 0 } },
+      newText = #lines > 0 and (table.concat(lines, '\n') .. '\n') or '',
+    }
+  end
+  emit({ ev = 'format', step = current, hunks = #edits })
+  vim.lsp.util.apply_text_edits(edits, buf, 'utf-8')
+end
+
 -- Steps run from plain libuv timers, not vim.defer_fn: while Neovim waits for
 -- the rest of a normal-mode command (after `"`, `d`, `g`, ...) it handles only
 -- "fast" events, and scheduled callbacks would stall. nvim_input and
@@ -113,6 +281,10 @@ local function do_step(i, step)
     vim.api.nvim_paste(step.text, false, step.phase or -1)
   elseif what == 'setreg' then
     vim.fn.setreg(step.reg, step.text, step.regtype or 'l')
+  elseif what == 'ai_suggest' then
+    ai_show(step)
+  elseif what == 'format' then
+    format(buf, step.replace)
   elseif what == 'dump' then
     dump(step.path)
   elseif what == 'write_file' then
@@ -156,6 +328,7 @@ local function run(i)
     timer:stop()
     timer:close()
     current = i
+    part = nil
     if step['do'] == 'input' then
       emit({ ev = 'step', step = i, mode = vim.api.nvim_get_mode().mode })
       vim.api.nvim_input(step.keys)

@@ -121,9 +121,9 @@ class Plan:
             self._add(self.rng.uniform(*gap) if i else self.rng.uniform(200, 400),
                       **{"do": "input", "keys": k, "action": action, "kind": kind})
 
-    def command(self, cmd: str, action: str, kind: str = "none"):
+    def command(self, cmd: str, action: str, kind: str = "none", gap=(50, 140)):
         """An Ex command typed on the command line (':' ... Enter)."""
-        self.keys([":"] + [key_notation(c) for c in cmd] + ["<CR>"], action, kind, gap=(50, 140))
+        self.keys([":"] + [key_notation(c) for c in cmd] + ["<CR>"], action, kind, gap=gap)
 
     def paste(self, text: str, action: str, phase: int = -1, delay: float = 0.0):
         self._add(delay, **{"do": "paste", "text": text, "phase": phase, "action": action, "kind": "paste"})
@@ -151,6 +151,41 @@ class Plan:
             delay = self.rng.uniform(200, 400) if i == 0 else (
                 self.rng.uniform(450, 550) if i == 1 else 1000.0 / hz)
             self._add(delay, **{"do": "input", "keys": key_notation(ch), "action": action, "kind": "typing"})
+
+    def type_fast(self, text: str, cps=(15.0, 20.0), action: str = "typing (a fast burst)"):
+        """A practised typist's sprint: 15-20 keys/s, with rollover gaps under 30 ms."""
+        median = 1000.0 / self.rng.uniform(*cps)
+        prev = None
+        for ch in text:
+            if prev is None:
+                gap = self.rng.uniform(200, 400)
+            elif self.rng.random() < 0.2:
+                gap = self.rng.uniform(9, 28)  # key rollover
+            else:
+                gap = min(max(self.rng.lognormvariate(math.log(median), 0.3), 30.0), 250.0)
+            self.typed_keys += 1
+            self.typed_ms += gap
+            self._add(gap, **{"do": "input", "keys": key_notation(ch), "action": action, "kind": "typing"})
+            prev = ch
+
+    def ai_suggest(self, text: str, style: str, outdent: int = 0, delete: int = 0):
+        """The stand-in AI plugin in driver.lua shows `text` as ghost text at the cursor
+        (no buffer change). `style`: copilot | supermaven | copilot_vim."""
+        self._add(0, **{"do": "ai_suggest", "text": text, "style": style, "outdent": outdent,
+                        "delete": delete, "action": f"AI suggestion on show ({style})", "kind": "none"})
+
+    def accept(self, key: str, action: str, parts: dict, gap=(300, 600)):
+        """The person presses the plugin's accept key. Its changes are labelled by the
+        `part` the plugin code was in (driver.lua), looked up in `parts`:
+        {part: {"kind", "action"}}."""
+        self._add(self.rng.uniform(*gap), **{"do": "input", "keys": key, "action": action,
+                                             "kind": "completion", "parts": parts})
+
+    def format(self, replace: list[tuple[str, str]], action: str):
+        """A formatter run through vim.lsp.util.apply_text_edits, one edit per hunk
+        (driver.lua's `format`): the new text is the buffer with `replace` made."""
+        self._add(0, **{"do": "format", "replace": [list(r) for r in replace], "action": action,
+                        "kind": "editor"})
 
     def shell(self, argv: list[str], action: str, kind: str):
         self._add(0, **{"do": "shell", "argv": argv, "action": action, "kind": kind})
@@ -382,6 +417,256 @@ def build_outside(p: Plan, ctx: dict):
     p.command("qa!", "quit (:qa!)")
 
 
+COMPLETION_START = '''"""Prices for the shop."""
+from dataclasses import dataclass
+
+
+@dataclass
+class Item:
+    price: float
+    qty: int
+'''
+
+
+def ai_parts(action: str, **more) -> dict:
+    """The classes of an accept key's changes, by the `part` driver.lua's plugin was in."""
+    parts = {"accept": {"kind": "completion", "action": action}}
+    parts.update(more)
+    return parts
+
+
+def build_completion(p: Plan, ctx: dict):
+    # 1. copilot-style: type the start of a line, pause, <Tab> applies ONE edit from
+    #    the line start to the cursor that re-sends the typed prefix + the suggestion
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef total(items):\nreturn su")
+    p.pause(700, 1000)
+    p.ai_suggest("m(item.price * item.qty for item in items)", "copilot")
+    act = "accept an AI suggestion, one line (copilot-style <Tab>)"
+    p.accept("<Tab>", act, ai_parts(act))
+    # 2. a multi-line suggestion after the person opens a docstring
+    p.type('\n\n\ndef discount(price, rate):\n"""')
+    p.pause(800, 1100)
+    p.ai_suggest('Apply a percentage discount."""\n'
+                 "    if not 0 <= rate <= 1:\n"
+                 '        raise ValueError("rate out of range")\n'
+                 "    return price * (1 - rate)", "copilot")
+    act = "accept an AI suggestion, four lines (copilot-style <Tab>)"
+    p.accept("<Tab>", act, ai_parts(act), gap=(900, 1300))
+    # 3. accept-next-word: one chunk per keypress (copilot.lua accept_word on <M-Right>)
+    p.type("\n\n\ndef tax(")
+    p.pause(600, 900)
+    p.ai_suggest("amount, rate=0.2):", "copilot")
+    act = "accept the AI suggestion's next word (<M-Right>)"
+    for _ in range(6):  # amount | ", " | rate | =0 | .2 | ):
+        p.accept("<M-Right>", act, ai_parts(act))
+    # 4. supermaven-style: the insert, then a space inserted and deleted right after
+    p.type("\nreturn am")
+    p.pause(600, 900)
+    p.ai_suggest("ount * rate", "supermaven")
+    act = "accept an AI suggestion (supermaven-style <Tab>)"
+    p.accept("<Tab>", act, ai_parts(act, after={
+        "kind": "editor", "action": "supermaven's <Space><Left><Del> right after the accept"}))
+    # 5. ordinary typing, then copilot.vim-style: <Left><Del> x4 take the auto-indent
+    #    back to the suggestion's indent, then the insert (<C-R><C-R>=)
+    p.type("\n\n\ndef shipping(weigth\b\bht):\nfee = 4.99\nif weight > 20:\nfee += 5.0\n")
+    p.pause(700, 1000)
+    p.ai_suggest("return fee", "copilot_vim", outdent=4)
+    act = "accept an AI suggestion (copilot.vim <C-J>)"
+    cv_parts = ai_parts(act, **{"del": {"kind": "delete",
+                                        "action": "copilot.vim's <Left><Del> / <Del> before the insert"}})
+    p.accept("<C-J>", act, cv_parts)
+    # 6. copilot.vim-style with a ')' after the cursor in the suggestion's way: <Del>, insert
+    p.type("\n\nprint()")
+    p.pause(150, 250)
+    p.keys(["<Left>"], "into the parentheses", "none")
+    p.pause(600, 900)
+    p.ai_suggest("shipping(25))", "copilot_vim", delete=1)
+    p.accept("<C-J>", act, cv_parts)
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 7. save, quit
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    p.pause(300, 500)
+    p.dump(ctx["dump"])
+    p.pause(200, 300)
+    p.command("qa!", "quit (:qa!)")
+
+
+EDITING_START = '''"""Stock levels for teh shop."""
+
+STOCK = {"apple": 3, "pear": 0, "plum": 12}  # TODO: recount plums
+
+
+def restock(name,amount):
+    """Add amount to the stock of name."""
+    STOCK[name]=STOCK.get(name,0)+amount
+    return STOCK[name]
+
+
+def low(limit=2):
+  """Names with less than limit left."""
+  return [n for n in STOCK if STOCK[n]<limit]
+
+
+def sell(name, amount):
+\tif STOCK.get(name, 0) < amount:
+\t\traise ValueError("not enough " + name)
+\tSTOCK[name] -= amount
+        return STOCK[name]
+
+
+def report():
+    for name in sorted(STOCK):
+    print(name,
+          STOCK[name])
+    print("debug: stock", STOCK)
+    print("debug: low", low())
+    print("debug: done")
+'''
+
+TAB_FILTER = "%!python3 -c \"import sys; print(sys.stdin.read().replace('\\t','    '), end='')\""
+
+
+def build_editing(p: Plan, ctx: dict):
+    # 1. xp: swap two characters to fix "teh"
+    p.pause(200, 400)
+    p.keys(["/", "t", "e", "h", "<CR>", "l"], "find the typo", "none")
+    p.keys(["x"], "xp: x takes the 'e' out", "typing")
+    p.keys(["p"], "xp: p puts the 'e' back after the 'h'", "move", gap=(60, 120))
+    # 2. a formatter (conform.nvim-style apply_text_edits, one edit per hunk)
+    p.pause(600, 900)
+    p.format([("def restock(name,amount):", "def restock(name, amount):"),
+              ("STOCK[name]=STOCK.get(name,0)+amount", "STOCK[name] = STOCK.get(name, 0) + amount"),
+              ('  """Names with less than limit left."""\n  return [n for n in STOCK if STOCK[n]<limit]',
+               '    """Names with less than limit left."""\n    return [n for n in STOCK if STOCK[n] < limit]')],
+             "format the file (apply_text_edits, one edit per hunk)")
+    # 3. a filter over the whole file: tabs to spaces
+    p.pause(700, 1000)
+    p.command(TAB_FILTER, "filter the file through python3: tabs to spaces (:%!)", "editor", gap=(25, 70))
+    # 4. << on the over-indented return
+    p.pause(600, 900)
+    p.keys(["/", "s", "e", "l", "l", "<CR>", "4", "j"], "go to sell()'s return", "none")
+    p.keys(["<lt>", "<lt>"], "outdent the return (<<)", "editor")
+    # 5. J to join the print(...) call, then >> to put it under the for
+    p.pause(500, 800)
+    p.keys(["/", "p", "r", "i", "n", "t", "(", "n", "<CR>"], "find the split print", "none")
+    p.keys(["J"], "join the two lines (J)", "editor")
+    p.pause(300, 500)
+    p.keys([">", ">"], "indent the print (>>)", "editor")
+    # 6. visual-block insert: comment out three debug lines
+    p.pause(500, 800)
+    p.keys(["j", "<C-v>", "j", "j", "I"], "select three debug lines (<C-v>jjI)", "none")
+    p.type("# \x1b", "typing (visual-block insert)")
+    # 7. . repeats the person's own change: ciw amount -> qty, then n . n .
+    p.pause(600, 900)
+    p.keys(["/", "a", "m", "o", "u", "n", "t", "<CR>"], "find amount", "none")
+    p.keys(["c", "i", "w"], "typing (ciw)", "typing")
+    p.type("qty\x1b")
+    for _ in range(2):
+        p.pause(300, 500)
+        p.keys(["n"], "next amount", "none")
+        p.keys(["."], "repeat the change (.)", "typing")
+    # 8. hold x down to delete the TODO comment (autorepeat)
+    p.pause(600, 900)
+    p.keys(["g", "g", "/", "<Space>", "<Space>", "#", "<CR>"], "find the TODO comment", "none")
+    p.autorepeat("x", len("  # TODO: recount plums"), 30.0, "deleting (holding x down)")
+    # 9. a fast burst, Enter inside {} and (), holding '=' down
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\b")  # Backspace: back from report()'s indent to column 0
+    p.type_fast("\ndef total():\nreturn sum(STOCK.values())\n")
+    p.type("\b\nLIMITS = {}")
+    p.keys(["<Left>"], "back inside the braces", "none", gap=(100, 200))
+    p.type('\n"pear": 1,\x1b')
+    p.keys(["o"], "typing", "typing")
+    p.type("print(\nlow(), total())\n# ")
+    p.autorepeat("=", 24, 30.0, "typing (holding '=' down)")
+    p.keys(["<Esc>"], "typing", "typing")
+    # 10. save, quit
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    p.pause(300, 500)
+    p.dump(ctx["dump"])
+    p.pause(200, 300)
+    p.command("qa!", "quit (:qa!)")
+
+
+UNDO_START = '''"""Temperature conversions."""
+
+ABS_ZERO_C = -273.15
+
+
+def c_to_f(c):
+    return c * 9 / 5 + 32
+'''
+
+KELVIN_BLOCK = [
+    "",
+    "",
+    "def c_to_k(c):",
+    '    """Celsius to kelvin."""',
+    "    return c - ABS_ZERO_C",
+]
+
+
+def build_undo(p: Plan, ctx: dict):
+    # 1. an insert session, undone (one multi-character deletion) and redone
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\ndef f_to_c(f):\nreturn (f - 32) * 5 / 9\x1b")
+    p.pause(900, 1200)
+    p.keys(["u"], "undo the typed f_to_c() (u)", "undo")
+    p.pause(800, 1100)
+    p.keys(["<C-r>"], "redo it (<C-r>)", "undo")
+    # 2. dd, then u brings the line back
+    p.pause(600, 900)
+    p.keys(["g", "g", "/", "A", "B", "<CR>"], "find ABS_ZERO_C", "none")
+    p.keys(["d", "d"], "delete the ABS_ZERO_C line (dd)", "delete")
+    p.pause(700, 1000)
+    p.keys(["u"], "undo the dd (u)", "undo")
+    # 3. a paste, undone
+    p.pause(600, 900)
+    p.setreg("a", "\n".join(KELVIN_BLOCK) + "\n", "l")
+    p.keys(["G"], "move to the end", "none")
+    p.keys(['"', "a", "p"], "paste c_to_k() from a chat answer (\"ap)", "paste")
+    p.pause(900, 1200)
+    p.keys(["u"], "undo the paste (u)", "undo")
+    # 4. type it instead, then more typing
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\ndef c_to_k(c):\nreturn c - ABS_ZERO_C\x1b")
+    p.pause(500, 800)
+    p.keys(["o"], "typing", "typing")
+    p.type("\b\nprint(c_to_f(100))\x1b")
+    # 5. time travel through the undo tree: g- g- g+ g+
+    p.pause(700, 1000)
+    p.keys(["g", "-"], "back in time (g-)", "undo")
+    p.pause(500, 800)
+    p.keys(["g", "-"], "back in time (g-)", "undo")
+    p.pause(600, 900)
+    p.keys(["g", "+"], "forward in time (g+)", "undo")
+    p.pause(500, 800)
+    p.keys(["g", "+"], "forward in time (g+)", "undo")
+    # 6. :earlier 10s, then :later 10s
+    p.pause(800, 1100)
+    p.command("earlier 10s", "undo 10 s of changes (:earlier 10s)", "undo")
+    p.pause(1000, 1400)
+    p.command("later 10s", "redo 10 s of changes (:later 10s)", "undo")
+    # 7. a little more typing, save, quit
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("print(f_to_c(212))\x1b")
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    p.pause(300, 500)
+    p.dump(ctx["dump"])
+    p.pause(200, 300)
+    p.command("qa!", "quit (:qa!)")
+
+
 SCENARIOS = {
     "basic": Scenario(
         name="basic",
@@ -411,6 +696,33 @@ SCENARIOS = {
                "git stash / git stash pop, each followed by :checktime (vcs); :qa!"),
         build=build_outside,
         setup=git_setup,
+    ),
+    "completion": Scenario(
+        name="completion",
+        file="pricing.py",
+        text=COMPLETION_START,
+        about=("a stand-in AI plugin (driver.lua) shows suggestions after pauses; accepted as one "
+               "line-start apply_text_edits (one line, then four lines), word by word (<M-Right>), "
+               "supermaven-style (space insert+delete after), copilot.vim-style (<Left><Del>/<Del> "
+               "first, then the insert); typing between; :w; :qa!"),
+        build=build_completion,
+    ),
+    "editing": Scenario(
+        name="editing",
+        file="stock.py",
+        text=EDITING_START,
+        about=("xp; a formatter via apply_text_edits (one edit per hunk); :%! filter (tabs to "
+               "spaces); <<, J, >>; visual-block insert; ciw and . twice; hold x; a fast burst; "
+               "Enter inside {} and (); hold '='; :w; :qa!"),
+        build=build_editing,
+    ),
+    "undo": Scenario(
+        name="undo",
+        file="temps.py",
+        text=UNDO_START,
+        about=("u/<C-r> of a typed insert session; u after dd; u after \"ap; typing; g- g- g+ g+; "
+               ":earlier 10s, :later 10s; typing; :w; :qa!"),
+        build=build_undo,
     ),
 }
 
@@ -566,6 +878,8 @@ def classify(kind: str, inserted: int, deleted: int) -> str:
         return {"typing": "typed", "delete": "typed"}.get(kind, kind)
     if kind in ("undo", "agent", "editor", "completion", "vcs"):
         return kind
+    if kind == "?":
+        return "?"
     raise ValueError(f"a change arrived during a step that should not change the buffer (kind {kind!r})")
 
 
@@ -584,7 +898,16 @@ def build_labels(plan: Plan, events: list[dict], changes: list[dict], reopens: l
     def step_of(e):
         if e["step"] == 0:
             return {"action": "(before the plan)", "kind": "none"}
-        return plan.steps[e["step"] - 1]
+        step = plan.steps[e["step"] - 1]
+        if e.get("part") is not None:
+            # a stand-in plugin said which part of its work made this change
+            part = (step.get("parts") or {}).get(e["part"])
+            if part is None:
+                problems.append(f"on_lines at tick {e['tick']}: part {e['part']!r} is not expected "
+                                f"in step {e['step']} ({step['action']})")
+                return {"action": step["action"], "kind": "?"}
+            return part
+        return step
 
     labels = []
     if sync_kind == 2:

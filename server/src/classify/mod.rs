@@ -1,41 +1,443 @@
-//! The classifier: from what a change did (and, later, the document's history) to a class.
+//! The classifier: from what a change did, and what came before it, to a class with a confidence
+//! and the evidence for it (SPEC section 2).
 //!
-//! Pure: no I/O, no LSP types. For now it decides only the trivial cases — removals are
-//! `delete`, one-character insertions are `typed` — and calls every other insertion `paste`;
-//! the full classifier replaces this without changing its callers.
+//! Pure: no I/O, no LSP types, no clock. The pipeline measures each change (counts, the trimmed
+//! texts, the document's state hash, whether the text already exists in the workspace) and hands
+//! the changes of one notification over together, because several client behaviours only show
+//! at that level (Neovim's batches, multi-cursor events, completion menus rewriting a word).
+//! Decisions can be amended afterwards — a hint that follows its change, or a run of characters
+//! that turns out to be a paste — and the amendments name the events they change.
+
+pub mod evidence;
+pub mod history;
+pub mod shape;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub use evidence::{Decision, Evidence};
+use history::{Cuts, DocHistory, Recent};
 
 use crate::events::Class;
+use crate::mirror::Applied;
 
-/// What the classifier looks at for one content change.
-#[derive(Clone, Copy, Debug)]
-pub struct ChangeFacts {
-    pub inserted: u32,
-    pub deleted: u32,
+/// More single-character changes than this in one notification cannot be typing: a typist
+/// sprinting at 20 characters a second, or autorepeat at 35 Hz, fits about six into Neovim's
+/// 150 ms batch.
+const MACHINE_BATCH: usize = 8;
+/// Single characters in separate notifications closer than this are not keystrokes (key
+/// rollover gives single gaps under 30 ms, not runs of them).
+const MACHINE_GAP_MS: f64 = 12.0;
+/// How many such gaps in a row make a machine burst.
+const MACHINE_RUN: u32 = 3;
+/// How long after typing at a spot an insertion there still counts as accepted at the cursor.
+const ACCEPT_WINDOW_MS: f64 = 10_000.0;
+/// How long after a bulk insertion a contiguous one continues it.
+const CHUNK_WINDOW_MS: f64 = 1_000.0;
+/// Histories kept for documents (open or recently closed).
+const DOCS: usize = 1024;
+
+/// What the pipeline found about an insertion in the workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Copied {
+    No,
+    /// Every substantial inserted line already exists in the workspace.
+    Lines(u32),
+    /// The inserted text already exists close by in the document.
+    Nearby,
 }
 
-pub fn classify(facts: ChangeFacts) -> Class {
-    match (facts.inserted, facts.deleted) {
-        (0, 0) => Class::Typed, // a change that alters nothing: typing over an auto-inserted closer
-        (0, _) => Class::Delete,
-        (1, _) => Class::Typed,
-        _ => Class::Paste,
+/// One measured content change.
+pub struct Input<'a> {
+    pub applied: &'a Applied,
+    pub copied: Copied,
+}
+
+/// A decision taken earlier, changed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Amendment {
+    pub id: u64,
+    pub decision: Decision,
+}
+
+/// What the classifier is told about a notification besides its changes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Context {
+    pub t: f64,
+    pub version: i32,
+    /// The id the first change's event gets; the others follow in order.
+    pub first_id: u64,
+    /// A hint that named this notification before it arrived.
+    pub hint: Option<Class>,
+    /// A document state an edit this server applied will produce.
+    pub expected_state: Option<u64>,
+}
+
+#[derive(Default)]
+pub struct Classifier {
+    docs: HashMap<Arc<str>, DocHistory>,
+    cuts: Cuts,
+    notifications: u64,
+}
+
+fn decide(class: Class, confidence: f32, evidence: Evidence) -> Decision {
+    Decision::new(class, confidence, evidence)
+}
+
+/// The class a hint gives a change: removals stay removals under an outside-help hint.
+pub fn hinted(class: Class, a: &Applied) -> Decision {
+    let class = if a.inserted == 0 && a.deleted > 0 && class.is_outside_help() {
+        Class::Delete
+    } else {
+        class
+    };
+    decide(class, 0.99, Evidence::Hint(class))
+}
+
+impl Classifier {
+    pub fn new() -> Classifier {
+        Classifier::default()
+    }
+
+    fn doc(&mut self, key: &Arc<str>) -> &mut DocHistory {
+        if self.docs.len() >= DOCS && !self.docs.contains_key(key) {
+            // Forget an arbitrary other document; histories are small and only matter briefly.
+            if let Some(k) = self.docs.keys().find(|k| *k != key).cloned() {
+                self.docs.remove(&k);
+            }
+        }
+        self.docs.entry(key.clone()).or_default()
+    }
+
+    /// The document was opened (or saved) with this state: a state to recognise later.
+    pub fn anchor(&mut self, key: &Arc<str>, state: u64) {
+        let h = self.doc(key);
+        h.anchor(state);
+        h.push_state(state);
+    }
+
+    /// A reload (the editor took new text from disk). `counted_write` when the text is an
+    /// outside write already reported as a disk change.
+    pub fn reload(&mut self, key: &Arc<str>, state: u64, counted_write: bool) -> Decision {
+        let h = self.doc(key);
+        let d = if counted_write {
+            decide(Class::Agent, 0.9, Evidence::ReloadOfCountedWrite)
+        } else if h.is_known(state) {
+            decide(Class::Vcs, 0.8, Evidence::ReloadToKnownState)
+        } else {
+            decide(Class::Agent, 0.75, Evidence::Reload)
+        };
+        h.anchor(state);
+        h.push_state(state);
+        d
+    }
+
+    /// Recent decisions for `version` of a document (for a hint that follows its change).
+    pub fn recent_of_version(&self, key: &Arc<str>, version: i32) -> Vec<Recent> {
+        self.docs.get(key).map_or_else(Vec::new, |h| {
+            h.recent
+                .iter()
+                .filter(|r| r.version == version)
+                .copied()
+                .collect()
+        })
+    }
+
+    /// Records an amendment in the history, so later decisions see the corrected class.
+    pub fn amend(&mut self, key: &Arc<str>, id: u64, class: Class) {
+        if let Some(h) = self.docs.get_mut(key)
+            && let Some(r) = h.recent.iter_mut().find(|r| r.id == id)
+        {
+            r.class = class;
+        }
+    }
+
+    /// Classifies the changes of one notification. `out` receives one decision per input, in
+    /// order; `amends` any earlier decisions this batch shows to be wrong.
+    pub fn batch(
+        &mut self,
+        key: &Arc<str>,
+        ctx: Context,
+        inputs: &[Input<'_>],
+        out: &mut Vec<Decision>,
+        amends: &mut Vec<Amendment>,
+    ) {
+        self.notifications += 1;
+        let notification = self.notifications;
+        let first = out.len();
+        let mut cuts = std::mem::take(&mut self.cuts);
+        let h = self.doc(key);
+        let gap = h.last_notification_t.map(|p| ctx.t - p);
+        h.last_notification_t = Some(ctx.t);
+
+        for (i, input) in inputs.iter().enumerate() {
+            let a = input.applied;
+            let d = if let Some(class) = ctx.hint {
+                hinted(class, a)
+            } else if ctx.expected_state == Some(a.state) {
+                decide(Class::Editor, 0.99, Evidence::ExpectedEdit)
+            } else {
+                single(h, &cuts, input, ctx.t, inputs.len(), gap, amends)
+            };
+            if let Some(text) = &a.del_text {
+                cuts.remember(text);
+            }
+            h.push_state(a.state);
+            h.push_recent(Recent {
+                id: ctx.first_id + i as u64,
+                t: ctx.t,
+                version: ctx.version,
+                start: a.start,
+                end_after: a.start + a.inserted,
+                inserted: a.inserted as u32,
+                deleted: a.deleted as u32,
+                class: d.class,
+                notification,
+            });
+            out.push(d);
+        }
+        if ctx.hint.is_none() && ctx.expected_state.is_none() {
+            batch_rules(h, inputs, &mut out[first..], notification, ctx.t, amends);
+        }
+        // Keep the history's classes in step with the batch-level corrections.
+        let n = inputs.len();
+        let len = h.recent.len();
+        for (r, d) in h
+            .recent
+            .iter_mut()
+            .skip(len.saturating_sub(n))
+            .zip(&out[first..])
+        {
+            r.class = d.class;
+        }
+        self.cuts = cuts;
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn class(inserted: u32, deleted: u32) -> Class {
-        classify(ChangeFacts { inserted, deleted })
+/// The decision for one change on its own.
+fn single(
+    h: &mut DocHistory,
+    cuts: &Cuts,
+    input: &Input<'_>,
+    t: f64,
+    batch_len: usize,
+    gap: Option<f64>,
+    amends: &mut Vec<Amendment>,
+) -> Decision {
+    let a = input.applied;
+    let prev = h.last().copied();
+    if a.inserted == 0 && a.deleted == 0 {
+        return match prev {
+            Some(p) if t - p.t <= 300.0 && !matches!(p.class, Class::Typed | Class::Delete) => {
+                decide(p.class, 0.6, Evidence::NoChange { inherited: true })
+            }
+            _ => decide(Class::Typed, 0.6, Evidence::NoChange { inherited: false }),
+        };
     }
+    // Removing white space (an auto-indent, say) can return to an earlier state too: that is
+    // not an undo worth the name.
+    let whitespace_removal =
+        a.inserted == 0 && a.del_text.as_deref().is_some_and(shape::is_whitespace);
+    if a.inserted + a.deleted >= 2
+        && !whitespace_removal
+        && let Some(back) = h.state_back(a.state, 1)
+    {
+        return decide(Class::Undo, 0.85, Evidence::ReturnsToState { back });
+    }
+    if a.inserted == 0 {
+        h.fast_run = 0;
+        return decide(Class::Delete, 0.99, Evidence::Removal);
+    }
+    if a.inserted == 1 && a.ins_text.is_none() {
+        let contiguous =
+            prev.is_some_and(|p| p.end_after == a.start && p.inserted == 1 && p.deleted == 0);
+        let fast = batch_len == 1 && gap.is_some_and(|g| g < MACHINE_GAP_MS) && contiguous;
+        h.fast_run = if fast { h.fast_run + 1 } else { 0 };
+        if h.fast_run >= MACHINE_RUN {
+            let d = decide(
+                Class::Paste,
+                0.8,
+                Evidence::MachineBurst {
+                    chars: h.fast_run + 1,
+                },
+            );
+            // The first characters of the run were taken for typing: they were not.
+            let run = h.fast_run as usize;
+            for r in h.recent.iter().rev().take(run) {
+                if r.class == Class::Typed {
+                    amends.push(Amendment {
+                        id: r.id,
+                        decision: d,
+                    });
+                }
+            }
+            return d;
+        }
+        return decide(Class::Typed, 0.95, Evidence::OneChar);
+    }
+    h.fast_run = 0;
+    let text: &str = a.ins_text.as_deref().unwrap_or("");
+    if shape::is_whitespace(text) {
+        return if shape::is_indent(text) {
+            decide(Class::Typed, 0.9, Evidence::Indent)
+        } else {
+            decide(Class::Editor, 0.7, Evidence::WhitespaceBlock)
+        };
+    }
+    if a.deleted == 0 && shape::is_auto_pair(text) {
+        return decide(Class::Typed, 0.9, Evidence::AutoPair);
+    }
+    if shape::is_comment_continuation(text) {
+        return decide(Class::Typed, 0.85, Evidence::CommentLeader);
+    }
+    if let Some(del) = &a.del_text
+        && shape::same_shape(del, text)
+    {
+        return decide(Class::Editor, 0.75, Evidence::SameShape);
+    }
+    if cuts.contains(text) {
+        return decide(Class::Move, 0.8, Evidence::RecentCut);
+    }
+    match input.copied {
+        Copied::Lines(lines) => return decide(Class::Move, 0.75, Evidence::CopiedLines { lines }),
+        Copied::Nearby => return decide(Class::Move, 0.6, Evidence::CopiedNearby),
+        Copied::No => {}
+    }
+    if let Some(p) = prev
+        && p.end_after == a.start
+    {
+        let since = t - p.t;
+        if matches!(p.class, Class::Paste | Class::Completion)
+            && p.inserted >= 2
+            && since <= CHUNK_WINDOW_MS
+        {
+            return decide(p.class, 0.7, Evidence::ContinuesChunk);
+        }
+        let starts_line = text.starts_with(['\n', '\r']);
+        if a.code_before && !starts_line && since <= ACCEPT_WINDOW_MS {
+            if shape::is_identifier(text)
+                && shape::continues_word(a.prev_char)
+                && text.chars().count() <= 40
+            {
+                return if p.class == Class::Completion {
+                    decide(Class::Completion, 0.6, Evidence::ContinuesChunk)
+                } else {
+                    decide(Class::Editor, 0.6, Evidence::CompletionItem)
+                };
+            }
+            return decide(Class::Completion, 0.7, Evidence::AcceptAtCursor);
+        }
+    }
+    decide(Class::Paste, 0.8, Evidence::Bulk)
+}
 
-    #[test]
-    fn trivial_cases() {
-        assert_eq!(class(0, 3), Class::Delete);
-        assert_eq!(class(1, 0), Class::Typed);
-        assert_eq!(class(1, 1), Class::Typed);
-        assert_eq!(class(0, 0), Class::Typed);
-        assert_eq!(class(40, 0), Class::Paste);
+/// Decisions that only the whole notification shows.
+fn batch_rules(
+    h: &DocHistory,
+    inputs: &[Input<'_>],
+    out: &mut [Decision],
+    notification: u64,
+    t: f64,
+    amends: &mut Vec<Amendment>,
+) {
+    let n = inputs.len();
+    if n < 2 {
+        return;
+    }
+    let singles = inputs
+        .iter()
+        .filter(|i| i.applied.inserted + i.applied.deleted == 1)
+        .count();
+    // Each change starts where the one before it left the cursor (or just before, for a
+    // backspace): one stream of characters.
+    let contiguous = inputs.windows(2).all(|w| {
+        let end = w[0].applied.start + w[0].applied.inserted;
+        let s = w[1].applied.start;
+        s == end || s + 1 == end || (w[1].applied.inserted == 0 && s + w[1].applied.deleted == end)
+    });
+    if n >= MACHINE_BATCH && singles * 4 >= n * 3 && contiguous {
+        let rewrites = inputs.iter().any(|i| i.applied.inserted == 0);
+        let single_line = inputs
+            .iter()
+            .all(|i| i.applied.span.start_line == inputs[0].applied.span.start_line);
+        let (class, evidence) = if rewrites && single_line {
+            (Class::Editor, Evidence::WordRewrite { changes: n as u32 })
+        } else {
+            (Class::Paste, Evidence::MachineBatch { changes: n as u32 })
+        };
+        for (d, i) in out.iter_mut().zip(inputs) {
+            let removal = i.applied.inserted == 0 && i.applied.deleted > 0;
+            *d = if removal && class == Class::Paste {
+                decide(Class::Delete, 0.9, Evidence::Removal)
+            } else {
+                decide(class, 0.85, evidence)
+            };
+        }
+        // The client sends the first change of a burst alone; it belongs to the burst.
+        let first = inputs[0].applied;
+        let lone = h
+            .recent
+            .iter()
+            .rev()
+            .find(|r| r.notification != notification);
+        if let Some(r) = lone
+            && r.inserted + r.deleted == 1
+            && t - r.t <= 300.0
+            && (r.end_after == first.start
+                || r.end_after == first.start + 1
+                || r.start == first.start + first.deleted)
+            && matches!(r.class, Class::Typed | Class::Delete)
+        {
+            let class = if r.inserted == 0 && class == Class::Paste {
+                Class::Delete
+            } else {
+                class
+            };
+            amends.push(Amendment {
+                id: r.id,
+                decision: decide(class, 0.7, evidence),
+            });
+        }
+        return;
+    }
+    let first_text = inputs[0]
+        .applied
+        .ins_text
+        .as_deref()
+        .map(str::to_owned)
+        .or(inputs[0].applied.ins_char.map(String::from));
+    let same_text = inputs.iter().all(|i| {
+        i.applied.deleted == 0
+            && i.applied
+                .ins_text
+                .as_deref()
+                .map(str::to_owned)
+                .or(i.applied.ins_char.map(String::from))
+                == first_text
+    });
+    let distinct_lines = inputs
+        .windows(2)
+        .all(|w| w[0].applied.span.start_line != w[1].applied.span.start_line);
+    if same_text && distinct_lines && first_text.as_ref().is_some_and(|t| t.chars().count() <= 2) {
+        for d in out.iter_mut() {
+            *d = decide(
+                Class::Typed,
+                0.85,
+                Evidence::MultiCursor { cursors: n as u32 },
+            );
+        }
+        return;
+    }
+    let bottom_up = inputs
+        .windows(2)
+        .all(|w| w[1].applied.start < w[0].applied.start);
+    if n >= 3 && bottom_up && !same_text && !contiguous {
+        for d in out.iter_mut() {
+            *d = decide(
+                Class::Editor,
+                0.75,
+                Evidence::ScatteredEdits { changes: n as u32 },
+            );
+        }
     }
 }

@@ -14,7 +14,9 @@ mindgap — an honest, local record of how you lean on outside help while you co
 
 usage:
   mindgap lsp [--record PATH]          the language server over stdio
-  mindgap replay [--json] TRACE…       replay recorded sessions, one line per classified change
+  mindgap replay [--json] [--explain] TRACE…
+                                       replay recorded sessions, one line per classified change
+                                       (--explain adds each decision's confidence and evidence)
   mindgap demo                         replay a bundled real Neovim session and show the result
   mindgap --version | --help
 
@@ -70,9 +72,10 @@ fn run(argv: Vec<OsString>) -> Result<i32, String> {
         "replay" => {
             let home = args.value("--home")?.map(PathBuf::from);
             let json = args.flag("--json");
+            let explain = args.flag("--explain");
             let traces = args.positionals()?;
             init_logging("warn");
-            replay::replay(home, json, &traces)
+            replay::replay(home, json, explain, &traces)
         }
         "demo" => {
             let _ = args.value("--home")?; // the demo always runs in a throw-away home

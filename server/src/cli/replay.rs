@@ -4,14 +4,19 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::events::EditEvent;
-use crate::replay::{Line, Summary, replay_trace};
+use crate::replay::{Line, Report, Summary, replay_trace};
 use crate::store::Store;
 use crate::trace;
 
 /// The real Neovim session `mindgap demo` replays.
 const DEMO_TRACE: &str = include_str!("../../demo/nvim_units.trace.jsonl");
 
-pub fn replay(home: Option<PathBuf>, json: bool, paths: &[String]) -> Result<i32, String> {
+pub fn replay(
+    home: Option<PathBuf>,
+    json: bool,
+    explain: bool,
+    paths: &[String],
+) -> Result<i32, String> {
     if paths.is_empty() {
         return Err("`mindgap replay` needs at least one trace file; see `mindgap --help`.".into());
     }
@@ -29,23 +34,25 @@ pub fn replay(home: Option<PathBuf>, json: bool, paths: &[String]) -> Result<i32
     if let Some(w) = store.warning() {
         eprintln!("mindgap: {w}");
     }
+    let mut report = Report::default();
+    for t in &traces {
+        report.begin_trace();
+        replay_trace(t, &store, &mut |e| report.add(e));
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let mut summary = Summary::default();
     let mut failed = None;
-    for t in &traces {
-        replay_trace(t, &store, &mut |e| {
-            summary.add(e);
-            let res = if json {
-                writeln!(out, "{}", line_json(e))
-            } else {
-                writeln!(out, "{}", line_text(e))
-            };
-            if let Err(err) = res {
-                failed.get_or_insert(err);
-            }
-        });
+    for e in &report.events {
+        let res = if json {
+            writeln!(out, "{}", line_json(e, explain))
+        } else {
+            writeln!(out, "{}", line_text(e, explain))
+        };
+        if let Err(err) = res {
+            failed.get_or_insert(err);
+        }
     }
+    let summary = report.summary();
     let res = if json {
         writeln!(out, "{}", summary.to_json())
     } else {
@@ -64,9 +71,10 @@ pub fn demo() -> Result<i32, String> {
         trace::parse(DEMO_TRACE).map_err(|e| format!("the bundled demo trace is broken: {e}."))?;
     let (_tmp, home) = home_or_temp(None)?;
     let store = Store::open(&home);
-    let mut events: Vec<EditEvent> = Vec::new();
-    replay_trace(&trace, &store, &mut |e| events.push(e.clone()));
+    let mut report = Report::default();
+    replay_trace(&trace, &store, &mut |e| report.add(e));
     drop(store);
+    let events: Vec<EditEvent> = report.events;
 
     let client = trace.header.client_name.as_deref().unwrap_or("an editor");
     let version = trace.header.client_version.as_deref().unwrap_or("");
@@ -126,15 +134,15 @@ fn home_or_temp(home: Option<PathBuf>) -> Result<(Option<tempfile::TempDir>, Pat
     }
 }
 
-fn line_json(e: &EditEvent) -> String {
-    serde_json::to_string(&Line::of(e)).expect("replay lines serialize")
+fn line_json(e: &EditEvent, explain: bool) -> String {
+    serde_json::to_string(&Line::of(e, explain)).expect("replay lines serialize")
 }
 
 fn short_subject(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
 }
 
-fn line_text(e: &EditEvent) -> String {
+fn line_text(e: &EditEvent, explain: bool) -> String {
     let place = match e.source {
         crate::events::Source::Disk => format!("{} (disk)", e.subject),
         crate::events::Source::Reopen => {
@@ -144,14 +152,19 @@ fn line_text(e: &EditEvent) -> String {
             format!("{} v{}#{}", short_subject(&e.subject), e.version, e.change)
         }
     };
-    format!(
+    let line = format!(
         "{:>9.3}s  {:<28} {:<10} +{} −{}",
         e.t / 1000.0,
         place,
         e.class.as_str(),
         e.inserted,
         e.deleted
-    )
+    );
+    if explain {
+        format!("{line}  ({:.2}: {})", e.confidence, e.evidence)
+    } else {
+        line
+    }
 }
 
 fn summary_text(s: &Summary) -> String {

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use tower_lsp_server::ls_types;
 use tracing::{debug, warn};
 
-use crate::events::EditEvent;
+use crate::events::{Class, Emitted};
 use crate::mirror::{ContentChange, Encoding, Position, Range};
 use crate::pipeline::Pipeline;
 use crate::uri;
@@ -76,7 +76,7 @@ pub fn did_open(
     p: &mut Pipeline,
     t: f64,
     params: DidOpenTextDocumentParams,
-    out: &mut Vec<EditEvent>,
+    out: &mut Vec<Emitted>,
 ) {
     let doc = params.text_document;
     p.did_open(t, doc.uri.as_str(), doc.version, &doc.text, out);
@@ -87,7 +87,7 @@ pub fn did_change(
     t: f64,
     params: DidChangeTextDocumentParams,
     full_sync: bool,
-    out: &mut Vec<EditEvent>,
+    out: &mut Vec<Emitted>,
 ) {
     let doc = params.text_document;
     let changes: Vec<ContentChange> = params
@@ -104,6 +104,47 @@ pub fn did_close(p: &mut Pipeline, params: DidCloseTextDocumentParams) {
 
 pub fn did_save(p: &mut Pipeline, params: DidSaveTextDocumentParams) {
     p.did_save(params.text_document.uri.as_str());
+}
+
+/// The notification editor plugins send to say what a change was (SPEC section 2).
+pub const EDIT_HINT: &str = "mindgap/editHint";
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EditHintParams {
+    pub text_document: ls_types::VersionedTextDocumentIdentifier,
+    pub kind: String,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// The class a hint's `kind` names.
+pub fn hint_class(kind: &str) -> Option<Class> {
+    match kind {
+        "paste" => Some(Class::Paste),
+        "completion" => Some(Class::Completion),
+        "undo" | "redo" => Some(Class::Undo),
+        "format" => Some(Class::Editor),
+        "agent" => Some(Class::Agent),
+        _ => None,
+    }
+}
+
+pub fn edit_hint(p: &mut Pipeline, t: f64, params: EditHintParams, out: &mut Vec<Emitted>) {
+    let doc = params.text_document;
+    match hint_class(&params.kind) {
+        Some(class) => {
+            debug!(
+                uri = doc.uri.as_str(),
+                version = doc.version,
+                kind = params.kind,
+                source = params.source.as_deref().unwrap_or(""),
+                "edit hint"
+            );
+            p.hint(t, doc.uri.as_str(), doc.version, class, out);
+        }
+        None => warn!(kind = params.kind, "edit hint of an unknown kind: ignored"),
+    }
 }
 
 fn decode<P: DeserializeOwned>(method: &str, params: &serde_json::Value) -> Option<P> {
@@ -124,7 +165,7 @@ pub fn notification(
     method: &str,
     params: &serde_json::Value,
     full_sync: bool,
-    out: &mut Vec<EditEvent>,
+    out: &mut Vec<Emitted>,
 ) {
     match method {
         "textDocument/didOpen" => {
@@ -145,6 +186,11 @@ pub fn notification(
         "textDocument/didSave" => {
             if let Some(params) = decode(method, params) {
                 did_save(p, params);
+            }
+        }
+        EDIT_HINT => {
+            if let Some(params) = decode(method, params) {
+                edit_hint(p, t, params, out);
             }
         }
         _ => debug!(method, "not followed by the pipeline"),

@@ -30,10 +30,12 @@ pub struct ServeOptions {
 pub async fn serve(opts: ServeOptions) -> i32 {
     let store = Store::open(&opts.home);
     let shared = Arc::new(Shared::new(store));
-    let (service, socket) = LspService::new({
+    let (service, socket) = LspService::build({
         let shared = shared.clone();
         move |client| Backend::new(client, shared)
-    });
+    })
+    .custom_method(ingest::EDIT_HINT, Backend::edit_hint)
+    .finish();
     let recorder = match &opts.record {
         None => None,
         Some(path) => match Recorder::create(path) {

@@ -15,7 +15,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use tracing::{info, warn};
 
 use super::ingest::{self, Session};
-use crate::events::EditEvent;
+use crate::events::Emitted;
 use crate::pipeline::Pipeline;
 use crate::store::{SessionInfo, Store};
 
@@ -34,7 +34,7 @@ struct State {
     /// None until `initialize`.
     pipeline: Option<Pipeline>,
     /// Reused for every notification's events.
-    scratch: Vec<EditEvent>,
+    scratch: Vec<Emitted>,
 }
 
 impl Shared {
@@ -60,7 +60,7 @@ impl Shared {
     }
 
     /// Runs `f` on the pipeline (if initialized) and hands its events to the store.
-    fn with_pipeline(&self, f: impl FnOnce(&mut Pipeline, f64, &mut Vec<EditEvent>)) {
+    fn with_pipeline(&self, f: impl FnOnce(&mut Pipeline, f64, &mut Vec<Emitted>)) {
         let t = self.now();
         let mut state = self.state();
         let State { pipeline, scratch } = &mut *state;
@@ -83,6 +83,12 @@ pub struct Backend {
 impl Backend {
     pub fn new(client: Client, shared: Arc<Shared>) -> Backend {
         Backend { client, shared }
+    }
+
+    /// `mindgap/editHint`: what an editor plugin knows about a change.
+    pub async fn edit_hint(&self, params: ingest::EditHintParams) {
+        self.shared
+            .with_pipeline(|p, t, out| ingest::edit_hint(p, t, params, out));
     }
 }
 

@@ -83,6 +83,11 @@ impl Mirror {
         true
     }
 
+    /// The open documents.
+    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Document)> {
+        self.open.iter()
+    }
+
     pub fn open_count(&self) -> usize {
         self.open.len()
     }

@@ -25,6 +25,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE TABLE edits (
         id           INTEGER PRIMARY KEY,
         session_id   INTEGER NOT NULL REFERENCES sessions(id),
+        seq          INTEGER NOT NULL,      -- the event's number within its session
         document_id  INTEGER NOT NULL REFERENCES documents(id),
         t_ms         INTEGER NOT NULL,      -- unix ms
         source       TEXT NOT NULL,         -- 'change', 'reopen' or 'disk'
@@ -38,8 +39,11 @@ pub const MIGRATIONS: &[&str] = &[
         deleted      INTEGER NOT NULL,
         text_hash    INTEGER NOT NULL,      -- xxh3 of the inserted text, as a signed 64-bit value
         class        TEXT NOT NULL,
+        confidence   REAL NOT NULL,
+        evidence     TEXT NOT NULL,         -- the classifier's reason, in words (never code)
         counted      INTEGER NOT NULL
     );
+    CREATE INDEX edits_by_seq ON edits(session_id, seq);
     CREATE INDEX edits_by_document ON edits(document_id, t_ms);
     CREATE INDEX edits_by_time ON edits(t_ms);
     "#,

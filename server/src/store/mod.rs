@@ -20,7 +20,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use tracing::{info, warn};
 
-use crate::events::EditEvent;
+use crate::events::Emitted;
 
 pub use migrations::MIGRATIONS;
 
@@ -47,7 +47,7 @@ pub struct SessionInfo {
 
 enum Msg {
     Session(SessionInfo),
-    Event(EditEvent),
+    Emitted(Emitted),
     Flush(mpsc::Sender<()>),
 }
 
@@ -122,9 +122,9 @@ impl Store {
         self.send(Msg::Session(info));
     }
 
-    /// Queues an event for the next batch. Never blocks.
-    pub fn record(&self, event: EditEvent) {
-        self.send(Msg::Event(event));
+    /// Queues an event (or an amendment of one) for the next batch. Never blocks.
+    pub fn record(&self, emitted: impl Into<Emitted>) {
+        self.send(Msg::Emitted(emitted.into()));
     }
 
     /// Writes everything queued so far and waits until it is written (or failed).
@@ -204,11 +204,13 @@ fn open_file(home: &Path, path: &Path) -> Result<Connection, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::{Class, Source};
+    use crate::classify::Evidence;
+    use crate::events::{Class, EditEvent, Source};
     use std::sync::Arc;
 
     fn event(i: u32) -> EditEvent {
         EditEvent {
+            id: u64::from(i) + 1,
             t: i as f64,
             source: Source::Change,
             subject: Arc::from("file:///ws/a.py"),
@@ -219,6 +221,8 @@ mod tests {
             deleted: 0,
             hash: u64::MAX - i as u64,
             class: Class::Typed,
+            confidence: 0.95,
+            evidence: Evidence::OneChar,
             counted: true,
         }
     }

@@ -8,7 +8,7 @@ use rusqlite::{Connection, params};
 use tracing::{debug, error, warn};
 
 use super::{FLUSH_EVERY, Msg, SessionInfo};
-use crate::events::EditEvent;
+use crate::events::Emitted;
 
 /// Events kept in memory while the file cannot be written; past this the oldest are dropped.
 const MAX_PENDING: usize = 200_000;
@@ -19,7 +19,7 @@ struct Writer {
     conn: Connection,
     session: Option<(i64, i64)>, // (id, started_ms)
     documents: HashMap<std::sync::Arc<str>, i64>,
-    pending: VecDeque<EditEvent>,
+    pending: VecDeque<Emitted>,
     dropped: u64,
 }
 
@@ -39,7 +39,7 @@ pub(super) fn run(conn: Connection, rx: Receiver<Msg>) {
         };
         match msg {
             Ok(Msg::Session(info)) => w.begin_session(info),
-            Ok(Msg::Event(event)) => {
+            Ok(Msg::Emitted(event)) => {
                 w.push(event);
                 if w.pending.len() >= BATCH {
                     w.flush();
@@ -92,7 +92,7 @@ impl Writer {
         }
     }
 
-    fn push(&mut self, event: EditEvent) {
+    fn push(&mut self, event: Emitted) {
         if self.pending.len() >= MAX_PENDING {
             self.pending.pop_front();
             self.dropped += 1;
@@ -140,12 +140,29 @@ impl Writer {
             let mut find_doc = tx.prepare_cached("SELECT id FROM documents WHERE subject = ?1")?;
             let mut add_doc = tx.prepare_cached("INSERT INTO documents (subject) VALUES (?1)")?;
             let mut add_edit = tx.prepare_cached(
-                "INSERT INTO edits (session_id, document_id, t_ms, source, version, change_index,
+                "INSERT INTO edits (session_id, seq, document_id, t_ms, source, version, change_index,
                                     line, col, end_line, end_col, inserted, deleted, text_hash, class,
-                                    counted)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                                    confidence, evidence, counted)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )?;
-            for e in &self.pending {
+            let mut amend = tx.prepare_cached(
+                "UPDATE edits SET class = ?3, confidence = ?4, evidence = ?5 WHERE session_id = ?1 AND seq = ?2",
+            )?;
+            for emitted in &self.pending {
+                let e = match emitted {
+                    Emitted::Event(e) => e,
+                    Emitted::Amend(a) => {
+                        let d = a.decision;
+                        amend.execute(params![
+                            session_id,
+                            a.id as i64,
+                            d.class.as_str(),
+                            d.confidence,
+                            d.evidence.to_string()
+                        ])?;
+                        continue;
+                    }
+                };
                 let doc_id = match self.documents.get(&e.subject) {
                     Some(id) => *id,
                     None => {
@@ -163,6 +180,7 @@ impl Writer {
                 };
                 add_edit.execute(params![
                     session_id,
+                    e.id as i64,
                     doc_id,
                     started_ms + e.t.round() as i64,
                     e.source.as_str(),
@@ -176,6 +194,8 @@ impl Writer {
                     e.deleted,
                     e.hash as i64,
                     e.class.as_str(),
+                    e.confidence,
+                    e.evidence.to_string(),
                     e.counted
                 ])?;
             }

@@ -1,0 +1,144 @@
+//! Why the classifier decided what it did: a small, allocation-free record that prints as one
+//! line for `replay --explain` and trace logs.
+
+use std::fmt;
+
+use crate::events::Class;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Evidence {
+    /// An editor plugin said what the change was (`mindgap/editHint`).
+    Hint(Class),
+    /// The change brought the document to the text of an edit this server asked for.
+    ExpectedEdit,
+    /// The editor reloaded the document with new text from disk.
+    Reload,
+    /// The reload brought back a text the document had before (a checkout, stash or reset).
+    ReloadToKnownState,
+    /// The reload delivered an outside disk write already counted.
+    ReloadOfCountedWrite,
+    /// The change altered nothing.
+    NoChange {
+        inherited: bool,
+    },
+    /// The document returned to the text it had `back` changes ago.
+    ReturnsToState {
+        back: u32,
+    },
+    Removal,
+    OneChar,
+    /// Single characters arriving faster than anyone types.
+    MachineBurst {
+        chars: u32,
+    },
+    /// One notification carrying more single-character changes than fit a typing interval.
+    MachineBatch {
+        changes: u32,
+    },
+    /// Many single-character changes rewriting one word (a completion menu).
+    WordRewrite {
+        changes: u32,
+    },
+    /// The same text typed at several cursors.
+    MultiCursor {
+        cursors: u32,
+    },
+    /// Many scattered changes in one notification (rename, format).
+    ScatteredEdits {
+        changes: u32,
+    },
+    /// Enter and the indentation that follows it, or white space alone.
+    Indent,
+    /// An opening character with its auto-inserted closer.
+    AutoPair,
+    /// A new line continuing a comment leader.
+    CommentLeader,
+    /// A replacement with the same shape as what it replaced (rename, substitute, reformat).
+    SameShape,
+    /// A large block of white space.
+    WhitespaceBlock,
+    /// Text deleted a little earlier comes back (cut and paste).
+    RecentCut,
+    /// The inserted lines already exist in the workspace (copy and paste).
+    CopiedLines {
+        lines: u32,
+    },
+    /// The inserted text already exists close by (copy and paste).
+    CopiedNearby,
+    /// Continues a bulk insertion that just ended here (a chunked paste or accept).
+    ContinuesChunk,
+    /// A single identifier completing the word at the cursor (a completion item).
+    CompletionItem,
+    /// A multi-token insertion at the cursor right after typing there (an accepted suggestion).
+    AcceptAtCursor,
+    /// A bulk insertion with nothing else to explain it.
+    Bulk,
+}
+
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Evidence::Hint(c) => write!(f, "editor hint: {}", c.as_str()),
+            Evidence::ExpectedEdit => f.write_str("matches an edit mindgap applied"),
+            Evidence::Reload => f.write_str("reload with new text from disk"),
+            Evidence::ReloadToKnownState => {
+                f.write_str("reload back to an earlier state of the document")
+            }
+            Evidence::ReloadOfCountedWrite => {
+                f.write_str("reload of an outside write already counted")
+            }
+            Evidence::NoChange { inherited: true } => {
+                f.write_str("no-op, part of the change before it")
+            }
+            Evidence::NoChange { inherited: false } => {
+                f.write_str("no-op (typed over an auto-inserted closer)")
+            }
+            Evidence::ReturnsToState { back } => {
+                write!(f, "document returns to its state {back} changes ago")
+            }
+            Evidence::Removal => f.write_str("removal only"),
+            Evidence::OneChar => f.write_str("one character"),
+            Evidence::MachineBurst { chars } => write!(f, "{chars} characters faster than typing"),
+            Evidence::MachineBatch { changes } => {
+                write!(f, "{changes} single-character changes in one batch")
+            }
+            Evidence::WordRewrite { changes } => write!(f, "{changes} changes rewriting one word"),
+            Evidence::MultiCursor { cursors } => write!(f, "same text at {cursors} cursors"),
+            Evidence::ScatteredEdits { changes } => {
+                write!(f, "{changes} scattered changes in one notification")
+            }
+            Evidence::Indent => f.write_str("line break and indentation"),
+            Evidence::AutoPair => f.write_str("auto-closed pair"),
+            Evidence::CommentLeader => f.write_str("line break continuing a comment"),
+            Evidence::SameShape => f.write_str("replacement with the same shape"),
+            Evidence::WhitespaceBlock => f.write_str("block of white space"),
+            Evidence::RecentCut => f.write_str("text cut a little earlier"),
+            Evidence::CopiedLines { lines } => write!(f, "{lines} lines already in the workspace"),
+            Evidence::CopiedNearby => f.write_str("text already close by"),
+            Evidence::ContinuesChunk => f.write_str("continues the insertion before it"),
+            Evidence::CompletionItem => f.write_str("one identifier completing the word"),
+            Evidence::AcceptAtCursor => {
+                f.write_str("insertion at the cursor right after typing there")
+            }
+            Evidence::Bulk => f.write_str("bulk insertion"),
+        }
+    }
+}
+
+/// A class, how sure the classifier is of it (0–1), and why.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Decision {
+    pub class: Class,
+    pub confidence: f32,
+    pub evidence: Evidence,
+}
+
+impl Decision {
+    pub const fn new(class: Class, confidence: f32, evidence: Evidence) -> Decision {
+        Decision {
+            class,
+            confidence,
+            evidence,
+        }
+    }
+}
