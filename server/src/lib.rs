@@ -8,6 +8,7 @@ pub mod home;
 pub mod lsp;
 pub mod mirror;
 pub mod pipeline;
+pub mod provenance;
 pub mod replay;
 pub mod store;
 pub mod trace;

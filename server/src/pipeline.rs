@@ -17,6 +17,7 @@ use crate::mirror::fingerprint::{Fingerprint, content_hash};
 use crate::mirror::{
     Accepted, Applied, ContentChange, Document, Encoding, Mirror, Opened, Rejected, measure,
 };
+use crate::provenance::{Provenance, Saved};
 use crate::uri;
 
 /// How long an outside disk write waits for the editor to reload it, in ms.
@@ -27,6 +28,8 @@ const HINT_WINDOW_MS: f64 = 2_000.0;
 const EXPECT_WINDOW_MS: f64 = 5_000.0;
 /// How far around an insertion to look for the same text (a copy close by), in chars.
 const NEARBY_CHARS: usize = 2_000;
+/// Documents whose provenance is kept in memory (open ones, and the most recently closed).
+const PROVENANCE_DOCS: usize = 256;
 
 struct PendingHint {
     uri: Arc<str>,
@@ -48,6 +51,9 @@ pub struct Pipeline {
     hints: Vec<PendingHint>,
     /// Edits this server applied, by URI: the state they will produce, and when.
     expected: HashMap<Arc<str>, (u64, f64)>,
+    /// Which characters of each document came from outside help; `true` when it was restored
+    /// from the store (so an emptied record is saved, to clear the old one).
+    provenance: HashMap<Arc<str>, (Provenance, bool)>,
     next_id: u64,
     applied: Vec<Applied>,
     decisions: Vec<Decision>,
@@ -65,6 +71,7 @@ impl Pipeline {
             pending_outside: HashMap::new(),
             hints: Vec::new(),
             expected: HashMap::new(),
+            provenance: HashMap::new(),
             next_id: 0,
             applied: Vec::new(),
             decisions: Vec::new(),
@@ -85,12 +92,19 @@ impl Pipeline {
         self.next_id
     }
 
+    /// The provenance of `uri`: which of its characters came from outside help.
+    pub fn provenance(&self, uri: &str) -> Option<&Provenance> {
+        self.provenance.get(uri).map(|(p, _)| p)
+    }
+
+    /// `saved` is the provenance the store kept for this document from an earlier session.
     pub fn did_open(
         &mut self,
         t: f64,
         uri: &str,
         version: i32,
         text: &str,
+        saved: Option<Saved>,
         out: &mut Vec<Emitted>,
     ) {
         let key: Arc<str> = self.mirror.key(uri).unwrap_or_else(|| Arc::from(uri));
@@ -102,6 +116,13 @@ impl Pipeline {
             Opened::Reopened(previous) => previous,
             Opened::New | Opened::AlreadyOpen(_) => {
                 self.classifier.anchor(&key, state);
+                if !self.provenance.contains_key(&key)
+                    && let Some(saved) = saved
+                {
+                    self.provenance
+                        .insert(key.clone(), (Provenance::restore(&saved, &rope), true));
+                }
+                self.forget_closed_provenance();
                 return;
             }
         };
@@ -115,6 +136,13 @@ impl Pipeline {
         let decision = self.classifier.reload(&key, state, counted_write);
         let span = Span::of(previous.rope(), m.prefix, m.prefix + m.deleted);
         let id = self.take_id();
+        if let Some((p, _)) = self.provenance.get_mut(&key) {
+            p.edit(m.prefix, m.deleted, m.inserted, decision.class, id);
+        } else if decision.class.is_outside_help() {
+            let mut p = Provenance::default();
+            p.edit(m.prefix, m.deleted, m.inserted, decision.class, id);
+            self.provenance.insert(key.clone(), (p, false));
+        }
         self.emit(
             out,
             EditEvent {
@@ -229,6 +257,7 @@ impl Pipeline {
                 counted = false;
             }
         }
+        self.track_provenance(&key, first_id);
         if expected_state.is_some()
             && self
                 .decisions
@@ -257,10 +286,68 @@ impl Pipeline {
             };
             out.push(Emitted::Event(event));
         }
+        let amends = std::mem::take(&mut self.amends);
+        for amend in &amends {
+            self.amend_provenance(&key, amend);
+        }
+        self.amends = amends;
         for amend in self.amends.drain(..) {
             trace!(uri, id = amend.id, class = amend.decision.class.as_str(), evidence = %amend.decision.evidence, "amended");
             out.push(Emitted::Amend(amend));
         }
+    }
+
+    /// Applies the changes just classified to the document's provenance.
+    fn track_provenance(&mut self, key: &Arc<str>, first_id: u64) {
+        let outside = self.decisions.iter().any(|d| d.class.is_outside_help());
+        if !outside && !self.provenance.contains_key(key) {
+            return; // nothing from outside help here, before or now
+        }
+        let (p, _) = self.provenance.entry(key.clone()).or_default();
+        for (i, (a, d)) in self.applied.iter().zip(&self.decisions).enumerate() {
+            p.edit(a.start, a.deleted, a.inserted, d.class, first_id + i as u64);
+        }
+    }
+
+    fn amend_provenance(&mut self, key: &Arc<str>, amend: &Amendment) {
+        let range = self
+            .classifier
+            .recent(key, amend.id)
+            .map(|r| (r.start, r.end_after));
+        let (p, _) = self.provenance.entry(key.clone()).or_default();
+        p.amend(amend.id, amend.decision.class, range);
+    }
+
+    /// Keeps the provenance of open documents and of at most [`PROVENANCE_DOCS`] in all.
+    fn forget_closed_provenance(&mut self) {
+        if self.provenance.len() <= PROVENANCE_DOCS {
+            return;
+        }
+        let closed: Vec<Arc<str>> = self
+            .provenance
+            .keys()
+            .filter(|k| self.mirror.get(k).is_none())
+            .cloned()
+            .collect();
+        let excess = self.provenance.len() - PROVENANCE_DOCS;
+        for k in closed.into_iter().take(excess) {
+            self.provenance.remove(&k);
+        }
+    }
+
+    /// What to save of a document's provenance now (when it has any, or had some saved).
+    fn saved(&self, uri: &str) -> Option<Saved> {
+        let (p, restored) = self.provenance.get(uri)?;
+        let doc = self.mirror.get(uri)?;
+        (*restored || !p.ranges().is_empty()).then(|| p.save(doc.rope()))
+    }
+
+    /// The provenance of every open document, to save at shutdown.
+    pub fn save_all(&self) -> Vec<(Arc<str>, Saved)> {
+        self.mirror
+            .iter()
+            .filter_map(|(k, _)| Some((k.clone(), self.saved(k)?)))
+            .collect()
     }
 
     fn emit(&mut self, out: &mut Vec<Emitted>, event: EditEvent) {
@@ -268,10 +355,13 @@ impl Pipeline {
         out.push(Emitted::Event(event));
     }
 
-    pub fn did_close(&mut self, uri: &str) {
+    /// Closes `uri`; returns its provenance to save, when there is any.
+    pub fn did_close(&mut self, uri: &str) -> Option<Saved> {
+        let saved = self.saved(uri);
         if !self.mirror.close(uri) {
             warn!(uri, "didClose for a document that is not open: ignored");
         }
+        saved
     }
 
     pub fn did_save(&mut self, uri: &str) {
@@ -308,7 +398,9 @@ impl Pipeline {
             };
             let decision = Decision::new(class, 0.99, classify::Evidence::Hint(class));
             self.classifier.amend(&key, r.id, class);
-            out.push(Emitted::Amend(Amendment { id: r.id, decision }));
+            let amend = Amendment { id: r.id, decision };
+            self.amend_provenance(&key, &amend);
+            out.push(Emitted::Amend(amend));
         }
     }
 
@@ -508,7 +600,7 @@ mod tests {
     fn outside_write_then_reload_is_counted_once() {
         let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
         let mut out = Vec::new();
-        p.did_open(0.0, "file:///ws/a.py", 1, "x = 1\n", &mut out);
+        p.did_open(0.0, "file:///ws/a.py", 1, "x = 1\n", None, &mut out);
         p.did_change(1.0, "file:///ws/a.py", 2, vec![insert(1, 0, "y")], &mut out);
         p.did_save("file:///ws/a.py");
         // The editor's own save reaching disk yields nothing.
@@ -517,7 +609,14 @@ mod tests {
         // An agent adds an import; the editor reloads (Neovim: close, then open).
         p.disk_change(3.0, "a.py", Some("import os\nx = 1\ny"), &mut out);
         p.did_close("file:///ws/a.py");
-        p.did_open(4.0, "file:///ws/a.py", 2, "import os\nx = 1\ny", &mut out);
+        p.did_open(
+            4.0,
+            "file:///ws/a.py",
+            2,
+            "import os\nx = 1\ny",
+            None,
+            &mut out,
+        );
         let tail: Vec<_> = events(&out)[1..]
             .iter()
             .map(|e| (e.source, e.class, e.inserted, e.counted))
@@ -535,7 +634,7 @@ mod tests {
     fn reload_by_did_change_matches_the_outside_write() {
         let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
         let mut out = Vec::new();
-        p.did_open(0.0, "file:///ws/a.py", 1, "x = 1\n", &mut out);
+        p.did_open(0.0, "file:///ws/a.py", 1, "x = 1\n", None, &mut out);
         p.disk_change(1.0, "a.py", Some("import os\nx = 1\n"), &mut out);
         p.did_change(
             2.0,
@@ -565,7 +664,7 @@ mod tests {
         let mut p = Pipeline::new(Encoding::Utf16, None);
         let mut out = Vec::new();
         let uri = "file:///a.py";
-        p.did_open(0.0, uri, 1, "", &mut out);
+        p.did_open(0.0, uri, 1, "", None, &mut out);
         // Before: the change arrives after its hint.
         p.hint(1.0, uri, 2, Class::Completion, &mut out);
         p.did_change(
@@ -603,7 +702,7 @@ mod tests {
         let mut p = Pipeline::new(Encoding::Utf16, None);
         let mut out = Vec::new();
         let uri = "file:///a.py";
-        p.did_open(0.0, uri, 1, "def f():\n    pass\n", &mut out);
+        p.did_open(0.0, uri, 1, "def f():\n    pass\n", None, &mut out);
         p.expect_state(
             1.0,
             uri,
@@ -626,5 +725,56 @@ mod tests {
             &mut out,
         );
         assert_eq!(events(&out)[1].class, Class::Paste);
+    }
+
+    #[test]
+    fn provenance_follows_edits_and_survives_a_restart() {
+        use crate::provenance::Saved;
+        use crate::store::{SessionInfo, Store};
+        let home = tempfile::tempdir().unwrap();
+        let uri = "file:///ws/a.py";
+        let mut out = Vec::new();
+        let store = Store::open(home.path());
+        store.begin_session(SessionInfo {
+            kind: "lsp",
+            encoding: "utf-16",
+            ..Default::default()
+        });
+        let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+        p.did_open(0.0, uri, 1, "def f():\n    pass\n", None, &mut out);
+        p.did_change(
+            10_000.0,
+            uri,
+            2,
+            vec![insert(2, 0, "def g():\n    return 42\n")],
+            &mut out,
+        );
+        let ranges = |p: &Pipeline| -> Vec<(usize, usize)> {
+            p.provenance(uri).map_or_else(Vec::new, |pr| {
+                pr.ranges().iter().map(|r| (r.start, r.end)).collect()
+            })
+        };
+        assert_eq!(ranges(&p), vec![(18, 41)]);
+        // Typing inside the block makes those characters the person's.
+        p.did_change(20_000.0, uri, 3, vec![insert(3, 11, "0")], &mut out);
+        assert_eq!(ranges(&p), vec![(18, 38), (39, 42)]);
+        let saved = p.did_close(uri).expect("provenance to save");
+        store.save_provenance(uri, saved.encode());
+        drop(store);
+
+        // Another session: the file gained a line at the top meanwhile.
+        let store = Store::open(home.path());
+        let saved = store.load_provenance(uri).and_then(|b| Saved::decode(&b));
+        assert!(saved.is_some());
+        let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+        p.did_open(
+            0.0,
+            uri,
+            1,
+            "import os\ndef f():\n    pass\ndef g():\n    return 042\n",
+            saved,
+            &mut out,
+        );
+        assert_eq!(ranges(&p), vec![(28, 48), (49, 52)]);
     }
 }

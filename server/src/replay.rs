@@ -102,7 +102,9 @@ pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&Emitted)
                     continue; // a request: nothing the pipeline follows
                 }
                 match pipeline.as_mut() {
-                    Some(p) => ingest::notification(p, *t, method, params, full_sync, &mut out),
+                    Some(p) => {
+                        ingest::notification(p, store, *t, method, params, full_sync, &mut out)
+                    }
                     None => warn!(method, "replay: notification before initialize skipped"),
                 }
             }

@@ -440,7 +440,7 @@ def build_completion(p: Plan, ctx: dict):
     #    the line start to the cursor that re-sends the typed prefix + the suggestion
     p.pause(200, 400)
     p.keys(["G", "o"], "typing", "typing")
-    p.type("\n\ndef total(items):\nreturn su")
+    p.type("\b\n\ndef total(items):\nreturn su")  # Backspace: out of the class body's indent
     p.pause(700, 1000)
     p.ai_suggest("m(item.price * item.qty for item in items)", "copilot")
     act = "accept an AI suggestion, one line (copilot-style <Tab>)"
@@ -558,7 +558,7 @@ def build_editing(p: Plan, ctx: dict):
     p.keys([">", ">"], "indent the print (>>)", "editor")
     # 6. visual-block insert: comment out three debug lines
     p.pause(500, 800)
-    p.keys(["j", "<C-v>", "j", "j", "I"], "select three debug lines (<C-v>jjI)", "none")
+    p.keys(["j", "^", "<C-v>", "j", "j", "I"], "select three debug lines (^<C-v>jjI)", "none")
     p.type("# \x1b", "typing (visual-block insert)")
     # 7. . repeats the person's own change: ciw amount -> qty, then n . n .
     p.pause(600, 900)
@@ -577,10 +577,10 @@ def build_editing(p: Plan, ctx: dict):
     p.pause(600, 900)
     p.keys(["G", "o"], "typing", "typing")
     p.type("\b")  # Backspace: back from report()'s indent to column 0
-    p.type_fast("\ndef total():\nreturn sum(STOCK.values())\n")
-    p.type("\b\nLIMITS = {}")
+    p.type_fast("\n\ndef total():\nreturn sum(STOCK.values())\n")
+    p.type("\n\nLIMITS = {}")
     p.keys(["<Left>"], "back inside the braces", "none", gap=(100, 200))
-    p.type('\n"pear": 1,\x1b')
+    p.type('\n"pear": 1,\n\x1b')  # Enter between { and }, and again before the }
     p.keys(["o"], "typing", "typing")
     p.type("print(\nlow(), total())\n# ")
     p.autorepeat("=", 24, 30.0, "typing (holding '=' down)")
@@ -616,7 +616,7 @@ def build_undo(p: Plan, ctx: dict):
     # 1. an insert session, undone (one multi-character deletion) and redone
     p.pause(200, 400)
     p.keys(["G", "o"], "typing", "typing")
-    p.type("\ndef f_to_c(f):\nreturn (f - 32) * 5 / 9\x1b")
+    p.type("\n\ndef f_to_c(f):\nreturn (f - 32) * 5 / 9\x1b")
     p.pause(900, 1200)
     p.keys(["u"], "undo the typed f_to_c() (u)", "undo")
     p.pause(800, 1100)
@@ -636,11 +636,11 @@ def build_undo(p: Plan, ctx: dict):
     p.keys(["u"], "undo the paste (u)", "undo")
     # 4. type it instead, then more typing
     p.pause(600, 900)
-    p.keys(["o"], "typing", "typing")
-    p.type("\ndef c_to_k(c):\nreturn c - ABS_ZERO_C\x1b")
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef c_to_k(c):\nreturn c - ABS_ZERO_C\x1b")
     p.pause(500, 800)
     p.keys(["o"], "typing", "typing")
-    p.type("\b\nprint(c_to_f(100))\x1b")
+    p.type("\n\nprint(c_to_f(100))\x1b")
     # 5. time travel through the undo tree: g- g- g+ g+
     p.pause(700, 1000)
     p.keys(["g", "-"], "back in time (g-)", "undo")
@@ -657,7 +657,7 @@ def build_undo(p: Plan, ctx: dict):
     p.command("later 10s", "redo 10 s of changes (:later 10s)", "undo")
     # 7. a little more typing, save, quit
     p.pause(600, 900)
-    p.keys(["o"], "typing", "typing")
+    p.keys(["G", "o"], "typing", "typing")
     p.type("print(f_to_c(212))\x1b")
     p.pause(400, 700)
     p.command("w", "save (:w)")

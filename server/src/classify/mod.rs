@@ -143,6 +143,16 @@ impl Classifier {
         })
     }
 
+    /// The remembered change with this event id.
+    pub fn recent(&self, key: &Arc<str>, id: u64) -> Option<Recent> {
+        self.docs
+            .get(key)?
+            .recent
+            .iter()
+            .find(|r| r.id == id)
+            .copied()
+    }
+
     /// Records an amendment in the history, so later decisions see the corrected class.
     pub fn amend(&mut self, key: &Arc<str>, id: u64, class: Class) {
         if let Some(h) = self.docs.get_mut(key)

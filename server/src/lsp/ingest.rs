@@ -13,6 +13,8 @@ use tracing::{debug, warn};
 use crate::events::{Class, Emitted};
 use crate::mirror::{ContentChange, Encoding, Position, Range};
 use crate::pipeline::Pipeline;
+use crate::provenance::Saved;
+use crate::store::Store;
 use crate::uri;
 
 /// What `initialize` settles for a session.
@@ -74,12 +76,25 @@ fn content_change(c: TextDocumentContentChangeEvent, full_sync: bool) -> Content
 
 pub fn did_open(
     p: &mut Pipeline,
+    store: &Store,
     t: f64,
     params: DidOpenTextDocumentParams,
     out: &mut Vec<Emitted>,
 ) {
     let doc = params.text_document;
-    p.did_open(t, doc.uri.as_str(), doc.version, &doc.text, out);
+    let uri = doc.uri.as_str();
+    // Provenance from an earlier session, unless this session already holds it.
+    let saved = match p.provenance(uri) {
+        Some(_) => None,
+        None => store.load_provenance(uri).and_then(|bytes| {
+            let saved = Saved::decode(&bytes);
+            if saved.is_none() {
+                warn!(uri, "saved provenance is unreadable: ignored");
+            }
+            saved
+        }),
+    };
+    p.did_open(t, uri, doc.version, &doc.text, saved, out);
 }
 
 pub fn did_change(
@@ -98,8 +113,18 @@ pub fn did_change(
     p.did_change(t, doc.uri.as_str(), doc.version, changes, out);
 }
 
-pub fn did_close(p: &mut Pipeline, params: DidCloseTextDocumentParams) {
-    p.did_close(params.text_document.uri.as_str());
+pub fn did_close(p: &mut Pipeline, store: &Store, params: DidCloseTextDocumentParams) {
+    let uri = params.text_document.uri.as_str();
+    if let Some(saved) = p.did_close(uri) {
+        store.save_provenance(uri, saved.encode());
+    }
+}
+
+/// Saves the provenance of every open document (at shutdown).
+pub fn save_all(p: &Pipeline, store: &Store) {
+    for (uri, saved) in p.save_all() {
+        store.save_provenance(&uri, saved.encode());
+    }
 }
 
 pub fn did_save(p: &mut Pipeline, params: DidSaveTextDocumentParams) {
@@ -161,6 +186,7 @@ fn decode<P: DeserializeOwned>(method: &str, params: &serde_json::Value) -> Opti
 /// follow are skipped.
 pub fn notification(
     p: &mut Pipeline,
+    store: &Store,
     t: f64,
     method: &str,
     params: &serde_json::Value,
@@ -170,7 +196,7 @@ pub fn notification(
     match method {
         "textDocument/didOpen" => {
             if let Some(params) = decode(method, params) {
-                did_open(p, t, params, out);
+                did_open(p, store, t, params, out);
             }
         }
         "textDocument/didChange" => {
@@ -180,7 +206,7 @@ pub fn notification(
         }
         "textDocument/didClose" => {
             if let Some(params) = decode(method, params) {
-                did_close(p, params);
+                did_close(p, store, params);
             }
         }
         "textDocument/didSave" => {

@@ -60,7 +60,7 @@ impl Shared {
     }
 
     /// Runs `f` on the pipeline (if initialized) and hands its events to the store.
-    fn with_pipeline(&self, f: impl FnOnce(&mut Pipeline, f64, &mut Vec<Emitted>)) {
+    fn with_pipeline(&self, f: impl FnOnce(&mut Pipeline, &Store, f64, &mut Vec<Emitted>)) {
         let t = self.now();
         let mut state = self.state();
         let State { pipeline, scratch } = &mut *state;
@@ -68,7 +68,7 @@ impl Shared {
             warn!("text sync before initialize: ignored");
             return;
         };
-        f(pipeline, t, scratch);
+        f(pipeline, &self.store, t, scratch);
         for event in scratch.drain(..) {
             self.store.record(event);
         }
@@ -88,7 +88,7 @@ impl Backend {
     /// `mindgap/editHint`: what an editor plugin knows about a change.
     pub async fn edit_hint(&self, params: ingest::EditHintParams) {
         self.shared
-            .with_pipeline(|p, t, out| ingest::edit_hint(p, t, params, out));
+            .with_pipeline(|p, _, t, out| ingest::edit_hint(p, t, params, out));
     }
 }
 
@@ -147,6 +147,8 @@ impl LanguageServer for Backend {
 
     async fn shutdown(&self) -> Result<()> {
         self.shared.shutdown_requested.store(true, Ordering::SeqCst);
+        self.shared
+            .with_pipeline(|p, store, _, _| ingest::save_all(p, store));
         let shared = self.shared.clone();
         // Everything recorded so far is on disk before the client is told we are done.
         let _ = tokio::task::spawn_blocking(move || shared.store.flush()).await;
@@ -155,21 +157,21 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         self.shared
-            .with_pipeline(|p, t, out| ingest::did_open(p, t, params, out));
+            .with_pipeline(|p, store, t, out| ingest::did_open(p, store, t, params, out));
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         self.shared
-            .with_pipeline(|p, t, out| ingest::did_change(p, t, params, false, out));
+            .with_pipeline(|p, _, t, out| ingest::did_change(p, t, params, false, out));
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         self.shared
-            .with_pipeline(|p, _, _| ingest::did_save(p, params));
+            .with_pipeline(|p, _, _, _| ingest::did_save(p, params));
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         self.shared
-            .with_pipeline(|p, _, _| ingest::did_close(p, params));
+            .with_pipeline(|p, store, _, _| ingest::did_close(p, store, params));
     }
 }

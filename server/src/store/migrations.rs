@@ -47,6 +47,14 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX edits_by_document ON edits(document_id, t_ms);
     CREATE INDEX edits_by_time ON edits(t_ms);
     "#,
+    // 2: provenance per file, as hashes and ranges (see `provenance::Saved`).
+    r#"
+    CREATE TABLE provenance (
+        subject   TEXT PRIMARY KEY,
+        saved_ms  INTEGER NOT NULL,
+        data      BLOB NOT NULL
+    );
+    "#,
 ];
 
 #[derive(Debug)]

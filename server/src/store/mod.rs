@@ -47,6 +47,8 @@ pub struct SessionInfo {
 
 enum Msg {
     Session(SessionInfo),
+    SaveProvenance(String, Vec<u8>),
+    LoadProvenance(String, mpsc::Sender<Option<Vec<u8>>>),
     Emitted(Emitted),
     Flush(mpsc::Sender<()>),
 }
@@ -61,6 +63,8 @@ pub enum Location {
 
 pub struct Store {
     tx: Option<mpsc::Sender<Msg>>,
+    /// A read-only connection for look-ups that must not wait behind the writer (file stores).
+    reader: Option<std::sync::Mutex<Connection>>,
     thread: Option<JoinHandle<()>>,
     location: Location,
     warning: Option<String>,
@@ -74,7 +78,17 @@ impl Store {
         match open_file(home, &path) {
             Ok(conn) => {
                 info!(path = %path.display(), "store opened");
-                Store::start(conn, Location::File(path), None)
+                let reader = Connection::open_with_flags(
+                    &path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )
+                .map_err(|e| {
+                    warn!("store: no reader connection ({e}); look-ups go through the writer")
+                })
+                .ok();
+                let mut store = Store::start(conn, Location::File(path), None);
+                store.reader = reader.map(std::sync::Mutex::new);
+                store
             }
             Err(err) => {
                 let warning = format!(
@@ -103,6 +117,7 @@ impl Store {
             .expect("spawn the store thread");
         Store {
             tx: Some(tx),
+            reader: None,
             thread: Some(thread),
             location,
             warning,
@@ -125,6 +140,34 @@ impl Store {
     /// Queues an event (or an amendment of one) for the next batch. Never blocks.
     pub fn record(&self, emitted: impl Into<Emitted>) {
         self.send(Msg::Emitted(emitted.into()));
+    }
+
+    /// Queues a file's provenance (see `provenance::Saved::encode`) to be saved.
+    pub fn save_provenance(&self, subject: &str, data: Vec<u8>) {
+        self.send(Msg::SaveProvenance(subject.to_string(), data));
+    }
+
+    /// A file's saved provenance, if any. Reads through its own connection when it can, so it
+    /// never waits behind a batch being written.
+    pub fn load_provenance(&self, subject: &str) -> Option<Vec<u8>> {
+        if let Some(reader) = &self.reader {
+            let conn = reader.lock().unwrap_or_else(|p| p.into_inner());
+            return match conn.query_row(
+                "SELECT data FROM provenance WHERE subject = ?1",
+                [subject],
+                |r| r.get(0),
+            ) {
+                Ok(data) => Some(data),
+                Err(rusqlite::Error::QueryReturnedNoRows) => None,
+                Err(e) => {
+                    warn!("store: cannot read provenance for {subject}: {e}");
+                    None
+                }
+            };
+        }
+        let (tx, rx) = mpsc::channel();
+        self.send(Msg::LoadProvenance(subject.to_string(), tx));
+        rx.recv_timeout(Duration::from_secs(2)).ok().flatten()
     }
 
     /// Writes everything queued so far and waits until it is written (or failed).

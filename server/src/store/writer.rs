@@ -20,6 +20,7 @@ struct Writer {
     session: Option<(i64, i64)>, // (id, started_ms)
     documents: HashMap<std::sync::Arc<str>, i64>,
     pending: VecDeque<Emitted>,
+    pending_provenance: Vec<(String, Vec<u8>)>,
     dropped: u64,
 }
 
@@ -29,6 +30,7 @@ pub(super) fn run(conn: Connection, rx: Receiver<Msg>) {
         session: None,
         documents: HashMap::new(),
         pending: VecDeque::new(),
+        pending_provenance: Vec::new(),
         dropped: 0,
     };
     let mut deadline: Option<Instant> = None;
@@ -39,6 +41,23 @@ pub(super) fn run(conn: Connection, rx: Receiver<Msg>) {
         };
         match msg {
             Ok(Msg::Session(info)) => w.begin_session(info),
+            Ok(Msg::SaveProvenance(subject, data)) => {
+                w.pending_provenance.retain(|(s, _)| *s != subject);
+                w.pending_provenance.push((subject, data));
+                if deadline.is_none() {
+                    deadline = Some(Instant::now() + FLUSH_EVERY);
+                }
+                continue;
+            }
+            Ok(Msg::LoadProvenance(subject, reply)) => {
+                let pending = w
+                    .pending_provenance
+                    .iter()
+                    .find(|(s, _)| *s == subject)
+                    .map(|(_, d)| d.clone());
+                let _ = reply.send(pending.or_else(|| w.load_provenance(&subject)));
+                continue;
+            }
             Ok(Msg::Emitted(event)) => {
                 w.push(event);
                 if w.pending.len() >= BATCH {
@@ -61,7 +80,10 @@ pub(super) fn run(conn: Connection, rx: Receiver<Msg>) {
                 return;
             }
         }
-        deadline = match (w.pending.is_empty(), deadline) {
+        deadline = match (
+            w.pending.is_empty() && w.pending_provenance.is_empty(),
+            deadline,
+        ) {
             (true, _) => None,
             (false, Some(d)) if d > Instant::now() => Some(d),
             (false, _) => Some(Instant::now() + FLUSH_EVERY),
@@ -106,7 +128,49 @@ impl Writer {
         self.pending.push_back(event);
     }
 
+    fn load_provenance(&self, subject: &str) -> Option<Vec<u8>> {
+        match self.conn.query_row(
+            "SELECT data FROM provenance WHERE subject = ?1",
+            [subject],
+            |r| r.get(0),
+        ) {
+            Ok(data) => Some(data),
+            Err(rusqlite::Error::QueryReturnedNoRows) => None,
+            Err(e) => {
+                warn!("store: cannot read provenance for {subject}: {e}");
+                None
+            }
+        }
+    }
+
+    fn flush_provenance(&mut self) {
+        if self.pending_provenance.is_empty() {
+            return;
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        let res = (|| -> rusqlite::Result<()> {
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            {
+                let mut put = tx.prepare_cached(
+                    "INSERT INTO provenance (subject, saved_ms, data) VALUES (?1, ?2, ?3)
+                     ON CONFLICT(subject) DO UPDATE SET saved_ms = excluded.saved_ms, data = excluded.data",
+                )?;
+                for (subject, data) in &self.pending_provenance {
+                    put.execute(params![subject, now, data])?;
+                }
+            }
+            tx.commit()
+        })();
+        match res {
+            Ok(()) => self.pending_provenance.clear(),
+            Err(e) => warn!("store: provenance not saved, will retry: {e}"),
+        }
+    }
+
     fn flush(&mut self) {
+        self.flush_provenance();
         if self.pending.is_empty() {
             return;
         }

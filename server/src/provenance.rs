@@ -1,0 +1,411 @@
+//! Provenance: which characters of each document came from outside help, kept true as later
+//! edits shift, split or overwrite them, and carried across closing, reopening and restarts.
+//!
+//! A document's provenance is a sorted list of non-overlapping char ranges, each with the class
+//! and the event that inserted it. Typing inside a block splits it — those characters are the
+//! person's; deleting over it removes what was deleted. To outlive the session it is saved as
+//! hashes only: the text's hash, each line's hash and length, and the ranges. When the file
+//! changed meanwhile, the ranges are re-anchored by a diff of line hashes; ranges on lines that
+//! changed are dropped, since someone rewrote them.
+
+use ropey::Rope;
+use similar::{Algorithm, DiffOp, capture_diff_slices};
+
+use crate::events::Class;
+
+/// Ranges kept per document; past this the oldest-inserted are merged away (dropped).
+const MAX_RANGES: usize = 4096;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    pub start: usize,
+    pub end: usize,
+    pub class: Class,
+    /// The event that inserted it (0 when restored from an earlier session).
+    pub id: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Provenance {
+    ranges: Vec<Range>,
+}
+
+impl Provenance {
+    pub fn ranges(&self) -> &[Range] {
+        &self.ranges
+    }
+
+    /// Characters currently from outside help.
+    pub fn outside_chars(&self) -> usize {
+        self.ranges.iter().map(|r| r.end - r.start).sum()
+    }
+
+    /// Applies an edit at char `start` of the text before it: `deleted` chars removed, then
+    /// `inserted` chars put there, of class `class` (recorded when it is outside help).
+    pub fn edit(&mut self, start: usize, deleted: usize, inserted: usize, class: Class, id: u64) {
+        if self.ranges.is_empty() && !(class.is_outside_help() && inserted > 0) {
+            return;
+        }
+        let del_end = start + deleted;
+        let mut out = Vec::with_capacity(self.ranges.len() + 2);
+        for r in self.ranges.drain(..) {
+            // Remove the deleted part, shifting what follows it.
+            let mut pieces = [None, None];
+            if r.start < start {
+                pieces[0] = Some(Range {
+                    end: r.end.min(start),
+                    ..r
+                });
+            }
+            if r.end > del_end {
+                let s = r.start.max(del_end) - deleted;
+                pieces[1] = Some(Range {
+                    start: s,
+                    end: r.end - deleted,
+                    ..r
+                });
+            }
+            // A range running through the edit point is split around the insertion.
+            match pieces {
+                [Some(a), Some(b)] if a.end == start && b.start == start => {
+                    out.push(a);
+                    out.push(Range {
+                        start: b.start + inserted,
+                        end: b.end + inserted,
+                        ..b
+                    });
+                }
+                _ => {
+                    for p in pieces.into_iter().flatten() {
+                        if p.start >= start {
+                            out.push(Range {
+                                start: p.start + inserted,
+                                end: p.end + inserted,
+                                ..p
+                            });
+                        } else {
+                            out.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        if class.is_outside_help() && inserted > 0 {
+            let at = out.partition_point(|r| r.start < start);
+            out.insert(
+                at,
+                Range {
+                    start,
+                    end: start + inserted,
+                    class,
+                    id,
+                },
+            );
+        }
+        out.retain(|r| r.end > r.start);
+        if out.len() > MAX_RANGES {
+            out.drain(..out.len() - MAX_RANGES);
+        }
+        self.ranges = out;
+    }
+
+    /// A decision about event `id` changed: its range stops or starts counting.
+    pub fn amend(&mut self, id: u64, class: Class, range: Option<(usize, usize)>) {
+        if class.is_outside_help() {
+            if let Some(r) = self.ranges.iter_mut().find(|r| r.id == id) {
+                r.class = class;
+            } else if let Some((start, end)) = range {
+                // Only where nothing else claims those characters.
+                if end > start && !self.ranges.iter().any(|r| r.start < end && start < r.end) {
+                    let at = self.ranges.partition_point(|r| r.start < start);
+                    self.ranges.insert(
+                        at,
+                        Range {
+                            start,
+                            end,
+                            class,
+                            id,
+                        },
+                    );
+                }
+            }
+        } else {
+            self.ranges.retain(|r| r.id != id);
+        }
+    }
+
+    /// What is saved when the document closes (hashes only).
+    pub fn save(&self, rope: &Rope) -> Saved {
+        Saved {
+            text_hash: text_hash(rope),
+            lines: line_hashes(rope),
+            ranges: self
+                .ranges
+                .iter()
+                .map(|r| (r.start as u32, r.end as u32, r.class))
+                .collect(),
+        }
+    }
+
+    /// Restores saved provenance onto `rope`, re-anchoring it if the text changed meanwhile.
+    pub fn restore(saved: &Saved, rope: &Rope) -> Provenance {
+        let fits = |s: u32, e: u32| (s as usize) < (e as usize) && (e as usize) <= rope.len_chars();
+        if saved.text_hash == text_hash(rope) {
+            let ranges = saved
+                .ranges
+                .iter()
+                .filter(|(s, e, _)| fits(*s, *e))
+                .map(|&(s, e, class)| Range {
+                    start: s as usize,
+                    end: e as usize,
+                    class,
+                    id: 0,
+                })
+                .collect();
+            return Provenance { ranges };
+        }
+        let new_lines = line_hashes(rope);
+        let old: Vec<u64> = saved.lines.iter().map(|(h, _)| *h).collect();
+        let new: Vec<u64> = new_lines.iter().map(|(h, _)| *h).collect();
+        // Old line → new line, for lines that survived unchanged.
+        let mut map: Vec<Option<usize>> = vec![None; old.len()];
+        for op in capture_diff_slices(Algorithm::Myers, &old, &new) {
+            if let DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } = op
+            {
+                for k in 0..len {
+                    map[old_index + k] = Some(new_index + k);
+                }
+            }
+        }
+        let starts = |lines: &[(u64, u32)]| {
+            let mut acc = 0usize;
+            lines
+                .iter()
+                .map(|(_, len)| {
+                    let s = acc;
+                    acc += *len as usize;
+                    s
+                })
+                .collect::<Vec<_>>()
+        };
+        let (old_starts, new_starts) = (starts(&saved.lines), starts(&new_lines));
+        let locate = |pos: usize| -> Option<(usize, usize)> {
+            let line = old_starts.partition_point(|&s| s <= pos).checked_sub(1)?;
+            Some((line, pos - old_starts[line]))
+        };
+        let mut ranges = Vec::new();
+        for &(s, e, class) in &saved.ranges {
+            let (Some((l0, c0)), Some((l1, c1))) =
+                (locate(s as usize), locate((e as usize).saturating_sub(1)))
+            else {
+                continue;
+            };
+            // Every line of the range must have survived, in one piece.
+            let mapped: Option<Vec<usize>> =
+                (l0..=l1).map(|l| map.get(l).copied().flatten()).collect();
+            let Some(mapped) = mapped else { continue };
+            if mapped.windows(2).any(|w| w[1] != w[0] + 1) {
+                continue;
+            }
+            let start = new_starts[mapped[0]] + c0;
+            let end = new_starts[*mapped.last().expect("l0..=l1 is not empty")] + c1 + 1;
+            if end <= rope.len_chars() {
+                ranges.push(Range {
+                    start,
+                    end,
+                    class,
+                    id: 0,
+                });
+            }
+        }
+        Provenance { ranges }
+    }
+}
+
+/// Provenance as saved between sessions: hashes and ranges, never text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Saved {
+    pub text_hash: u64,
+    /// Each line's hash and its length in chars (line break included).
+    pub lines: Vec<(u64, u32)>,
+    pub ranges: Vec<(u32, u32, Class)>,
+}
+
+fn text_hash(rope: &Rope) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for chunk in rope.chunks() {
+        h.update(chunk.as_bytes());
+    }
+    h.digest()
+}
+
+fn line_hashes(rope: &Rope) -> Vec<(u64, u32)> {
+    rope.lines()
+        .map(|line| {
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
+            for chunk in line.chunks() {
+                h.update(chunk.as_bytes());
+            }
+            (h.digest(), line.len_chars() as u32)
+        })
+        .collect()
+}
+
+impl Saved {
+    /// A compact binary form for the store.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(16 + self.lines.len() * 12 + self.ranges.len() * 9);
+        out.extend_from_slice(&self.text_hash.to_le_bytes());
+        out.extend_from_slice(&(self.lines.len() as u32).to_le_bytes());
+        for (h, len) in &self.lines {
+            out.extend_from_slice(&h.to_le_bytes());
+            out.extend_from_slice(&len.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.ranges.len() as u32).to_le_bytes());
+        for (s, e, class) in &self.ranges {
+            out.extend_from_slice(&s.to_le_bytes());
+            out.extend_from_slice(&e.to_le_bytes());
+            let c = Class::ALL
+                .iter()
+                .position(|x| x == class)
+                .expect("every class is in ALL") as u8;
+            out.push(c);
+        }
+        out
+    }
+
+    /// The inverse of [`Saved::encode`]; `None` for bytes that are not one.
+    pub fn decode(bytes: &[u8]) -> Option<Saved> {
+        let mut r = Reader(bytes);
+        let text_hash = r.u64()?;
+        let n = r.u32()? as usize;
+        let mut lines = Vec::with_capacity(n.min(1 << 20));
+        for _ in 0..n {
+            lines.push((r.u64()?, r.u32()?));
+        }
+        let n = r.u32()? as usize;
+        let mut ranges = Vec::with_capacity(n.min(1 << 16));
+        for _ in 0..n {
+            let (s, e) = (r.u32()?, r.u32()?);
+            let class = *Class::ALL.get(r.u8()? as usize)?;
+            ranges.push((s, e, class));
+        }
+        r.0.is_empty().then_some(Saved {
+            text_hash,
+            lines,
+            ranges,
+        })
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.0.split_first_chunk::<N>()?;
+        self.0 = rest;
+        Some(*head)
+    }
+    fn u64(&mut self) -> Option<u64> {
+        self.take::<8>().map(u64::from_le_bytes)
+    }
+    fn u32(&mut self) -> Option<u32> {
+        self.take::<4>().map(u32::from_le_bytes)
+    }
+    fn u8(&mut self) -> Option<u8> {
+        self.take::<1>().map(|b| b[0])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(p: &Provenance) -> Vec<(usize, usize)> {
+        p.ranges().iter().map(|r| (r.start, r.end)).collect()
+    }
+
+    #[test]
+    fn edits_shift_split_and_overwrite_ranges() {
+        let mut p = Provenance::default();
+        p.edit(10, 0, 20, Class::Paste, 1); // an AI block at 10..30
+        p.edit(0, 0, 5, Class::Typed, 2); // typing before it shifts it
+        assert_eq!(spans(&p), vec![(15, 35)]);
+        p.edit(20, 0, 3, Class::Typed, 3); // typing inside it makes those characters the person's
+        assert_eq!(spans(&p), vec![(15, 20), (23, 38)]);
+        assert_eq!(p.outside_chars(), 20);
+        p.edit(18, 7, 0, Class::Delete, 4); // deleting across the split
+        assert_eq!(spans(&p), vec![(15, 18), (18, 31)]);
+        p.edit(15, 16, 2, Class::Typed, 5); // overwriting all of it
+        assert_eq!(spans(&p), vec![]);
+    }
+
+    #[test]
+    fn amendments_add_and_remove_ranges() {
+        let mut p = Provenance::default();
+        p.edit(0, 0, 10, Class::Paste, 1);
+        p.amend(1, Class::Undo, None);
+        assert!(p.ranges().is_empty());
+        p.amend(2, Class::Paste, Some((3, 6)));
+        assert_eq!(spans(&p), vec![(3, 6)]);
+    }
+
+    #[test]
+    fn saved_provenance_round_trips_and_reanchors() {
+        let before = Rope::from_str("fn a() {}\nlet ai = generated();\nmore_ai();\nfn b() {}\n");
+        let mut p = Provenance::default();
+        p.edit(10, 0, 33, Class::Completion, 1); // lines 1 and 2
+        let saved = p.save(&before);
+        assert_eq!(Saved::decode(&saved.encode()), Some(saved.clone()));
+        assert_eq!(Saved::decode(&saved.encode()[..5]), None);
+        // Unchanged file: restored as it was.
+        assert_eq!(spans(&Provenance::restore(&saved, &before)), vec![(10, 43)]);
+        // Someone added lines above and changed the last line while the file was closed.
+        let after = Rope::from_str(
+            "// new header\n\nfn a() {}\nlet ai = generated();\nmore_ai();\nfn b(x) {}\n",
+        );
+        let restored = Provenance::restore(&saved, &after);
+        assert_eq!(spans(&restored), vec![(25, 58)]);
+        assert_eq!(
+            after.slice(25..58).to_string(),
+            "let ai = generated();\nmore_ai();\n"
+        );
+        // The block itself was rewritten: nothing to re-anchor.
+        let rewritten = Rope::from_str("fn a() {}\nlet mine = 1;\nfn b() {}\n");
+        assert!(Provenance::restore(&saved, &rewritten).ranges().is_empty());
+    }
+
+    proptest::proptest! {
+        /// Against a reference that owns each character separately: after any sequence of
+        /// edits, exactly the characters inserted by outside help and not since deleted are
+        /// covered, each by the event that inserted it.
+        #[test]
+        fn ranges_follow_every_character(
+            edits in proptest::collection::vec((0.0..=1.0f64, 0usize..8, 0usize..8, proptest::bool::ANY), 1..60)
+        ) {
+            let mut p = Provenance::default();
+            let mut owner: Vec<Option<u64>> = Vec::new();
+            for (i, (at, del, ins, outside)) in edits.into_iter().enumerate() {
+                let id = i as u64 + 1;
+                let start = ((owner.len() as f64) * at) as usize;
+                let del = del.min(owner.len() - start);
+                let class = if outside { Class::Paste } else { Class::Typed };
+                p.edit(start, del, ins, class, id);
+                owner.splice(start..start + del, std::iter::repeat_n(outside.then_some(id), ins));
+                let mut covered: Vec<Option<u64>> = vec![None; owner.len()];
+                for r in p.ranges() {
+                    proptest::prop_assert!(r.start < r.end && r.end <= owner.len());
+                    for c in &mut covered[r.start..r.end] {
+                        proptest::prop_assert!(c.is_none(), "ranges overlap");
+                        *c = Some(r.id);
+                    }
+                }
+                proptest::prop_assert_eq!(&covered, &owner);
+            }
+        }
+    }
+}
