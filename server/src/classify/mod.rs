@@ -305,6 +305,22 @@ fn single(
     {
         return decide(Class::Editor, 0.75, Evidence::SameShape);
     }
+    let at_cursor = prev.filter(|p| p.end_after == a.start);
+    // One identifier finishing the word being typed: a completion item. Checked before copies,
+    // because such items come from words close by.
+    if let Some(p) = at_cursor
+        && a.code_before
+        && t - p.t <= ACCEPT_WINDOW_MS
+        && shape::is_identifier(text)
+        && shape::continues_word(a.prev_char)
+        && text.chars().count() <= 40
+    {
+        return if p.class == Class::Completion {
+            decide(Class::Completion, 0.6, Evidence::ContinuesChunk)
+        } else {
+            decide(Class::Editor, 0.6, Evidence::CompletionItem)
+        };
+    }
     if cuts.contains(text) {
         return decide(Class::Move, 0.8, Evidence::RecentCut);
     }
@@ -313,9 +329,7 @@ fn single(
         Copied::Nearby => return decide(Class::Move, 0.6, Evidence::CopiedNearby),
         Copied::No => {}
     }
-    if let Some(p) = prev
-        && p.end_after == a.start
-    {
+    if let Some(p) = at_cursor {
         let since = t - p.t;
         if matches!(p.class, Class::Paste | Class::Completion)
             && p.inserted >= 2
@@ -325,16 +339,6 @@ fn single(
         }
         let starts_line = text.starts_with(['\n', '\r']);
         if a.code_before && !starts_line && since <= ACCEPT_WINDOW_MS {
-            if shape::is_identifier(text)
-                && shape::continues_word(a.prev_char)
-                && text.chars().count() <= 40
-            {
-                return if p.class == Class::Completion {
-                    decide(Class::Completion, 0.6, Evidence::ContinuesChunk)
-                } else {
-                    decide(Class::Editor, 0.6, Evidence::CompletionItem)
-                };
-            }
             return decide(Class::Completion, 0.7, Evidence::AcceptAtCursor);
         }
     }
@@ -451,3 +455,5 @@ fn batch_rules(
         }
     }
 }
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,271 @@
+//! Each rule of the classifier, driven through the pipeline as a client would send changes.
+
+use crate::classify::Evidence;
+use crate::events::{Class, EditEvent, Emitted};
+use crate::mirror::{ContentChange, Encoding, Position, Range};
+use crate::pipeline::Pipeline;
+
+const URI: &str = "file:///ws/t.py";
+
+struct Session {
+    p: Pipeline,
+    out: Vec<Emitted>,
+    version: i32,
+}
+
+fn change(sl: u32, sc: u32, el: u32, ec: u32, text: &str) -> ContentChange {
+    ContentChange {
+        range: Some(Range {
+            start: Position::new(sl, sc),
+            end: Position::new(el, ec),
+        }),
+        text: text.into(),
+    }
+}
+
+fn ins(line: u32, col: u32, text: &str) -> ContentChange {
+    change(line, col, line, col, text)
+}
+
+impl Session {
+    fn new(text: &str) -> Session {
+        let mut p = Pipeline::new(Encoding::Utf32, Some("/ws".into()));
+        let mut out = Vec::new();
+        p.did_open(0.0, URI, 0, text, None, &mut out);
+        Session { p, out, version: 0 }
+    }
+
+    /// Sends one notification at time `t`; returns the classes of its changes, amendments
+    /// included.
+    fn send(&mut self, t: f64, changes: Vec<ContentChange>) -> Vec<Class> {
+        self.version += 1;
+        let start = self.out.len();
+        self.p
+            .did_change(t, URI, self.version, changes, &mut self.out);
+        self.out[start..]
+            .iter()
+            .filter_map(|e| match e {
+                Emitted::Event(e) => Some(e.class),
+                Emitted::Amend(_) => None,
+            })
+            .collect()
+    }
+
+    fn events(&self) -> Vec<EditEvent> {
+        let mut events: Vec<EditEvent> = Vec::new();
+        for e in &self.out {
+            match e {
+                Emitted::Event(e) => events.push(e.clone()),
+                Emitted::Amend(a) => {
+                    if let Some(e) = events.iter_mut().find(|e| e.id == a.id) {
+                        e.set_decision(a.decision);
+                    }
+                }
+            }
+        }
+        events
+    }
+
+    /// Types `text` at (line, col), one character per notification, `gap` ms apart.
+    fn type_text(&mut self, t: &mut f64, line: u32, col: u32, text: &str, gap: f64) -> Vec<Class> {
+        let mut classes = Vec::new();
+        for (i, c) in text.chars().enumerate() {
+            *t += gap;
+            classes.extend(self.send(*t, vec![ins(line, col + i as u32, &c.to_string())]));
+        }
+        classes
+    }
+}
+
+#[test]
+fn typing_enter_indent_and_pairs_are_typed() {
+    let mut s = Session::new("def f():\n");
+    let mut t = 0.0;
+    assert!(
+        s.type_text(&mut t, 1, 0, "    x = ", 120.0)
+            .iter()
+            .all(|c| *c == Class::Typed)
+    );
+    assert_eq!(s.send(t + 100.0, vec![ins(1, 8, "()")]), vec![Class::Typed]);
+    assert_eq!(
+        s.send(t + 200.0, vec![ins(1, 10, "\n    ")]),
+        vec![Class::Typed]
+    );
+    assert_eq!(
+        s.send(t + 300.0, vec![ins(2, 4, "\n    # ")]),
+        vec![Class::Typed]
+    );
+    // Typing over an auto-inserted closer alters nothing.
+    assert_eq!(
+        s.send(t + 400.0, vec![change(1, 9, 1, 10, ")")]),
+        vec![Class::Typed]
+    );
+}
+
+#[test]
+fn fast_typists_and_autorepeat_stay_typed() {
+    let mut s = Session::new("\n");
+    let mut t = 0.0;
+    // Bursts at 20 characters a second with a rollover gap under 30 ms.
+    let mut classes = s.type_text(&mut t, 0, 0, "fast", 50.0);
+    t += 18.0;
+    classes.extend(s.send(t, vec![ins(0, 4, "e")]));
+    classes.extend(s.type_text(&mut t, 0, 5, "r", 45.0));
+    // Autorepeat at 33 Hz.
+    classes.extend(s.type_text(&mut t, 0, 6, &"-".repeat(30), 30.0));
+    assert!(classes.iter().all(|c| *c == Class::Typed), "{classes:?}");
+}
+
+#[test]
+fn terminal_pastes_without_bracketing_are_paste_from_their_first_character() {
+    let mut s = Session::new("\n");
+    let mut t = 1000.0;
+    s.type_text(&mut t, 0, 0, "LIMITS = {'low': 10}", 2.0);
+    let events = s.events();
+    assert!(
+        events.iter().all(|e| e.class == Class::Paste),
+        "{:?}",
+        events.iter().map(|e| e.class).collect::<Vec<_>>()
+    );
+    assert!(matches!(events[5].evidence, Evidence::MachineBurst { .. }));
+}
+
+#[test]
+fn neovim_batches_of_single_characters_are_paste_and_a_menu_rewrite_is_editor() {
+    // A paste arrives as a lone first character, then one batch with the rest.
+    let mut s = Session::new("\n");
+    assert_eq!(s.send(1000.0, vec![ins(0, 0, "L")]), vec![Class::Typed]);
+    let rest: Vec<ContentChange> = "IMITS = {}"
+        .chars()
+        .enumerate()
+        .map(|(i, c)| ins(0, 1 + i as u32, &c.to_string()))
+        .collect();
+    assert!(s.send(1150.0, rest).iter().all(|c| *c == Class::Paste));
+    assert_eq!(
+        s.events()[0].class,
+        Class::Paste,
+        "the lone first character is amended"
+    );
+
+    // <C-n> deletes the typed prefix and re-types the whole word, a character at a time.
+    let mut s = Session::new("perimeter_circle = 1\nperi\n");
+    let mut changes: Vec<ContentChange> =
+        (0..4).rev().map(|i| change(1, i, 1, i + 1, "")).collect();
+    changes.extend(
+        "perimeter_circle"
+            .chars()
+            .enumerate()
+            .map(|(i, c)| ins(1, i as u32, &c.to_string())),
+    );
+    assert!(s.send(500.0, changes).iter().all(|c| *c == Class::Editor));
+}
+
+#[test]
+fn multi_cursor_typing_is_typed_and_scattered_edits_are_editor() {
+    let mut s = Session::new("a\nb\nc\n");
+    // VS Code: one event, bottom line first.
+    assert_eq!(
+        s.send(100.0, vec![ins(2, 1, ";"), ins(1, 1, ";"), ins(0, 1, ";")]),
+        vec![Class::Typed; 3]
+    );
+    // A rename: several small replacements in one event, bottom-up.
+    let mut s = Session::new("foo = 1\nx = foo\ny = foo + foo\n");
+    let classes = s.send(
+        100.0,
+        vec![
+            change(2, 10, 2, 13, "bar"),
+            change(2, 4, 2, 7, "bar"),
+            change(1, 4, 1, 7, "bar"),
+            change(0, 0, 0, 3, "bar"),
+        ],
+    );
+    assert_eq!(classes, vec![Class::Editor; 4]);
+}
+
+#[test]
+fn completion_at_the_cursor_paste_elsewhere_and_completion_items() {
+    let mut s = Session::new("\n\n");
+    let mut t = 0.0;
+    s.type_text(&mut t, 0, 0, "def kmh_to", 150.0);
+    // An AI suggestion accepted right where the person was typing.
+    assert_eq!(
+        s.send(
+            t + 1200.0,
+            vec![ins(0, 10, "_ms(kmh):\n    return kmh / 3.6")]
+        ),
+        vec![Class::Completion]
+    );
+    // The same kind of text landing on an empty line, with no typing there: a paste.
+    assert_eq!(
+        s.send(
+            t + 5000.0,
+            vec![ins(2, 0, "def dew(t):\n    return t - 2\n")]
+        ),
+        vec![Class::Paste]
+    );
+    // One identifier completing the word being typed: a completion item (mechanical).
+    let mut s = Session::new("value = 1\n\n");
+    let mut t = 0.0;
+    s.type_text(&mut t, 1, 0, "print(va", 150.0);
+    assert_eq!(
+        s.send(t + 300.0, vec![ins(1, 8, "lue")]),
+        vec![Class::Editor]
+    );
+}
+
+#[test]
+fn undo_and_redo_return_to_earlier_states_whatever_their_shape() {
+    let mut s = Session::new("x = 1\n");
+    let block = "def g():\n    return 2\n";
+    assert_eq!(s.send(1000.0, vec![ins(1, 0, block)]), vec![Class::Paste]);
+    assert_eq!(
+        s.send(2000.0, vec![change(1, 0, 3, 0, "")]),
+        vec![Class::Undo]
+    );
+    assert_eq!(s.send(3000.0, vec![ins(1, 0, block)]), vec![Class::Undo]);
+    // Backspacing a typed character is a deletion, not an undo.
+    let mut t = 4000.0;
+    s.type_text(&mut t, 0, 5, "0", 100.0);
+    assert_eq!(
+        s.send(t + 100.0, vec![change(0, 5, 0, 6, "")]),
+        vec![Class::Delete]
+    );
+}
+
+#[test]
+fn cut_and_paste_and_copies_are_moves() {
+    let mut s = Session::new("def a():\n    return 1\n\ndef b():\n    return 2\n");
+    assert_eq!(
+        s.send(1000.0, vec![change(0, 0, 3, 0, "")]),
+        vec![Class::Delete]
+    );
+    assert_eq!(
+        s.send(2000.0, vec![ins(2, 0, "def a():\n    return 1\n\n")]),
+        vec![Class::Move]
+    );
+    // A copied line put elsewhere: its lines already exist in the document.
+    assert_eq!(
+        s.send(3000.0, vec![ins(0, 0, "    return 2\n")]),
+        vec![Class::Move]
+    );
+}
+
+#[test]
+fn substitutions_with_the_same_shape_are_editor() {
+    let mut s = Session::new("def area(side):\n    return side * side\n");
+    let classes = s.send(
+        1000.0,
+        vec![change(0, 9, 1, 22, "length):\n    return length * length")],
+    );
+    assert_eq!(classes, vec![Class::Editor]);
+}
+
+#[test]
+fn every_decision_carries_confidence_and_evidence() {
+    let mut s = Session::new("\n");
+    s.send(100.0, vec![ins(0, 0, "x")]);
+    let e = &s.events()[0];
+    assert_eq!(e.evidence, Evidence::OneChar);
+    assert!(e.confidence > 0.5 && e.confidence <= 1.0);
+    assert_eq!(e.evidence.to_string(), "one character");
+}
