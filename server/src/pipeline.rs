@@ -217,6 +217,7 @@ impl Pipeline {
             .map(|a| Input {
                 applied: a,
                 copied: copied(&self.mirror, doc, &key, a),
+                around: around(doc, a),
             })
             .collect();
         let hint = take_hint(&mut self.hints, &key, version, t);
@@ -518,6 +519,26 @@ fn take_hint(hints: &mut Vec<PendingHint>, key: &Arc<str>, version: i32, t: f64)
         .iter()
         .position(|h| h.uri == *key && h.version == version)?;
     Some(hints.remove(i).class)
+}
+
+/// For a replacement whose old and new text both span lines: the rest of the first line before
+/// it and of the last line after it (unchanged by the edit, so read from the text after it).
+fn around(doc: &Document, a: &Applied) -> Option<(String, String)> {
+    let (del, ins) = (a.del_text.as_deref()?, a.ins_text.as_deref()?);
+    if !del.contains('\n') || !ins.contains('\n') {
+        return None;
+    }
+    let rope = doc.rope();
+    let line_start = rope.line_to_char(rope.char_to_line(a.start));
+    let end = a.start + a.inserted;
+    let last = rope.char_to_line(end);
+    let line_end = rope.line_to_char(last) + rope.line(last).len_chars();
+    let after: String = rope
+        .slice(end..line_end)
+        .chars()
+        .take_while(|c| *c != '\n' && *c != '\r')
+        .collect();
+    Some((rope.slice(line_start..a.start).to_string(), after))
 }
 
 /// Whether an insertion brings text the workspace already holds (a copy, not outside help).

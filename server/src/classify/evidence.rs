@@ -57,6 +57,8 @@ pub enum Evidence {
     SameShape,
     /// A large block of white space.
     WhitespaceBlock,
+    /// The same typed text replicated down a column (a visual-block insert).
+    BlockInsert,
     /// Text deleted a little earlier comes back (cut and paste).
     RecentCut,
     /// The inserted lines already exist in the workspace (copy and paste).
@@ -112,6 +114,7 @@ impl fmt::Display for Evidence {
             Evidence::CommentLeader => f.write_str("line break continuing a comment"),
             Evidence::SameShape => f.write_str("replacement with the same shape"),
             Evidence::WhitespaceBlock => f.write_str("block of white space"),
+            Evidence::BlockInsert => f.write_str("typed text replicated down a column"),
             Evidence::RecentCut => f.write_str("text cut a little earlier"),
             Evidence::CopiedLines { lines } => write!(f, "{lines} lines already in the workspace"),
             Evidence::CopiedNearby => f.write_str("text already close by"),

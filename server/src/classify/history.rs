@@ -28,6 +28,10 @@ pub struct Recent {
     pub class: Class,
     /// Which notification it came in (changes of one `didChange` share it).
     pub notification: u64,
+    /// It left the document in a state it had a little earlier.
+    pub returned: bool,
+    /// The line held code before where it started.
+    pub code_before: bool,
 }
 
 #[derive(Default)]

@@ -34,6 +34,8 @@ const MACHINE_RUN: u32 = 3;
 const ACCEPT_WINDOW_MS: f64 = 10_000.0;
 /// How long after a bulk insertion a contiguous one continues it.
 const CHUNK_WINDOW_MS: f64 = 1_000.0;
+/// How close a one-character change must be to an undo to be part of it.
+const UNDO_COMPANION_MS: f64 = 300.0;
 /// Histories kept for documents (open or recently closed).
 const DOCS: usize = 1024;
 
@@ -51,6 +53,9 @@ pub enum Copied {
 pub struct Input<'a> {
     pub applied: &'a Applied,
     pub copied: Copied,
+    /// For a replacement spanning lines: the rest of its first line before it and of its last
+    /// line after it, so that whole lines can be compared.
+    pub around: Option<(String, String)>,
 }
 
 /// A decision taken earlier, changed.
@@ -192,6 +197,7 @@ impl Classifier {
             if let Some(text) = &a.del_text {
                 cuts.remember(text);
             }
+            let returned = a.inserted + a.deleted > 0 && h.state_back(a.state, 1).is_some();
             h.push_state(a.state);
             h.push_recent(Recent {
                 id: ctx.first_id + i as u64,
@@ -203,6 +209,8 @@ impl Classifier {
                 deleted: a.deleted as u32,
                 class: d.class,
                 notification,
+                returned,
+                code_before: a.code_before,
             });
             out.push(d);
         }
@@ -252,7 +260,30 @@ fn single(
         && !whitespace_removal
         && let Some(back) = h.state_back(a.state, 1)
     {
-        return decide(Class::Undo, 0.85, Evidence::ReturnsToState { back });
+        let d = decide(Class::Undo, 0.85, Evidence::ReturnsToState { back });
+        // ...and the one-character step sent just before it.
+        if let Some(p) = prev
+            && p.returned
+            && p.inserted + p.deleted == 1
+            && p.class != Class::Undo
+            && t - p.t <= UNDO_COMPANION_MS
+        {
+            amends.push(Amendment {
+                id: p.id,
+                decision: decide(Class::Undo, 0.7, Evidence::ReturnsToState { back: 1 }),
+            });
+        }
+        return d;
+    }
+    // A one-character step of an undo: Neovim sends the line break an undo takes away (or a
+    // redo brings back) as a change of its own, just before or after the rest.
+    if a.inserted + a.deleted == 1
+        && let Some(p) = prev
+        && p.class == Class::Undo
+        && t - p.t <= UNDO_COMPANION_MS
+        && let Some(back) = h.state_back(a.state, 1)
+    {
+        return decide(Class::Undo, 0.7, Evidence::ReturnsToState { back });
     }
     if a.inserted == 0 {
         h.fast_run = 0;
@@ -300,6 +331,14 @@ fn single(
     if shape::is_comment_continuation(text) {
         return decide(Class::Typed, 0.85, Evidence::CommentLeader);
     }
+    if let (Some(del), Some((before, after))) = (&a.del_text, &input.around)
+        && shape::is_block_insert(
+            &format!("{before}{del}{after}"),
+            &format!("{before}{text}{after}"),
+        )
+    {
+        return decide(Class::Typed, 0.75, Evidence::BlockInsert);
+    }
     if let Some(del) = &a.del_text
         && shape::same_shape(del, text)
     {
@@ -321,6 +360,13 @@ fn single(
             decide(Class::Editor, 0.6, Evidence::CompletionItem)
         };
     }
+    if let Some(p) = at_cursor
+        && matches!(p.class, Class::Paste | Class::Completion)
+        && p.inserted >= 2
+        && t - p.t <= CHUNK_WINDOW_MS
+    {
+        return decide(p.class, 0.7, Evidence::ContinuesChunk);
+    }
     if cuts.contains(text) {
         return decide(Class::Move, 0.8, Evidence::RecentCut);
     }
@@ -331,12 +377,6 @@ fn single(
     }
     if let Some(p) = at_cursor {
         let since = t - p.t;
-        if matches!(p.class, Class::Paste | Class::Completion)
-            && p.inserted >= 2
-            && since <= CHUNK_WINDOW_MS
-        {
-            return decide(p.class, 0.7, Evidence::ContinuesChunk);
-        }
         let starts_line = text.starts_with(['\n', '\r']);
         if a.code_before && !starts_line && since <= ACCEPT_WINDOW_MS {
             return decide(Class::Completion, 0.7, Evidence::AcceptAtCursor);
@@ -374,14 +414,34 @@ fn batch_rules(
         let single_line = inputs
             .iter()
             .all(|i| i.applied.span.start_line == inputs[0].applied.span.start_line);
-        let (class, evidence) = if rewrites && single_line {
+        let typed_word: String = inputs.iter().filter_map(|i| i.applied.ins_char).collect();
+        // Where the burst began: the lone change sent ahead of the batch, if it inserted.
+        let lone = h
+            .recent
+            .iter()
+            .rev()
+            .find(|r| r.notification != notification)
+            .copied();
+        let origin_code = match lone {
+            Some(r) if r.inserted == 1 && t - r.t <= 300.0 => r.code_before,
+            _ => inputs
+                .iter()
+                .find(|i| i.applied.inserted > 0)
+                .is_some_and(|i| i.applied.code_before),
+        };
+        let (class, evidence) = if rewrites && single_line && shape::is_identifier(&typed_word) {
             (Class::Editor, Evidence::WordRewrite { changes: n as u32 })
+        } else if origin_code {
+            (
+                Class::Completion,
+                Evidence::MachineBatch { changes: n as u32 },
+            )
         } else {
             (Class::Paste, Evidence::MachineBatch { changes: n as u32 })
         };
         for (d, i) in out.iter_mut().zip(inputs) {
             let removal = i.applied.inserted == 0 && i.applied.deleted > 0;
-            *d = if removal && class == Class::Paste {
+            *d = if removal && class.is_outside_help() {
                 decide(Class::Delete, 0.9, Evidence::Removal)
             } else {
                 decide(class, 0.85, evidence)
@@ -389,11 +449,6 @@ fn batch_rules(
         }
         // The client sends the first change of a burst alone; it belongs to the burst.
         let first = inputs[0].applied;
-        let lone = h
-            .recent
-            .iter()
-            .rev()
-            .find(|r| r.notification != notification);
         if let Some(r) = lone
             && r.inserted + r.deleted == 1
             && t - r.t <= 300.0
@@ -402,7 +457,7 @@ fn batch_rules(
                 || r.start == first.start + first.deleted)
             && matches!(r.class, Class::Typed | Class::Delete)
         {
-            let class = if r.inserted == 0 && class == Class::Paste {
+            let class = if r.inserted == 0 && class.is_outside_help() {
                 Class::Delete
             } else {
                 class

@@ -46,6 +46,42 @@ pub fn continues_word(prev: Option<char>) -> bool {
     prev.is_some_and(is_ident_char)
 }
 
+/// True when `inserted` is `deleted` with one short string typed at the same column of each of
+/// several lines (a visual-block insert replicating what the person typed; lines too short for
+/// the column may stay as they were).
+pub fn is_block_insert(deleted: &str, inserted: &str) -> bool {
+    let old: Vec<&str> = deleted.split('\n').collect();
+    let new: Vec<&str> = inserted.split('\n').collect();
+    if old.len() != new.len() || old.len() < 2 {
+        return false;
+    }
+    let mut typed: Option<(usize, &str)> = None; // (column in bytes of the old line, text)
+    let mut changed = 0;
+    for (o, n) in old.iter().zip(&new) {
+        if o == n {
+            continue;
+        }
+        let Some(extra) = n.len().checked_sub(o.len()).filter(|&e| e > 0 && e <= 40) else {
+            return false;
+        };
+        let col = o.bytes().zip(n.bytes()).take_while(|(a, b)| a == b).count();
+        // The inserted piece may start inside a run of equal characters: slide it left.
+        let Some(piece) = n.get(col..col + extra) else {
+            return false;
+        };
+        if n.get(..col) != o.get(..col) || n.get(col + extra..) != o.get(col..) {
+            return false;
+        }
+        match typed {
+            None => typed = Some((col, piece)),
+            Some((c, p)) if c == col && p == piece => {}
+            Some(_) => return false,
+        }
+        changed += 1;
+    }
+    changed >= 2
+}
+
 /// True when `a` and `b` differ only in identifiers and white space: the same code renamed,
 /// substituted or reformatted.
 pub fn same_shape(a: &str, b: &str) -> bool {
@@ -89,6 +125,18 @@ mod tests {
         assert!(is_identifier("perimeter_circle"));
         assert!(!is_identifier("kmh)"));
         assert!(!is_identifier("2x"));
+    }
+
+    #[test]
+    fn block_inserts_replicate_one_typed_string() {
+        assert!(is_block_insert(
+            "x = 1\ny = 2\nz = 3",
+            "# x = 1\n# y = 2\n# z = 3"
+        ));
+        assert!(is_block_insert("    a\n\n    b", "    - a\n\n    - b"));
+        assert!(!is_block_insert("x = 1\ny = 2", "# x = 1\n// y = 2"));
+        assert!(!is_block_insert("x = 1", "# x = 1"));
+        assert!(!is_block_insert("a\nb", "def f():\n    return 1"));
     }
 
     #[test]

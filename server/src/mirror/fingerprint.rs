@@ -18,32 +18,54 @@ const SENTINEL: u64 = 0x243F_6A88_85A3_08D3;
 #[derive(Clone, Debug, Default)]
 pub struct Fingerprint {
     pairs: u64,
-    lines: HashMap<u64, u32>,
+    lines: HashedMap<u32>,
 }
 
-/// Hash of a line exactly as it is, line break included.
-fn exact(rope: &Rope, line: usize) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    for chunk in rope.line(line).chunks() {
-        h.update(chunk.as_bytes());
+/// Hash of a line exactly as it is, line break included; and the hash of its trimmed content.
+/// One-shot hashing when the line lies in one chunk (nearly always), streaming otherwise: both
+/// give the same value for the same bytes.
+fn hashes(line: ropey::RopeSlice<'_>, with_content: bool) -> (u64, Option<u64>) {
+    match line.as_str() {
+        Some(s) => (
+            xxhash_rust::xxh3::xxh3_64(s.as_bytes()),
+            if with_content { content_hash(s) } else { None },
+        ),
+        None => {
+            let s = line.to_string();
+            (
+                xxhash_rust::xxh3::xxh3_64(s.as_bytes()),
+                if with_content { content_hash(&s) } else { None },
+            )
+        }
     }
-    h.digest()
 }
 
 /// Hash of a line's content without surrounding white space (what a copy keeps when it is
 /// re-indented); `None` for lines too short to say anything.
 pub fn content_hash(text: &str) -> Option<u64> {
     let t = text.trim();
-    (t.chars().count() >= 3).then(|| xxhash_rust::xxh3::xxh3_64(t.as_bytes()))
+    (t.len() >= 3 && t.chars().nth(2).is_some()).then(|| xxhash_rust::xxh3::xxh3_64(t.as_bytes()))
 }
 
-fn line_content(rope: &Rope, line: usize) -> Option<u64> {
-    let slice = rope.line(line);
-    match slice.as_str() {
-        Some(s) => content_hash(s),
-        None => content_hash(&slice.to_string()),
+/// A hasher for keys that are hashes already.
+#[derive(Default, Clone, Copy)]
+pub struct PassThrough(u64);
+
+impl std::hash::Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }
+
+pub type HashedMap<V> = HashMap<u64, V, std::hash::BuildHasherDefault<PassThrough>>;
 
 fn mix(prev: u64, cur: u64) -> u64 {
     // splitmix64 finaliser over an asymmetric combination, so (a, b) and (b, a) differ.
@@ -96,9 +118,15 @@ impl Fingerprint {
 
     fn walk(&mut self, rope: &Rope, a: usize, b: usize, add: bool) {
         let last = rope.len_lines() - 1;
-        let mut prev = if a == 0 { SENTINEL } else { exact(rope, a - 1) };
-        for i in a..=(b + 1).min(last) {
-            let cur = exact(rope, i);
+        let end = (b + 1).min(last);
+        let mut lines = rope.lines_at(a.saturating_sub(1));
+        let mut prev = if a == 0 {
+            SENTINEL
+        } else {
+            hashes(lines.next().expect("line a-1 exists"), false).0
+        };
+        for i in a..=end {
+            let (cur, content) = hashes(lines.next().expect("line exists"), i <= b);
             let pair = mix(prev, cur);
             self.pairs = if add {
                 self.pairs.wrapping_add(pair)
@@ -106,9 +134,7 @@ impl Fingerprint {
                 self.pairs.wrapping_sub(pair)
             };
             prev = cur;
-            if i <= b
-                && let Some(h) = line_content(rope, i)
-            {
+            if let Some(h) = content {
                 if add {
                     *self.lines.entry(h).or_default() += 1;
                 } else if let Some(n) = self.lines.get_mut(&h) {

@@ -45,12 +45,35 @@ pub struct SessionInfo {
     pub encoding: &'static str,
 }
 
+/// What the writer is asked to do, in order, through the [`Queue`].
 enum Msg {
     Session(SessionInfo),
-    SaveProvenance(String, Vec<u8>),
-    LoadProvenance(String, mpsc::Sender<Option<Vec<u8>>>),
     Emitted(Emitted),
+    SaveProvenance(String, Vec<u8>),
+}
+
+/// What needs the writer now, through the channel.
+enum Control {
+    /// The queue has work: write it within [`FLUSH_EVERY`].
+    Wake,
+    /// Write everything queued, then acknowledge.
     Flush(mpsc::Sender<()>),
+    LoadProvenance(String, mpsc::Sender<Option<Vec<u8>>>),
+}
+
+/// Messages for the writer, in order. The edit path only pushes here — an uncontended lock, no
+/// system call — and wakes the writer once per batch, not once per event.
+#[derive(Default)]
+struct Queue {
+    items: std::sync::Mutex<Vec<Msg>>,
+    /// Set while the writer has been woken for what is queued.
+    armed: std::sync::atomic::AtomicBool,
+}
+
+impl Queue {
+    fn take(&self) -> Vec<Msg> {
+        std::mem::take(&mut *self.items.lock().unwrap_or_else(|p| p.into_inner()))
+    }
 }
 
 /// Where the store's data goes.
@@ -62,7 +85,8 @@ pub enum Location {
 }
 
 pub struct Store {
-    tx: Option<mpsc::Sender<Msg>>,
+    tx: Option<mpsc::Sender<Control>>,
+    queue: std::sync::Arc<Queue>,
     /// A read-only connection for look-ups that must not wait behind the writer (file stores).
     reader: Option<std::sync::Mutex<Connection>>,
     thread: Option<JoinHandle<()>>,
@@ -111,12 +135,17 @@ impl Store {
 
     fn start(conn: Connection, location: Location, warning: Option<String>) -> Store {
         let (tx, rx) = mpsc::channel();
+        let queue = std::sync::Arc::new(Queue::default());
         let thread = std::thread::Builder::new()
             .name("mindgap-store".into())
-            .spawn(move || writer::run(conn, rx))
+            .spawn({
+                let queue = queue.clone();
+                move || writer::run(conn, rx, &queue)
+            })
             .expect("spawn the store thread");
         Store {
             tx: Some(tx),
+            queue,
             reader: None,
             thread: Some(thread),
             location,
@@ -166,14 +195,14 @@ impl Store {
             };
         }
         let (tx, rx) = mpsc::channel();
-        self.send(Msg::LoadProvenance(subject.to_string(), tx));
+        self.control(Control::LoadProvenance(subject.to_string(), tx));
         rx.recv_timeout(Duration::from_secs(2)).ok().flatten()
     }
 
     /// Writes everything queued so far and waits until it is written (or failed).
     pub fn flush(&self) {
         let (ack_tx, ack_rx) = mpsc::channel();
-        self.send(Msg::Flush(ack_tx));
+        self.control(Control::Flush(ack_tx));
         let _ = ack_rx.recv();
     }
 
@@ -188,10 +217,25 @@ impl Store {
     }
 
     fn send(&self, msg: Msg) {
-        if let Some(tx) = &self.tx
-            && tx.send(msg).is_err()
+        self.queue
+            .items
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(msg);
+        if !self
+            .queue
+            .armed
+            .swap(true, std::sync::atomic::Ordering::AcqRel)
         {
-            warn!("the store thread has stopped: event not recorded");
+            self.control(Control::Wake);
+        }
+    }
+
+    fn control(&self, c: Control) {
+        if let Some(tx) = &self.tx
+            && tx.send(c).is_err()
+        {
+            warn!("the store thread has stopped: nothing more is recorded");
         }
     }
 }

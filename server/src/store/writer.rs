@@ -1,13 +1,14 @@
 //! The writer thread: takes events off the channel and writes them in batches.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::Instant;
 
 use rusqlite::{Connection, params};
 use tracing::{debug, error, warn};
 
-use super::{FLUSH_EVERY, Msg, SessionInfo};
+use super::{Control, FLUSH_EVERY, Msg, Queue, SessionInfo};
 use crate::events::Emitted;
 
 /// Events kept in memory while the file cannot be written; past this the oldest are dropped.
@@ -24,7 +25,7 @@ struct Writer {
     dropped: u64,
 }
 
-pub(super) fn run(conn: Connection, rx: Receiver<Msg>) {
+pub(super) fn run(conn: Connection, rx: Receiver<Control>, queue: &Queue) {
     let mut w = Writer {
         conn,
         session: None,
@@ -40,36 +41,32 @@ pub(super) fn run(conn: Connection, rx: Receiver<Msg>) {
             Some(d) => rx.recv_timeout(d.saturating_duration_since(Instant::now())),
         };
         match msg {
-            Ok(Msg::Session(info)) => w.begin_session(info),
-            Ok(Msg::SaveProvenance(subject, data)) => {
-                w.pending_provenance.retain(|(s, _)| *s != subject);
-                w.pending_provenance.push((subject, data));
-                if deadline.is_none() {
-                    deadline = Some(Instant::now() + FLUSH_EVERY);
-                }
-                continue;
+            Ok(Control::Wake) => {
+                deadline.get_or_insert_with(|| Instant::now() + FLUSH_EVERY);
             }
-            Ok(Msg::LoadProvenance(subject, reply)) => {
+            Ok(Control::Flush(ack)) => {
+                w.take(queue);
+                w.flush();
+                let _ = ack.send(());
+            }
+            Ok(Control::LoadProvenance(subject, reply)) => {
+                w.take(queue);
                 let pending = w
                     .pending_provenance
                     .iter()
                     .find(|(s, _)| *s == subject)
                     .map(|(_, d)| d.clone());
                 let _ = reply.send(pending.or_else(|| w.load_provenance(&subject)));
-                continue;
             }
-            Ok(Msg::Emitted(event)) => {
-                w.push(event);
-                if w.pending.len() >= BATCH {
-                    w.flush();
-                }
-            }
-            Ok(Msg::Flush(ack)) => {
+            Err(RecvTimeoutError::Timeout) => {
+                // Disarm first: whatever is queued after this point wakes the writer again.
+                queue.armed.store(false, Ordering::Release);
+                w.take(queue);
                 w.flush();
-                let _ = ack.send(());
+                deadline = None;
             }
-            Err(RecvTimeoutError::Timeout) => w.flush(),
             Err(RecvTimeoutError::Disconnected) => {
+                w.take(queue);
                 w.flush();
                 if !w.pending.is_empty() {
                     error!(
@@ -80,18 +77,33 @@ pub(super) fn run(conn: Connection, rx: Receiver<Msg>) {
                 return;
             }
         }
-        deadline = match (
-            w.pending.is_empty() && w.pending_provenance.is_empty(),
-            deadline,
-        ) {
-            (true, _) => None,
-            (false, Some(d)) if d > Instant::now() => Some(d),
-            (false, _) => Some(Instant::now() + FLUSH_EVERY),
-        };
+        // Events that could not be written yet are retried on the next tick.
+        if deadline.is_none() && !(w.pending.is_empty() && w.pending_provenance.is_empty()) {
+            deadline = Some(Instant::now() + FLUSH_EVERY);
+        }
     }
 }
 
 impl Writer {
+    /// Takes everything queued, in order.
+    fn take(&mut self, queue: &Queue) {
+        for msg in queue.take() {
+            match msg {
+                Msg::Session(info) => self.begin_session(info),
+                Msg::Emitted(e) => {
+                    self.push(e);
+                    if self.pending.len() >= BATCH {
+                        self.flush();
+                    }
+                }
+                Msg::SaveProvenance(subject, data) => {
+                    self.pending_provenance.retain(|(s, _)| *s != subject);
+                    self.pending_provenance.push((subject, data));
+                }
+            }
+        }
+    }
+
     fn begin_session(&mut self, info: SessionInfo) {
         // Events queued for an earlier session belong to it.
         self.flush();
