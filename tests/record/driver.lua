@@ -4,7 +4,7 @@
 --
 -- The plan path comes in $MINDGAP_RECORD_PLAN (JSON written by record_nvim.py):
 --   { cmd = {...}, root = DIR, events = PATH, start_delay = MS, steps = {
---       { delay = MS, ["do"] = "input"|"paste"|"setreg"|"dump", ... }, ... } }
+--       { delay = MS, ["do"] = "input"|"paste"|"setreg"|"dump"|"ai_suggest"|"format"|..., ... }, ... } }
 -- Nothing here knows about classes: record_nvim.py turns the log into labels.
 
 local plan_path = assert(os.getenv('MINDGAP_RECORD_PLAN'), 'MINDGAP_RECORD_PLAN not set')

@@ -11,8 +11,10 @@ human-like key timing, lets mindgap record the LSP session, and writes
 How it works: this script turns a scenario into a timed plan (JSON), and
 driver.lua (loaded as Neovim's init) starts the server for every buffer with
 `vim.lsp.start`, plays the plan from libuv timers (`nvim_input` for keys,
-`nvim_paste` for bracketed pastes, `setreg` for registers, plus disk edits and
-git commands) and logs the plan step that was active at every `on_lines` callback. Neovim's LSP client
+`nvim_paste` for bracketed pastes, `setreg` for registers, plus disk edits, git
+commands, a stand-in AI completion plugin and a stand-in formatter) and logs the plan
+step that was active at every `on_lines` callback (and, for the stand-in plugin, which
+part of its accept was running). Neovim's LSP client
 turns every `on_lines` callback into exactly one content change (incremental
 sync), and the didChange version is `b:changedtick`, so the log and the trace
 line up one to one; the script checks that they do and refuses to write labels
@@ -152,14 +154,15 @@ class Plan:
                 self.rng.uniform(450, 550) if i == 1 else 1000.0 / hz)
             self._add(delay, **{"do": "input", "keys": key_notation(ch), "action": action, "kind": "typing"})
 
-    def type_fast(self, text: str, cps=(15.0, 20.0), action: str = "typing (a fast burst)"):
-        """A practised typist's sprint: 15-20 keys/s, with rollover gaps under 30 ms."""
+    def type_fast(self, text: str, cps=(14.0, 18.0), action: str = "typing (a fast burst)"):
+        """A practised typist's sprint: about 15-20 keys/s overall (a steady pace drawn
+        from `cps`, plus key rollover: 12 % of the gaps are 9-28 ms)."""
         median = 1000.0 / self.rng.uniform(*cps)
         prev = None
         for ch in text:
             if prev is None:
                 gap = self.rng.uniform(200, 400)
-            elif self.rng.random() < 0.2:
+            elif self.rng.random() < 0.12:
                 gap = self.rng.uniform(9, 28)  # key rollover
             else:
                 gap = min(max(self.rng.lognormvariate(math.log(median), 0.3), 30.0), 250.0)
@@ -478,7 +481,7 @@ def build_completion(p: Plan, ctx: dict):
                                         "action": "copilot.vim's <Left><Del> / <Del> before the insert"}})
     p.accept("<C-J>", act, cv_parts)
     # 6. copilot.vim-style with a ')' after the cursor in the suggestion's way: <Del>, insert
-    p.type("\n\nprint()")
+    p.type("\n\n\nprint()")
     p.pause(150, 250)
     p.keys(["<Left>"], "into the parentheses", "none")
     p.pause(600, 900)
