@@ -447,7 +447,7 @@ impl Pipeline {
             let (class, evidence) = if text.is_none() {
                 (Class::Delete, classify::Evidence::Removal)
             } else {
-                (Class::Agent, classify::Evidence::Reload)
+                (Class::Agent, classify::Evidence::OutsideWrite)
             };
             let span = known.map_or_else(Span::default, |r| {
                 Span::of(r, m.prefix, m.prefix + m.deleted)

@@ -15,6 +15,8 @@ pub enum Evidence {
     Reload,
     /// The reload brought back a text the document had before (a checkout, stash or reset).
     ReloadToKnownState,
+    /// A file changed on disk, not by the editor's save.
+    OutsideWrite,
     /// The reload delivered an outside disk write already counted.
     ReloadOfCountedWrite,
     /// The change altered nothing.
@@ -89,11 +91,15 @@ impl fmt::Display for Evidence {
             Evidence::ReloadOfCountedWrite => {
                 f.write_str("reload of an outside write already counted")
             }
+            Evidence::OutsideWrite => f.write_str("written to disk outside the editor"),
             Evidence::NoChange { inherited: true } => {
                 f.write_str("no-op, part of the change before it")
             }
             Evidence::NoChange { inherited: false } => {
                 f.write_str("no-op (typed over an auto-inserted closer)")
+            }
+            Evidence::ReturnsToState { back: 0 | 1 } => {
+                f.write_str("document returns to its state before the last change")
             }
             Evidence::ReturnsToState { back } => {
                 write!(f, "document returns to its state {back} changes ago")

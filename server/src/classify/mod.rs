@@ -256,8 +256,9 @@ fn single(
     // not an undo worth the name.
     let whitespace_removal =
         a.inserted == 0 && a.del_text.as_deref().is_some_and(shape::is_whitespace);
+    let after_undo = prev.is_some_and(|p| p.class == Class::Undo && t - p.t <= UNDO_COMPANION_MS);
     if a.inserted + a.deleted >= 2
-        && !whitespace_removal
+        && (!whitespace_removal || after_undo)
         && let Some(back) = h.state_back(a.state, 1)
     {
         let d = decide(Class::Undo, 0.85, Evidence::ReturnsToState { back });

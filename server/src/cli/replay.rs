@@ -92,6 +92,8 @@ pub fn demo() -> Result<i32, String> {
         while j < events.len()
             && events[j].class == first.class
             && events[j].subject == first.subject
+            && events[j].source == first.source
+            && events[j].counted == first.counted
         {
             ins += u64::from(events[j].inserted);
             del += u64::from(events[j].deleted);
@@ -104,11 +106,18 @@ pub fn demo() -> Result<i32, String> {
         } else {
             format!("{n} changes")
         };
+        let note = match (first.source, first.counted) {
+            (crate::events::Source::Disk, _) => "  (written on disk)",
+            (_, false) => "  (the editor reloads it: counted once)",
+            (crate::events::Source::Reopen, true) => "  (reloaded from disk)",
+            _ => "",
+        };
         out.push_str(&format!(
-            "  {:>7.1}s  {:<10} {what:>11}  +{ins} −{del}  {}\n",
+            "  {:>7.1}s  {:<10} {what:>11}  +{ins} −{del}  {}{note}  — {}\n",
             first.t / 1000.0,
             first.class.as_str(),
-            short_subject(&first.subject)
+            short_subject(&first.subject),
+            first.evidence
         ));
         i = j;
     }
