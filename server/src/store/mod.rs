@@ -181,18 +181,7 @@ impl Store {
     pub fn load_provenance(&self, subject: &str) -> Option<Vec<u8>> {
         if let Some(reader) = &self.reader {
             let conn = reader.lock().unwrap_or_else(|p| p.into_inner());
-            return match conn.query_row(
-                "SELECT data FROM provenance WHERE subject = ?1",
-                [subject],
-                |r| r.get(0),
-            ) {
-                Ok(data) => Some(data),
-                Err(rusqlite::Error::QueryReturnedNoRows) => None,
-                Err(e) => {
-                    warn!("store: cannot read provenance for {subject}: {e}");
-                    None
-                }
-            };
+            return query_provenance(&conn, subject);
         }
         let (tx, rx) = mpsc::channel();
         self.control(Control::LoadProvenance(subject.to_string(), tx));
@@ -243,6 +232,22 @@ impl Store {
 impl Drop for Store {
     fn drop(&mut self) {
         self.close();
+    }
+}
+
+/// A file's saved provenance, read through `conn`.
+fn query_provenance(conn: &Connection, subject: &str) -> Option<Vec<u8>> {
+    match conn.query_row(
+        "SELECT data FROM provenance WHERE subject = ?1",
+        [subject],
+        |r| r.get(0),
+    ) {
+        Ok(data) => Some(data),
+        Err(rusqlite::Error::QueryReturnedNoRows) => None,
+        Err(e) => {
+            warn!("store: cannot read provenance for {subject}: {e}");
+            None
+        }
     }
 }
 

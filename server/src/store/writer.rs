@@ -141,18 +141,7 @@ impl Writer {
     }
 
     fn load_provenance(&self, subject: &str) -> Option<Vec<u8>> {
-        match self.conn.query_row(
-            "SELECT data FROM provenance WHERE subject = ?1",
-            [subject],
-            |r| r.get(0),
-        ) {
-            Ok(data) => Some(data),
-            Err(rusqlite::Error::QueryReturnedNoRows) => None,
-            Err(e) => {
-                warn!("store: cannot read provenance for {subject}: {e}");
-                None
-            }
-        }
+        super::query_provenance(&self.conn, subject)
     }
 
     fn flush_provenance(&mut self) {
