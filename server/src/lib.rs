@@ -3,13 +3,17 @@
 
 pub mod classify;
 pub mod cli;
+pub mod config;
 pub mod events;
 pub mod home;
 pub mod lsp;
 pub mod mirror;
 pub mod pipeline;
 pub mod provenance;
+pub mod ratio;
 pub mod replay;
+pub mod status;
 pub mod store;
 pub mod trace;
 pub mod uri;
+pub mod workspace;

@@ -3,6 +3,7 @@
 
 mod args;
 mod replay;
+mod tasks;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -18,6 +19,12 @@ usage:
                                        replay recorded sessions, one line per classified change
                                        (--explain adds each decision's confidence and evidence)
   mindgap demo                         replay a bundled real Neovim session and show the result
+  mindgap status [--json] [--format FMT] [--dir DIR]
+                                       the status line for the workspace holding DIR
+  mindgap task start NAME [--manual] [--estimate LINES]
+  mindgap task finish | task list | task show [NAME] [--json]
+                                       tasks and their first-80% / last-20% outside-help shares
+                                       (every task command takes --dir DIR; default: here)
   mindgap --version | --help
 
 Every command takes --home DIR (else $MINDGAP_HOME, else $XDG_DATA_HOME/mindgap, else
@@ -82,6 +89,40 @@ fn run(argv: Vec<OsString>) -> Result<i32, String> {
             args.finish()?;
             init_logging("warn");
             replay::demo()
+        }
+        "status" => {
+            let home = home(&mut args)?;
+            let dir = args.value("--dir")?;
+            let json = args.flag("--json");
+            let format = args.value("--format")?;
+            args.finish()?;
+            init_logging("error");
+            Ok(tasks::status(&home, dir, json, format))
+        }
+        "task" => {
+            let home = home(&mut args)?;
+            let dir = args.value("--dir")?;
+            init_logging("warn");
+            let json = args.flag("--json");
+            let manual = args.flag("--manual");
+            let estimate = match args.value("--estimate")? {
+                None => None,
+                Some(v) => Some(
+                    v.parse::<u64>()
+                        .map_err(|_| format!("--estimate takes a number of lines, not {v:?}."))?,
+                ),
+            };
+            let rest = args.positionals()?;
+            let sub = rest.first().map(String::as_str);
+            match (sub, &rest[1.min(rest.len())..]) {
+                (Some("start"), [name]) => tasks::start(&home, dir, name, manual, estimate),
+                (Some("start"), _) => Err("`mindgap task start` takes one NAME, e.g. `mindgap task start parser`.".into()),
+                (Some("finish"), []) => tasks::finish(&home, dir),
+                (Some("list"), []) => tasks::list(&home, dir),
+                (Some("show"), []) => tasks::show(&home, dir, None, json),
+                (Some("show"), [name]) => tasks::show(&home, dir, Some(name.clone()), json),
+                _ => Err("`mindgap task` takes start NAME, finish, list or show [NAME]; see `mindgap --help`.".into()),
+            }
         }
         other => Err(format!(
             "there is no command `{other}`; see `mindgap --help`."

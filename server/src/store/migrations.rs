@@ -55,6 +55,23 @@ pub const MIGRATIONS: &[&str] = &[
         data      BLOB NOT NULL
     );
     "#,
+    // 3: tasks, and the task each edit belongs to.
+    r#"
+    CREATE TABLE tasks (
+        id             INTEGER PRIMARY KEY,
+        root           TEXT NOT NULL,
+        name           TEXT NOT NULL,
+        implied        TEXT,                -- NULL when started explicitly; 'branch' or 'daily'
+        manual         INTEGER NOT NULL DEFAULT 0,
+        estimate_lines INTEGER,
+        state          TEXT NOT NULL,       -- 'active', 'paused' or 'finished'
+        started_ms     INTEGER NOT NULL,
+        finished_ms    INTEGER
+    );
+    CREATE INDEX tasks_by_root ON tasks(root, state);
+    ALTER TABLE edits ADD COLUMN task_id INTEGER REFERENCES tasks(id);
+    CREATE INDEX edits_by_task ON edits(task_id, t_ms);
+    "#,
 ];
 
 #[derive(Debug)]

@@ -7,6 +7,7 @@
 //! database with one warning; editing never breaks.
 
 mod migrations;
+pub mod tasks;
 mod writer;
 
 use std::fs;
@@ -232,6 +233,122 @@ impl Store {
 impl Drop for Store {
     fn drop(&mut self) {
         self.close();
+    }
+}
+
+/// A direct connection for the command line: one process, one short job, no writer thread.
+pub struct Db {
+    conn: Connection,
+}
+
+/// A task with its work split into early and late parts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskReport {
+    pub task: tasks::Task,
+    pub split: crate::ratio::Split,
+}
+
+/// Which task a report is about.
+pub enum Which<'a> {
+    /// The named one.
+    Named(&'a str),
+    /// The active one; else the workspace's implied task (`name`); else the one finished last.
+    Current { implied: &'a str },
+}
+
+impl Db {
+    /// Opens (creating if needed) the store in `home`.
+    pub fn open(home: &Path) -> Result<Db, String> {
+        let path = home.join(DB_FILE);
+        open_file(home, &path).map(|conn| Db { conn }).map_err(|e| {
+            format!(
+                "cannot open the store at {} ({e}); check that the folder is writable",
+                path.display()
+            )
+        })
+    }
+
+    /// Opens an existing store read-only, creating nothing (for status lines); `None` when there
+    /// is none or it cannot be read.
+    pub fn open_read_only(home: &Path) -> Option<Db> {
+        let path = home.join(DB_FILE);
+        if !path.is_file() {
+            return None;
+        }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .ok()?;
+        conn.busy_timeout(Duration::from_millis(200)).ok()?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .ok()?;
+        (version >= 3).then_some(Db { conn })
+    }
+
+    pub fn start_task(
+        &mut self,
+        root: &str,
+        name: &str,
+        manual: bool,
+        estimate: Option<u64>,
+    ) -> Result<tasks::Task, String> {
+        let now = chrono::Utc::now().timestamp_millis();
+        tasks::start(&mut self.conn, root, name, manual, estimate, now)
+            .map_err(|e| format!("cannot start the task ({e})"))
+    }
+
+    pub fn finish_task(&mut self, root: &str) -> Result<Option<tasks::Task>, String> {
+        let now = chrono::Utc::now().timestamp_millis();
+        tasks::finish(&mut self.conn, root, now)
+            .map_err(|e| format!("cannot finish the task ({e})"))
+    }
+
+    pub fn tasks(&self, root: &str) -> Result<Vec<tasks::Task>, String> {
+        tasks::list(&self.conn, root).map_err(|e| format!("cannot read the tasks ({e})"))
+    }
+
+    /// A task of `root` with its split: exact when finished, against its expected size otherwise.
+    pub fn report(
+        &self,
+        root: &str,
+        which: Which<'_>,
+        config: &crate::config::Config,
+    ) -> Result<Option<TaskReport>, String> {
+        let err = |e: rusqlite::Error| format!("cannot read the store ({e})");
+        let task = match which {
+            Which::Named(name) => tasks::by_name(&self.conn, root, name).map_err(err)?,
+            Which::Current { implied } => match tasks::active(&self.conn, root).map_err(err)? {
+                Some(t) => Some(t),
+                None => match tasks::by_name(&self.conn, root, implied)
+                    .map_err(err)?
+                    .filter(|t| t.state != "finished")
+                {
+                    Some(t) => Some(t),
+                    None => tasks::last_finished(&self.conn, root).map_err(err)?,
+                },
+            },
+        };
+        let Some(task) = task else { return Ok(None) };
+        let work = tasks::work(&self.conn, task.id, &config.outside_help).map_err(err)?;
+        let expected = if task.state == "finished" {
+            None
+        } else {
+            let recent =
+                tasks::recent_finished_work(&self.conn, root, &config.outside_help).map_err(err)?;
+            Some(crate::ratio::expected_size(
+                task.estimate_lines,
+                config.chars_per_line,
+                &recent,
+            ))
+        };
+        let split = crate::ratio::Split::of(work, expected);
+        Ok(Some(TaskReport { task, split }))
+    }
+
+    pub fn manual_finished_since(&self, since_ms: i64) -> u64 {
+        tasks::manual_finished_since(&self.conn, since_ms).unwrap_or(0)
     }
 }
 

@@ -19,6 +19,8 @@ const BATCH: usize = 4096;
 struct Writer {
     conn: Connection,
     session: Option<(i64, i64)>, // (id, started_ms)
+    /// The session's workspace root, whose current task each batch is filed under.
+    root: Option<String>,
     documents: HashMap<std::sync::Arc<str>, i64>,
     pending: VecDeque<Emitted>,
     pending_provenance: Vec<(String, Vec<u8>)>,
@@ -29,6 +31,7 @@ pub(super) fn run(conn: Connection, rx: Receiver<Control>, queue: &Queue) {
     let mut w = Writer {
         conn,
         session: None,
+        root: None,
         documents: HashMap::new(),
         pending: VecDeque::new(),
         pending_provenance: Vec::new(),
@@ -121,7 +124,10 @@ impl Writer {
             ],
         );
         match res {
-            Ok(_) => self.session = Some((self.conn.last_insert_rowid(), info.started_ms)),
+            Ok(_) => {
+                self.session = Some((self.conn.last_insert_rowid(), info.started_ms));
+                self.root = info.root.clone();
+            }
             Err(e) => error!("store: cannot record the session: {e}"),
         }
     }
@@ -201,14 +207,41 @@ impl Writer {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // The batch belongs to the workspace's current task, as of now (the store decides, so
+        // every editor and the CLI agree).
+        let task_id = match &self.root {
+            None => None,
+            Some(root) => {
+                let first_ms = self.pending.iter().find_map(|e| match e {
+                    Emitted::Event(e) => Some(started_ms + e.t.round() as i64),
+                    Emitted::Amend(_) => None,
+                });
+                let now = first_ms.unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
+                let today = chrono::DateTime::from_timestamp_millis(now)
+                    .map(|d| {
+                        d.with_timezone(&chrono::Local)
+                            .format("%Y-%m-%d")
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                let (name, kind) =
+                    crate::workspace::implied_task(std::path::Path::new(root), &today);
+                Some(super::tasks::current_for_edits(
+                    &tx,
+                    root,
+                    (&name, kind),
+                    now,
+                )?)
+            }
+        };
         {
             let mut find_doc = tx.prepare_cached("SELECT id FROM documents WHERE subject = ?1")?;
             let mut add_doc = tx.prepare_cached("INSERT INTO documents (subject) VALUES (?1)")?;
             let mut add_edit = tx.prepare_cached(
                 "INSERT INTO edits (session_id, seq, document_id, t_ms, source, version, change_index,
                                     line, col, end_line, end_col, inserted, deleted, text_hash, class,
-                                    confidence, evidence, counted)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                                    confidence, evidence, counted, task_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             )?;
             let mut amend = tx.prepare_cached(
                 "UPDATE edits SET class = ?3, confidence = ?4, evidence = ?5 WHERE session_id = ?1 AND seq = ?2",
@@ -261,7 +294,8 @@ impl Writer {
                     e.class.as_str(),
                     e.confidence,
                     e.evidence.to_string(),
-                    e.counted
+                    e.counted,
+                    task_id
                 ])?;
             }
         }

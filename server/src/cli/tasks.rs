@@ -1,0 +1,202 @@
+//! `mindgap task …` and `mindgap status`: tasks and the status readout, from the command line.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, Local};
+
+use crate::config::{Config, Problems};
+use crate::status::{self, Status};
+use crate::store::{Db, TaskReport, Which};
+use crate::workspace;
+
+/// The workspace root for `--dir` (default: the current directory).
+fn root(dir: Option<String>) -> Result<PathBuf, String> {
+    let dir = match dir {
+        Some(d) => PathBuf::from(d),
+        None => std::env::current_dir()
+            .map_err(|e| format!("cannot tell the current directory ({e}); pass --dir DIR."))?,
+    };
+    Ok(workspace::root_of(&dir))
+}
+
+fn config(root: &Path) -> Config {
+    let mut problems = Problems::default();
+    let config = Config::load(Some(root), &mut problems);
+    for p in problems.warnings.iter().chain(&problems.errors) {
+        eprintln!("mindgap: {p}");
+    }
+    config
+}
+
+fn today_implied(root: &Path) -> String {
+    workspace::implied_task(root, &Local::now().format("%Y-%m-%d").to_string()).0
+}
+
+pub fn start(
+    home: &Path,
+    dir: Option<String>,
+    name: &str,
+    manual: bool,
+    estimate: Option<u64>,
+) -> Result<i32, String> {
+    let root = root(dir)?;
+    let mut db = Db::open(home)?;
+    let t = db.start_task(&root.to_string_lossy(), name, manual, estimate)?;
+    let kind = if t.manual { "manual task" } else { "task" };
+    println!("Started {kind} `{}` in {}.", t.name, root.display());
+    Ok(0)
+}
+
+pub fn finish(home: &Path, dir: Option<String>) -> Result<i32, String> {
+    let root = root(dir)?;
+    let config = config(&root);
+    let mut db = Db::open(home)?;
+    let root_s = root.to_string_lossy().into_owned();
+    let Some(t) = db.finish_task(&root_s)? else {
+        return Err(format!(
+            "no task is active in {}; start one with `mindgap task start NAME`.",
+            root.display()
+        ));
+    };
+    let report = db.report(&root_s, Which::Named(&t.name), &config)?;
+    println!("Finished `{}`.", t.name);
+    if let Some(r) = report {
+        print_report(&r);
+    }
+    Ok(0)
+}
+
+fn print_report(r: &TaskReport) {
+    let s = r.split.shares();
+    let pct = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{:.1}%", v * 100.0));
+    println!(
+        "{} ({}{}): {} characters of work, {:.0}% through, {} phase",
+        r.task.name,
+        r.task.state,
+        if r.task.manual { ", manual" } else { "" },
+        r.split.work,
+        r.split.progress() * 100.0,
+        r.split.phase()
+    );
+    println!(
+        "  outside help: early {} · late {} · overall {}",
+        pct(s.early),
+        pct(s.late),
+        pct(s.overall)
+    );
+}
+
+pub fn list(home: &Path, dir: Option<String>) -> Result<i32, String> {
+    let root = root(dir)?;
+    let Some(db) = Db::open_read_only(home) else {
+        println!("No tasks yet.");
+        return Ok(0);
+    };
+    let tasks = db.tasks(&root.to_string_lossy())?;
+    if tasks.is_empty() {
+        println!("No tasks yet in {}.", root.display());
+    }
+    for t in tasks {
+        let kind = t.implied.as_deref().map_or("", |k| {
+            if k == "branch" {
+                " [branch]"
+            } else {
+                " [daily]"
+            }
+        });
+        println!(
+            "{:<9} {}{}{kind}",
+            t.state,
+            t.name,
+            if t.manual { " (manual)" } else { "" }
+        );
+    }
+    Ok(0)
+}
+
+pub fn show(
+    home: &Path,
+    dir: Option<String>,
+    name: Option<String>,
+    json: bool,
+) -> Result<i32, String> {
+    let root = root(dir)?;
+    let config = config(&root);
+    let db = Db::open_read_only(home)
+        .ok_or("no tasks yet: start one with `mindgap task start NAME`.")?;
+    let implied = today_implied(&root);
+    let which = match &name {
+        Some(n) => Which::Named(n),
+        None => Which::Current { implied: &implied },
+    };
+    let report = db.report(&root.to_string_lossy(), which, &config)?;
+    let Some(r) = report else {
+        return Err(match name {
+            Some(n) => format!(
+                "there is no task `{n}` in {}; see `mindgap task list`.",
+                root.display()
+            ),
+            None => format!(
+                "there is no task in {} yet; start one with `mindgap task start NAME`.",
+                root.display()
+            ),
+        });
+    };
+    if json {
+        println!("{}", status::task_json(&r));
+    } else {
+        print_report(&r);
+    }
+    Ok(0)
+}
+
+/// `mindgap status`: never fails a prompt — any trouble prints an empty line and exits 0.
+pub fn status(home: &Path, dir: Option<String>, json: bool, format: Option<String>) -> i32 {
+    match status_line(home, dir, json, format) {
+        Some(line) => println!("{line}"),
+        None => println!(),
+    }
+    0
+}
+
+fn status_line(
+    home: &Path,
+    dir: Option<String>,
+    json: bool,
+    format: Option<String>,
+) -> Option<String> {
+    let root = root(dir).ok()?;
+    let mut problems = Problems::default();
+    let mut config = Config::load(Some(&root), &mut problems);
+    if format.is_some() {
+        config.status_format = format;
+    }
+    let db = Db::open_read_only(home)?;
+    let now = Local::now();
+    let implied = workspace::implied_task(&root, &now.format("%Y-%m-%d").to_string()).0;
+    let report = db
+        .report(
+            &root.to_string_lossy(),
+            Which::Current { implied: &implied },
+            &config,
+        )
+        .ok()?;
+    let monday =
+        now.date_naive() - chrono::Duration::days(i64::from(now.weekday().num_days_from_monday()));
+    let week_start = monday
+        .and_hms_opt(0, 0, 0)?
+        .and_local_timezone(Local)
+        .earliest()?
+        .timestamp_millis();
+    let s = Status {
+        workspace: root.to_string_lossy().into_owned(),
+        report,
+        learning: status::learning(home, now.date_naive()),
+        manual_tasks_finished_this_week: db.manual_finished_since(week_start),
+    };
+    Some(if json {
+        s.to_json(&config).to_string()
+    } else {
+        s.text(&config)
+    })
+}

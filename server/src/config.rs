@@ -1,0 +1,194 @@
+//! Configuration: one typed set of settings, read from `mindgap.toml` (the workspace's, then the
+//! user's config folder) and from the editor (`initializationOptions`,
+//! `workspace/didChangeConfiguration`). Unknown keys are warned about; a bad value is rejected
+//! with a message naming its key, and the rest of the file still applies.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use crate::events::Class;
+
+/// How clients without `experimental.mindgapStatus` get the status line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusVia {
+    Progress,
+    Message,
+    Off,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Early outside-help share above which the status line warns.
+    pub target_early_share: f64,
+    /// Classes counted as outside help (a subset of paste, completion, agent).
+    pub outside_help: Vec<Class>,
+    /// Template for the status line; `None` for the default line.
+    pub status_format: Option<String>,
+    pub status_via: StatusVia,
+    /// Characters per line, for `--estimate LINES`.
+    pub chars_per_line: f64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            target_early_share: 0.2,
+            outside_help: vec![Class::Paste, Class::Completion, Class::Agent],
+            status_format: None,
+            status_via: StatusVia::Progress,
+            chars_per_line: 40.0,
+        }
+    }
+}
+
+/// What applying settings found wrong: each message names the key.
+#[derive(Debug, Default, PartialEq)]
+pub struct Problems {
+    pub warnings: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+impl Config {
+    /// Applies settings given as a JSON object (TOML files are read into the same shape).
+    pub fn apply(&mut self, settings: &Map<String, Value>, origin: &str, problems: &mut Problems) {
+        for (key, value) in settings {
+            let bad =
+                |what: &str| format!("{origin}: `{key}` {what}; keeping {}", "the previous value");
+            match key.as_str() {
+                "target_early_share" => match value.as_f64() {
+                    Some(v) if (0.0..=1.0).contains(&v) => self.target_early_share = v,
+                    _ => problems.errors.push(bad("must be a number from 0 to 1")),
+                },
+                "outside_help" => {
+                    let classes: Option<Vec<Class>> = value.as_array().and_then(|a| {
+                        a.iter()
+                            .map(|v| {
+                                v.as_str()
+                                    .and_then(Class::parse)
+                                    .filter(|c| c.is_outside_help())
+                            })
+                            .collect()
+                    });
+                    match classes {
+                        Some(c) => self.outside_help = c,
+                        None => problems.errors.push(bad(
+                            "must be a list of \"paste\", \"completion\", \"agent\"",
+                        )),
+                    }
+                }
+                "status_format" => match value {
+                    Value::String(s) if !s.trim().is_empty() => {
+                        self.status_format = Some(s.clone())
+                    }
+                    Value::String(_) | Value::Null => self.status_format = None,
+                    _ => problems.errors.push(bad("must be a string")),
+                },
+                "status_via" => match value.as_str() {
+                    Some("progress") => self.status_via = StatusVia::Progress,
+                    Some("message") => self.status_via = StatusVia::Message,
+                    Some("off") => self.status_via = StatusVia::Off,
+                    _ => problems
+                        .errors
+                        .push(bad("must be \"progress\", \"message\" or \"off\"")),
+                },
+                "chars_per_line" => match value.as_f64() {
+                    Some(v) if (1.0..=1000.0).contains(&v) => self.chars_per_line = v,
+                    _ => problems.errors.push(bad("must be a number from 1 to 1000")),
+                },
+                _ => problems
+                    .warnings
+                    .push(format!("{origin}: unknown key `{key}` ignored")),
+            }
+        }
+    }
+
+    /// The configuration for a workspace: defaults, then the user's `mindgap.toml`, then the
+    /// workspace's.
+    pub fn load(workspace: Option<&Path>, problems: &mut Problems) -> Config {
+        let mut config = Config::default();
+        for path in [user_file(), workspace.map(|w| w.join("mindgap.toml"))]
+            .into_iter()
+            .flatten()
+        {
+            config.apply_file(&path, problems);
+        }
+        config
+    }
+
+    fn apply_file(&mut self, path: &Path, problems: &mut Problems) {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return;
+        };
+        let origin = path.display().to_string();
+        match basic_toml::from_str::<Map<String, Value>>(&text) {
+            Ok(settings) => self.apply(&settings, &origin, problems),
+            Err(e) => problems
+                .errors
+                .push(format!("{origin}: not valid TOML ({e}); file ignored")),
+        }
+    }
+
+    pub fn is_outside(&self, class: Class) -> bool {
+        self.outside_help.contains(&class)
+    }
+}
+
+fn user_file() -> Option<PathBuf> {
+    let var = |n: &str| {
+        std::env::var_os(n)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    var("XDG_CONFIG_HOME")
+        .or_else(|| var("HOME").map(|h| h.join(".config")))
+        .map(|d| d.join("mindgap/mindgap.toml"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_apply_warn_and_reject_by_key() {
+        let mut c = Config::default();
+        let mut p = Problems::default();
+        let settings = serde_json::json!({
+            "target_early_share": 0.1,
+            "outside_help": ["completion", "agent"],
+            "status_via": "message",
+            "colour": "blue",
+            "chars_per_line": -3,
+        });
+        c.apply(settings.as_object().unwrap(), "test", &mut p);
+        assert_eq!(c.target_early_share, 0.1);
+        assert!(!c.is_outside(Class::Paste));
+        assert_eq!(c.status_via, StatusVia::Message);
+        assert_eq!(c.chars_per_line, 40.0);
+        assert_eq!(p.warnings, vec!["test: unknown key `colour` ignored"]);
+        assert_eq!(p.errors.len(), 1);
+        assert!(p.errors[0].contains("`chars_per_line`"));
+        let bad = serde_json::json!({"outside_help": ["typed"]});
+        c.apply(bad.as_object().unwrap(), "test", &mut p);
+        assert!(p.errors[1].contains("`outside_help`"));
+        assert!(c.is_outside(Class::Completion));
+    }
+
+    #[test]
+    fn workspace_file_overrides_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("mindgap.toml"),
+            "target_early_share = 0.05\nstatus_format = \"{task} {early}\"\n",
+        )
+        .unwrap();
+        let mut p = Problems::default();
+        let c = Config::load(Some(dir.path()), &mut p);
+        assert_eq!(c.target_early_share, 0.05);
+        assert_eq!(c.status_format.as_deref(), Some("{task} {early}"));
+        std::fs::write(dir.path().join("mindgap.toml"), "target_early_share = [").unwrap();
+        let mut p = Problems::default();
+        Config::load(Some(dir.path()), &mut p);
+        assert!(p.errors[0].contains("not valid TOML"));
+    }
+}

@@ -1,0 +1,289 @@
+//! Tasks in the store (SPEC section 5): started, paused, resumed and finished by the CLI, the LSP
+//! commands and the writer (which files each batch of edits under the workspace's current task).
+//! The store is the source of truth, so every editor and the CLI see the same task.
+
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+
+use crate::events::Class;
+use crate::ratio::Work;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Task {
+    pub id: i64,
+    pub root: String,
+    pub name: String,
+    /// `None` for a task started explicitly; `"branch"` or `"daily"` for an implied one.
+    pub implied: Option<String>,
+    pub manual: bool,
+    pub estimate_lines: Option<u64>,
+    pub state: String,
+    pub started_ms: i64,
+    pub finished_ms: Option<i64>,
+}
+
+const COLUMNS: &str =
+    "id, root, name, implied, manual, estimate_lines, state, started_ms, finished_ms";
+
+fn task(r: &Row<'_>) -> rusqlite::Result<Task> {
+    Ok(Task {
+        id: r.get(0)?,
+        root: r.get(1)?,
+        name: r.get(2)?,
+        implied: r.get(3)?,
+        manual: r.get(4)?,
+        estimate_lines: r.get::<_, Option<i64>>(5)?.map(|n| n.max(0) as u64),
+        state: r.get(6)?,
+        started_ms: r.get(7)?,
+        finished_ms: r.get(8)?,
+    })
+}
+
+fn one(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> rusqlite::Result<Option<Task>> {
+    conn.query_row(&format!("SELECT {COLUMNS} FROM tasks WHERE {sql}"), p, task)
+        .optional()
+}
+
+pub fn active(conn: &Connection, root: &str) -> rusqlite::Result<Option<Task>> {
+    one(
+        conn,
+        "root = ?1 AND state = 'active' ORDER BY id DESC LIMIT 1",
+        [root],
+    )
+}
+
+/// The unfinished task of that name, else the last finished one.
+pub fn by_name(conn: &Connection, root: &str, name: &str) -> rusqlite::Result<Option<Task>> {
+    one(
+        conn,
+        "root = ?1 AND name = ?2 ORDER BY (state = 'finished'), id DESC LIMIT 1",
+        [root, name],
+    )
+}
+
+pub fn last_finished(conn: &Connection, root: &str) -> rusqlite::Result<Option<Task>> {
+    one(
+        conn,
+        "root = ?1 AND state = 'finished' ORDER BY finished_ms DESC, id DESC LIMIT 1",
+        [root],
+    )
+}
+
+pub fn list(conn: &Connection, root: &str) -> rusqlite::Result<Vec<Task>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM tasks WHERE root = ?1 ORDER BY started_ms, id"
+    ))?;
+    stmt.query_map([root], task)?.collect()
+}
+
+/// Starts (or resumes) the explicit task `name`, pausing whatever else was active in `root`.
+pub fn start(
+    conn: &mut Connection,
+    root: &str,
+    name: &str,
+    manual: bool,
+    estimate_lines: Option<u64>,
+    now_ms: i64,
+) -> rusqlite::Result<Task> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute(
+        "UPDATE tasks SET state = 'paused' WHERE root = ?1 AND state = 'active' AND name <> ?2",
+        [root, name],
+    )?;
+    let existing = one(
+        &tx,
+        "root = ?1 AND name = ?2 AND state <> 'finished' ORDER BY id DESC LIMIT 1",
+        [root, name],
+    )?;
+    let id = match existing {
+        Some(t) => {
+            tx.execute(
+                "UPDATE tasks SET state = 'active', manual = ?2, estimate_lines = COALESCE(?3, estimate_lines) WHERE id = ?1",
+                params![t.id, manual || t.manual, estimate_lines.map(|n| n as i64)],
+            )?;
+            t.id
+        }
+        None => {
+            tx.execute(
+                "INSERT INTO tasks (root, name, implied, manual, estimate_lines, state, started_ms)
+                 VALUES (?1, ?2, NULL, ?3, ?4, 'active', ?5)",
+                params![root, name, manual, estimate_lines.map(|n| n as i64), now_ms],
+            )?;
+            tx.last_insert_rowid()
+        }
+    };
+    let t = one(&tx, "id = ?1", [id])?.expect("just written");
+    tx.commit()?;
+    Ok(t)
+}
+
+/// Finishes the active task of `root`, if there is one.
+pub fn finish(conn: &mut Connection, root: &str, now_ms: i64) -> rusqlite::Result<Option<Task>> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let Some(t) = active(&tx, root)? else {
+        return Ok(None);
+    };
+    tx.execute(
+        "UPDATE tasks SET state = 'finished', finished_ms = ?2 WHERE id = ?1",
+        params![t.id, now_ms],
+    )?;
+    let t = one(&tx, "id = ?1", [t.id])?;
+    tx.commit()?;
+    Ok(t)
+}
+
+/// The task new edits in `root` belong to: the explicit active one, else the implied task
+/// (`name`, `kind`) — found or created, made active, and every other active task paused (so
+/// switching branches pauses one task and resumes another).
+pub fn current_for_edits(
+    conn: &Connection,
+    root: &str,
+    implied: (&str, &str),
+    now_ms: i64,
+) -> rusqlite::Result<i64> {
+    if let Some(t) = one(
+        conn,
+        "root = ?1 AND state = 'active' AND implied IS NULL ORDER BY id DESC LIMIT 1",
+        [root],
+    )? {
+        return Ok(t.id);
+    }
+    let (name, kind) = implied;
+    let existing = one(
+        conn,
+        "root = ?1 AND name = ?2 AND implied = ?3 AND state <> 'finished' ORDER BY id DESC LIMIT 1",
+        [root, name, kind],
+    )?;
+    let id = match existing {
+        Some(t) if t.state == "active" => return Ok(t.id),
+        Some(t) => {
+            conn.execute("UPDATE tasks SET state = 'active' WHERE id = ?1", [t.id])?;
+            t.id
+        }
+        None => {
+            conn.execute(
+                "INSERT INTO tasks (root, name, implied, manual, state, started_ms) VALUES (?1, ?2, ?3, 0, 'active', ?4)",
+                params![root, name, kind, now_ms],
+            )?;
+            conn.last_insert_rowid()
+        }
+    };
+    conn.execute(
+        "UPDATE tasks SET state = 'paused' WHERE root = ?1 AND state = 'active' AND id <> ?2",
+        params![root, id],
+    )?;
+    Ok(id)
+}
+
+/// The task's work in time order: typed and outside-help insertions, each counted once.
+pub fn work(conn: &Connection, task_id: i64, outside: &[Class]) -> rusqlite::Result<Vec<Work>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT inserted, class FROM edits WHERE task_id = ?1 AND counted AND inserted > 0 ORDER BY t_ms, id",
+    )?;
+    let rows = stmt.query_map([task_id], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (n, class) = row?;
+        let class = Class::parse(&class);
+        let is_outside = class.is_some_and(|c| outside.contains(&c));
+        if is_outside || class == Some(Class::Typed) {
+            out.push(Work {
+                chars: n.max(0) as u64,
+                outside: is_outside,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Work of the last ten tasks finished in `root`, newest first (for expected sizes).
+pub fn recent_finished_work(
+    conn: &Connection,
+    root: &str,
+    outside: &[Class],
+) -> rusqlite::Result<Vec<u64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM tasks WHERE root = ?1 AND state = 'finished' ORDER BY finished_ms DESC LIMIT 10",
+    )?;
+    let ids: Vec<i64> = stmt
+        .query_map([root], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    ids.into_iter()
+        .map(|id| Ok(work(conn, id, outside)?.iter().map(|w| w.chars).sum()))
+        .collect()
+}
+
+/// Manual tasks finished since `since_ms`, in any workspace.
+pub fn manual_finished_since(conn: &Connection, since_ms: i64) -> rusqlite::Result<u64> {
+    conn.query_row(
+        "SELECT count(*) FROM tasks WHERE manual AND state = 'finished' AND finished_ms >= ?1",
+        [since_ms],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n.max(0) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrations::migrate(&mut conn).unwrap();
+        conn
+    }
+
+    #[test]
+    fn explicit_tasks_win_and_branches_pause_and_resume() {
+        let mut c = db();
+        let a = current_for_edits(&c, "/ws", ("feature-a", "branch"), 1).unwrap();
+        assert_eq!(
+            current_for_edits(&c, "/ws", ("feature-a", "branch"), 2).unwrap(),
+            a
+        );
+        // Switching branches pauses one task and resumes (or starts) another.
+        let b = current_for_edits(&c, "/ws", ("feature-b", "branch"), 3).unwrap();
+        assert_ne!(a, b);
+        assert_eq!(
+            by_name(&c, "/ws", "feature-a").unwrap().unwrap().state,
+            "paused"
+        );
+        assert_eq!(
+            current_for_edits(&c, "/ws", ("feature-a", "branch"), 4).unwrap(),
+            a
+        );
+        assert_eq!(
+            by_name(&c, "/ws", "feature-b").unwrap().unwrap().state,
+            "paused"
+        );
+        // An explicit task takes over until finished.
+        let t = start(&mut c, "/ws", "parser", true, Some(50), 5).unwrap();
+        assert_eq!(
+            (t.state.as_str(), t.manual, t.estimate_lines),
+            ("active", true, Some(50))
+        );
+        assert_eq!(
+            current_for_edits(&c, "/ws", ("feature-a", "branch"), 6).unwrap(),
+            t.id
+        );
+        assert_eq!(active(&c, "/ws").unwrap().unwrap().id, t.id);
+        let done = finish(&mut c, "/ws", 7).unwrap().unwrap();
+        assert_eq!(
+            (done.state.as_str(), done.finished_ms),
+            ("finished", Some(7))
+        );
+        assert_eq!(
+            current_for_edits(&c, "/ws", ("feature-a", "branch"), 8).unwrap(),
+            a
+        );
+        assert_eq!(last_finished(&c, "/ws").unwrap().unwrap().id, t.id);
+        // Other workspaces are other tasks.
+        assert_ne!(
+            current_for_edits(&c, "/other", ("feature-a", "branch"), 9).unwrap(),
+            a
+        );
+        assert_eq!(list(&c, "/ws").unwrap().len(), 3);
+        assert_eq!(manual_finished_since(&c, 0).unwrap(), 1);
+    }
+}
