@@ -7,6 +7,7 @@
 
 pub mod ingest;
 pub mod server;
+mod status;
 mod transport;
 
 use std::path::PathBuf;
@@ -29,7 +30,7 @@ pub struct ServeOptions {
 /// 0 after `shutdown` then `exit`, 1 when the client went away without `shutdown`.
 pub async fn serve(opts: ServeOptions) -> i32 {
     let store = Store::open(&opts.home);
-    let shared = Arc::new(Shared::new(store));
+    let shared = Arc::new(Shared::new(store, opts.home.clone()));
     let (service, socket) = LspService::build({
         let shared = shared.clone();
         move |client| Backend::new(client, shared)

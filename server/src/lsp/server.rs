@@ -14,7 +14,10 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 use tracing::{info, warn};
 
+use super::status;
+
 use super::ingest::{self, Session};
+use crate::config::{Config, Problems};
 use crate::events::Emitted;
 use crate::pipeline::Pipeline;
 use crate::store::{SessionInfo, Store};
@@ -22,12 +25,33 @@ use crate::store::{SessionInfo, Store};
 /// What the handlers share.
 pub struct Shared {
     pub store: Store,
+    /// Where the store lives (status reads it through its own connection).
+    pub home: std::path::PathBuf,
+    /// Set when something may have changed the status line.
+    pub status_dirty: AtomicBool,
+    config: Mutex<Config>,
+    /// What `initialize` settled: the workspace root, and what the client can show.
+    client_caps: Mutex<ClientCaps>,
     /// When the session began (event times are offsets from it).
     pub clock: Instant,
     pub started_ms: i64,
     pub shutdown_requested: AtomicBool,
     state: Mutex<State>,
 }
+
+#[derive(Default, Clone)]
+struct ClientCaps {
+    root: Option<String>,
+    /// The client declared `experimental.mindgapStatus`.
+    custom_status: bool,
+    /// The client can show work-done progress.
+    progress: bool,
+    /// Configuration problems to tell the person once `initialized`.
+    problems: Vec<String>,
+}
+
+/// The LSP commands (`workspace/executeCommand`).
+pub const COMMANDS: [&str; 2] = ["mindgap.task.start", "mindgap.task.finish"];
 
 #[derive(Default)]
 struct State {
@@ -38,14 +62,33 @@ struct State {
 }
 
 impl Shared {
-    pub fn new(store: Store) -> Shared {
+    pub fn new(store: Store, home: std::path::PathBuf) -> Shared {
         Shared {
             store,
+            home,
+            status_dirty: AtomicBool::new(true),
+            config: Mutex::new(Config::default()),
+            client_caps: Mutex::new(ClientCaps::default()),
             clock: Instant::now(),
             started_ms: chrono::Utc::now().timestamp_millis(),
             shutdown_requested: AtomicBool::new(false),
             state: Mutex::new(State::default()),
         }
+    }
+
+    pub fn config(&self) -> Config {
+        self.config
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn root(&self) -> Option<String> {
+        self.client_caps
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .root
+            .clone()
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -69,6 +112,9 @@ impl Shared {
             return;
         };
         f(pipeline, &self.store, t, scratch);
+        if !scratch.is_empty() {
+            self.status_dirty.store(true, Ordering::Release);
+        }
         for event in scratch.drain(..) {
             self.store.record(event);
         }
@@ -105,7 +151,50 @@ pub fn capabilities(session: &Session) -> ServerCapabilities {
                 ..Default::default()
             },
         )),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
+            ..Default::default()
+        }),
         ..Default::default()
+    }
+}
+
+/// Applies editor settings (`initializationOptions`, `didChangeConfiguration`), accepting
+/// `{"mindgap": {...}}` or the settings themselves.
+fn apply_settings(config: &mut Config, settings: &serde_json::Value, origin: &str) -> Problems {
+    let mut problems = Problems::default();
+    let obj = settings.get("mindgap").unwrap_or(settings);
+    if let Some(map) = obj.as_object() {
+        config.apply(map, origin, &mut problems);
+    } else if !obj.is_null() {
+        problems
+            .errors
+            .push(format!("{origin}: settings must be an object"));
+    }
+    problems
+}
+
+impl Backend {
+    async fn tell(&self, problems: Problems) {
+        for w in &problems.warnings {
+            warn!("{w}");
+        }
+        let lines: Vec<&String> = problems.warnings.iter().chain(&problems.errors).collect();
+        if !lines.is_empty() {
+            let text = lines
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            let kind = if problems.errors.is_empty() {
+                MessageType::WARNING
+            } else {
+                MessageType::ERROR
+            };
+            self.client
+                .show_message(kind, format!("mindgap configuration: {text}"))
+                .await;
+        }
     }
 }
 
@@ -127,6 +216,40 @@ impl LanguageServer for Backend {
             encoding: session.encoding.as_str(),
         });
         self.shared.state().pipeline = Some(Pipeline::new(session.encoding, session.root.clone()));
+        let mut problems = Problems::default();
+        let mut config = Config::load(
+            session.root.as_deref().map(std::path::Path::new),
+            &mut problems,
+        );
+        if let Some(opts) = &params.initialization_options {
+            let more = apply_settings(&mut config, opts, "initializationOptions");
+            problems.warnings.extend(more.warnings);
+            problems.errors.extend(more.errors);
+        }
+        *self.shared.config.lock().unwrap_or_else(|p| p.into_inner()) = config;
+        let experimental = params.capabilities.experimental.as_ref();
+        *self
+            .shared
+            .client_caps
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = ClientCaps {
+            root: session.root.clone(),
+            custom_status: experimental
+                .and_then(|e| e.get("mindgapStatus"))
+                .and_then(|v| v.as_bool())
+                .unwrap_or(false),
+            progress: params
+                .capabilities
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            problems: problems
+                .warnings
+                .into_iter()
+                .chain(problems.errors)
+                .collect(),
+        };
         Ok(InitializeResult {
             capabilities: capabilities(&session),
             server_info: Some(ServerInfo {
@@ -142,6 +265,92 @@ impl LanguageServer for Backend {
             self.client
                 .show_message(MessageType::WARNING, warning)
                 .await;
+        }
+        let caps = self
+            .shared
+            .client_caps
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if !caps.problems.is_empty() {
+            self.tell(Problems {
+                warnings: Vec::new(),
+                errors: caps.problems.clone(),
+            })
+            .await;
+        }
+        if let Some(root) = caps.root {
+            tokio::spawn(status::publish(
+                self.client.clone(),
+                self.shared.clone(),
+                root,
+                caps.custom_status,
+                caps.progress,
+            ));
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        let mut config = self.shared.config();
+        let problems = apply_settings(
+            &mut config,
+            &params.settings,
+            "workspace/didChangeConfiguration",
+        );
+        *self.shared.config.lock().unwrap_or_else(|p| p.into_inner()) = config;
+        self.shared.status_dirty.store(true, Ordering::Release);
+        self.tell(problems).await;
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        let Some(root) = self.shared.root() else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "mindgap needs a workspace folder for tasks",
+            ));
+        };
+        let arg = params
+            .arguments
+            .first()
+            .cloned()
+            .unwrap_or(serde_json::Value::Null);
+        let shared = self.shared.clone();
+        let command = params.command.clone();
+        let outcome = tokio::task::spawn_blocking(move || match command.as_str() {
+            "mindgap.task.start" => {
+                let (name, manual, estimate) = match &arg {
+                    serde_json::Value::String(name) => (name.clone(), false, None),
+                    obj => (
+                        obj.get("name")
+                            .and_then(|v| v.as_str())
+                            .unwrap_or("")
+                            .to_string(),
+                        obj.get("manual").and_then(|v| v.as_bool()).unwrap_or(false),
+                        obj.get("estimate").and_then(|v| v.as_u64()),
+                    ),
+                };
+                if name.trim().is_empty() {
+                    return Err(
+                        "mindgap.task.start needs a task name: [\"NAME\"] or [{\"name\": NAME}]"
+                            .to_string(),
+                    );
+                }
+                shared
+                    .store
+                    .start_task(&root, name.trim(), manual, estimate)
+                    .map(Some)
+            }
+            "mindgap.task.finish" => shared.store.finish_task(&root),
+            other => Err(format!("unknown command {other}")),
+        })
+        .await
+        .unwrap_or_else(|e| Err(format!("the command failed: {e}")));
+        self.shared.status_dirty.store(true, Ordering::Release);
+        match outcome {
+            Ok(task) => Ok(Some(task.map_or(
+                serde_json::Value::Null,
+                |t| serde_json::json!({"name": t.name, "manual": t.manual, "state": t.state}),
+            ))),
+            Err(e) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(e)),
         }
     }
 

@@ -60,6 +60,8 @@ enum Control {
     /// Write everything queued, then acknowledge.
     Flush(mpsc::Sender<()>),
     LoadProvenance(String, mpsc::Sender<Option<Vec<u8>>>),
+    /// Run a job on the writer's connection (task commands), after writing what is queued.
+    Run(Box<dyn FnOnce(&mut Connection) + Send>),
 }
 
 /// Messages for the writer, in order. The edit path only pushes here — an uncontended lock, no
@@ -187,6 +189,45 @@ impl Store {
         let (tx, rx) = mpsc::channel();
         self.control(Control::LoadProvenance(subject.to_string(), tx));
         rx.recv_timeout(Duration::from_secs(2)).ok().flatten()
+    }
+
+    /// Runs `job` on the writer's connection and waits for its answer.
+    fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut Connection) -> T + Send + 'static,
+    ) -> Option<T> {
+        let (tx, rx) = mpsc::channel();
+        self.control(Control::Run(Box::new(move |conn| {
+            let _ = tx.send(job(conn));
+        })));
+        rx.recv_timeout(Duration::from_secs(10)).ok()
+    }
+
+    /// Starts (or resumes) the explicit task `name` in `root` (the LSP command).
+    pub fn start_task(
+        &self,
+        root: &str,
+        name: &str,
+        manual: bool,
+        estimate: Option<u64>,
+    ) -> Result<tasks::Task, String> {
+        let (root, name) = (root.to_string(), name.to_string());
+        let now = chrono::Utc::now().timestamp_millis();
+        self.run(move |c| {
+            tasks::start(c, &root, &name, manual, estimate, now)
+                .map_err(|e| format!("cannot start the task ({e})"))
+        })
+        .unwrap_or_else(|| Err("the store did not answer".into()))
+    }
+
+    /// Finishes the active task of `root` (the LSP command).
+    pub fn finish_task(&self, root: &str) -> Result<Option<tasks::Task>, String> {
+        let root = root.to_string();
+        let now = chrono::Utc::now().timestamp_millis();
+        self.run(move |c| {
+            tasks::finish(c, &root, now).map_err(|e| format!("cannot finish the task ({e})"))
+        })
+        .unwrap_or_else(|| Err("the store did not answer".into()))
     }
 
     /// Writes everything queued so far and waits until it is written (or failed).

@@ -52,6 +52,11 @@ pub(super) fn run(conn: Connection, rx: Receiver<Control>, queue: &Queue) {
                 w.flush();
                 let _ = ack.send(());
             }
+            Ok(Control::Run(job)) => {
+                w.take(queue);
+                w.flush();
+                job(&mut w.conn);
+            }
             Ok(Control::LoadProvenance(subject, reply)) => {
                 w.take(queue);
                 let pending = w

@@ -1,0 +1,209 @@
+//! Tasks and the 80/20 ratio end to end: LSP commands start and finish a task while a session
+//! types, accepts a completion and pastes; `mindgap status --json` and `task show --json` then
+//! give the exact shares; editors that ask for it get `mindgap/status`; two servers and the CLI
+//! on one store see the same task.
+
+use std::path::{Path, PathBuf};
+use std::thread::sleep;
+use std::time::Duration;
+
+use mindgap_e2e::{Options, Server, run};
+use serde_json::{Value, json};
+
+/// A workspace root (a real folder, canonical) and a home, side by side.
+fn places() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap().join("ws");
+    std::fs::create_dir_all(&root).unwrap();
+    let home = tmp.path().join("home");
+    (tmp, root, home)
+}
+
+fn start(home: &Path, root: &Path) -> Server {
+    let mut s = Server::start_with(Options {
+        home: Some(home.to_path_buf()),
+        ..Options::default()
+    });
+    s.initialize_with(json!({
+        "processId": std::process::id(),
+        "clientInfo": {"name": "mindgap-e2e"},
+        "rootUri": format!("file://{}", root.display()),
+        "capabilities": {"general": {"positionEncodings": ["utf-16"]}, "experimental": {"mindgapStatus": true}},
+    }));
+    s
+}
+
+/// Types `text` at (line, col), one key every 25 ms (a quick typist, not a machine).
+fn type_text(s: &mut Server, uri: &str, version: &mut i32, line: u32, col: u32, text: &str) {
+    for (i, c) in text.chars().enumerate() {
+        *version += 1;
+        s.insert(uri, *version, line, col + i as u32, &c.to_string());
+        sleep(Duration::from_millis(25));
+    }
+}
+
+fn cli(home: &Path, root: &Path, args: &[&str]) -> Value {
+    let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    all.extend([
+        "--home".into(),
+        home.display().to_string(),
+        "--dir".into(),
+        root.display().to_string(),
+    ]);
+    let out = run(&all);
+    assert_eq!(out.status.code(), Some(0), "{all:?}: {}", out.stderr);
+    serde_json::from_str(out.stdout_str().trim())
+        .unwrap_or_else(|e| panic!("{all:?}: not JSON ({e}): {}", out.stdout_str()))
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+#[test]
+fn a_task_over_lsp_gives_exact_shares_in_status_and_task_show() {
+    let (_tmp, root, home) = places();
+    let mut s = start(&home, &root);
+    let started = s.request(
+        "workspace/executeCommand",
+        json!({"command": "mindgap.task.start", "arguments": [{"name": "area", "estimate": 2}]}),
+    );
+    assert_eq!(started.unwrap()["name"], "area");
+    let uri = format!("file://{}/area.py", root.display());
+    s.open(&uri, 1, "\n\n\n\n");
+    let mut v = 1;
+    type_text(&mut s, &uri, &mut v, 0, 0, "def area(r):"); // 12 typed
+    v += 1;
+    s.insert(&uri, v, 0, 12, "\n    "); // Enter and indent: 5 typed
+    sleep(Duration::from_millis(25));
+    type_text(&mut s, &uri, &mut v, 1, 4, "ret"); // 3 typed
+    sleep(Duration::from_millis(300));
+    v += 1;
+    s.insert(&uri, v, 1, 7, "urn 3.14 * r * r"); // an accepted suggestion: 16
+    sleep(Duration::from_millis(1500));
+    v += 1;
+    s.insert(&uri, v, 3, 0, "def perimeter(r):\n    return 6.28 * r\n"); // a paste: 38
+
+    // The editor hears about it while the task runs.
+    let status = s
+        .recv_where(Duration::from_secs(5), |m| {
+            m["method"] == "mindgap/status" && m["params"]["task"]["work"] == 74
+        })
+        .expect("a mindgap/status notification with all the work");
+    assert_eq!(status["params"]["task"]["name"], "area");
+    assert_eq!(status["params"]["task"]["state"], "active");
+    assert_eq!(
+        status["params"]["task"]["phase"], "late",
+        "74 characters is past 80% of the estimate"
+    );
+
+    let finished = s.request(
+        "workspace/executeCommand",
+        json!({"command": "mindgap.task.finish", "arguments": []}),
+    );
+    assert_eq!(finished.unwrap()["state"], "finished");
+    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+
+    // Exact at finish: work 74 = typed 20, then completion 16, then paste 38. The boundary is at
+    // 59.2 characters, inside the paste: 23.2 of its characters are early, 14.8 late.
+    let st = cli(&home, &root, &["status", "--json"]);
+    assert_eq!(st["task"]["name"], "area");
+    assert_eq!(st["task"]["state"], "finished");
+    assert_eq!(st["task"]["work"], 74);
+    assert!(
+        close(st["share"]["early"].as_f64().unwrap(), 39.2 / 59.2),
+        "{st}"
+    );
+    assert!(close(st["share"]["late"].as_f64().unwrap(), 1.0), "{st}");
+    assert!(
+        close(st["share"]["overall"].as_f64().unwrap(), 54.0 / 74.0),
+        "{st}"
+    );
+    assert!(
+        st["text"].as_str().unwrap().starts_with("area 100% done"),
+        "{st}"
+    );
+    let show = cli(&home, &root, &["task", "show", "area", "--json"]);
+    assert_eq!(show["share"], st["share"]);
+    assert_eq!(show["phase"], "late");
+    assert!(show["finished"].is_string());
+}
+
+#[test]
+fn two_servers_and_the_cli_agree_on_one_task() {
+    let (_tmp, root, home) = places();
+    let out = run([
+        "task",
+        "start",
+        "shared",
+        "--home",
+        &home.display().to_string(),
+        "--dir",
+        &root.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    let mut a = start(&home, &root);
+    let mut b = start(&home, &root);
+    let (ua, ub) = (
+        format!("file://{}/a.py", root.display()),
+        format!("file://{}/b.py", root.display()),
+    );
+    a.open(&ua, 1, "\n\n");
+    b.open(&ub, 1, "\n\n");
+    let (mut va, mut vb) = (1, 1);
+    type_text(&mut a, &ua, &mut va, 0, 0, "alpha = 1"); // 9 typed
+    type_text(&mut b, &ub, &mut vb, 0, 0, "beta = 2"); // 8 typed
+    sleep(Duration::from_millis(1500));
+    vb += 1;
+    b.insert(&ub, vb, 1, 0, "gamma = compute(alpha, beta)\n"); // 29 pasted
+    for s in [&mut a, &mut b] {
+        let st = s
+            .recv_where(Duration::from_secs(5), |m| {
+                m["method"] == "mindgap/status" && m["params"]["task"]["name"] == "shared"
+            })
+            .expect("both editors see the shared task");
+        assert_eq!(st["params"]["task"]["state"], "active");
+    }
+    assert_eq!(a.shutdown_and_exit().code(), Some(0));
+    assert_eq!(b.shutdown_and_exit().code(), Some(0));
+    let show = cli(&home, &root, &["task", "show", "--json"]);
+    assert_eq!(show["name"], "shared");
+    assert_eq!(show["work"], 9 + 8 + 29);
+    let st = cli(&home, &root, &["status", "--json"]);
+    assert_eq!(st["task"]["work"], 46);
+    assert!(
+        close(st["share"]["overall"].as_f64().unwrap(), 29.0 / 46.0),
+        "{st}"
+    );
+}
+
+#[test]
+fn status_never_breaks_a_prompt() {
+    let (_tmp, root, home) = places();
+    for args in [
+        vec!["status"],
+        vec!["status", "--json"],
+        vec!["status", "--format", "{task} {early}"],
+    ] {
+        let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+        all.extend([
+            "--home".into(),
+            home.display().to_string(),
+            "--dir".into(),
+            root.display().to_string(),
+        ]);
+        let out = run(&all);
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(out.stdout_str(), "\n", "no store yet: an empty line");
+    }
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(home.join("mindgap.db"), b"garbage, not a database").unwrap();
+    let out = run([
+        "status",
+        "--home",
+        &home.display().to_string(),
+        "--dir",
+        &root.display().to_string(),
+    ]);
+    assert_eq!((out.status.code(), out.stdout_str()), (Some(0), "\n"));
+}
