@@ -66,6 +66,40 @@ fn pct(v: Option<f64>) -> String {
     v.map_or_else(|| "–".to_string(), |v| format!("{:.0}%", v * 100.0))
 }
 
+/// Gathers the status of the workspace `root` from the store in `home` (read-only; `None` when
+/// there is no store or it cannot be read).
+pub fn gather(
+    home: &Path,
+    root: &Path,
+    config: &Config,
+    now: chrono::DateTime<chrono::Local>,
+) -> Option<Status> {
+    use chrono::Datelike;
+    let db = crate::store::Db::open_read_only(home)?;
+    let implied = crate::workspace::implied_task(root, &now.format("%Y-%m-%d").to_string()).0;
+    let root_s = root.to_string_lossy();
+    let report = db
+        .report(
+            &root_s,
+            crate::store::Which::Current { implied: &implied },
+            config,
+        )
+        .ok()?;
+    let monday =
+        now.date_naive() - chrono::Duration::days(i64::from(now.weekday().num_days_from_monday()));
+    let week_start = monday
+        .and_hms_opt(0, 0, 0)?
+        .and_local_timezone(chrono::Local)
+        .earliest()?
+        .timestamp_millis();
+    Some(Status {
+        workspace: root_s.into_owned(),
+        report,
+        learning: learning(home, now.date_naive()),
+        manual_tasks_finished_this_week: db.manual_finished_since(week_start),
+    })
+}
+
 pub struct Status {
     pub workspace: String,
     pub report: Option<TaskReport>,

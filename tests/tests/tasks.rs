@@ -209,7 +209,10 @@ fn status_never_breaks_a_prompt() {
 }
 
 fn start_plain(home: &Path, root: &Path, window: Value, options: Value) -> Server {
-    let mut s = Server::start_with(Options { home: Some(home.to_path_buf()), ..Options::default() });
+    let mut s = Server::start_with(Options {
+        home: Some(home.to_path_buf()),
+        ..Options::default()
+    });
     s.initialize_with(json!({
         "processId": std::process::id(),
         "clientInfo": {"name": "helix-like"},
@@ -230,48 +233,100 @@ fn make_work(s: &mut Server, root: &Path) {
 #[test]
 fn other_clients_get_the_line_as_progress_or_messages_or_not_at_all() {
     let (_tmp, root, home) = places();
-    run(["task", "start", "p", "--home", &home.display().to_string(), "--dir", &root.display().to_string()]);
+    run([
+        "task",
+        "start",
+        "p",
+        "--home",
+        &home.display().to_string(),
+        "--dir",
+        &root.display().to_string(),
+    ]);
     // Progress (the default) for a client that can show it.
     let mut s = start_plain(&home, &root, json!({"workDoneProgress": true}), Value::Null);
     make_work(&mut s, &root);
     let p = s
-        .recv_where(Duration::from_secs(5), |m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "begin")
+        .recv_where(Duration::from_secs(5), |m| {
+            m["method"] == "$/progress" && m["params"]["value"]["kind"] == "begin"
+        })
         .expect("a work-done progress with the status line");
-    assert!(p["params"]["value"]["message"].as_str().unwrap().starts_with("p "), "{p}");
-    assert!(s.received().iter().any(|m| m["method"] == "window/workDoneProgress/create"));
+    assert!(
+        p["params"]["value"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("p "),
+        "{p}"
+    );
+    assert!(
+        s.received()
+            .iter()
+            .any(|m| m["method"] == "window/workDoneProgress/create")
+    );
     assert_eq!(s.shutdown_and_exit().code(), Some(0));
     // Messages, when asked for.
     let mut s = start_plain(&home, &root, json!({}), json!({"status_via": "message"}));
     make_work(&mut s, &root);
     let m = s
-        .recv_where(Duration::from_secs(5), |m| m["method"] == "window/showMessage" && m["params"]["type"] == 3)
+        .recv_where(Duration::from_secs(5), |m| {
+            m["method"] == "window/showMessage" && m["params"]["type"] == 3
+        })
         .expect("the status line as a message");
-    assert!(m["params"]["message"].as_str().unwrap().starts_with("mindgap: p "), "{m}");
+    assert!(
+        m["params"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("mindgap: p "),
+        "{m}"
+    );
     assert_eq!(s.shutdown_and_exit().code(), Some(0));
     // Off.
-    let mut s = start_plain(&home, &root, json!({"workDoneProgress": true}), json!({"mindgap": {"status_via": "off"}}));
+    let mut s = start_plain(
+        &home,
+        &root,
+        json!({"workDoneProgress": true}),
+        json!({"mindgap": {"status_via": "off"}}),
+    );
     make_work(&mut s, &root);
     s.drain(Duration::from_millis(1500));
-    assert!(!s.received().iter().any(|m| m["method"] == "$/progress" || m["method"] == "window/showMessage"));
+    assert!(
+        !s.received()
+            .iter()
+            .any(|m| m["method"] == "$/progress" || m["method"] == "window/showMessage")
+    );
     assert_eq!(s.shutdown_and_exit().code(), Some(0));
 }
 
 #[test]
 fn configuration_problems_are_named_by_key() {
     let (_tmp, root, home) = places();
-    std::fs::write(root.join("mindgap.toml"), "target_early_share = 7\ncolour = \"blue\"\n").unwrap();
+    std::fs::write(
+        root.join("mindgap.toml"),
+        "target_early_share = 7\ncolour = \"blue\"\n",
+    )
+    .unwrap();
     let mut s = start_plain(&home, &root, json!({}), json!({"outside_help": ["typed"]}));
     let m = s
-        .recv_where(Duration::from_secs(5), |m| m["method"] == "window/showMessage" && m["params"]["type"] == 1)
+        .recv_where(Duration::from_secs(5), |m| {
+            m["method"] == "window/showMessage" && m["params"]["type"] == 1
+        })
         .expect("one message about the configuration");
     let text = m["params"]["message"].as_str().unwrap();
     for key in ["`target_early_share`", "`colour`", "`outside_help`"] {
         assert!(text.contains(key), "{key} not named in: {text}");
     }
     // A later bad setting is rejected too; good ones apply.
-    s.notify("workspace/didChangeConfiguration", json!({"settings": {"mindgap": {"status_via": "loudly"}}}));
+    s.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"mindgap": {"status_via": "loudly"}}}),
+    );
     let m = s
-        .recv_where(Duration::from_secs(5), |m| m["method"] == "window/showMessage" && m["params"]["message"].as_str().unwrap_or("").contains("`status_via`"))
+        .recv_where(Duration::from_secs(5), |m| {
+            m["method"] == "window/showMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("`status_via`")
+        })
         .expect("the bad value named");
     assert_eq!(m["params"]["type"], 1);
     assert_eq!(s.shutdown_and_exit().code(), Some(0));
@@ -281,8 +336,16 @@ fn configuration_problems_are_named_by_key() {
 fn switching_git_branches_pauses_one_task_and_resumes_another() {
     let (_tmp, root, home) = places();
     let git = |args: &[&str]| {
-        let out = std::process::Command::new("git").args(args).current_dir(&root).output().expect("git runs");
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     git(&["init", "-q", "-b", "main"]);
     git(&["checkout", "-q", "-b", "feature-a"]);
@@ -291,15 +354,34 @@ fn switching_git_branches_pauses_one_task_and_resumes_another() {
     s.open(&uri, 1, "\n\n");
     let mut v = 1;
     type_text(&mut s, &uri, &mut v, 0, 0, "a = 1");
-    s.recv_where(Duration::from_secs(5), |m| m["params"]["task"]["name"] == "feature-a").expect("the branch is the task");
+    s.recv_where(Duration::from_secs(5), |m| {
+        m["params"]["task"]["name"] == "feature-a"
+    })
+    .expect("the branch is the task");
     git(&["checkout", "-q", "-b", "feature-b"]);
     type_text(&mut s, &uri, &mut v, 1, 0, "bb = 22");
-    s.recv_where(Duration::from_secs(5), |m| m["params"]["task"]["name"] == "feature-b").expect("the new branch's task");
+    s.recv_where(Duration::from_secs(5), |m| {
+        m["params"]["task"]["name"] == "feature-b"
+    })
+    .expect("the new branch's task");
     assert_eq!(s.shutdown_and_exit().code(), Some(0));
-    let out = run(["task", "list", "--home", &home.display().to_string(), "--dir", &root.display().to_string()]);
+    let out = run([
+        "task",
+        "list",
+        "--home",
+        &home.display().to_string(),
+        "--dir",
+        &root.display().to_string(),
+    ]);
     let listing = out.stdout_str();
-    assert!(listing.contains("paused    feature-a [branch]"), "{listing}");
-    assert!(listing.contains("active    feature-b [branch]"), "{listing}");
+    assert!(
+        listing.contains("paused    feature-a [branch]"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("active    feature-b [branch]"),
+        "{listing}"
+    );
     let a = cli(&home, &root, &["task", "show", "feature-a", "--json"]);
     let b = cli(&home, &root, &["task", "show", "feature-b", "--json"]);
     assert_eq!((a["work"].as_u64(), b["work"].as_u64()), (Some(5), Some(7)));

@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{Datelike, Local};
+use chrono::Local;
 
 use crate::config::{Config, Problems};
-use crate::status::{self, Status};
+use crate::status;
 use crate::store::{Db, TaskReport, Which};
 use crate::workspace;
 
@@ -171,29 +171,7 @@ fn status_line(
     if format.is_some() {
         config.status_format = format;
     }
-    let db = Db::open_read_only(home)?;
-    let now = Local::now();
-    let implied = workspace::implied_task(&root, &now.format("%Y-%m-%d").to_string()).0;
-    let report = db
-        .report(
-            &root.to_string_lossy(),
-            Which::Current { implied: &implied },
-            &config,
-        )
-        .ok()?;
-    let monday =
-        now.date_naive() - chrono::Duration::days(i64::from(now.weekday().num_days_from_monday()));
-    let week_start = monday
-        .and_hms_opt(0, 0, 0)?
-        .and_local_timezone(Local)
-        .earliest()?
-        .timestamp_millis();
-    let s = Status {
-        workspace: root.to_string_lossy().into_owned(),
-        report,
-        learning: status::learning(home, now.date_naive()),
-        manual_tasks_finished_this_week: db.manual_finished_since(week_start),
-    };
+    let s = status::gather(home, &root, &config, Local::now())?;
     Some(if json {
         s.to_json(&config).to_string()
     } else {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use chrono::{Datelike, Local};
+use chrono::Local;
 use serde_json::Value;
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::notification::{Notification, Progress};
@@ -17,9 +17,7 @@ use tracing::debug;
 
 use super::server::Shared;
 use crate::config::StatusVia;
-use crate::status::{self, Status};
-use crate::store::{Db, Which};
-use crate::workspace;
+use crate::status;
 
 /// The custom notification editor plugins listen to.
 pub enum MindgapStatus {}
@@ -36,26 +34,12 @@ const EVERY: Duration = Duration::from_millis(500);
 pub fn compute(shared: &Shared, root: &str) -> Option<(Value, String)> {
     shared.store.flush();
     let config = shared.config();
-    let db = Db::open_read_only(&shared.home)?;
-    let now = Local::now();
-    let root_path = std::path::Path::new(root);
-    let implied = workspace::implied_task(root_path, &now.format("%Y-%m-%d").to_string()).0;
-    let report = db
-        .report(root, Which::Current { implied: &implied }, &config)
-        .ok()?;
-    let monday =
-        now.date_naive() - chrono::Duration::days(i64::from(now.weekday().num_days_from_monday()));
-    let week_start = monday
-        .and_hms_opt(0, 0, 0)?
-        .and_local_timezone(Local)
-        .earliest()?
-        .timestamp_millis();
-    let s = Status {
-        workspace: root.to_string(),
-        report,
-        learning: status::learning(&shared.home, now.date_naive()),
-        manual_tasks_finished_this_week: db.manual_finished_since(week_start),
-    };
+    let s = status::gather(
+        &shared.home,
+        std::path::Path::new(root),
+        &config,
+        Local::now(),
+    )?;
     Some((s.to_json(&config), s.text(&config)))
 }
 
