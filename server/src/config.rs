@@ -17,6 +17,29 @@ pub enum StatusVia {
     Off,
 }
 
+/// How loud a nudge is (an LSP diagnostic severity), or off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Off,
+    Hint,
+    Information,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    fn parse(s: &str) -> Option<Severity> {
+        Some(match s {
+            "off" => Severity::Off,
+            "hint" => Severity::Hint,
+            "information" => Severity::Information,
+            "warning" => Severity::Warning,
+            "error" => Severity::Error,
+            _ => return None,
+        })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Config {
     /// Early outside-help share above which the status line warns.
@@ -28,6 +51,13 @@ pub struct Config {
     pub status_via: StatusVia,
     /// Characters per line, for `--estimate LINES`.
     pub chars_per_line: f64,
+    /// Outside-help blocks at least this long need an explanation (SPEC section 8).
+    pub explain_min_lines: usize,
+    /// An explanation counts once it has this many typed words.
+    pub explain_min_words: usize,
+    pub nudge_early: Severity,
+    pub nudge_explain: Severity,
+    pub nudge_manual: Severity,
 }
 
 impl Default for Config {
@@ -38,6 +68,11 @@ impl Default for Config {
             status_format: None,
             status_via: StatusVia::Progress,
             chars_per_line: 40.0,
+            explain_min_lines: 8,
+            explain_min_words: 40,
+            nudge_early: Severity::Hint,
+            nudge_explain: Severity::Information,
+            nudge_manual: Severity::Information,
         }
     }
 }
@@ -96,6 +131,30 @@ impl Config {
                     Some(v) if (1.0..=1000.0).contains(&v) => self.chars_per_line = v,
                     _ => problems.errors.push(bad("must be a number from 1 to 1000")),
                 },
+                "explain_min_lines" | "explain_min_words" => match value.as_u64() {
+                    Some(v) if (1..=10_000).contains(&v) => {
+                        if key == "explain_min_lines" {
+                            self.explain_min_lines = v as usize;
+                        } else {
+                            self.explain_min_words = v as usize;
+                        }
+                    }
+                    _ => problems
+                        .errors
+                        .push(bad("must be a whole number from 1 to 10000")),
+                },
+                "nudge_early" | "nudge_explain" | "nudge_manual" => {
+                    match value.as_str().and_then(Severity::parse) {
+                        Some(s) => match key.as_str() {
+                            "nudge_early" => self.nudge_early = s,
+                            "nudge_explain" => self.nudge_explain = s,
+                            _ => self.nudge_manual = s,
+                        },
+                        None => problems.errors.push(bad(
+                            "must be \"off\", \"hint\", \"information\", \"warning\" or \"error\"",
+                        )),
+                    }
+                }
                 _ => problems
                     .warnings
                     .push(format!("{origin}: unknown key `{key}` ignored")),

@@ -17,7 +17,7 @@ use crate::mirror::fingerprint::{Fingerprint, content_hash};
 use crate::mirror::{
     Accepted, Applied, ContentChange, Document, Encoding, Mirror, Opened, Rejected, measure,
 };
-use crate::provenance::{Provenance, Saved};
+use crate::provenance::{Provenance, Saved, Tags};
 use crate::uri;
 
 /// How long an outside disk write waits for the editor to reload it, in ms.
@@ -54,6 +54,8 @@ pub struct Pipeline {
     /// Which characters of each document came from outside help; `true` when it was restored
     /// from the store (so an emptied record is saved, to clear the old one).
     provenance: HashMap<Arc<str>, (Provenance, bool)>,
+    /// What is known of the current task: new outside-help ranges are tagged with it.
+    task: Tags,
     next_id: u64,
     applied: Vec<Applied>,
     decisions: Vec<Decision>,
@@ -72,6 +74,11 @@ impl Pipeline {
             hints: Vec::new(),
             expected: HashMap::new(),
             provenance: HashMap::new(),
+            task: Tags {
+                early: true,
+                manual: false,
+                explanation: 0,
+            },
             next_id: 0,
             applied: Vec::new(),
             decisions: Vec::new(),
@@ -90,6 +97,16 @@ impl Pipeline {
     fn take_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
+    }
+
+    /// What the store says of the current task (its phase and whether it is manual), for the
+    /// tags of outside help inserted from now on.
+    pub fn set_task_context(&mut self, early: bool, manual: bool) {
+        self.task = Tags {
+            early,
+            manual,
+            explanation: 0,
+        };
     }
 
     /// The provenance of `uri`: which of its characters came from outside help.
@@ -136,11 +153,12 @@ impl Pipeline {
         let decision = self.classifier.reload(&key, state, counted_write);
         let span = Span::of(previous.rope(), m.prefix, m.prefix + m.deleted);
         let id = self.take_id();
+        let tags = self.task;
         if let Some((p, _)) = self.provenance.get_mut(&key) {
-            p.edit(m.prefix, m.deleted, m.inserted, decision.class, id);
+            p.edit(m.prefix, m.deleted, m.inserted, decision.class, id, tags);
         } else if decision.class.is_outside_help() {
             let mut p = Provenance::default();
-            p.edit(m.prefix, m.deleted, m.inserted, decision.class, id);
+            p.edit(m.prefix, m.deleted, m.inserted, decision.class, id, tags);
             self.provenance.insert(key.clone(), (p, false));
         }
         self.emit(
@@ -304,9 +322,17 @@ impl Pipeline {
         if !outside && !self.provenance.contains_key(key) {
             return; // nothing from outside help here, before or now
         }
+        let tags = self.task;
         let (p, _) = self.provenance.entry(key.clone()).or_default();
         for (i, (a, d)) in self.applied.iter().zip(&self.decisions).enumerate() {
-            p.edit(a.start, a.deleted, a.inserted, d.class, first_id + i as u64);
+            p.edit(
+                a.start,
+                a.deleted,
+                a.inserted,
+                d.class,
+                first_id + i as u64,
+                tags,
+            );
         }
     }
 
@@ -315,8 +341,9 @@ impl Pipeline {
             .classifier
             .recent(key, amend.id)
             .map(|r| (r.start, r.end_after));
+        let tags = self.task;
         let (p, _) = self.provenance.entry(key.clone()).or_default();
-        p.amend(amend.id, amend.decision.class, range);
+        p.amend(amend.id, amend.decision.class, range, tags);
     }
 
     /// Keeps the provenance of open documents and of at most [`PROVENANCE_DOCS`] in all.

@@ -23,6 +23,19 @@ pub struct Range {
     pub class: Class,
     /// The event that inserted it (0 when restored from an earlier session).
     pub id: u64,
+    pub tags: Tags,
+}
+
+/// What was true when a range was inserted, and what has happened to it since. Splits of a
+/// range keep its tags.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tags {
+    /// Inserted in the early part of its task.
+    pub early: bool,
+    /// Inserted during a manual task.
+    pub manual: bool,
+    /// The explanation written for it (an id from its file name; 0 for none).
+    pub explanation: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -40,9 +53,31 @@ impl Provenance {
         self.ranges.iter().map(|r| r.end - r.start).sum()
     }
 
+    /// Tags every range of event `id`'s block containing `at` (all pieces of a split block).
+    pub fn tag(&mut self, id: u64, f: impl Fn(&mut Tags)) {
+        for r in self.ranges.iter_mut().filter(|r| r.id == id) {
+            f(&mut r.tags);
+        }
+    }
+
+    /// Forgets the ranges of event `id` (the person says the block is their own).
+    pub fn forget(&mut self, id: u64) -> bool {
+        let before = self.ranges.len();
+        self.ranges.retain(|r| r.id != id);
+        self.ranges.len() != before
+    }
+
     /// Applies an edit at char `start` of the text before it: `deleted` chars removed, then
     /// `inserted` chars put there, of class `class` (recorded when it is outside help).
-    pub fn edit(&mut self, start: usize, deleted: usize, inserted: usize, class: Class, id: u64) {
+    pub fn edit(
+        &mut self,
+        start: usize,
+        deleted: usize,
+        inserted: usize,
+        class: Class,
+        id: u64,
+        tags: Tags,
+    ) {
         if self.ranges.is_empty() && !(class.is_outside_help() && inserted > 0) {
             return;
         }
@@ -99,6 +134,7 @@ impl Provenance {
                     end: start + inserted,
                     class,
                     id,
+                    tags,
                 },
             );
         }
@@ -110,7 +146,7 @@ impl Provenance {
     }
 
     /// A decision about event `id` changed: its range stops or starts counting.
-    pub fn amend(&mut self, id: u64, class: Class, range: Option<(usize, usize)>) {
+    pub fn amend(&mut self, id: u64, class: Class, range: Option<(usize, usize)>, tags: Tags) {
         if class.is_outside_help() {
             if let Some(r) = self.ranges.iter_mut().find(|r| r.id == id) {
                 r.class = class;
@@ -125,6 +161,7 @@ impl Provenance {
                             end,
                             class,
                             id,
+                            tags,
                         },
                     );
                 }
@@ -142,7 +179,12 @@ impl Provenance {
             ranges: self
                 .ranges
                 .iter()
-                .map(|r| (r.start as u32, r.end as u32, r.class))
+                .map(|r| SavedRange {
+                    start: r.start as u32,
+                    end: r.end as u32,
+                    class: r.class,
+                    tags: r.tags,
+                })
                 .collect(),
         }
     }
@@ -154,12 +196,13 @@ impl Provenance {
             let ranges = saved
                 .ranges
                 .iter()
-                .filter(|(s, e, _)| fits(*s, *e))
-                .map(|&(s, e, class)| Range {
-                    start: s as usize,
-                    end: e as usize,
-                    class,
+                .filter(|r| fits(r.start, r.end))
+                .map(|r| Range {
+                    start: r.start as usize,
+                    end: r.end as usize,
+                    class: r.class,
                     id: 0,
+                    tags: r.tags,
                 })
                 .collect();
             return Provenance { ranges };
@@ -198,7 +241,13 @@ impl Provenance {
             Some((line, pos - old_starts[line]))
         };
         let mut ranges = Vec::new();
-        for &(s, e, class) in &saved.ranges {
+        for &SavedRange {
+            start: s,
+            end: e,
+            class,
+            tags,
+        } in &saved.ranges
+        {
             let (Some((l0, c0)), Some((l1, c1))) =
                 (locate(s as usize), locate((e as usize).saturating_sub(1)))
             else {
@@ -219,6 +268,7 @@ impl Provenance {
                     end,
                     class,
                     id: 0,
+                    tags,
                 });
             }
         }
@@ -232,7 +282,15 @@ pub struct Saved {
     pub text_hash: u64,
     /// Each line's hash and its length in chars (line break included).
     pub lines: Vec<(u64, u32)>,
-    pub ranges: Vec<(u32, u32, Class)>,
+    pub ranges: Vec<SavedRange>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SavedRange {
+    pub start: u32,
+    pub end: u32,
+    pub class: Class,
+    pub tags: Tags,
 }
 
 fn text_hash(rope: &Rope) -> u64 {
@@ -266,14 +324,16 @@ impl Saved {
             out.extend_from_slice(&len.to_le_bytes());
         }
         out.extend_from_slice(&(self.ranges.len() as u32).to_le_bytes());
-        for (s, e, class) in &self.ranges {
-            out.extend_from_slice(&s.to_le_bytes());
-            out.extend_from_slice(&e.to_le_bytes());
+        for r in &self.ranges {
+            out.extend_from_slice(&r.start.to_le_bytes());
+            out.extend_from_slice(&r.end.to_le_bytes());
             let c = Class::ALL
                 .iter()
-                .position(|x| x == class)
+                .position(|x| *x == r.class)
                 .expect("every class is in ALL") as u8;
             out.push(c);
+            out.push(u8::from(r.tags.early) | u8::from(r.tags.manual) << 1);
+            out.extend_from_slice(&r.tags.explanation.to_le_bytes());
         }
         out
     }
@@ -290,9 +350,20 @@ impl Saved {
         let n = r.u32()? as usize;
         let mut ranges = Vec::with_capacity(n.min(1 << 16));
         for _ in 0..n {
-            let (s, e) = (r.u32()?, r.u32()?);
+            let (start, end) = (r.u32()?, r.u32()?);
             let class = *Class::ALL.get(r.u8()? as usize)?;
-            ranges.push((s, e, class));
+            let flags = r.u8()?;
+            let tags = Tags {
+                early: flags & 1 != 0,
+                manual: flags & 2 != 0,
+                explanation: r.u32()?,
+            };
+            ranges.push(SavedRange {
+                start,
+                end,
+                class,
+                tags,
+            });
         }
         r.0.is_empty().then_some(Saved {
             text_hash,
@@ -332,25 +403,25 @@ mod tests {
     #[test]
     fn edits_shift_split_and_overwrite_ranges() {
         let mut p = Provenance::default();
-        p.edit(10, 0, 20, Class::Paste, 1); // an AI block at 10..30
-        p.edit(0, 0, 5, Class::Typed, 2); // typing before it shifts it
+        p.edit(10, 0, 20, Class::Paste, 1, Tags::default()); // an AI block at 10..30
+        p.edit(0, 0, 5, Class::Typed, 2, Tags::default()); // typing before it shifts it
         assert_eq!(spans(&p), vec![(15, 35)]);
-        p.edit(20, 0, 3, Class::Typed, 3); // typing inside it makes those characters the person's
+        p.edit(20, 0, 3, Class::Typed, 3, Tags::default()); // typing inside it makes those characters the person's
         assert_eq!(spans(&p), vec![(15, 20), (23, 38)]);
         assert_eq!(p.outside_chars(), 20);
-        p.edit(18, 7, 0, Class::Delete, 4); // deleting across the split
+        p.edit(18, 7, 0, Class::Delete, 4, Tags::default()); // deleting across the split
         assert_eq!(spans(&p), vec![(15, 18), (18, 31)]);
-        p.edit(15, 16, 2, Class::Typed, 5); // overwriting all of it
+        p.edit(15, 16, 2, Class::Typed, 5, Tags::default()); // overwriting all of it
         assert_eq!(spans(&p), vec![]);
     }
 
     #[test]
     fn amendments_add_and_remove_ranges() {
         let mut p = Provenance::default();
-        p.edit(0, 0, 10, Class::Paste, 1);
-        p.amend(1, Class::Undo, None);
+        p.edit(0, 0, 10, Class::Paste, 1, Tags::default());
+        p.amend(1, Class::Undo, None, Tags::default());
         assert!(p.ranges().is_empty());
-        p.amend(2, Class::Paste, Some((3, 6)));
+        p.amend(2, Class::Paste, Some((3, 6)), Tags::default());
         assert_eq!(spans(&p), vec![(3, 6)]);
     }
 
@@ -358,7 +429,7 @@ mod tests {
     fn saved_provenance_round_trips_and_reanchors() {
         let before = Rope::from_str("fn a() {}\nlet ai = generated();\nmore_ai();\nfn b() {}\n");
         let mut p = Provenance::default();
-        p.edit(10, 0, 33, Class::Completion, 1); // lines 1 and 2
+        p.edit(10, 0, 33, Class::Completion, 1, Tags::default()); // lines 1 and 2
         let saved = p.save(&before);
         assert_eq!(Saved::decode(&saved.encode()), Some(saved.clone()));
         assert_eq!(Saved::decode(&saved.encode()[..5]), None);
@@ -394,7 +465,7 @@ mod tests {
                 let start = ((owner.len() as f64) * at) as usize;
                 let del = del.min(owner.len() - start);
                 let class = if outside { Class::Paste } else { Class::Typed };
-                p.edit(start, del, ins, class, id);
+                p.edit(start, del, ins, class, id, Tags::default());
                 owner.splice(start..start + del, std::iter::repeat_n(outside.then_some(id), ins));
                 let mut covered: Vec<Option<u64>> = vec![None; owner.len()];
                 for r in p.ranges() {
