@@ -56,6 +56,8 @@ pub struct Pipeline {
     provenance: HashMap<Arc<str>, (Provenance, bool)>,
     /// What is known of the current task: new outside-help ranges are tagged with it.
     task: Tags,
+    /// Documents whose provenance changed since the nudges were last computed.
+    nudge_dirty: std::collections::HashSet<Arc<str>>,
     next_id: u64,
     applied: Vec<Applied>,
     decisions: Vec<Decision>,
@@ -79,6 +81,7 @@ impl Pipeline {
                 manual: false,
                 explanation: 0,
             },
+            nudge_dirty: std::collections::HashSet::new(),
             next_id: 0,
             applied: Vec::new(),
             decisions: Vec::new(),
@@ -107,6 +110,82 @@ impl Pipeline {
             manual,
             explanation: 0,
         };
+    }
+
+    /// Documents whose nudges may have changed since the last call. A change to an explanation
+    /// may change the nudges of every document.
+    pub fn take_nudge_dirty(&mut self) -> Vec<Arc<str>> {
+        if self
+            .nudge_dirty
+            .iter()
+            .any(|u| u.contains("/.mindgap/explanations/"))
+        {
+            let all: Vec<Arc<str>> = self
+                .provenance
+                .keys()
+                .filter(|k| self.mirror.get(k).is_some())
+                .cloned()
+                .collect();
+            self.nudge_dirty.extend(all);
+        }
+        let dirty: Vec<Arc<str>> = self.nudge_dirty.drain().collect();
+        dirty
+            .into_iter()
+            .filter(|u| self.mirror.get(u).is_some())
+            .collect()
+    }
+
+    /// What the nudges of `uri` are computed from: its text, its provenance, the encoding.
+    pub fn nudge_input(&self, uri: &str) -> Option<(Rope, Provenance, Encoding)> {
+        let doc = self.mirror.get(uri)?;
+        let p = self
+            .provenance
+            .get(uri)
+            .map(|(p, _)| p.clone())
+            .unwrap_or_default();
+        Some((doc.rope().clone(), p, self.encoding))
+    }
+
+    /// The text and 1-based lines of block `id` of `uri`.
+    pub fn block_text(&self, uri: &str, id: u64) -> Option<(u32, u32, String)> {
+        let (rope, p, _) = self.nudge_input(uri)?;
+        let b = crate::nudges::blocks(&rope, &p)
+            .into_iter()
+            .find(|b| b.id == id)?;
+        let end = b.end.min(rope.len_chars());
+        let first = rope.char_to_line(b.start) as u32 + 1;
+        Some((
+            first,
+            first + b.lines as u32 - 1,
+            rope.slice(b.start..end).to_string(),
+        ))
+    }
+
+    /// Records that block `id` of `uri` has the explanation `explanation`.
+    pub fn tag_explanation(&mut self, uri: &str, id: u64, explanation: u32) {
+        if let Some((p, _)) = self.provenance.get_mut(uri) {
+            p.tag(id, |t| t.explanation = explanation);
+            self.nudge_dirty.insert(Arc::from(uri));
+        }
+    }
+
+    /// The person says block `id` of `uri` is their own code: it stops counting as outside help
+    /// and its events are reclassified as `move`.
+    pub fn own_block(&mut self, uri: &str, id: u64, out: &mut Vec<Emitted>) -> bool {
+        let Some(key) = self.mirror.key(uri) else {
+            return false;
+        };
+        let Some((p, _)) = self.provenance.get_mut(uri) else {
+            return false;
+        };
+        if !p.forget(id) {
+            return false;
+        }
+        let decision = Decision::new(Class::Move, 0.99, classify::Evidence::OwnCode);
+        self.classifier.amend(&key, id, Class::Move);
+        out.push(Emitted::Amend(Amendment { id, decision }));
+        self.nudge_dirty.insert(key);
+        true
     }
 
     /// The provenance of `uri`: which of its characters came from outside help.
@@ -138,6 +217,7 @@ impl Pipeline {
                 {
                     self.provenance
                         .insert(key.clone(), (Provenance::restore(&saved, &rope), true));
+                    self.nudge_dirty.insert(key.clone());
                 }
                 self.forget_closed_provenance();
                 return;
@@ -154,6 +234,7 @@ impl Pipeline {
         let span = Span::of(previous.rope(), m.prefix, m.prefix + m.deleted);
         let id = self.take_id();
         let tags = self.task;
+        self.nudge_dirty.insert(key.clone());
         if let Some((p, _)) = self.provenance.get_mut(&key) {
             p.edit(m.prefix, m.deleted, m.inserted, decision.class, id, tags);
         } else if decision.class.is_outside_help() {
@@ -323,6 +404,7 @@ impl Pipeline {
             return; // nothing from outside help here, before or now
         }
         let tags = self.task;
+        self.nudge_dirty.insert(key.clone());
         let (p, _) = self.provenance.entry(key.clone()).or_default();
         for (i, (a, d)) in self.applied.iter().zip(&self.decisions).enumerate() {
             p.edit(
@@ -342,6 +424,7 @@ impl Pipeline {
             .recent(key, amend.id)
             .map(|r| (r.start, r.end_after));
         let tags = self.task;
+        self.nudge_dirty.insert(key.clone());
         let (p, _) = self.provenance.entry(key.clone()).or_default();
         p.amend(amend.id, amend.decision.class, range, tags);
     }

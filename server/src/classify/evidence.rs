@@ -77,6 +77,8 @@ pub enum Evidence {
     AcceptAtCursor,
     /// A bulk insertion with nothing else to explain it.
     Bulk,
+    /// The person said the block is their own code.
+    OwnCode,
 }
 
 impl fmt::Display for Evidence {
@@ -130,6 +132,7 @@ impl fmt::Display for Evidence {
                 f.write_str("insertion at the cursor right after typing there")
             }
             Evidence::Bulk => f.write_str("bulk insertion"),
+            Evidence::OwnCode => f.write_str("the person says it is their own code"),
         }
     }
 }

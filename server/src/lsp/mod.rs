@@ -6,6 +6,7 @@
 //! store together and decides the exit code.
 
 pub mod ingest;
+mod nudges;
 pub mod server;
 mod status;
 mod transport;

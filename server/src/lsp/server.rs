@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 use tracing::{info, warn};
 
-use super::status;
+use super::{nudges, status};
 
 use super::ingest::{self, Session};
 use crate::config::{Config, Problems};
@@ -51,7 +51,12 @@ struct ClientCaps {
 }
 
 /// The LSP commands (`workspace/executeCommand`).
-pub const COMMANDS: [&str; 2] = ["mindgap.task.start", "mindgap.task.finish"];
+pub const COMMANDS: [&str; 4] = [
+    "mindgap.task.start",
+    "mindgap.task.finish",
+    nudges::EXPLAIN,
+    nudges::OWN,
+];
 
 #[derive(Default)]
 struct State {
@@ -74,6 +79,15 @@ impl Shared {
             shutdown_requested: AtomicBool::new(false),
             state: Mutex::new(State::default()),
         }
+    }
+
+    /// Runs `f` on the pipeline (if initialized), holding the lock only for `f`.
+    pub fn pipeline_read<T>(&self, f: impl FnOnce(&Pipeline) -> T) -> Option<T> {
+        self.state().pipeline.as_ref().map(f)
+    }
+
+    pub fn pipeline_write<T>(&self, f: impl FnOnce(&mut Pipeline) -> T) -> Option<T> {
+        self.state().pipeline.as_mut().map(f)
     }
 
     pub fn config(&self) -> Config {
@@ -151,6 +165,7 @@ pub fn capabilities(session: &Session) -> ServerCapabilities {
                 ..Default::default()
             },
         )),
+        code_action_provider: Some(CodeActionProviderCapability::Simple(true)),
         execute_command_provider: Some(ExecuteCommandOptions {
             commands: COMMANDS.iter().map(|c| c.to_string()).collect(),
             ..Default::default()
@@ -290,6 +305,15 @@ impl LanguageServer for Backend {
         }
     }
 
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let actions = nudges::code_actions(
+            &self.shared,
+            params.text_document.uri.as_str(),
+            params.range,
+        );
+        Ok((!actions.is_empty()).then_some(actions))
+    }
+
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         let mut config = self.shared.config();
         let problems = apply_settings(
@@ -308,6 +332,21 @@ impl LanguageServer for Backend {
                 "mindgap needs a workspace folder for tasks",
             ));
         };
+        if params.command == nudges::EXPLAIN || params.command == nudges::OWN {
+            let root = Some(std::path::PathBuf::from(&root));
+            let res = nudges::execute(
+                &self.client,
+                &self.shared,
+                root,
+                &params.command,
+                &params.arguments,
+            )
+            .await;
+            self.shared.status_dirty.store(true, Ordering::Release);
+            return res
+                .map(Some)
+                .map_err(tower_lsp_server::jsonrpc::Error::invalid_params);
+        }
         let arg = params
             .arguments
             .first()

@@ -57,6 +57,7 @@ pub async fn publish(
     let mut last: Option<Value> = None;
     loop {
         tokio::time::sleep(EVERY).await;
+        super::nudges::publish_dirty(&client, &shared, Some(std::path::PathBuf::from(&root))).await;
         if !shared.status_dirty.swap(false, Ordering::AcqRel) {
             continue;
         }
@@ -65,6 +66,11 @@ pub async fn publish(
         else {
             continue;
         };
+        // New outside help is tagged with the task's phase and kind as the store has them.
+        let early = json["task"]["phase"].as_str().is_none_or(|p| p == "early");
+        let manual =
+            json["task"]["manual"].as_bool().unwrap_or(false) && json["task"]["state"] == "active";
+        shared.pipeline_write(|p| p.set_task_context(early, manual));
         if last.as_ref() == Some(&json) {
             continue;
         }

@@ -1,0 +1,167 @@
+//! Nudges end to end: outside help early in a task draws diagnostics; the code actions are
+//! offered; *Explain* writes the explanation and opens it; typed words in it clear the nudge,
+//! pasted ones do not; *It's my own code* reclassifies the block.
+
+mod common;
+
+use std::path::Path;
+use std::thread::sleep;
+use std::time::Duration;
+
+use common::edits_of;
+use mindgap_e2e::{Options, Server};
+use serde_json::{Value, json};
+
+fn start(home: &Path, root: &Path) -> Server {
+    let mut s = Server::start_with(Options {
+        home: Some(home.to_path_buf()),
+        ..Options::default()
+    });
+    s.initialize_with(json!({
+        "processId": std::process::id(),
+        "clientInfo": {"name": "mindgap-e2e"},
+        "rootUri": format!("file://{}", root.display()),
+        "initializationOptions": {"explain_min_words": 6},
+        "capabilities": {"general": {"positionEncodings": ["utf-16"]}, "window": {"showDocument": {"support": true}}},
+    }));
+    s
+}
+
+fn diagnostics_for(s: &mut Server, uri: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let m = s
+        .recv_where(Duration::from_secs(6), |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == uri
+                && pred(
+                    m["params"]["diagnostics"]
+                        .as_array()
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[]),
+                )
+        })
+        .unwrap_or_else(|| panic!("no matching diagnostics for {uri}"));
+    m["params"]["diagnostics"].as_array().unwrap().clone()
+}
+
+/// The last diagnostics published for `uri` so far.
+fn latest_diagnostics(s: &Server, uri: &str) -> Vec<Value> {
+    let last = s
+        .received()
+        .iter()
+        .rev()
+        .find(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
+        .expect("diagnostics were published");
+    last["params"]["diagnostics"].as_array().unwrap().clone()
+}
+
+fn codes(d: &[Value]) -> Vec<&str> {
+    d.iter().filter_map(|d| d["code"].as_str()).collect()
+}
+
+const BLOCK: &str = "def area(r):\n    return 3.14 * r * r\n\n\ndef perimeter(r):\n    return 6.28 * r\n\n\ndef diameter(r):\n    return 2 * r\n";
+
+#[test]
+fn explain_a_pasted_block_by_typing_not_pasting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap().join("ws");
+    std::fs::create_dir_all(&root).unwrap();
+    let home = tmp.path().join("home");
+    let mut s = start(&home, &root);
+    let uri = format!("file://{}/geo.py", root.display());
+    s.open(&uri, 1, "\n\n");
+    s.insert(&uri, 2, 1, 0, BLOCK); // a 10-line paste at the very start of the task
+    let d = diagnostics_for(&mut s, &uri, |d| codes(d).contains(&"unexplained"));
+    assert!(codes(&d).contains(&"early-help"), "{d:?}");
+    let block = d[0]["data"]["block"].as_u64().unwrap();
+
+    let actions = s
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": uri},
+                "range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 3}},
+                "context": {"diagnostics": d},
+            }),
+        )
+        .unwrap();
+    let titles: Vec<&str> = actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|a| a["title"].as_str())
+        .collect();
+    assert!(
+        titles.iter().any(|t| t.starts_with("Explain this block")),
+        "{titles:?}"
+    );
+    assert!(titles.contains(&"It's my own code (mindgap)"), "{titles:?}");
+
+    let res = s
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "mindgap.explain", "arguments": [uri, block]}),
+        )
+        .unwrap();
+    let md_uri = res["explanation"].as_str().unwrap().to_string();
+    let md_path = md_uri.strip_prefix("file://").unwrap().to_string();
+    let text = std::fs::read_to_string(&md_path).unwrap();
+    assert!(
+        text.starts_with("---\nfile: geo.py\nblock: 2-11\nhash: "),
+        "{text}"
+    );
+    assert!(
+        s.received()
+            .iter()
+            .any(|m| m["method"] == "window/showDocument" && m["params"]["uri"] == md_uri.as_str())
+    );
+
+    // The person opens it; pasting words in does not count...
+    s.open(&md_uri, 1, &text);
+    let end_line = text.lines().count() as u32;
+    sleep(Duration::from_millis(1200));
+    s.insert(
+        &md_uri,
+        2,
+        end_line,
+        0,
+        "Because the brochure generator needs all three shapes quickly.\n",
+    );
+    s.drain(Duration::from_millis(1500));
+    let d = latest_diagnostics(&s, &uri);
+    assert!(
+        codes(&d).contains(&"unexplained"),
+        "pasted words must not count: {d:?}"
+    );
+    assert!(
+        d.iter().any(|d| d["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("not written yet")),
+        "{d:?}"
+    );
+    // ...typing them does.
+    let mut v = 2;
+    for (i, c) in "radius drives every formula here so I kept them together"
+        .chars()
+        .enumerate()
+    {
+        v += 1;
+        s.insert(&md_uri, v, end_line + 1, i as u32, &c.to_string());
+        sleep(Duration::from_millis(20));
+    }
+    diagnostics_for(&mut s, &uri, |d| !codes(d).contains(&"unexplained"));
+
+    // It's my own code: the block stops being outside help, in the editor and in the store.
+    s.request(
+        "workspace/executeCommand",
+        json!({"command": "mindgap.own", "arguments": [uri, block, "I wrote it yesterday"]}),
+    )
+    .unwrap();
+    diagnostics_for(&mut s, &uri, |d| d.is_empty());
+    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    let classes: Vec<String> = edits_of(&s.db_path(), &uri)
+        .into_iter()
+        .map(|e| e.class)
+        .collect();
+    assert_eq!(classes, vec!["move"]);
+}
