@@ -447,6 +447,10 @@ impl Pipeline {
     }
 
     /// What to save of a document's provenance now (when it has any, or had some saved).
+    pub fn saved_provenance(&self, uri: &str) -> Option<Saved> {
+        self.saved(uri)
+    }
+
     fn saved(&self, uri: &str) -> Option<Saved> {
         let (p, restored) = self.provenance.get(uri)?;
         let doc = self.mirror.get(uri)?;

@@ -14,7 +14,7 @@ pub fn root_of(dir: &Path) -> PathBuf {
 }
 
 /// The git directory of a work tree (`.git`, or where a `.git` file points, for worktrees).
-fn git_dir(root: &Path) -> Option<PathBuf> {
+pub fn git_dir(root: &Path) -> Option<PathBuf> {
     let dot = root.join(".git");
     if dot.is_dir() {
         return Some(dot);

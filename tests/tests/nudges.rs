@@ -165,3 +165,117 @@ fn explain_a_pasted_block_by_typing_not_pasting() {
         .collect();
     assert_eq!(classes, vec!["move"]);
 }
+
+#[test]
+fn check_staged_fails_until_the_block_is_explained_and_the_hook_runs_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap().join("repo");
+    std::fs::create_dir_all(&root).unwrap();
+    let home = tmp.path().join("home");
+    let git = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q", "-b", "main"]);
+    std::fs::write(root.join("mindgap.toml"), "explain_min_words = 5\n").unwrap();
+    let check = || {
+        mindgap_e2e::run([
+            "check",
+            "--staged",
+            "--home",
+            &home.display().to_string(),
+            "--dir",
+            &root.display().to_string(),
+        ])
+    };
+
+    let mut s = start(&home, &root);
+    let path = root.join("geo.py");
+    let uri = format!("file://{}", path.display());
+    let text = format!("\n{BLOCK}");
+    s.open(&uri, 1, "\n");
+    s.insert(&uri, 2, 1, 0, BLOCK);
+    std::fs::write(&path, &text).unwrap();
+    s.save(&uri);
+    let d = diagnostics_for(&mut s, &uri, |d| codes(d).contains(&"unexplained"));
+    let block = d[0]["data"]["block"].as_u64().unwrap();
+    git(&["add", "geo.py"]);
+    sleep(Duration::from_millis(700)); // the store writes within half a second
+    let out = check();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}\n{}",
+        out.stdout_str(),
+        out.stderr
+    );
+    assert!(
+        out.stdout_str()
+            .contains("geo.py:2: 10 lines of paste without an explanation"),
+        "{}",
+        out.stdout_str()
+    );
+
+    // Explain it, typing the words.
+    let res = s
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "mindgap.explain", "arguments": [uri, block]}),
+        )
+        .unwrap();
+    let md_uri = res["explanation"].as_str().unwrap().to_string();
+    let md_path = md_uri.strip_prefix("file://").unwrap().to_string();
+    let template = std::fs::read_to_string(&md_path).unwrap();
+    s.open(&md_uri, 1, &template);
+    let line = template.lines().count() as u32;
+    let words = "all three shapes share the radius";
+    let mut v = 1;
+    for (i, c) in words.chars().enumerate() {
+        v += 1;
+        s.insert(&md_uri, v, line, i as u32, &c.to_string());
+        sleep(Duration::from_millis(20));
+    }
+    std::fs::write(&md_path, format!("{template}{words}")).unwrap();
+    s.save(&md_uri);
+    s.save(&uri); // the block's tag (its explanation) reaches the store with the save
+    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    let out = check();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        out.stdout_str(),
+        out.stderr
+    );
+
+    // The hook keeps an existing one and runs the check after it.
+    let hooks = root.join(".git/hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    std::fs::write(
+        hooks.join("pre-commit"),
+        "#!/bin/sh\necho existing hook ran\n",
+    )
+    .unwrap();
+    let out = mindgap_e2e::run(["hook", "install", "--dir", &root.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    let hook = std::fs::read_to_string(hooks.join("pre-commit")).unwrap();
+    assert!(
+        hook.contains("pre-commit.before-mindgap") && hook.contains("check --staged"),
+        "{hook}"
+    );
+    assert!(hooks.join("pre-commit.before-mindgap").is_file());
+    let again = mindgap_e2e::run(["hook", "install", "--dir", &root.display().to_string()]);
+    assert!(
+        again.stdout_str().contains("already"),
+        "{}",
+        again.stdout_str()
+    );
+}

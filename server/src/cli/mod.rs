@@ -2,6 +2,7 @@
 //! plain sentence on stderr with exit code 1 (SPEC section 1).
 
 mod args;
+mod check;
 mod replay;
 mod tasks;
 
@@ -25,6 +26,8 @@ usage:
   mindgap task finish | task list | task show [NAME] [--json]
                                        tasks and their first-80% / last-20% outside-help shares
                                        (every task command takes --dir DIR; default: here)
+  mindgap check [--staged] [--dir DIR] outside-help blocks that still need an explanation (exit 1 if any)
+  mindgap hook install [--dir DIR]     run `mindgap check --staged` from git's pre-commit hook
   mindgap --version | --help
 
 Every command takes --home DIR (else $MINDGAP_HOME, else $XDG_DATA_HOME/mindgap, else
@@ -98,6 +101,23 @@ fn run(argv: Vec<OsString>) -> Result<i32, String> {
             args.finish()?;
             init_logging("error");
             Ok(tasks::status(&home, dir, json, format))
+        }
+        "check" => {
+            let home = home(&mut args)?;
+            let dir = args.value("--dir")?;
+            let staged = args.flag("--staged");
+            args.finish()?;
+            init_logging("warn");
+            check::check(&home, dir, staged)
+        }
+        "hook" => {
+            let dir = args.value("--dir")?;
+            let _ = args.value("--home")?;
+            let rest = args.positionals()?;
+            match rest.as_slice() {
+                [sub] if sub == "install" => check::hook_install(dir),
+                _ => Err("`mindgap hook` takes `install`; see `mindgap --help`.".into()),
+            }
         }
         "task" => {
             let home = home(&mut args)?;

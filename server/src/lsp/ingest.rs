@@ -127,8 +127,13 @@ pub fn save_all(p: &Pipeline, store: &Store) {
     }
 }
 
-pub fn did_save(p: &mut Pipeline, params: DidSaveTextDocumentParams) {
-    p.did_save(params.text_document.uri.as_str());
+pub fn did_save(p: &mut Pipeline, store: &Store, params: DidSaveTextDocumentParams) {
+    let uri = params.text_document.uri.as_str();
+    p.did_save(uri);
+    // A commit follows a save: `mindgap check` reads provenance from the store.
+    if let Some(saved) = p.saved_provenance(uri) {
+        store.save_provenance(uri, saved.encode());
+    }
 }
 
 /// The notification editor plugins send to say what a change was (SPEC section 2).
@@ -211,7 +216,7 @@ pub fn notification(
         }
         "textDocument/didSave" => {
             if let Some(params) = decode(method, params) {
-                did_save(p, params);
+                did_save(p, store, params);
             }
         }
         EDIT_HINT => {

@@ -39,32 +39,25 @@ fn lsp_range(rope: &Rope, start: usize, end: usize, enc: Encoding) -> Range {
     Range::new(p(start), p(end))
 }
 
-/// Whether explanation `id` in `root` counts: it exists and holds enough typed words. Its text
-/// and provenance come from the editor when it is open there, else from disk and the store.
+/// Whether explanation `id` in `root` counts, reading it from the editor when it is open there.
 pub fn explained(shared: &Shared, root: &Path, id: u32, min_words: usize) -> bool {
-    let Some(path) = explanations::find(root, id) else {
-        return false;
-    };
-    let md_uri = uri::from_path(&path.to_string_lossy());
-    let open = shared.pipeline_read(|p| p.nudge_input(&md_uri)).flatten();
-    let (text, prov) = match open {
-        Some((rope, prov, _)) => (rope.to_string(), prov),
-        None => {
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                return false;
-            };
-            let rope = Rope::from_str(&text);
-            let prov = shared
-                .store
-                .load_provenance(&md_uri)
-                .and_then(|b| Saved::decode(&b))
-                .map(|s| Provenance::restore(&s, &rope))
-                .unwrap_or_default();
-            (text, prov)
+    explanations::counts(root, id, min_words, |uri, rope| {
+        if let Some((open, prov, _)) = shared.pipeline_read(|p| p.nudge_input(uri)).flatten() {
+            return Some((
+                open.to_string(),
+                prov.ranges().iter().map(|r| (r.start, r.end)).collect(),
+            ));
         }
-    };
-    let outside: Vec<(usize, usize)> = prov.ranges().iter().map(|r| (r.start, r.end)).collect();
-    explanations::typed_words(&text, &outside) >= min_words
+        let saved = shared
+            .store
+            .load_provenance(uri)
+            .and_then(|b| Saved::decode(&b))?;
+        let prov = Provenance::restore(&saved, rope);
+        Some((
+            rope.to_string(),
+            prov.ranges().iter().map(|r| (r.start, r.end)).collect(),
+        ))
+    })
 }
 
 /// The diagnostics of one document now.

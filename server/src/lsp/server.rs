@@ -415,7 +415,7 @@ impl LanguageServer for Backend {
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
         self.shared
-            .with_pipeline(|p, _, _, _| ingest::did_save(p, params));
+            .with_pipeline(|p, store, _, _| ingest::did_save(p, store, params));
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {

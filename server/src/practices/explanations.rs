@@ -60,6 +60,27 @@ pub fn find(root: &Path, id: u32) -> Option<PathBuf> {
         })
 }
 
+/// Whether explanation `id` in `root` counts: its file exists and holds at least `min_words`
+/// typed words. `provenance_of(uri, text)` gives the explanation's own outside-help ranges
+/// (from the editor when it is open there, else from the store).
+pub fn counts(
+    root: &Path,
+    id: u32,
+    min_words: usize,
+    provenance_of: impl Fn(&str, &ropey::Rope) -> Option<(String, Vec<(usize, usize)>)>,
+) -> bool {
+    let Some(path) = find(root, id) else {
+        return false;
+    };
+    let uri = crate::uri::from_path(&path.to_string_lossy());
+    let on_disk = || std::fs::read_to_string(&path).ok();
+    let (text, outside) = match on_disk().map(|t| (ropey::Rope::from_str(&t), t)) {
+        Some((rope, text)) => provenance_of(&uri, &rope).unwrap_or((text, Vec::new())),
+        None => return false,
+    };
+    typed_words(&text, &outside) >= min_words
+}
+
 /// Words the person typed in an explanation: outside the front matter, the template's heading
 /// and comments, and not mostly inside `outside` (char ranges of outside help).
 pub fn typed_words(text: &str, outside: &[(usize, usize)]) -> usize {

@@ -388,6 +388,30 @@ impl Db {
         Ok(Some(TaskReport { task, split }))
     }
 
+    /// A file's saved provenance, if any.
+    pub fn load_provenance(&self, subject: &str) -> Option<Vec<u8>> {
+        query_provenance(&self.conn, subject)
+    }
+
+    /// The documents under `prefix` (a `file://` URI of a folder) that have saved provenance.
+    pub fn provenance_subjects(&self, prefix: &str) -> Vec<String> {
+        let like = format!(
+            "{}/%",
+            prefix
+                .trim_end_matches('/')
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let Ok(mut stmt) = self.conn.prepare(
+            "SELECT subject FROM provenance WHERE subject LIKE ?1 ESCAPE '\\' ORDER BY subject",
+        ) else {
+            return Vec::new();
+        };
+        stmt.query_map([like], |r| r.get(0))
+            .map(|rows| rows.filter_map(Result::ok).collect())
+            .unwrap_or_default()
+    }
+
     pub fn manual_finished_since(&self, since_ms: i64) -> u64 {
         tasks::manual_finished_since(&self.conn, since_ms).unwrap_or(0)
     }

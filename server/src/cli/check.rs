@@ -1,0 +1,182 @@
+//! `mindgap check [--staged]` and `mindgap hook install`: the explanation requirement at commit
+//! time (SPEC section 8).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ropey::Rope;
+
+use crate::config::{Config, Problems};
+use crate::practices::check::{Unexplained, check_file};
+use crate::provenance::{Provenance, Saved};
+use crate::store::Db;
+use crate::{uri, workspace};
+
+fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cannot run git ({e}); is it installed?"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(out.stdout)
+}
+
+pub fn check(home: &Path, dir: Option<String>, staged: bool) -> Result<i32, String> {
+    let dir = dir
+        .map_or_else(std::env::current_dir, |d| Ok(PathBuf::from(d)))
+        .map_err(|e| e.to_string())?;
+    let root = workspace::root_of(&dir);
+    let mut problems = Problems::default();
+    let config = Config::load(Some(&root), &mut problems);
+    for p in problems.warnings.iter().chain(&problems.errors) {
+        eprintln!("mindgap: {p}");
+    }
+    let Some(db) = Db::open_read_only(home) else {
+        println!("mindgap: no record of outside help yet; nothing to explain.");
+        return Ok(0);
+    };
+    let root_s = root.to_string_lossy().into_owned();
+    let root_uri = uri::from_path(&root_s);
+    // (workspace-relative path, text as it will be committed)
+    let files: Vec<(String, Option<String>)> = if staged {
+        let names = git(
+            &root,
+            &[
+                "diff",
+                "--cached",
+                "--name-only",
+                "--diff-filter=ACMR",
+                "-z",
+            ],
+        )?;
+        names
+            .split(|b| *b == 0)
+            .filter(|n| !n.is_empty())
+            .map(|n| {
+                let rel = String::from_utf8_lossy(n).into_owned();
+                let text = git(&root, &["show", &format!(":{rel}")])
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok());
+                (rel, text)
+            })
+            .collect()
+    } else {
+        db.provenance_subjects(&root_uri)
+            .into_iter()
+            .filter_map(|subject| uri::relative_to(&root_s, &subject))
+            .map(|rel| {
+                let text = std::fs::read_to_string(root.join(&rel)).ok();
+                (rel, text)
+            })
+            .collect()
+    };
+    let provenance_of = |uri: &str, rope: &Rope| {
+        let saved = db.load_provenance(uri).and_then(|b| Saved::decode(&b))?;
+        let prov = Provenance::restore(&saved, rope);
+        Some((
+            rope.to_string(),
+            prov.ranges().iter().map(|r| (r.start, r.end)).collect(),
+        ))
+    };
+    let mut missing: Vec<Unexplained> = Vec::new();
+    for (rel, text) in &files {
+        let Some(text) = text else { continue }; // binary or deleted
+        let subject = uri::from_path(&root.join(rel).to_string_lossy());
+        let saved = db.load_provenance(&subject).and_then(|b| Saved::decode(&b));
+        missing.extend(check_file(
+            &root,
+            rel,
+            text,
+            saved.as_ref(),
+            &config,
+            &provenance_of,
+        ));
+    }
+    if missing.is_empty() {
+        let what = if staged { "staged files" } else { "files" };
+        println!(
+            "mindgap: every outside-help block of {} lines or more in the {what} is explained.",
+            config.explain_min_lines
+        );
+        return Ok(0);
+    }
+    for m in &missing {
+        println!(
+            "{}:{}: {} lines of {} without an explanation",
+            m.path, m.line, m.lines, m.class
+        );
+    }
+    eprintln!(
+        "mindgap: {} block(s) need an explanation before committing: use the editor's \"Explain this block\" action, write why in your own words, and commit again.",
+        missing.len()
+    );
+    Ok(1)
+}
+
+const HOOK_MARK: &str = "mindgap check --staged";
+
+pub fn hook_install(dir: Option<String>) -> Result<i32, String> {
+    let dir = dir
+        .map_or_else(std::env::current_dir, |d| Ok(PathBuf::from(d)))
+        .map_err(|e| e.to_string())?;
+    let root = workspace::root_of(&dir);
+    let git_dir = workspace::git_dir(&root).ok_or_else(|| {
+        format!(
+            "{} is not in a git repository; run this inside one.",
+            dir.display()
+        )
+    })?;
+    let hooks = git_dir.join("hooks");
+    std::fs::create_dir_all(&hooks)
+        .map_err(|e| format!("cannot create {} ({e}).", hooks.display()))?;
+    let hook = hooks.join("pre-commit");
+    let existing = std::fs::read_to_string(&hook).ok();
+    if existing.as_deref().is_some_and(|h| h.contains(HOOK_MARK)) {
+        println!("mindgap: the pre-commit hook already runs `{HOOK_MARK}`.");
+        return Ok(0);
+    }
+    let exe = std::env::current_exe()
+        .ok()
+        .map(|p| p.to_string_lossy().into_owned());
+    let run = match &exe {
+        Some(p) => format!("if [ -x '{p}' ]; then '{p}' check --staged; else {HOOK_MARK}; fi"),
+        None => HOOK_MARK.to_string(),
+    };
+    let mut script = String::from(
+        "#!/bin/sh\n# Added by `mindgap hook install`: outside-help blocks need an explanation before commit.\n",
+    );
+    if existing.is_some() {
+        // Keep the hook that was there: it runs first, and its failure stops the commit.
+        let kept = hooks.join("pre-commit.before-mindgap");
+        if kept.exists() {
+            return Err(format!(
+                "{} exists already; merge it into {} by hand.",
+                kept.display(),
+                hook.display()
+            ));
+        }
+        std::fs::rename(&hook, &kept)
+            .map_err(|e| format!("cannot keep the existing hook ({e})."))?;
+        script.push_str("\"$(dirname \"$0\")/pre-commit.before-mindgap\" \"$@\" || exit $?\n");
+    }
+    script.push_str(&run);
+    script.push('\n');
+    std::fs::write(&hook, script).map_err(|e| format!("cannot write {} ({e}).", hook.display()))?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))
+        .map_err(|e| e.to_string())?;
+    let kept = if existing.is_some() {
+        " (your existing hook still runs first)"
+    } else {
+        ""
+    };
+    println!("mindgap: the pre-commit hook now runs `{HOOK_MARK}`{kept}.");
+    Ok(0)
+}
