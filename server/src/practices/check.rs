@@ -28,7 +28,7 @@ pub fn check_file(
     text: &str,
     saved: Option<&Saved>,
     config: &Config,
-    provenance_of: &dyn Fn(&str, &Rope) -> Option<(String, Vec<(usize, usize)>)>,
+    provenance_of: &dyn Fn(&str, &Rope) -> explanations::TextAndHelp,
 ) -> Vec<Unexplained> {
     let Some(saved) = saved else {
         return Vec::new();

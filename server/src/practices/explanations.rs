@@ -60,6 +60,9 @@ pub fn find(root: &Path, id: u32) -> Option<PathBuf> {
         })
 }
 
+/// An explanation's text and its outside-help char ranges, by URI and text on disk.
+pub type TextAndHelp = Option<(String, Vec<(usize, usize)>)>;
+
 /// Whether explanation `id` in `root` counts: its file exists and holds at least `min_words`
 /// typed words. `provenance_of(uri, text)` gives the explanation's own outside-help ranges
 /// (from the editor when it is open there, else from the store).
@@ -67,7 +70,7 @@ pub fn counts(
     root: &Path,
     id: u32,
     min_words: usize,
-    provenance_of: impl Fn(&str, &ropey::Rope) -> Option<(String, Vec<(usize, usize)>)>,
+    provenance_of: impl Fn(&str, &ropey::Rope) -> TextAndHelp,
 ) -> bool {
     let Some(path) = find(root, id) else {
         return false;
