@@ -67,6 +67,14 @@ pub fn blocks(rope: &Rope, p: &Provenance) -> Vec<Block> {
             }),
         }
     }
+    // What is left of a block once its code is gone (a line break, some indentation) is not
+    // outside help worth a word.
+    out.retain(|b| {
+        let end = b.end.min(rope.len_chars());
+        rope.slice(b.start.min(end)..end)
+            .chars()
+            .any(|c| !c.is_whitespace())
+    });
     for b in &mut out {
         let end = b.end.min(rope.len_chars());
         let (first, last) = (

@@ -50,7 +50,7 @@ pub struct Pipeline {
     pending_outside: HashMap<Arc<str>, (u64, f64)>,
     hints: Vec<PendingHint>,
     /// Edits this server applied, by URI: the state they will produce, and when.
-    expected: HashMap<Arc<str>, (u64, f64)>,
+    expected: HashMap<Arc<str>, (u64, f64, Class)>,
     /// Which characters of each document came from outside help; `true` when it was restored
     /// from the store (so an emptied record is saved, to clear the old one).
     provenance: HashMap<Arc<str>, (Provenance, bool)>,
@@ -323,8 +323,8 @@ impl Pipeline {
         let expected_state = self
             .expected
             .get(&key)
-            .filter(|(_, since)| t - since <= EXPECT_WINDOW_MS)
-            .map(|(s, _)| *s);
+            .filter(|(_, since, _)| t - since <= EXPECT_WINDOW_MS)
+            .map(|(s, _, class)| (*s, *class));
         let first_id = self.next_id + 1;
         self.decisions.clear();
         self.amends.clear();
@@ -521,9 +521,9 @@ impl Pipeline {
 
     /// This server is about to apply an edit to `uri` that leaves it holding `state`
     /// ([`state_of`]); the changes that bring it there are classed `editor`.
-    pub fn expect_state(&mut self, t: f64, uri: &str, state: u64) {
+    pub fn expect_state(&mut self, t: f64, uri: &str, state: u64, class: Class) {
         let key: Arc<str> = self.mirror.key(uri).unwrap_or_else(|| Arc::from(uri));
-        self.expected.insert(key, (state, t));
+        self.expected.insert(key, (state, t, class));
     }
 
     /// A file in the workspace changed on disk: written with `text`, or removed (`None`).
@@ -842,6 +842,7 @@ mod tests {
             1.0,
             uri,
             state_of("def f():\n    \"\"\"Explain f.\"\"\"\n    pass\n"),
+            Class::Editor,
         );
         p.did_change(
             2.0,

@@ -27,19 +27,27 @@ fn start(home: &Path, root: &Path) -> Server {
     s
 }
 
+#[track_caller]
 fn diagnostics_for(s: &mut Server, uri: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
-    let m = s
-        .recv_where(Duration::from_secs(6), |m| {
-            m["method"] == "textDocument/publishDiagnostics"
-                && m["params"]["uri"] == uri
-                && pred(
-                    m["params"]["diagnostics"]
-                        .as_array()
-                        .map(Vec::as_slice)
-                        .unwrap_or(&[]),
-                )
-        })
-        .unwrap_or_else(|| panic!("no matching diagnostics for {uri}"));
+    let m = s.recv_where(Duration::from_secs(6), |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == uri
+            && pred(
+                m["params"]["diagnostics"]
+                    .as_array()
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]),
+            )
+    });
+    let Some(m) = m else {
+        let seen: Vec<&Value> = s
+            .received()
+            .iter()
+            .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+            .map(|m| &m["params"]["diagnostics"])
+            .collect();
+        panic!("no matching diagnostics for {uri}; published: {seen:?}")
+    };
     m["params"]["diagnostics"].as_array().unwrap().clone()
 }
 
@@ -277,5 +285,130 @@ fn check_staged_fails_until_the_block_is_explained_and_the_hook_runs_it() {
         again.stdout_str().contains("already"),
         "{}",
         again.stdout_str()
+    );
+}
+
+/// Applies an LSP edit (ASCII text, so UTF-16 columns are chars) to a local copy of the text.
+fn apply(text: &str, range: &Value, new_text: &str) -> String {
+    let offset = |p: &Value| {
+        let (line, ch) = (
+            p["line"].as_u64().unwrap() as usize,
+            p["character"].as_u64().unwrap() as usize,
+        );
+        text.split_inclusive('\n')
+            .take(line)
+            .map(str::len)
+            .sum::<usize>()
+            + ch
+    };
+    let (a, b) = (offset(&range["start"]), offset(&range["end"]));
+    format!("{}{new_text}{}", &text[..a], &text[b..])
+}
+
+/// The last `workspace/applyEdit` the server asked for: (range, new text).
+fn last_apply_edit(s: &Server, uri: &str) -> (Value, String) {
+    let m = s
+        .received()
+        .iter()
+        .rev()
+        .find(|m| m["method"] == "workspace/applyEdit")
+        .expect("an applyEdit request");
+    let e = &m["params"]["edit"]["changes"][uri][0];
+    (
+        e["range"].clone(),
+        e["newText"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn rewrite_by_hand_and_restore_round_trip_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap().join("ws");
+    std::fs::create_dir_all(&root).unwrap();
+    let home = tmp.path().join("home");
+    let mut s = start(&home, &root);
+    let uri = format!("file://{}/geo.py", root.display());
+    let mut text = "x = 1\n\n".to_string();
+    s.open(&uri, 1, &text);
+    s.insert(&uri, 2, 1, 0, BLOCK);
+    text = format!("x = 1\n{BLOCK}\n");
+    let original = text.clone();
+    let d = diagnostics_for(&mut s, &uri, |d| codes(d).contains(&"unexplained"));
+    let block = d[0]["data"]["block"].as_u64().unwrap();
+    let at = |line: u32| json!({"start": {"line": line, "character": 0}, "end": {"line": line, "character": 1}});
+    let titles = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|a| a["title"].as_str().map(String::from))
+            .collect()
+    };
+    let actions = s
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": at(2), "context": {"diagnostics": []}}),
+        )
+        .unwrap();
+    assert!(
+        titles(&actions).contains(&"Rewrite it by hand (mindgap)".to_string()),
+        "{actions}"
+    );
+
+    // Rewrite: the block is stashed and replaced by a comment saying what to write.
+    let res = s
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "mindgap.rewrite", "arguments": [uri, block]}),
+        )
+        .unwrap();
+    let stash = res["stash"].as_i64().unwrap();
+    let (range, comment) = last_apply_edit(&s, &uri);
+    assert!(
+        comment.starts_with(&format!(
+            "# mindgap stash {stash}: write this yourself (10 lines of paste"
+        )),
+        "{comment}"
+    );
+    text = apply(&text, &range, &comment);
+    s.change(&uri, 3, vec![json!({"range": range, "text": comment})]);
+    diagnostics_for(&mut s, &uri, |d| d.is_empty());
+
+    // Restore, offered on the comment, puts back exactly what was there.
+    let actions = s
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": uri}, "range": at(1), "context": {"diagnostics": []}}),
+        )
+        .unwrap();
+    assert!(
+        titles(&actions).contains(&"Restore stashed version (mindgap)".to_string()),
+        "{actions}"
+    );
+    s.request(
+        "workspace/executeCommand",
+        json!({"command": "mindgap.restore", "arguments": [uri, stash]}),
+    )
+    .unwrap();
+    let (range, restored) = last_apply_edit(&s, &uri);
+    assert_eq!(restored, BLOCK);
+    text = apply(&text, &range, &restored);
+    assert_eq!(text, original, "rewrite then restore round-trips the text");
+    s.change(&uri, 4, vec![json!({"range": range, "text": restored})]);
+    // The restored block is outside help again.
+    diagnostics_for(&mut s, &uri, |d| codes(d).contains(&"unexplained"));
+    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    let classes: Vec<(String, i64)> = edits_of(&s.db_path(), &uri)
+        .into_iter()
+        .map(|e| (e.class, e.inserted))
+        .collect();
+    assert_eq!(
+        classes[1].0, "editor",
+        "the comment is a mechanical edit: {classes:?}"
+    );
+    // The restored block is the stashed paste again (less the line break the comment kept).
+    assert_eq!(
+        classes[2],
+        ("paste".to_string(), BLOCK.chars().count() as i64 - 1),
+        "{classes:?}"
     );
 }

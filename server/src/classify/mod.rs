@@ -75,7 +75,7 @@ pub struct Context {
     /// A hint that named this notification before it arrived.
     pub hint: Option<Class>,
     /// A document state an edit this server applied will produce.
-    pub expected_state: Option<u64>,
+    pub expected_state: Option<(u64, Class)>,
 }
 
 #[derive(Default)]
@@ -189,8 +189,10 @@ impl Classifier {
             let a = input.applied;
             let d = if let Some(class) = ctx.hint {
                 hinted(class, a)
-            } else if ctx.expected_state == Some(a.state) {
-                decide(Class::Editor, 0.99, Evidence::ExpectedEdit)
+            } else if let Some((_, class)) =
+                ctx.expected_state.filter(|(state, _)| *state == a.state)
+            {
+                decide(class, 0.99, Evidence::ExpectedEdit)
             } else {
                 single(h, &cuts, input, ctx.t, inputs.len(), gap, amends)
             };

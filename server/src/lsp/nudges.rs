@@ -12,6 +12,7 @@ use tracing::{info, warn};
 
 use super::server::Shared;
 use crate::config::Severity;
+use crate::events::Class;
 use crate::mirror::{Encoding, encoding};
 use crate::nudges;
 use crate::practices::explanations;
@@ -20,6 +21,8 @@ use crate::uri;
 
 pub const EXPLAIN: &str = "mindgap.explain";
 pub const OWN: &str = "mindgap.own";
+pub const REWRITE: &str = "mindgap.rewrite";
+pub const RESTORE: &str = "mindgap.restore";
 
 fn severity(s: Severity) -> Option<DiagnosticSeverity> {
     match s {
@@ -146,10 +149,32 @@ pub fn code_actions(shared: &Shared, doc: &str, range: Range) -> Vec<CodeActionO
             CodeActionKind::QUICKFIX,
         );
         action(
+            "Rewrite it by hand (mindgap)".into(),
+            REWRITE,
+            CodeActionKind::REFACTOR_REWRITE,
+        );
+        action(
             "It's my own code (mindgap)".into(),
             OWN,
             CodeActionKind::QUICKFIX,
         );
+    }
+    // "Restore stashed version" on the comments that took a block's place.
+    let last = rope.len_lines().saturating_sub(1);
+    for line in (range.start.line as usize).min(last)..=(range.end.line as usize).min(last) {
+        if let Some(stash) = crate::practices::rewrite::stash_in(&rope.line(line).to_string()) {
+            let title = "Restore stashed version (mindgap)".to_string();
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.clone(),
+                kind: Some(CodeActionKind::REFACTOR_REWRITE),
+                command: Some(Command {
+                    title,
+                    command: RESTORE.into(),
+                    arguments: Some(vec![Value::from(doc), Value::from(stash)]),
+                }),
+                ..Default::default()
+            }));
+        }
     }
     out
 }
@@ -221,6 +246,106 @@ pub async fn execute(
             }
             Ok(json!({"reclassified": "move"}))
         }
+        REWRITE => {
+            let (rope, prov, enc) = shared
+                .pipeline_read(|p| p.nudge_input(&doc))
+                .flatten()
+                .ok_or("the document is not open")?;
+            let b = nudges::blocks(&rope, &prov)
+                .into_iter()
+                .find(|b| b.id == block)
+                .ok_or("that block is not outside help any more")?;
+            let end = b.end.min(rope.len_chars());
+            let text = rope.slice(b.start..end).to_string();
+            let s = shared.clone();
+            let (d, t, class) = (doc.clone(), text.clone(), b.class);
+            let stash = tokio::task::spawn_blocking(move || s.store.stash(&d, class, &t))
+                .await
+                .map_err(|e| e.to_string())??;
+            let comment = crate::practices::rewrite::comment(&doc, stash, &text, b.class.as_str());
+            replace(
+                client,
+                shared,
+                &doc,
+                &rope,
+                (b.start, end),
+                &comment,
+                enc,
+                Class::Editor,
+            )
+            .await?;
+            Ok(json!({"stash": stash}))
+        }
+        RESTORE => {
+            let stash = block as i64;
+            let s = shared.clone();
+            let (text, class) = tokio::task::spawn_blocking(move || s.store.stashed(stash))
+                .await
+                .map_err(|e| e.to_string())?
+                .ok_or("that stash is gone")?;
+            let (rope, _, enc) = shared
+                .pipeline_read(|p| p.nudge_input(&doc))
+                .flatten()
+                .ok_or("the document is not open")?;
+            let comment = crate::practices::rewrite::comment(&doc, stash, &text, class.as_str());
+            let whole = rope.to_string();
+            let at = whole.find(&comment).ok_or(
+                "the comment that replaced the block was changed; restore by hand from the stash",
+            )?;
+            let start = whole[..at].chars().count();
+            replace(
+                client,
+                shared,
+                &doc,
+                &rope,
+                (start, start + comment.chars().count()),
+                &text,
+                enc,
+                class,
+            )
+            .await?;
+            Ok(json!({"restored": stash}))
+        }
         other => Err(format!("unknown command {other}")),
     }
+}
+
+/// Asks the client to replace chars `range` of `doc` by `text`, and tells the pipeline which
+/// state that will leave, so the change comes back classed `class`.
+#[allow(clippy::too_many_arguments)]
+async fn replace(
+    client: &Client,
+    shared: &Arc<Shared>,
+    doc: &str,
+    rope: &Rope,
+    range: (usize, usize),
+    text: &str,
+    enc: Encoding,
+    class: Class,
+) -> Result<(), String> {
+    let mut after = rope.clone();
+    after.remove(range.0..range.1);
+    after.insert(range.0, text);
+    let state = crate::pipeline::state_of(&after.to_string());
+    let t = shared.now();
+    shared.pipeline_write(|p| p.expect_state(t, doc, state, class));
+    let uri: Uri = doc.parse().map_err(|_| "not a valid URI".to_string())?;
+    let edit = TextEdit {
+        range: lsp_range(rope, range.0, range.1, enc),
+        new_text: text.to_string(),
+    };
+    let changes = std::collections::HashMap::from([(uri, vec![edit])]);
+    let res = client
+        .apply_edit(WorkspaceEdit {
+            changes: Some(changes),
+            ..Default::default()
+        })
+        .await
+        .map_err(|e| format!("the editor did not apply the edit ({e})"))?;
+    if !res.applied {
+        return Err(res
+            .failure_reason
+            .unwrap_or_else(|| "the editor did not apply the edit".into()));
+    }
+    Ok(())
 }

@@ -51,11 +51,13 @@ struct ClientCaps {
 }
 
 /// The LSP commands (`workspace/executeCommand`).
-pub const COMMANDS: [&str; 4] = [
+pub const COMMANDS: [&str; 6] = [
     "mindgap.task.start",
     "mindgap.task.finish",
     nudges::EXPLAIN,
     nudges::OWN,
+    nudges::REWRITE,
+    nudges::RESTORE,
 ];
 
 #[derive(Default)]
@@ -112,7 +114,7 @@ impl Shared {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn now(&self) -> f64 {
+    pub fn now(&self) -> f64 {
         self.clock.elapsed().as_secs_f64() * 1000.0
     }
 
@@ -332,7 +334,14 @@ impl LanguageServer for Backend {
                 "mindgap needs a workspace folder for tasks",
             ));
         };
-        if params.command == nudges::EXPLAIN || params.command == nudges::OWN {
+        if [
+            nudges::EXPLAIN,
+            nudges::OWN,
+            nudges::REWRITE,
+            nudges::RESTORE,
+        ]
+        .contains(&params.command.as_str())
+        {
             let root = Some(std::path::PathBuf::from(&root));
             let res = nudges::execute(
                 &self.client,

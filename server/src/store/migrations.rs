@@ -72,6 +72,17 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE edits ADD COLUMN task_id INTEGER REFERENCES tasks(id);
     CREATE INDEX edits_by_task ON edits(task_id, t_ms);
     "#,
+    // 4: stashed blocks, the one place code text is kept: what the person set aside to rewrite
+    // by hand, until they restore it.
+    r#"
+    CREATE TABLE stash (
+        id          INTEGER PRIMARY KEY,
+        subject     TEXT NOT NULL,
+        created_ms  INTEGER NOT NULL,
+        class       TEXT NOT NULL,
+        text        TEXT NOT NULL
+    );
+    "#,
 ];
 
 #[derive(Debug)]

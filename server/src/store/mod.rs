@@ -21,7 +21,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use tracing::{info, warn};
 
-use crate::events::Emitted;
+use crate::events::{Class, Emitted};
 
 pub use migrations::MIGRATIONS;
 
@@ -228,6 +228,33 @@ impl Store {
             tasks::finish(c, &root, now).map_err(|e| format!("cannot finish the task ({e})"))
         })
         .unwrap_or_else(|| Err("the store did not answer".into()))
+    }
+
+    /// Keeps `text` (a block the person will rewrite by hand) and returns its stash id.
+    pub fn stash(&self, subject: &str, class: Class, text: &str) -> Result<i64, String> {
+        let (subject, text) = (subject.to_string(), text.to_string());
+        let now = chrono::Utc::now().timestamp_millis();
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO stash (subject, created_ms, class, text) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![subject, now, class.as_str(), text],
+            )
+            .map(|_| c.last_insert_rowid())
+            .map_err(|e| format!("cannot stash the block ({e})"))
+        })
+        .unwrap_or_else(|| Err("the store did not answer".into()))
+    }
+
+    /// A stashed block: its text and class.
+    pub fn stashed(&self, id: i64) -> Option<(String, Class)> {
+        self.run(move |c| {
+            c.query_row("SELECT text, class FROM stash WHERE id = ?1", [id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
+            .ok()
+        })
+        .flatten()
+        .map(|(t, c)| (t, Class::parse(&c).unwrap_or(Class::Paste)))
     }
 
     /// Writes everything queued so far and waits until it is written (or failed).
