@@ -58,6 +58,9 @@ pub struct Config {
     pub nudge_early: Severity,
     pub nudge_explain: Severity,
     pub nudge_manual: Severity,
+    pub nudge_struggle: Severity,
+    /// How long a struggle window lasts, in minutes.
+    pub struggle_minutes: u32,
 }
 
 impl Default for Config {
@@ -73,6 +76,8 @@ impl Default for Config {
             nudge_early: Severity::Hint,
             nudge_explain: Severity::Information,
             nudge_manual: Severity::Information,
+            nudge_struggle: Severity::Information,
+            struggle_minutes: 20,
         }
     }
 }
@@ -131,6 +136,12 @@ impl Config {
                     Some(v) if (1.0..=1000.0).contains(&v) => self.chars_per_line = v,
                     _ => problems.errors.push(bad("must be a number from 1 to 1000")),
                 },
+                "struggle_minutes" => match value.as_u64() {
+                    Some(v) if (1..=600).contains(&v) => self.struggle_minutes = v as u32,
+                    _ => problems
+                        .errors
+                        .push(bad("must be a whole number of minutes from 1 to 600")),
+                },
                 "explain_min_lines" | "explain_min_words" => match value.as_u64() {
                     Some(v) if (1..=10_000).contains(&v) => {
                         if key == "explain_min_lines" {
@@ -143,12 +154,13 @@ impl Config {
                         .errors
                         .push(bad("must be a whole number from 1 to 10000")),
                 },
-                "nudge_early" | "nudge_explain" | "nudge_manual" => {
+                "nudge_early" | "nudge_explain" | "nudge_manual" | "nudge_struggle" => {
                     match value.as_str().and_then(Severity::parse) {
                         Some(s) => match key.as_str() {
                             "nudge_early" => self.nudge_early = s,
                             "nudge_explain" => self.nudge_explain = s,
-                            _ => self.nudge_manual = s,
+                            "nudge_manual" => self.nudge_manual = s,
+                            _ => self.nudge_struggle = s,
                         },
                         None => problems.errors.push(bad(
                             "must be \"off\", \"hint\", \"information\", \"warning\" or \"error\"",

@@ -15,6 +15,8 @@ pub enum Rule {
     Unexplained,
     /// Outside help during a manual task.
     ManualTask,
+    /// Outside help during a struggle window.
+    StruggleHelp,
 }
 
 impl Rule {
@@ -23,6 +25,7 @@ impl Rule {
             Rule::EarlyHelp => "early-help",
             Rule::Unexplained => "unexplained",
             Rule::ManualTask => "manual-task",
+            Rule::StruggleHelp => "struggle",
         }
     }
 }
@@ -108,6 +111,15 @@ pub fn nudges(
                 });
             }
         };
+        if b.tags.struggle {
+            push(
+                Rule::StruggleHelp,
+                config.nudge_struggle,
+                format!(
+                    "Outside help ({what}) during your struggle window: try three things yourself before asking."
+                ),
+            );
+        }
         if b.tags.manual {
             push(
                 Rule::ManualTask,
@@ -175,7 +187,7 @@ mod tests {
             Tags {
                 manual: true,
                 early: true,
-                explanation: 0,
+                ..Tags::default()
             },
         );
         let config = Config::default();

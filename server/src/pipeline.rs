@@ -56,6 +56,8 @@ pub struct Pipeline {
     provenance: HashMap<Arc<str>, (Provenance, bool)>,
     /// What is known of the current task: new outside-help ranges are tagged with it.
     task: Tags,
+    /// Documents typed in since they were last saved (a save after typing is an attempt).
+    typed_since_save: std::collections::HashSet<Arc<str>>,
     /// Documents whose provenance changed since the nudges were last computed.
     nudge_dirty: std::collections::HashSet<Arc<str>>,
     next_id: u64,
@@ -78,9 +80,9 @@ impl Pipeline {
             provenance: HashMap::new(),
             task: Tags {
                 early: true,
-                manual: false,
-                explanation: 0,
+                ..Tags::default()
             },
+            typed_since_save: std::collections::HashSet::new(),
             nudge_dirty: std::collections::HashSet::new(),
             next_id: 0,
             applied: Vec::new(),
@@ -102,12 +104,13 @@ impl Pipeline {
         self.next_id
     }
 
-    /// What the store says of the current task (its phase and whether it is manual), for the
-    /// tags of outside help inserted from now on.
-    pub fn set_task_context(&mut self, early: bool, manual: bool) {
+    /// What the store says of the current task (its phase, whether it is manual, whether a
+    /// struggle window runs), for the tags of outside help inserted from now on.
+    pub fn set_task_context(&mut self, early: bool, manual: bool, struggle: bool) {
         self.task = Tags {
             early,
             manual,
+            struggle,
             explanation: 0,
         };
     }
@@ -357,6 +360,14 @@ impl Pipeline {
                 counted = false;
             }
         }
+        if self
+            .decisions
+            .iter()
+            .zip(&self.applied)
+            .any(|(d, a)| d.class == Class::Typed && a.inserted > 0)
+        {
+            self.typed_since_save.insert(key.clone());
+        }
         self.track_provenance(&key, first_id);
         if expected_state.is_some()
             && self
@@ -479,14 +490,21 @@ impl Pipeline {
         saved
     }
 
-    pub fn did_save(&mut self, uri: &str) {
+    /// Records a save; returns true when the person typed in the document since its last save
+    /// (an attempt, for a struggle window).
+    pub fn did_save(&mut self, uri: &str) -> bool {
         match (self.mirror.key(uri), self.mirror.get(uri)) {
             (Some(key), Some(doc)) => {
                 let (rope, state) = (doc.rope().clone(), doc.state());
                 self.classifier.anchor(&key, state);
+                let attempt = self.typed_since_save.remove(&key);
                 self.disk.insert(key, rope);
+                attempt
             }
-            _ => warn!(uri, "didSave for a document that is not open: ignored"),
+            _ => {
+                warn!(uri, "didSave for a document that is not open: ignored");
+                false
+            }
         }
     }
 

@@ -34,6 +34,8 @@ pub struct Tags {
     pub early: bool,
     /// Inserted during a manual task.
     pub manual: bool,
+    /// Inserted during a struggle window.
+    pub struggle: bool,
     /// The explanation written for it (an id from its file name; 0 for none).
     pub explanation: u32,
 }
@@ -332,7 +334,11 @@ impl Saved {
                 .position(|x| *x == r.class)
                 .expect("every class is in ALL") as u8;
             out.push(c);
-            out.push(u8::from(r.tags.early) | u8::from(r.tags.manual) << 1);
+            out.push(
+                u8::from(r.tags.early)
+                    | u8::from(r.tags.manual) << 1
+                    | u8::from(r.tags.struggle) << 2,
+            );
             out.extend_from_slice(&r.tags.explanation.to_le_bytes());
         }
         out
@@ -356,6 +362,7 @@ impl Saved {
             let tags = Tags {
                 early: flags & 1 != 0,
                 manual: flags & 2 != 0,
+                struggle: flags & 4 != 0,
                 explanation: r.u32()?,
             };
             ranges.push(SavedRange {

@@ -92,8 +92,13 @@ pub fn gather(
         .and_local_timezone(chrono::Local)
         .earliest()?
         .timestamp_millis();
+    let now_ms = now.timestamp_millis();
+    let struggle = db
+        .struggle(&root_s, now_ms)
+        .map(|s| (s, ((s.ends_ms - now_ms) as f64 / 60_000.0).ceil() as i64));
     Some(Status {
         workspace: root_s.into_owned(),
+        struggle,
         report,
         learning: learning(home, now.date_naive()),
         manual_tasks_finished_this_week: db.manual_finished_since(week_start),
@@ -102,6 +107,8 @@ pub fn gather(
 
 pub struct Status {
     pub workspace: String,
+    /// The struggle window running now, if any, and how many minutes are left of it.
+    pub struggle: Option<(crate::store::tasks::Struggle, i64)>,
     pub report: Option<TaskReport>,
     pub learning: Learning,
     pub manual_tasks_finished_this_week: u64,
@@ -114,8 +121,12 @@ impl Status {
         if let Some(fmt) = &config.status_format {
             return self.format(fmt);
         }
+        let struggle = self.struggle.map_or_else(String::new, |(s, left)| {
+            let plural = if s.attempts == 1 { "" } else { "s" };
+            format!(" · ⏳ {left}m left, {} attempt{plural}", s.attempts)
+        });
         let Some(r) = &self.report else {
-            return String::new();
+            return struggle.trim_start_matches(" · ").to_string();
         };
         let s = r.split.shares();
         let warn = if s.early.is_some_and(|e| e > config.target_early_share) {
@@ -130,7 +141,7 @@ impl Status {
             ""
         };
         format!(
-            "{}{manual} {:.0}%{done} · AI {} early / {} late{warn}",
+            "{}{manual} {:.0}%{done} · AI {} early / {} late{warn}{struggle}",
             r.task.name,
             r.split.progress() * 100.0,
             pct(s.early),
@@ -191,6 +202,11 @@ impl Status {
                 "days_silent": self.learning.days_silent,
             },
             "week": {"manual_tasks_finished": self.manual_tasks_finished_this_week},
+            "struggle": self.struggle.map(|(s, left)| json!({
+                "ends": time(Some(s.ends_ms)),
+                "minutes_left": left,
+                "attempts": s.attempts,
+            })),
             "text": self.text(config),
         })
     }
@@ -232,6 +248,7 @@ mod tests {
         let config = Config::default();
         let mut s = Status {
             workspace: "/ws".into(),
+            struggle: None,
             report: Some(report(&[(300, false), (100, true)], "active")),
             learning: Learning::default(),
             manual_tasks_finished_this_week: 0,

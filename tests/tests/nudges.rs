@@ -412,3 +412,68 @@ fn rewrite_by_hand_and_restore_round_trip_exactly() {
         "{classes:?}"
     );
 }
+
+#[test]
+fn a_struggle_window_counts_attempts_and_flags_help() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().canonicalize().unwrap().join("ws");
+    std::fs::create_dir_all(&root).unwrap();
+    let home = tmp.path().join("home");
+    let mut s = Server::start_with(Options {
+        home: Some(home.clone()),
+        ..Options::default()
+    });
+    s.initialize_with(json!({
+        "processId": std::process::id(),
+        "rootUri": format!("file://{}", root.display()),
+        "capabilities": {"experimental": {"mindgapStatus": true}},
+    }));
+    let res = s
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "mindgap.struggle.start", "arguments": [{"minutes": 5}]}),
+        )
+        .unwrap();
+    assert_eq!(res["minutes"], 5);
+    let uri = format!("file://{}/s.py", root.display());
+    s.open(&uri, 1, "\n\n");
+    let mut v = 1;
+    for (i, c) in "x = 1".chars().enumerate() {
+        v += 1;
+        s.insert(&uri, v, 0, i as u32, &c.to_string());
+        sleep(Duration::from_millis(25));
+    }
+    s.save(&uri); // a save after typing: one attempt
+    let st = s
+        .recv_where(Duration::from_secs(5), |m| {
+            m["method"] == "mindgap/status" && m["params"]["struggle"]["attempts"] == 1
+        })
+        .expect("the status shows the struggle window and the attempt");
+    let left = st["params"]["struggle"]["minutes_left"].as_i64().unwrap();
+    assert!((1..=5).contains(&left), "{st}");
+    assert!(
+        st["params"]["text"].as_str().unwrap().contains("⏳"),
+        "{st}"
+    );
+    s.save(&uri); // no typing since: not an attempt
+    // Help during the window is flagged.
+    s.insert(
+        &uri,
+        v + 1,
+        1,
+        0,
+        "def helper():\n    return compute_everything()\n",
+    );
+    diagnostics_for(&mut s, &uri, |d| codes(d).contains(&"struggle"));
+    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    let out = mindgap_e2e::run([
+        "status",
+        "--json",
+        "--home",
+        &home.display().to_string(),
+        "--dir",
+        &root.display().to_string(),
+    ]);
+    let st: Value = serde_json::from_str(out.stdout_str().trim()).unwrap();
+    assert_eq!(st["struggle"]["attempts"], 1, "{st}");
+}

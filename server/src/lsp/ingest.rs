@@ -127,13 +127,15 @@ pub fn save_all(p: &Pipeline, store: &Store) {
     }
 }
 
-pub fn did_save(p: &mut Pipeline, store: &Store, params: DidSaveTextDocumentParams) {
+/// Returns true when the save followed typing (an attempt, in a struggle window).
+pub fn did_save(p: &mut Pipeline, store: &Store, params: DidSaveTextDocumentParams) -> bool {
     let uri = params.text_document.uri.as_str();
-    p.did_save(uri);
+    let attempt = p.did_save(uri);
     // A commit follows a save: `mindgap check` reads provenance from the store.
     if let Some(saved) = p.saved_provenance(uri) {
         store.save_provenance(uri, saved.encode());
     }
+    attempt
 }
 
 /// The notification editor plugins send to say what a change was (SPEC section 2).

@@ -51,9 +51,10 @@ struct ClientCaps {
 }
 
 /// The LSP commands (`workspace/executeCommand`).
-pub const COMMANDS: [&str; 6] = [
+pub const COMMANDS: [&str; 7] = [
     "mindgap.task.start",
     "mindgap.task.finish",
+    "mindgap.struggle.start",
     nudges::EXPLAIN,
     nudges::OWN,
     nudges::REWRITE,
@@ -174,6 +175,13 @@ pub fn capabilities(session: &Session) -> ServerCapabilities {
         }),
         ..Default::default()
     }
+}
+
+fn task_json(t: Option<crate::store::tasks::Task>) -> serde_json::Value {
+    t.map_or(
+        serde_json::Value::Null,
+        |t| serde_json::json!({"name": t.name, "manual": t.manual, "state": t.state}),
+    )
 }
 
 /// Applies editor settings (`initializationOptions`, `didChangeConfiguration`), accepting
@@ -385,21 +393,27 @@ impl LanguageServer for Backend {
                 shared
                     .store
                     .start_task(&root, name.trim(), manual, estimate)
-                    .map(Some)
+                    .map(|t| task_json(Some(t)))
             }
-            "mindgap.task.finish" => shared.store.finish_task(&root),
+            "mindgap.task.finish" => shared.store.finish_task(&root).map(task_json),
+            "mindgap.struggle.start" => {
+                let minutes = arg
+                    .get("minutes")
+                    .and_then(|v| v.as_u64())
+                    .map_or(shared.config().struggle_minutes, |m| m.clamp(1, 600) as u32);
+                shared
+                    .store
+                    .start_struggle(&root, minutes)
+                    .map(|s| serde_json::json!({"ends_ms": s.ends_ms, "minutes": minutes}))
+            }
             other => Err(format!("unknown command {other}")),
         })
         .await
         .unwrap_or_else(|e| Err(format!("the command failed: {e}")));
         self.shared.status_dirty.store(true, Ordering::Release);
-        match outcome {
-            Ok(task) => Ok(Some(task.map_or(
-                serde_json::Value::Null,
-                |t| serde_json::json!({"name": t.name, "manual": t.manual, "state": t.state}),
-            ))),
-            Err(e) => Err(tower_lsp_server::jsonrpc::Error::invalid_params(e)),
-        }
+        outcome
+            .map(Some)
+            .map_err(tower_lsp_server::jsonrpc::Error::invalid_params)
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -423,8 +437,13 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let mut attempt = false;
         self.shared
-            .with_pipeline(|p, store, _, _| ingest::did_save(p, store, params));
+            .with_pipeline(|p, store, _, _| attempt = ingest::did_save(p, store, params));
+        if attempt && let Some(root) = self.shared.root() {
+            self.shared.store.struggle_attempt(&root);
+            self.shared.status_dirty.store(true, Ordering::Release);
+        }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {

@@ -70,7 +70,8 @@ pub async fn publish(
         let early = json["task"]["phase"].as_str().is_none_or(|p| p == "early");
         let manual =
             json["task"]["manual"].as_bool().unwrap_or(false) && json["task"]["state"] == "active";
-        shared.pipeline_write(|p| p.set_task_context(early, manual));
+        let struggle = !json["struggle"].is_null();
+        shared.pipeline_write(|p| p.set_task_context(early, manual, struggle));
         if last.as_ref() == Some(&json) {
             continue;
         }

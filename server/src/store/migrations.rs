@@ -83,6 +83,17 @@ pub const MIGRATIONS: &[&str] = &[
         text        TEXT NOT NULL
     );
     "#,
+    // 5: struggle windows: a stretch of time to try things yourself before asking for help.
+    r#"
+    CREATE TABLE struggles (
+        id          INTEGER PRIMARY KEY,
+        root        TEXT NOT NULL,
+        started_ms  INTEGER NOT NULL,
+        ends_ms     INTEGER NOT NULL,
+        attempts    INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX struggles_by_root ON struggles(root, ends_ms);
+    "#,
 ];
 
 #[derive(Debug)]

@@ -230,6 +230,28 @@ impl Store {
         .unwrap_or_else(|| Err("the store did not answer".into()))
     }
 
+    /// Starts a struggle window of `minutes` in `root`.
+    pub fn start_struggle(&self, root: &str, minutes: u32) -> Result<tasks::Struggle, String> {
+        let root = root.to_string();
+        let now = chrono::Utc::now().timestamp_millis();
+        self.run(move |c| {
+            tasks::start_struggle(c, &root, minutes, now)
+                .map_err(|e| format!("cannot start the struggle window ({e})"))
+        })
+        .unwrap_or_else(|| Err("the store did not answer".into()))
+    }
+
+    /// Counts an attempt in `root`'s struggle window, if one is running. Does not wait.
+    pub fn struggle_attempt(&self, root: &str) {
+        let root = root.to_string();
+        let now = chrono::Utc::now().timestamp_millis();
+        self.control(Control::Run(Box::new(move |c| {
+            if let Err(e) = tasks::struggle_attempt(c, &root, now) {
+                warn!("store: cannot count the attempt ({e})");
+            }
+        })));
+    }
+
     /// Keeps `text` (a block the person will rewrite by hand) and returns its stash id.
     pub fn stash(&self, subject: &str, class: Class, text: &str) -> Result<i64, String> {
         let (subject, text) = (subject.to_string(), text.to_string());
@@ -437,6 +459,11 @@ impl Db {
         stmt.query_map([like], |r| r.get(0))
             .map(|rows| rows.filter_map(Result::ok).collect())
             .unwrap_or_default()
+    }
+
+    /// The struggle window running in `root` now, if any.
+    pub fn struggle(&self, root: &str, now_ms: i64) -> Option<tasks::Struggle> {
+        tasks::struggle(&self.conn, root, now_ms).ok().flatten()
     }
 
     pub fn manual_finished_since(&self, since_ms: i64) -> u64 {

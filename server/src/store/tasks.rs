@@ -224,6 +224,56 @@ pub fn manual_finished_since(conn: &Connection, since_ms: i64) -> rusqlite::Resu
     .map(|n| n.max(0) as u64)
 }
 
+/// A struggle window: time to try things yourself before asking for help.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Struggle {
+    pub started_ms: i64,
+    pub ends_ms: i64,
+    pub attempts: u32,
+}
+
+/// Starts a struggle window of `minutes` in `root` (replacing one still running).
+pub fn start_struggle(
+    conn: &Connection,
+    root: &str,
+    minutes: u32,
+    now_ms: i64,
+) -> rusqlite::Result<Struggle> {
+    conn.execute(
+        "UPDATE struggles SET ends_ms = ?2 WHERE root = ?1 AND ends_ms > ?2",
+        params![root, now_ms],
+    )?;
+    let ends = now_ms + i64::from(minutes) * 60_000;
+    conn.execute(
+        "INSERT INTO struggles (root, started_ms, ends_ms, attempts) VALUES (?1, ?2, ?3, 0)",
+        params![root, now_ms, ends],
+    )?;
+    Ok(Struggle {
+        started_ms: now_ms,
+        ends_ms: ends,
+        attempts: 0,
+    })
+}
+
+/// The struggle window running in `root` at `now_ms`, if any.
+pub fn struggle(conn: &Connection, root: &str, now_ms: i64) -> rusqlite::Result<Option<Struggle>> {
+    conn.query_row(
+        "SELECT started_ms, ends_ms, attempts FROM struggles WHERE root = ?1 AND started_ms <= ?2 AND ends_ms > ?2 ORDER BY id DESC LIMIT 1",
+        params![root, now_ms],
+        |r| Ok(Struggle { started_ms: r.get(0)?, ends_ms: r.get(1)?, attempts: r.get::<_, i64>(2)?.max(0) as u32 }),
+    )
+    .optional()
+}
+
+/// Counts an attempt (a save after typed changes) in the running struggle window, if any.
+pub fn struggle_attempt(conn: &Connection, root: &str, now_ms: i64) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE struggles SET attempts = attempts + 1 WHERE root = ?1 AND started_ms <= ?2 AND ends_ms > ?2",
+        params![root, now_ms],
+    )?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,5 +335,23 @@ mod tests {
         );
         assert_eq!(list(&c, "/ws").unwrap().len(), 3);
         assert_eq!(manual_finished_since(&c, 0).unwrap(), 1);
+    }
+
+    #[test]
+    fn struggle_windows_count_attempts_until_they_end() {
+        let c = db();
+        assert_eq!(struggle(&c, "/ws", 0).unwrap(), None);
+        start_struggle(&c, "/ws", 20, 1_000).unwrap();
+        struggle_attempt(&c, "/ws", 2_000).unwrap();
+        struggle_attempt(&c, "/ws", 3_000).unwrap();
+        let s = struggle(&c, "/ws", 4_000).unwrap().unwrap();
+        assert_eq!((s.ends_ms, s.attempts), (1_201_000, 2));
+        assert_eq!(
+            struggle(&c, "/ws", 1_201_000).unwrap(),
+            None,
+            "over after 20 minutes"
+        );
+        struggle_attempt(&c, "/ws", 1_300_000).unwrap(); // no window: nothing to count
+        assert_eq!(struggle(&c, "/other", 4_000).unwrap(), None);
     }
 }
