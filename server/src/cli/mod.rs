@@ -3,6 +3,7 @@
 
 mod args;
 mod check;
+mod helix;
 mod replay;
 mod tasks;
 
@@ -28,6 +29,7 @@ usage:
                                        (every task command takes --dir DIR; default: here)
   mindgap check [--staged] [--dir DIR] outside-help blocks that still need an explanation (exit 1 if any)
   mindgap hook install [--dir DIR]     run `mindgap check --staged` from git's pre-commit hook
+  mindgap helix-config [LANGUAGE…]     print a Helix languages.toml adding mindgap to each language
   mindgap --version | --help
 
 Every command takes --home DIR (else $MINDGAP_HOME, else $XDG_DATA_HOME/mindgap, else
@@ -118,6 +120,12 @@ fn run(argv: Vec<OsString>) -> Result<i32, String> {
                 [sub] if sub == "install" => check::hook_install(dir),
                 _ => Err("`mindgap hook` takes `install`; see `mindgap --help`.".into()),
             }
+        }
+        "helix-config" => {
+            let _ = args.value("--home")?;
+            let only = args.positionals()?;
+            print!("{}", helix::config(&only)?);
+            Ok(0)
         }
         "task" => {
             let home = home(&mut args)?;
