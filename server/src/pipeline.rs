@@ -211,6 +211,7 @@ impl Pipeline {
         let doc = self.mirror.get(uri).expect("just opened");
         let (rope, state) = (doc.rope().clone(), doc.state());
         self.disk.insert(key.clone(), rope.clone());
+        self.classifier.seen(&key, t);
         let previous = match opened {
             Opened::Reopened(previous) => previous,
             Opened::New | Opened::AlreadyOpen(_) => {

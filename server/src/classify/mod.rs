@@ -25,6 +25,9 @@ use crate::mirror::Applied;
 /// sprinting at 20 characters a second, or autorepeat at 35 Hz, fits about six into Neovim's
 /// 150 ms batch.
 const MACHINE_BATCH: usize = 8;
+/// A batch of single characters faster than this per character, over the time since the
+/// notification before it, is not typing (autorepeat runs at 28 ms or more).
+const MACHINE_MS_PER_CHAR: f64 = 20.0;
 /// Single characters in separate notifications closer than this are not keystrokes (key
 /// rollover gives single gaps under 30 ms, not runs of them).
 const MACHINE_GAP_MS: f64 = 12.0;
@@ -112,6 +115,11 @@ impl Classifier {
             }
         }
         self.docs.entry(key.clone()).or_default()
+    }
+
+    /// The client spoke about the document at `t` (opened it), without a change.
+    pub fn seen(&mut self, key: &Arc<str>, t: f64) {
+        self.doc(key).last_notification_t = Some(t);
     }
 
     /// The document was opened (or saved) with this state: a state to recognise later.
@@ -217,7 +225,15 @@ impl Classifier {
             out.push(d);
         }
         if ctx.hint.is_none() && ctx.expected_state.is_none() {
-            batch_rules(h, inputs, &mut out[first..], notification, ctx.t, amends);
+            batch_rules(
+                h,
+                inputs,
+                &mut out[first..],
+                notification,
+                ctx.t,
+                gap,
+                amends,
+            );
         }
         // Keep the history's classes in step with the batch-level corrections.
         let n = inputs.len();
@@ -395,6 +411,7 @@ fn batch_rules(
     out: &mut [Decision],
     notification: u64,
     t: f64,
+    gap: Option<f64>,
     amends: &mut Vec<Amendment>,
 ) {
     let n = inputs.len();
@@ -412,7 +429,11 @@ fn batch_rules(
         let s = w[1].applied.start;
         s == end || s + 1 == end || (w[1].applied.inserted == 0 && s + w[1].applied.deleted == end)
     });
-    if n >= MACHINE_BATCH && singles * 4 >= n * 3 && contiguous {
+    // Faster than anyone types, over the time since the notification before: Neovim sends a
+    // buffer's first burst of typing, however long, as one batch, so the count alone says
+    // nothing.
+    let too_fast = gap.is_none_or(|g| g / (singles.max(1) as f64) < MACHINE_MS_PER_CHAR);
+    if n >= MACHINE_BATCH && singles * 4 >= n * 3 && contiguous && too_fast {
         let rewrites = inputs.iter().any(|i| i.applied.inserted == 0);
         let single_line = inputs
             .iter()

@@ -149,8 +149,10 @@ fn neovim_batches_of_single_characters_are_paste_and_a_menu_rewrite_is_editor() 
 
     // <C-n> deletes the typed prefix and re-types the whole word, a character at a time.
     let mut s = Session::new("perimeter_circle = 1\nperi\n");
+    // The menu's first change goes out alone; the rest follow 150 ms later.
+    assert_eq!(s.send(350.0, vec![change(1, 3, 1, 4, "")]), vec![Class::Delete]);
     let mut changes: Vec<ContentChange> =
-        (0..4).rev().map(|i| change(1, i, 1, i + 1, "")).collect();
+        (0..3).rev().map(|i| change(1, i, 1, i + 1, "")).collect();
     changes.extend(
         "perimeter_circle"
             .chars()
@@ -158,6 +160,18 @@ fn neovim_batches_of_single_characters_are_paste_and_a_menu_rewrite_is_editor() 
             .map(|(i, c)| ins(1, i as u32, &c.to_string())),
     );
     assert!(s.send(500.0, changes).iter().all(|c| *c == Class::Editor));
+}
+
+#[test]
+fn a_first_burst_batched_after_open_is_still_typing() {
+    // Neovim sends a buffer's first burst of typing as one batch, however long it took.
+    let mut s = Session::new("\n");
+    let typed: Vec<ContentChange> = "x = 1 + 2 +"
+        .chars()
+        .enumerate()
+        .map(|(i, c)| ins(0, i as u32, &c.to_string()))
+        .collect();
+    assert!(s.send(600.0, typed).iter().all(|c| *c == Class::Typed));
 }
 
 #[test]

@@ -7,7 +7,10 @@
 pub const LANGUAGES: &[(&str, &[&str])] = &[
     ("bash", &["bash-language-server"]),
     ("c", &["clangd"]),
-    ("c-sharp", &["roslyn-language-server", "omnisharp", "csharp-ls"]),
+    (
+        "c-sharp",
+        &["roslyn-language-server", "omnisharp", "csharp-ls"],
+    ),
     ("cpp", &["clangd"]),
     ("css", &["vscode-css-language-server"]),
     ("elixir", &["elixir-ls", "expert"]),
@@ -55,9 +58,19 @@ pub fn config(only: &[String]) -> Result<String, String> {
          command = \"mindgap\"\n\
          args = [\"lsp\"]\n",
     );
-    for (name, servers) in LANGUAGES.iter().filter(|(n, _)| only.is_empty() || only.iter().any(|o| o == n)) {
-        let list: Vec<String> = servers.iter().chain(&["mindgap"]).map(|s| format!("\"{s}\"")).collect();
-        out.push_str(&format!("\n[[language]]\nname = \"{name}\"\nlanguage-servers = [{}]\n", list.join(", ")));
+    for (name, servers) in LANGUAGES
+        .iter()
+        .filter(|(n, _)| only.is_empty() || only.iter().any(|o| o == n))
+    {
+        let list: Vec<String> = servers
+            .iter()
+            .chain(&["mindgap"])
+            .map(|s| format!("\"{s}\""))
+            .collect();
+        out.push_str(&format!(
+            "\n[[language]]\nname = \"{name}\"\nlanguage-servers = [{}]\n",
+            list.join(", ")
+        ));
     }
     Ok(out)
 }
@@ -69,14 +82,27 @@ mod tests {
     #[test]
     fn the_bundled_file_is_this_output_and_valid_toml() {
         let text = config(&[]).unwrap();
-        let bundled = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../editors/helix/languages.toml")).unwrap();
-        assert_eq!(bundled, text, "regenerate with `mindgap helix-config > editors/helix/languages.toml`");
+        let bundled = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../editors/helix/languages.toml"
+        ))
+        .unwrap();
+        assert_eq!(
+            bundled, text,
+            "regenerate with `mindgap helix-config > editors/helix/languages.toml`"
+        );
         let value: serde_json::Value = basic_toml::from_str(&text).unwrap();
         assert_eq!(value["language-server"]["mindgap"]["command"], "mindgap");
         assert_eq!(value["language-server"]["mindgap"]["args"][0], "lsp");
         let langs = value["language"].as_array().unwrap();
         assert_eq!(langs.len(), LANGUAGES.len());
-        assert!(langs.iter().all(|l| l["language-servers"].as_array().unwrap().iter().any(|s| s == "mindgap")));
+        assert!(langs.iter().all(|l| {
+            l["language-servers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s == "mindgap")
+        }));
         let py = config(&["python".into()]).unwrap();
         assert!(py.contains("name = \"python\"") && !py.contains("name = \"rust\""));
         assert!(config(&["klingon".into()]).unwrap_err().contains("klingon"));

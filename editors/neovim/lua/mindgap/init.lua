@@ -1,0 +1,435 @@
+-- mindgap for Neovim 0.11+: starts `mindgap lsp` for every file, keeps the latest
+-- status line, tells the server about pastes, and offers :Mindgap.
+--
+--   require('mindgap').setup()                 -- defaults
+--   require('mindgap').setup({ cmd = '/path/to/mindgap', hints = true })
+--   vim.o.statusline = "%f %= %{v:lua.require'mindgap'.statusline()}"
+
+local M = {}
+
+local NAME = 'mindgap'
+
+---@class mindgap.Options
+---@field cmd? string|string[] the mindgap binary (string) or the whole command (list); default {'mindgap','lsp'}
+---@field enable? boolean start the server for every file buffer (default true)
+---@field hints? boolean send `mindgap/editHint` for pastes (default true)
+M.options = { cmd = nil, enable = true, hints = true }
+
+-- The latest `mindgap/status` per client id, and the latest of all.
+local by_client = {} ---@type table<integer, table>
+local latest = nil ---@type table?
+
+local function text_of(status)
+  if type(status) == 'table' and type(status.text) == 'string' then
+    return status.text
+  end
+  return ''
+end
+
+--- The mindgap clients attached to `buf` (all running mindgap clients when `buf` is nil).
+---@param buf? integer
+---@return vim.lsp.Client[]
+function M.clients(buf)
+  return vim.lsp.get_clients({ name = NAME, bufnr = buf })
+end
+
+--- Called by the `mindgap/status` handler in lsp/mindgap.lua.
+function M._on_status(result, ctx)
+  if type(result) ~= 'table' then
+    return
+  end
+  if ctx and ctx.client_id then
+    by_client[ctx.client_id] = result
+  end
+  latest = result
+  pcall(vim.api.nvim_exec_autocmds, 'User', { pattern = 'MindgapStatus', modeline = false, data = result })
+  pcall(vim.cmd.redrawstatus, { bang = true })
+end
+
+--- The latest status object (SPEC section 6) for the current buffer's workspace, else the
+--- latest received; nil before any arrives.
+---@return table?
+function M.status()
+  local ok, clients = pcall(M.clients, vim.api.nvim_get_current_buf())
+  if ok then
+    for _, c in ipairs(clients) do
+      if by_client[c.id] then
+        return by_client[c.id]
+      end
+    end
+  end
+  return latest
+end
+
+--- The status line text ("" before any status arrives).
+---@return string
+function M.statusline()
+  return text_of(M.status())
+end
+
+--- A lualine component: `sections = { lualine_x = { require('mindgap').lualine_component() } }`.
+function M.lualine_component()
+  return {
+    function()
+      return M.statusline()
+    end,
+    cond = function()
+      return M.statusline() ~= ''
+    end,
+  }
+end
+
+-- `require('mindgap').lualine` is the same component, as a value.
+setmetatable(M, {
+  __index = function(_, k)
+    if k == 'lualine' then
+      return M.lualine_component()
+    end
+  end,
+})
+
+-- ---------------------------------------------------------------------------------------------
+-- Edit hints
+
+local changetracking = nil
+do
+  local ok, ct = pcall(require, 'vim.lsp._changetracking')
+  if ok and type(ct) == 'table' and type(ct.flush) == 'function' then
+    changetracking = ct
+  end
+end
+
+-- Sends any didChange Neovim is still holding back (it debounces them, 150 ms by default),
+-- so that a paste reaches the server as a didChange of its own.
+local function flush(clients, buf)
+  if not changetracking then
+    return
+  end
+  for _, c in ipairs(clients) do
+    pcall(changetracking.flush, c, buf)
+  end
+end
+
+--- Sends `mindgap/editHint` for the current state of `buf` (its LSP version, which is the
+--- buffer's changedtick).
+---@param buf integer
+---@param kind 'paste'|'completion'|'undo'|'redo'|'format'|'agent'
+---@param source? string
+function M.hint(buf, kind, source)
+  local clients = M.clients(buf)
+  if #clients == 0 then
+    return
+  end
+  flush(clients, buf)
+  local version = vim.lsp.util.buf_versions[buf] or vim.api.nvim_buf_get_changedtick(buf)
+  for _, c in ipairs(clients) do
+    c:notify('mindgap/editHint', {
+      textDocument = { uri = vim.uri_from_bufnr(buf), version = version },
+      kind = kind,
+      source = source,
+    })
+  end
+end
+
+local original_paste = nil
+
+local function wrap_paste()
+  if original_paste then
+    return
+  end
+  original_paste = vim.paste
+  vim.paste = function(lines, phase)
+    local buf = vim.api.nvim_get_current_buf()
+    if not M.options.hints or vim.fn.getcmdtype() ~= '' then
+      return original_paste(lines, phase)
+    end
+    local clients = M.clients(buf)
+    if #clients == 0 then
+      return original_paste(lines, phase)
+    end
+    if phase == -1 or phase == 1 then
+      flush(clients, buf) -- what was typed before goes on its own
+    end
+    local before = vim.api.nvim_buf_get_changedtick(buf)
+    local ret = original_paste(lines, phase)
+    if vim.api.nvim_buf_is_valid(buf) and vim.api.nvim_buf_get_changedtick(buf) ~= before then
+      M.hint(buf, 'paste', 'nvim.paste')
+    end
+    return ret
+  end
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- Starting the server
+
+local function resolved_config()
+  local cfg = vim.lsp.config[NAME]
+  return cfg and vim.deepcopy(cfg) or nil
+end
+
+-- vim.lsp.enable() starts servers on FileType, which never fires for a buffer whose filetype
+-- is unknown; those buffers are started here.
+local function ensure_attached(buf)
+  if not M.options.enable or not vim.api.nvim_buf_is_valid(buf) then
+    return
+  end
+  local name = vim.api.nvim_buf_get_name(buf)
+  -- only files: no special buffers, no unnamed ones, no URIs (health://, fugitive://, oil://)
+  if vim.bo[buf].buftype ~= '' or name == '' or name:match('^%a[%w+.-]*://') then
+    return
+  end
+  if #vim.lsp.get_clients({ name = NAME, bufnr = buf, _uninitialized = true }) > 0 then
+    return
+  end
+  -- (A buffer vim.lsp.enable() already started for is harmless: vim.lsp.start() reuses the
+  -- client of the same name and root, initialized or not.)
+  local cfg = resolved_config()
+  if not cfg then
+    return
+  end
+  cfg.name = NAME
+  if not cfg.root_dir then
+    cfg.root_dir = vim.fs.root(buf, cfg.root_markers or { '.git' })
+  end
+  if type(cfg.root_dir) == 'function' then
+    local fn = cfg.root_dir
+    fn(buf, function(dir)
+      cfg.root_dir = dir
+      vim.schedule(function()
+        vim.lsp.start(cfg, { bufnr = buf })
+      end)
+    end)
+    return
+  end
+  vim.lsp.start(cfg, { bufnr = buf })
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- :Mindgap
+
+local function notify(msg, level)
+  vim.notify('mindgap: ' .. msg, level or vim.log.levels.INFO)
+end
+
+local function client_for_command()
+  local c = M.clients(vim.api.nvim_get_current_buf())[1] or M.clients()[1]
+  if not c then
+    notify('the server is not running for this buffer (see :checkhealth mindgap)', vim.log.levels.ERROR)
+  end
+  return c
+end
+
+--- Runs the server command `command` with `args`; `done(result)` on success.
+---@param command string
+---@param args any[]
+---@param done? fun(result: any)
+function M.execute(command, args, done)
+  local c = client_for_command()
+  if not c then
+    return
+  end
+  c:request('workspace/executeCommand', { command = command, arguments = args }, function(err, result)
+    if err then
+      notify(err.message or tostring(err), vim.log.levels.ERROR)
+      return
+    end
+    if done then
+      done(result)
+    end
+  end, vim.api.nvim_get_current_buf())
+end
+
+local function server_has_command(c, command)
+  local p = c.server_capabilities and c.server_capabilities.executeCommandProvider
+  return p and vim.tbl_contains(p.commands or {}, command) or false
+end
+
+--- Starts (or resumes) task `name`.
+function M.task_start(name, manual, estimate)
+  M.execute('mindgap.task.start', { { name = name, manual = manual or false, estimate = estimate } }, function(t)
+    local what = manual and 'manual task ' or 'task '
+    notify(what .. ((type(t) == 'table' and t.name) or name) .. ' started')
+  end)
+end
+
+function M.task_finish()
+  M.execute('mindgap.task.finish', {}, function(t)
+    if type(t) == 'table' and t.name then
+      local s = t.share or {}
+      local function pct(v)
+        return type(v) == 'number' and string.format('%d%%', math.floor(v * 100 + 0.5)) or '–'
+      end
+      notify(('task %s finished: AI %s early / %s late'):format(t.name, pct(s.early), pct(s.late)))
+    else
+      notify('no active task to finish')
+    end
+  end)
+end
+
+function M.struggle(minutes)
+  local arg = {}
+  if minutes then
+    arg.minutes = minutes
+  end
+  M.execute('mindgap.struggle.start', { arg }, function(r)
+    local m = type(r) == 'table' and r.minutes or minutes
+    notify(('struggle window open%s: try three things yourself first'):format(m and (' for ' .. m .. ' minutes') or ''))
+  end)
+end
+
+function M.learn(text)
+  local c = client_for_command()
+  if not c then
+    return
+  end
+  if server_has_command(c, 'mindgap.learn') then
+    M.execute('mindgap.learn', text and text ~= '' and { text } or {}, function()
+      notify('noted in the learning log')
+    end)
+  else
+    notify('the learning log is not yet available in this version of mindgap', vim.log.levels.WARN)
+  end
+end
+
+local subcommands = {
+  task = { 'start', 'manual', 'finish' },
+  stuck = {},
+  status = {},
+  learn = {},
+}
+
+local function usage()
+  notify('usage: :Mindgap task start NAME | task manual NAME | task finish | stuck [MINUTES] | status | learn [TEXT]',
+    vim.log.levels.ERROR)
+end
+
+local function command(opts)
+  local a = opts.fargs
+  local sub = a[1]
+  if sub == 'task' then
+    local what = a[2]
+    if what == 'start' or what == 'manual' then
+      local rest, estimate = {}, nil
+      local i = 3
+      while i <= #a do
+        if a[i] == '--estimate' and tonumber(a[i + 1]) then
+          estimate = tonumber(a[i + 1])
+          i = i + 1
+        else
+          rest[#rest + 1] = a[i]
+        end
+        i = i + 1
+      end
+      local name = table.concat(rest, ' ')
+      if name == '' then
+        return notify('a task needs a name: :Mindgap task ' .. what .. ' NAME', vim.log.levels.ERROR)
+      end
+      return M.task_start(name, what == 'manual', estimate)
+    elseif what == 'finish' then
+      return M.task_finish()
+    end
+  elseif sub == 'stuck' then
+    local minutes = a[2] and tonumber(a[2])
+    if a[2] and not minutes then
+      return notify('stuck takes a number of minutes: :Mindgap stuck 20', vim.log.levels.ERROR)
+    end
+    return M.struggle(minutes)
+  elseif sub == 'status' then
+    local t = M.statusline()
+    return notify(t ~= '' and t or '(nothing to show yet)')
+  elseif sub == 'learn' then
+    return M.learn(table.concat(vim.list_slice(a, 2), ' '))
+  end
+  usage()
+end
+
+local function complete(arglead, cmdline)
+  local words = vim.split(cmdline, '%s+', { trimempty = false })
+  local n = #words - 1 -- the word being completed
+  local cands = {}
+  if n == 1 then
+    cands = vim.tbl_keys(subcommands)
+    table.sort(cands)
+  elseif n == 2 and subcommands[words[2]] then
+    cands = subcommands[words[2]]
+  end
+  return vim.tbl_filter(function(c)
+    return vim.startswith(c, arglead)
+  end, cands)
+end
+
+-- ---------------------------------------------------------------------------------------------
+-- setup
+
+local did_setup = false
+
+---@param opts? mindgap.Options
+function M.setup(opts)
+  M.options = vim.tbl_extend('force', M.options, opts or {})
+  local cmd = M.options.cmd
+  if type(cmd) == 'string' then
+    cmd = { cmd, 'lsp' }
+  end
+  -- The same as lsp/mindgap.lua, so setup() works even if that file is not on 'runtimepath'.
+  local cfg = {
+    cmd = cmd,
+    root_markers = { '.git' },
+    capabilities = { experimental = { mindgapStatus = true } },
+    handlers = {
+      ['mindgap/status'] = function(_, result, ctx)
+        M._on_status(result, ctx)
+      end,
+    },
+  }
+  if not cfg.cmd then
+    cfg.cmd = (vim.lsp.config[NAME] or {}).cmd or { 'mindgap', 'lsp' }
+  end
+  vim.lsp.config(NAME, cfg)
+
+  wrap_paste()
+
+  if not did_setup then
+    did_setup = true
+    vim.api.nvim_create_user_command('Mindgap', command, {
+      nargs = '*',
+      complete = complete,
+      desc = 'mindgap: task start|manual|finish, stuck, status, learn',
+    })
+    local group = vim.api.nvim_create_augroup('mindgap', { clear = true })
+    vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile', 'BufFilePost' }, {
+      group = group,
+      callback = function(args)
+        -- after FileType has had its turn
+        vim.schedule(function()
+          ensure_attached(args.buf)
+        end)
+      end,
+    })
+    vim.api.nvim_create_autocmd('LspDetach', {
+      group = group,
+      callback = function(args)
+        local id = args.data and args.data.client_id
+        if id and #vim.lsp.get_clients({ id = id }) == 0 then
+          by_client[id] = nil
+        end
+      end,
+    })
+  end
+
+  if M.options.enable then
+    vim.lsp.enable(NAME)
+    if vim.v.vim_did_enter == 1 then
+      for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+        if vim.api.nvim_buf_is_loaded(buf) then
+          vim.schedule(function()
+            ensure_attached(buf)
+          end)
+        end
+      end
+    end
+  else
+    vim.lsp.enable(NAME, false)
+  end
+end
+
+return M

@@ -1,0 +1,227 @@
+-- Headless end-to-end check of the mindgap Neovim plugin, run by tests/tests/neovim.rs:
+--
+--   nvim --headless --clean -u editors/neovim/tests/e2e.lua FILE
+--
+-- Environment: MINDGAP_NVIM_PLUGIN (editors/neovim), MINDGAP_NVIM_BIN (the mindgap binary),
+-- MINDGAP_NVIM_RESULT (JSON written here), MINDGAP_NVIM_TRACE (optional: `lsp --record` path),
+-- MINDGAP_HOME (the server's home, inherited by the server).
+--
+-- It waits for the server to attach, types a few keys from libuv timers (40 ms apart), pastes a
+-- block with vim.paste (the plugin sends the hint), runs `:Mindgap task start demo`, waits for
+-- the status line to name the task and for a mindgap diagnostic, runs :checkhealth mindgap,
+-- stops the server cleanly and quits. Results (and failures) go to MINDGAP_NVIM_RESULT.
+
+local uv = vim.uv
+local function env(k)
+  return assert(os.getenv(k), k .. ' not set')
+end
+local plugin = env('MINDGAP_NVIM_PLUGIN')
+local bin = env('MINDGAP_NVIM_BIN')
+local result_path = env('MINDGAP_NVIM_RESULT')
+local trace = os.getenv('MINDGAP_NVIM_TRACE')
+
+vim.opt.runtimepath:prepend(plugin)
+
+local t0 = uv.hrtime()
+local function now()
+  return math.floor((uv.hrtime() - t0) / 1e6)
+end
+
+local R = { errors = {}, events = {}, nvim = tostring(vim.version()) }
+local function log(ev)
+  ev.t = now()
+  R.events[#R.events + 1] = ev
+end
+local function write()
+  local f = assert(io.open(result_path, 'w'))
+  f:write(vim.json.encode(R))
+  f:close()
+end
+local function fail(msg)
+  R.errors[#R.errors + 1] = tostring(msg)
+  write()
+  vim.schedule(function()
+    vim.cmd('qa!')
+  end)
+end
+
+local cmd = { bin, 'lsp' }
+if trace and trace ~= '' then
+  vim.list_extend(cmd, { '--record', trace })
+end
+
+local mindgap = require('mindgap')
+mindgap.setup({ cmd = cmd })
+-- The server's own exit code, for the test to check (after :qa the result file is final).
+vim.lsp.config('mindgap', {
+  on_exit = function(code, signal)
+    R.server_exit = { code = code, signal = signal }
+    write()
+  end,
+})
+
+vim.api.nvim_create_autocmd('User', {
+  pattern = 'MindgapStatus',
+  callback = function(args)
+    log({ ev = 'status', text = args.data and args.data.text })
+  end,
+})
+
+local function mindgap_diagnostics(buf)
+  local out = {}
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    if d.source == 'mindgap' then
+      out[#out + 1] = { code = d.code, lnum = d.lnum, end_lnum = d.end_lnum, severity = d.severity, message = d.message }
+    end
+  end
+  return out
+end
+
+-- Polls `pred` every 20 ms (scheduled: full API), then `k()`; fails after `ms`.
+local function wait_for(what, ms, pred, k)
+  local waited = 0
+  local function tick()
+    local ok, v = pcall(pred)
+    if not ok then
+      return fail(what .. ': ' .. tostring(v))
+    end
+    if v then
+      log({ ev = 'ready', what = what })
+      local ok2, err = pcall(k)
+      if not ok2 then
+        fail(what .. ' then: ' .. tostring(err))
+      end
+      return
+    end
+    waited = waited + 20
+    if waited > ms then
+      return fail('timed out waiting for ' .. what)
+    end
+    vim.defer_fn(tick, 20)
+  end
+  tick()
+end
+
+-- Feeds `keys` one at a time from a libuv timer (nvim_input is api-fast), `gap` ms apart.
+local function type_keys(keys, gap, k)
+  local i = 0
+  local timer = assert(uv.new_timer())
+  timer:start(gap, gap, function()
+    i = i + 1
+    if i > #keys then
+      timer:stop()
+      timer:close()
+      vim.schedule(k)
+      return
+    end
+    vim.api.nvim_input(keys[i])
+  end)
+end
+
+local PASTE = {
+  'def area(r):',
+  '    return 3.14 * r * r',
+  '',
+  '',
+  'def perimeter(r):',
+  '    return 6.28 * r',
+  '',
+  '',
+  'def diameter(r):',
+  '    return 2 * r',
+  '',
+}
+
+local buf
+
+local function finish()
+  R.statusline = mindgap.statusline()
+  R.status = mindgap.status()
+  R.diagnostics = mindgap_diagnostics(buf)
+  R.lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+  R.clients = #vim.lsp.get_clients({ name = 'mindgap' })
+  -- a second buffer with a known filetype attaches to the same client
+  vim.cmd('edit other.py')
+  local other = vim.api.nvim_get_current_buf()
+  wait_for('other.py attached', 10000, function()
+    return #mindgap.clients(other) > 0
+  end, function()
+    R.other_attached = true
+    R.clients_after_other = #vim.lsp.get_clients({ name = 'mindgap' })
+    vim.cmd('silent checkhealth mindgap')
+    R.health = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+    vim.cmd('bdelete')
+    -- stop the server the way a clean shutdown goes (shutdown, exit), then quit
+    local client = mindgap.clients()[1]
+    client:stop()
+    wait_for('server stopped', 10000, function()
+      return client:is_stopped() and R.server_exit ~= nil
+    end, function()
+      write()
+      vim.cmd('qa!')
+    end)
+  end)
+end
+
+local function after_paste()
+  vim.api.nvim_input('<Esc>')
+  vim.defer_fn(function()
+    vim.cmd('Mindgap task start demo')
+    wait_for('status names the task and a mindgap diagnostic', 15000, function()
+      local codes = {}
+      for _, d in ipairs(mindgap_diagnostics(buf)) do
+        codes[d.code or ''] = true
+      end
+      return mindgap.statusline():find('demo', 1, true) ~= nil and (codes['early-help'] or codes['unexplained'])
+    end, finish)
+  end, 100)
+end
+
+local function paste()
+  -- give Neovim's didChange debounce (150 ms) time to send the typing on its own
+  vim.defer_fn(function()
+    R.mode_at_paste = vim.api.nvim_get_mode().mode
+    R.tick_before_paste = vim.api.nvim_buf_get_changedtick(buf)
+    local ok, err = pcall(vim.paste, PASTE, -1)
+    if not ok then
+      return fail('vim.paste: ' .. tostring(err))
+    end
+    R.tick_after_paste = vim.api.nvim_buf_get_changedtick(buf)
+    R.lsp_version_after_paste = vim.lsp.util.buf_versions[buf]
+    log({ ev = 'pasted', tick = R.tick_after_paste })
+    after_paste()
+  end, 400)
+end
+
+local function start()
+  buf = vim.api.nvim_get_current_buf()
+  R.file = vim.api.nvim_buf_get_name(buf)
+  R.filetype = vim.bo[buf].filetype
+  wait_for('client attached', 15000, function()
+    local c = mindgap.clients(buf)[1]
+    return c and c.initialized and vim.lsp.buf_is_attached(buf, c.id)
+  end, function()
+    local c = mindgap.clients(buf)[1]
+    R.encoding = c.offset_encoding
+    R.root_dir = c.root_dir
+    R.statusline_before = mindgap.statusline()
+    vim.api.nvim_win_set_cursor(0, { vim.api.nvim_buf_line_count(buf), 0 })
+    local keys = { 'o' }
+    for ch in ('x = 1 + 2'):gmatch('.') do
+      keys[#keys + 1] = ch == ' ' and '<Space>' or ch
+    end
+    keys[#keys + 1] = '<CR>'
+    type_keys(keys, 40, paste)
+  end)
+end
+
+vim.api.nvim_create_autocmd('VimEnter', {
+  callback = function()
+    vim.schedule(start)
+  end,
+})
+
+-- a hang never outlives the test: quit on our own after 45 s
+vim.defer_fn(function()
+  fail('e2e.lua: overall timeout')
+end, 45000)

