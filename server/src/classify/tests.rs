@@ -150,7 +150,10 @@ fn neovim_batches_of_single_characters_are_paste_and_a_menu_rewrite_is_editor() 
     // <C-n> deletes the typed prefix and re-types the whole word, a character at a time.
     let mut s = Session::new("perimeter_circle = 1\nperi\n");
     // The menu's first change goes out alone; the rest follow 150 ms later.
-    assert_eq!(s.send(350.0, vec![change(1, 3, 1, 4, "")]), vec![Class::Delete]);
+    assert_eq!(
+        s.send(350.0, vec![change(1, 3, 1, 4, "")]),
+        vec![Class::Delete]
+    );
     let mut changes: Vec<ContentChange> =
         (0..3).rev().map(|i| change(1, i, 1, i + 1, "")).collect();
     changes.extend(
