@@ -68,6 +68,8 @@ fn run(argv: Vec<OsString>) -> Result<i32, String> {
         "lsp" => {
             let home = home(&mut args)?;
             let record = args.value("--record")?.map(PathBuf::from);
+            // Many clients add --stdio; stdio is the only transport there is.
+            let _ = args.flag("--stdio");
             args.finish()?;
             init_logging("info");
             let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -1,0 +1,254 @@
+// End-to-end: code-server (VS Code in the browser) with the packaged mindgap.vsix, driven by
+// Debian's chromium through playwright-core. Run it with e2e/run.sh, which sets the environment:
+//   CODE_SERVER  path to the code-server binary      CHROMIUM  /usr/bin/chromium
+//   VSIX         the packaged extension               MINDGAP_PATH  the server binary
+//   WORK         a scratch directory                   SHOT      where to save the screenshot PNG
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(process.env.PLAYWRIGHT_FROM ?? import.meta.url);
+const { chromium } = require('playwright-core');
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`e2e: set ${k}`);
+  return v;
+};
+const CODE_SERVER = env('CODE_SERVER');
+const VSIX = env('VSIX');
+const WORK = env('WORK');
+const SHOT = env('SHOT');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const PORT = Number(process.env.PORT ?? 18765);
+
+let passed = 0;
+let failed = 0;
+const check = (ok, what) => {
+  if (ok) passed++;
+  else failed++;
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+};
+
+fs.rmSync(WORK, { recursive: true, force: true });
+const ws = path.join(WORK, 'workspace');
+const data = path.join(WORK, 'data');
+const exts = path.join(WORK, 'extensions');
+const home = path.join(WORK, 'mindgap-home');
+for (const d of [ws, path.join(data, 'User'), exts, home, path.join(WORK, 'config')]) fs.mkdirSync(d, { recursive: true });
+fs.writeFileSync(path.join(ws, 'main.py'), '');
+execFileSync('git', ['init', '-q', ws]);
+fs.writeFileSync(
+  path.join(data, 'User', 'settings.json'),
+  JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'security.workspace.trust.enabled': false,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'editor.autoClosingBrackets': 'never',
+    'editor.acceptSuggestionOnEnter': 'off',
+    'editor.quickSuggestions': { other: false, comments: false, strings: false },
+    'workbench.colorTheme': 'Default Dark Modern',
+  }),
+);
+
+const csEnv = {
+  ...process.env,
+  XDG_CONFIG_HOME: path.join(WORK, 'config'),
+  MINDGAP_HOME: home,
+  RUST_LOG: 'mindgap=debug',
+};
+const common = ['--user-data-dir', data, '--extensions-dir', exts];
+execFileSync(CODE_SERVER, [...common, '--install-extension', VSIX], { env: csEnv, stdio: 'inherit' });
+
+const server = spawn(
+  CODE_SERVER,
+  [...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${PORT}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', ws],
+  { env: csEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+);
+const serverLog = fs.createWriteStream(path.join(WORK, 'code-server.log'));
+server.stdout.pipe(serverLog);
+server.stderr.pipe(serverLog);
+
+async function waitForHttp(url, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`code-server did not answer at ${url}`);
+}
+
+const statusText = (page) =>
+  page.evaluate(() => {
+    const el = [...document.querySelectorAll('.statusbar-item')].find((e) => e.id.includes('mindgap'));
+    return el ? (el.textContent ?? '').trim() : null;
+  });
+
+async function waitForStatus(page, pred, ms) {
+  const end = Date.now() + ms;
+  let last = null;
+  while (Date.now() < end) {
+    last = await statusText(page);
+    if (last !== null && pred(last)) return last;
+    await page.waitForTimeout(250);
+  }
+  return last;
+}
+
+/** Runs the palette entry whose label is exactly `label` (fuzzy matching ranks others too). */
+async function palette(page, label) {
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type(label, { delay: 10 });
+  await page.waitForTimeout(600);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first();
+  const rows = await page.locator('.quick-input-list .monaco-list-row').allTextContents();
+  const exact = rows.findIndex((t) => t.trim().startsWith(label) && !t.includes('manual') === !label.includes('manual'));
+  if (exact >= 0) await page.locator('.quick-input-list .monaco-list-row').nth(exact).click();
+  else await row.click();
+}
+
+let browser;
+const t0 = Date.now();
+try {
+  await waitForHttp(`http://127.0.0.1:${PORT}/healthz`, 60_000);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const origin = `http://127.0.0.1:${PORT}`;
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  const page = await context.newPage();
+  await page.goto(`${origin}/?folder=${encodeURIComponent(ws)}`);
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+
+  const first = await waitForStatus(page, (t) => t.includes('mindgap') || t.length > 0, 60_000);
+  check(first !== null, `status bar item appears (${JSON.stringify(first)})`);
+
+  // Start a task through the command palette.
+  await palette(page, 'mindgap: Start a task…');
+  await page.waitForTimeout(500);
+  await page.keyboard.type('e2e-task');
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(500);
+  await page.keyboard.type('10'); // estimate: 10 lines
+  await page.keyboard.press('Enter');
+  const started = await waitForStatus(page, (t) => t.includes('e2e-task'), 15_000);
+  check((started?.includes('e2e-task') && !started.includes('manual')) ?? false, `status shows the task (${JSON.stringify(started)})`);
+
+  // Open the file and type like a person.
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type('main.py', { delay: 20 });
+  await page.waitForTimeout(600);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.monaco-editor textarea', { timeout: 15_000 });
+  await page.waitForTimeout(800);
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.type('def total(items):\n', { delay: 90 });
+  await page.keyboard.type('return sum(items)\n', { delay: 90 });
+  await page.keyboard.press('Shift+Tab');
+  const typed = await waitForStatus(page, (t) => /0% early/.test(t), 10_000);
+  check(/AI 0% early/.test(typed ?? ''), `typing counts as your own (${JSON.stringify(typed)})`);
+
+  // Paste a block from "outside" (the clipboard).
+  const block = 'def mean(xs):\n    if not xs:\n        return 0.0\n    return sum(xs) / len(xs)\n';
+  await page.evaluate((t) => navigator.clipboard.writeText(t), block);
+  await page.keyboard.press('Control+V');
+  const pasted = await waitForStatus(page, (t) => /AI [1-9]\d*% early/.test(t), 15_000);
+  check(/AI [1-9]\d*% early/.test(pasted ?? ''), `a paste shows up as outside help early (${JSON.stringify(pasted)})`);
+
+  // Undo the paste: an undo hint; the text is gone again.
+  await page.keyboard.press('Control+Z');
+  await page.waitForTimeout(1500);
+  const editorText = await page.evaluate(() => document.querySelector('.monaco-editor .view-lines')?.textContent ?? '');
+  check(!editorText.includes('def mean'), 'undo removed the pasted block');
+
+  // A long pasted block draws the `unexplained` nudge; its code action runs the server's
+  // mindgap.explain command through the extension's pass-through registration.
+  const long = Array.from({ length: 10 }, (_, i) => `value_${i} = compute(${i}, ${i * 2})`).join('\n') + '\n';
+  await page.evaluate((t) => navigator.clipboard.writeText(t), long);
+  await page.keyboard.press('Control+V');
+  await page.waitForTimeout(1500);
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Control+.');
+  let explained = false;
+  try {
+    const item = page.locator('.action-widget .monaco-list-row, .context-view .action-item').filter({ hasText: 'Explain this block' }).first();
+    await item.waitFor({ state: 'visible', timeout: 10_000 });
+    const rows = await page.locator('.action-widget .monaco-list-row').allTextContents();
+    console.log(`     code actions: ${JSON.stringify(rows)}`);
+    await item.click({ force: true });
+    const dir = path.join(ws, '.mindgap', 'explanations');
+    const end = Date.now() + 10_000;
+    while (Date.now() < end && !explained) {
+      explained = fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.endsWith('.md'));
+      if (!explained) await page.waitForTimeout(250);
+    }
+  } catch (e) {
+    console.log(`     (${e instanceof Error ? e.message.split('\n')[0] : e})`);
+  }
+  check(explained, 'the "Explain this block" code action writes an explanation file');
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(500);
+
+  // The tooltip and the menu.
+  await page.hover('.statusbar-item[id*="mindgap"]');
+  await page.waitForTimeout(1200);
+  const hoverText = await page.evaluate(() => document.body.innerText);
+  check(/first 80%/.test(hoverText), 'the tooltip explains early and late shares');
+  fs.mkdirSync(path.dirname(SHOT), { recursive: true });
+  await page.screenshot({ path: SHOT });
+  console.log(`screenshot: ${SHOT}`);
+  await page.mouse.move(600, 300);
+  await page.click('.statusbar-item[id*="mindgap"]');
+  await page.waitForSelector('.quick-input-widget', { state: 'visible' });
+  await page.waitForTimeout(500);
+  const menu = await page.evaluate(() => document.querySelector('.quick-input-widget')?.textContent ?? '');
+  check(/Finish the task/.test(menu) && /I'm stuck/.test(menu), 'clicking the status bar opens the mindgap menu');
+  const menuShot = SHOT.replace(/\.png$/, '') + '-menu.png';
+  await page.screenshot({ path: menuShot });
+  console.log(`screenshot: ${menuShot}`);
+  await page.keyboard.press('Escape');
+
+  // What the server heard: the extension's hints, in its debug log (the mindgap output channel).
+  const logs = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/mindgap\.log$/.test(e.name)) logs.push(fs.readFileSync(p, 'utf8'));
+    }
+  };
+  walk(path.join(data, 'logs'));
+  const log = logs.join('\n');
+  check(/edit hint .*kind="paste" source="vscode:clipboard"/.test(log), 'the server received a paste hint');
+  check(/edit hint .*kind="undo" source="vscode:reason"/.test(log), 'the server received an undo hint');
+  const pasteHints = (log.match(/edit hint .*kind="paste"/g) ?? []).length;
+  check(pasteHints === 2, `one paste hint per paste, none for typing (${pasteHints})`);
+} catch (e) {
+  failed++;
+  console.log(`FAIL ${e instanceof Error ? e.stack : e}`);
+} finally {
+  if (browser) await browser.close();
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
+  console.log(`e2e took ${Math.round((Date.now() - t0) / 1000)} s; logs in ${WORK}`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
+}

@@ -1,0 +1,450 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as vscode from 'vscode';
+import {
+  DocumentSelector,
+  ExecuteCommandRequest,
+  FeatureState,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  State,
+  StaticFeature,
+} from 'vscode-languageclient/node';
+import { ExecuteCommandFeature } from 'vscode-languageclient/lib/common/executeCommand';
+import { Change, Deletion, HintKind, countOccurrences, decideHint, mightBePaste, rememberDeletions, withEol } from './editHints';
+import { INSTALL_HINT, resolveServerPath } from './serverPath';
+import { SERVER_KEYS, ServerKey, serverSettings } from './settings';
+import { Status, barText, isWarning, tooltip } from './status';
+
+const SELECTOR: DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
+const INSTALL_COMMAND = 'cargo install --path server --locked';
+
+/**
+ * The language client, minus its ExecuteCommandFeature: that feature would register the server's
+ * commands (`mindgap.task.start`, …) as VS Code commands with the very ids this extension
+ * registers itself (with input boxes and messages), and two registrations of one id fail.
+ * The server's other commands (those its code actions run) are registered by registerPassthrough.
+ */
+class MindgapClient extends LanguageClient {
+  public override registerFeature(feature: Parameters<LanguageClient['registerFeature']>[0]): void {
+    if (feature instanceof ExecuteCommandFeature) return;
+    super.registerFeature(feature);
+  }
+}
+
+/** Declares `experimental.mindgapStatus` so the server sends `mindgap/status` (SPEC section 6). */
+class StatusCapability implements StaticFeature {
+  fillClientCapabilities(capabilities: { experimental?: unknown }): void {
+    const experimental = (capabilities.experimental ?? {}) as Record<string, unknown>;
+    experimental.mindgapStatus = true;
+    capabilities.experimental = experimental;
+  }
+  initialize(): void {}
+  getState(): FeatureState {
+    return { kind: 'static' };
+  }
+  clear(): void {}
+}
+
+let client: MindgapClient | undefined;
+let statusItem: vscode.StatusBarItem;
+let lastStatus: Status | undefined;
+let statusWaiters: ((s: Status) => void)[] = [];
+/** VS Code commands for the server's other commands (code actions use them: mindgap.explain…). */
+let passthrough: vscode.Disposable[] = [];
+const OWN_COMMANDS = new Set([
+  'mindgap.task.start',
+  'mindgap.task.startManual',
+  'mindgap.task.finish',
+  'mindgap.struggle.start',
+  'mindgap.learn',
+  'mindgap.selfCheck',
+  'mindgap.report',
+  'mindgap.showMenu',
+  'mindgap.showLog',
+  'mindgap.restart',
+  'mindgap.acceptInlineCompletion',
+  'mindgap.acceptInlineCompletionWord',
+]);
+
+/** The next `mindgap/status`, or undefined after `ms`. */
+function nextStatus(ms: number): Promise<Status | undefined> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), ms);
+    statusWaiters.push((s) => {
+      clearTimeout(timer);
+      resolve(s);
+    });
+  });
+}
+
+function registerPassthrough(): void {
+  for (const d of passthrough) d.dispose();
+  passthrough = [];
+  const c = client;
+  if (!c) return;
+  for (const command of serverCommands()) {
+    if (OWN_COMMANDS.has(command)) continue;
+    passthrough.push(
+      vscode.commands.registerCommand(command, (...args: unknown[]) =>
+        c.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }).then(undefined, (e: unknown) => {
+          void vscode.window.showErrorMessage(`mindgap: ${e instanceof Error ? e.message : String(e)}`);
+        }),
+      ),
+    );
+  }
+}
+let deletions: Deletion[] = [];
+let completionPending: { uri: string; until: number } | undefined;
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('mindgap');
+}
+
+function settingsForServer(): Record<string, unknown> {
+  const c = config();
+  return serverSettings((key: ServerKey) => c.inspect(key));
+}
+
+function target(): number {
+  const t = settingsForServer().target_early_share;
+  return typeof t === 'number' ? t : 0.2;
+}
+
+function renderStatus(): void {
+  statusItem.text = barText(lastStatus);
+  const md = new vscode.MarkdownString(tooltip(lastStatus, target()));
+  statusItem.tooltip = md;
+  statusItem.backgroundColor = isWarning(lastStatus, target())
+    ? new vscode.ThemeColor('statusBarItem.warningBackground')
+    : undefined;
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    const st = fs.statSync(p);
+    if (!st.isFile()) return false;
+    if (process.platform === 'win32') return true;
+    fs.accessSync(p, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function serverCommands(): string[] {
+  return client?.initializeResult?.capabilities.executeCommandProvider?.commands ?? [];
+}
+
+async function notRunning(): Promise<void> {
+  const pick = await vscode.window.showErrorMessage(
+    'mindgap: the language server is not running. ' + INSTALL_HINT,
+    'Open Settings',
+    'Copy Install Command',
+    'Show Log',
+  );
+  if (pick === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'mindgap.path');
+  if (pick === 'Copy Install Command') await vscode.env.clipboard.writeText(INSTALL_COMMAND);
+  if (pick === 'Show Log') client?.outputChannel.show();
+}
+
+/** Runs a server command; undefined (after telling the person) when it failed. */
+async function runServer(command: string, args: unknown[]): Promise<unknown> {
+  if (!client || client.state !== State.Running) {
+    await notRunning();
+    return undefined;
+  }
+  try {
+    return await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    void vscode.window.showErrorMessage(`mindgap: ${msg}`);
+    return undefined;
+  }
+}
+
+interface TaskJson {
+  name?: string;
+  share?: { early: number | null; late: number | null; overall: number | null };
+}
+
+function pct(x: number | null | undefined): string {
+  return typeof x === 'number' ? `${Math.round(x * 100)}%` : '–';
+}
+
+async function startTask(manual: boolean, args: unknown[]): Promise<void> {
+  let arg = args[0];
+  if (arg === undefined) {
+    const name = await vscode.window.showInputBox({
+      title: manual ? 'mindgap: start a manual task (no outside help)' : 'mindgap: start a task',
+      prompt: 'Task name',
+      placeHolder: 'e.g. parser',
+      validateInput: (v) => (v.trim() ? undefined : 'A task needs a name'),
+    });
+    if (name === undefined) return;
+    const estimate = await vscode.window.showInputBox({
+      title: 'mindgap: expected size (optional)',
+      prompt: 'About how many lines will this task take? Leave empty to let mindgap guess.',
+      validateInput: (v) => (v.trim() === '' || /^\d+$/.test(v.trim()) ? undefined : 'A whole number of lines, or empty'),
+    });
+    if (estimate === undefined) return;
+    arg = { name: name.trim(), manual, ...(estimate.trim() ? { estimate: Number(estimate.trim()) } : {}) };
+  }
+  const r = (await runServer('mindgap.task.start', [arg])) as TaskJson | undefined;
+  if (r) void vscode.window.showInformationMessage(`mindgap: task “${r.name ?? ''}” started${manual ? ' (manual)' : ''}.`);
+}
+
+async function finishTask(): Promise<void> {
+  const after = nextStatus(1500);
+  const r = (await runServer('mindgap.task.finish', [])) as TaskJson | null | undefined;
+  if (r === undefined) return;
+  if (r === null) {
+    void vscode.window.showInformationMessage('mindgap: no active task to finish.');
+    return;
+  }
+  // The command answers with the task; its exact shares arrive with the next status.
+  const share = r.share ?? (await after)?.share ?? lastStatus?.share;
+  void vscode.window.showInformationMessage(
+    `mindgap: finished “${r.name ?? ''}”: outside help ${pct(share?.early)} early, ${pct(share?.late)} late (${pct(share?.overall)} overall).`,
+  );
+}
+
+async function startStruggle(args: unknown[]): Promise<void> {
+  let arg = args[0];
+  if (arg === undefined) {
+    const dflt = settingsForServer().struggle_minutes;
+    const minutes = await vscode.window.showInputBox({
+      title: "mindgap: I'm stuck — protect the struggle",
+      prompt: 'Minutes to try things yourself first (each save after typing counts as an attempt)',
+      value: String(typeof dflt === 'number' ? dflt : 20),
+      validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) > 0 ? undefined : 'A number of minutes'),
+    });
+    if (minutes === undefined) return;
+    arg = { minutes: Number(minutes.trim()) };
+  }
+  const r = (await runServer('mindgap.struggle.start', [arg])) as { minutes?: number } | undefined;
+  if (r) {
+    void vscode.window.showInformationMessage(
+      `mindgap: ${r.minutes ?? ''} minutes to try it yourself. Try three things before asking for help.`,
+    );
+  }
+}
+
+/** Commands the server may or may not have yet (learning log, self-check, report). */
+async function optional(ids: string[], what: string, input?: vscode.InputBoxOptions): Promise<void> {
+  if (!client || client.state !== State.Running) {
+    await notRunning();
+    return;
+  }
+  const available = serverCommands();
+  const id = ids.find((c) => available.includes(c));
+  if (!id) {
+    void vscode.window.showInformationMessage(`mindgap: ${what} is not available yet: this mindgap server has no such command.`);
+    return;
+  }
+  const args: unknown[] = [];
+  if (input) {
+    const text = await vscode.window.showInputBox(input);
+    if (text === undefined) return;
+    args.push({ text });
+  }
+  const r = await runServer(id, args);
+  if (r === undefined || r === null) return;
+  if (typeof r === 'string' && r.length < 200 && !r.includes('\n')) {
+    void vscode.window.showInformationMessage(`mindgap: ${r}`);
+    return;
+  }
+  const doc = await vscode.workspace.openTextDocument({
+    content: typeof r === 'string' ? r : JSON.stringify(r, null, 2),
+    language: typeof r === 'string' ? 'markdown' : 'json',
+  });
+  await vscode.window.showTextDocument(doc, { preview: true });
+}
+
+async function showMenu(): Promise<void> {
+  const items: (vscode.QuickPickItem & { command: string })[] = [
+    { label: '$(play) Start a task…', command: 'mindgap.task.start' },
+    { label: '$(person) Start a manual task…', description: 'no outside help', command: 'mindgap.task.startManual' },
+    { label: '$(check) Finish the task', command: 'mindgap.task.finish' },
+    { label: "$(flame) I'm stuck", description: 'protect the struggle', command: 'mindgap.struggle.start' },
+    { label: '$(book) Learned something…', command: 'mindgap.learn' },
+    { label: '$(checklist) Self-check', command: 'mindgap.selfCheck' },
+    { label: '$(graph) Report', command: 'mindgap.report' },
+    { label: '$(output) Show log', command: 'mindgap.showLog' },
+    { label: '$(debug-restart) Restart the server', command: 'mindgap.restart' },
+  ];
+  const pick = await vscode.window.showQuickPick(items, { title: 'mindgap', placeHolder: lastStatus?.text || 'mindgap' });
+  if (pick) await vscode.commands.executeCommand(pick.command);
+}
+
+function sendHint(doc: vscode.TextDocument, version: number, kind: HintKind, source: string): void {
+  if (!client || client.state !== State.Running) return;
+  void client.sendNotification('mindgap/editHint', {
+    textDocument: { uri: client.code2ProtocolConverter.asUri(doc.uri), version },
+    kind,
+    source,
+  });
+}
+
+async function onChange(e: vscode.TextDocumentChangeEvent): Promise<void> {
+  if (!client || client.state !== State.Running || e.contentChanges.length === 0) return;
+  if (!vscode.languages.match(SELECTOR, e.document)) return;
+  const doc = e.document;
+  const version = doc.version;
+  const now = Date.now();
+  const changes: Change[] = e.contentChanges.map((c) => ({ text: c.text, rangeLength: c.rangeLength }));
+  const reason =
+    e.reason === vscode.TextDocumentChangeReason.Undo
+      ? 'undo'
+      : e.reason === vscode.TextDocumentChangeReason.Redo
+        ? 'redo'
+        : undefined;
+  const pending =
+    completionPending !== undefined && completionPending.uri === doc.uri.toString() && now <= completionPending.until;
+  if (reason || pending) {
+    if (pending) completionPending = undefined;
+    const kind = decideHint({ reason, changes, completionPending: pending });
+    if (kind) sendHint(doc, version, kind, reason ? 'vscode:reason' : 'vscode:inline-accept');
+    return;
+  }
+  // Deletions other than undo/redo may be cuts: a paste of as many characters is then a move.
+  const before = deletions;
+  deletions = rememberDeletions(deletions, changes, now);
+  if (!mightBePaste(changes)) return;
+  let clipboard: string;
+  try {
+    clipboard = await vscode.env.clipboard.readText();
+  } catch {
+    return;
+  }
+  let occurrences = 0;
+  if (clipboard.length >= 2) {
+    for (const d of vscode.workspace.textDocuments) {
+      if (!vscode.languages.match(SELECTOR, d)) continue;
+      const eol = d.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+      occurrences += countOccurrences(d.getText(), withEol(clipboard, eol));
+    }
+  }
+  const kind = decideHint({ reason, changes, clipboard, deletions: before, occurrences, now });
+  if (kind) sendHint(doc, version, kind, 'vscode:clipboard');
+}
+
+function acceptInline(command: string): () => Promise<void> {
+  return async () => {
+    const editor = vscode.window.activeTextEditor;
+    if (editor) completionPending = { uri: editor.document.uri.toString(), until: Date.now() + 1000 };
+    await vscode.commands.executeCommand(command);
+  };
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  statusItem = vscode.window.createStatusBarItem('mindgap.status', vscode.StatusBarAlignment.Left, 0);
+  statusItem.name = 'mindgap';
+  statusItem.command = 'mindgap.showMenu';
+  renderStatus();
+  statusItem.show();
+  context.subscriptions.push(statusItem);
+
+  const reg = (id: string, f: (...args: unknown[]) => unknown): void => {
+    context.subscriptions.push(vscode.commands.registerCommand(id, f));
+  };
+  reg('mindgap.task.start', (...args) => startTask(false, args));
+  reg('mindgap.task.startManual', (...args) => startTask(true, args));
+  reg('mindgap.task.finish', () => finishTask());
+  reg('mindgap.struggle.start', (...args) => startStruggle(args));
+  reg('mindgap.learn', () =>
+    optional(['mindgap.learn'], 'the learning log', {
+      title: 'mindgap: what did you learn?',
+      prompt: 'One or two sentences for your learning log',
+    }),
+  );
+  reg('mindgap.selfCheck', () => optional(['mindgap.selfCheck', 'mindgap.self_check', 'mindgap.self-check'], 'the self-check'));
+  reg('mindgap.report', () => optional(['mindgap.report'], 'the report'));
+  reg('mindgap.showMenu', () => showMenu());
+  reg('mindgap.showLog', () => client?.outputChannel.show());
+  reg('mindgap.restart', async () => {
+    for (const d of passthrough) d.dispose();
+    passthrough = [];
+    if (client) await client.stop().catch(() => undefined);
+    client = undefined;
+    await startClient(context);
+  });
+  reg('mindgap.acceptInlineCompletion', acceptInline('editor.action.inlineSuggest.commit'));
+  reg('mindgap.acceptInlineCompletionWord', acceptInline('editor.action.inlineSuggest.acceptNextWord'));
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeTextDocument((e) => void onChange(e)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('mindgap')) return;
+      if (e.affectsConfiguration('mindgap.path')) {
+        void vscode.window
+          .showInformationMessage('mindgap: the server path changed.', 'Restart the server')
+          .then((p) => p && vscode.commands.executeCommand('mindgap.restart'));
+      }
+      if (SERVER_KEYS.some((k) => e.affectsConfiguration(`mindgap.${k}`)) && client?.state === State.Running) {
+        void client.sendNotification('workspace/didChangeConfiguration', { settings: { mindgap: settingsForServer() } });
+      }
+      renderStatus();
+    }),
+    { dispose: () => passthrough.forEach((d) => d.dispose()) },
+    { dispose: () => void client?.stop() },
+  );
+  await startClient(context);
+}
+
+async function startClient(context: vscode.ExtensionContext): Promise<void> {
+  const found = resolveServerPath({
+    setting: config().get<string>('path'),
+    env: process.env,
+    extensionPath: context.extensionPath,
+    platform: process.platform,
+    home: os.homedir(),
+    isExecutable,
+  });
+  if (!found.ok) {
+    statusItem.text = '$(warning) mindgap';
+    statusItem.tooltip = found.message;
+    const pick = await vscode.window.showErrorMessage(found.message, 'Open Settings', 'Copy Install Command');
+    if (pick === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'mindgap.path');
+    if (pick === 'Copy Install Command') await vscode.env.clipboard.writeText(INSTALL_COMMAND);
+    return;
+  }
+  // No `transport`: with TransportKind.stdio the client would append `--stdio`, which
+  // `mindgap lsp` rejects; without it the client still talks over the process's stdio.
+  const serverOptions: ServerOptions = {
+    command: found.path,
+    args: ['lsp'],
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: SELECTOR,
+    initializationOptions: { mindgap: settingsForServer() },
+    outputChannelName: 'mindgap',
+  };
+  const c = new MindgapClient('mindgap', 'mindgap', serverOptions, clientOptions);
+  c.registerFeature(new StatusCapability());
+  c.onNotification('mindgap/status', (s: Status) => {
+    lastStatus = s;
+    renderStatus();
+    const waiters = statusWaiters;
+    statusWaiters = [];
+    for (const w of waiters) w(s);
+  });
+  client = c;
+  try {
+    await c.start();
+    registerPassthrough();
+    c.outputChannel.appendLine(`mindgap: server ${found.path} (found via ${found.source})`);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    statusItem.text = '$(warning) mindgap';
+    statusItem.tooltip = `mindgap could not start ${found.path}: ${msg}`;
+    void vscode.window.showErrorMessage(`mindgap: could not start ${found.path}: ${msg}`, 'Show Log').then((p) => {
+      if (p) c.outputChannel.show();
+    });
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  if (client) await client.stop().catch(() => undefined);
+}
