@@ -189,6 +189,8 @@ try {
     const item = page.locator('.action-widget .monaco-list-row, .context-view .action-item').filter({ hasText: 'Explain this block' }).first();
     await item.waitFor({ state: 'visible', timeout: 10_000 });
     const rows = await page.locator('.action-widget .monaco-list-row').allTextContents();
+    // The nudge and its code actions, for the README.
+    await page.screenshot({ path: SHOT.replace(/\.png$/, '') + '-code-actions.png' });
     console.log(`     code actions: ${JSON.stringify(rows)}`);
     await item.click({ force: true });
     const dir = path.join(ws, '.mindgap', 'explanations');
