@@ -649,6 +649,23 @@ impl Server {
         }))
     }
 
+    /// `mindgap lsp --home HOME`, initialized with `root` as its workspace folder, these client
+    /// capabilities and `initializationOptions` (null for none).
+    pub fn start_in(home: &Path, root: &Path, capabilities: Value, options: Value) -> Server {
+        let mut s = Server::start_with(Options {
+            home: Some(home.to_path_buf()),
+            ..Options::default()
+        });
+        s.initialize_with(json!({
+            "processId": std::process::id(),
+            "clientInfo": {"name": "mindgap-e2e"},
+            "rootUri": format!("file://{}", root.display()),
+            "initializationOptions": options,
+            "capabilities": capabilities,
+        }));
+        s
+    }
+
     /// `initialize` with these params, then `initialized`.
     pub fn initialize_with(&mut self, params: Value) -> Value {
         let result = match self.request("initialize", params) {
@@ -810,6 +827,37 @@ pub fn range_change(start: (u32, u32), end: (u32, u32), text: &str) -> Value {
 /// A content change replacing the whole document.
 pub fn full_change(text: &str) -> Value {
     json!({ "text": text })
+}
+
+/// A workspace folder (real and canonical, so paths compare equal) and a home beside it.
+pub struct Workspace {
+    pub root: PathBuf,
+    pub home: PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let root = tmp
+            .path()
+            .canonicalize()
+            .expect("canonical temp dir")
+            .join("ws");
+        std::fs::create_dir_all(&root).expect("workspace folder");
+        let home = tmp.path().join("home");
+        Workspace {
+            root,
+            home,
+            _tmp: tmp,
+        }
+    }
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// `file:///tmp/mindgap-e2e/NAME` (the file need not exist).

@@ -9,22 +9,12 @@ use std::thread::sleep;
 use std::time::Duration;
 
 use common::edits_of;
-use mindgap_e2e::{Options, Server};
+use mindgap_e2e::{Server, Workspace};
 use serde_json::{Value, json};
 
 fn start(home: &Path, root: &Path) -> Server {
-    let mut s = Server::start_with(Options {
-        home: Some(home.to_path_buf()),
-        ..Options::default()
-    });
-    s.initialize_with(json!({
-        "processId": std::process::id(),
-        "clientInfo": {"name": "mindgap-e2e"},
-        "rootUri": format!("file://{}", root.display()),
-        "initializationOptions": {"explain_min_words": 6},
-        "capabilities": {"general": {"positionEncodings": ["utf-16"]}, "window": {"showDocument": {"support": true}}},
-    }));
-    s
+    let caps = json!({"general": {"positionEncodings": ["utf-16"]}, "window": {"showDocument": {"support": true}}});
+    Server::start_in(home, root, caps, json!({"explain_min_words": 6}))
 }
 
 #[track_caller]
@@ -70,10 +60,8 @@ const BLOCK: &str = "def area(r):\n    return 3.14 * r * r\n\n\ndef perimeter(r)
 
 #[test]
 fn explain_a_pasted_block_by_typing_not_pasting() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().canonicalize().unwrap().join("ws");
-    std::fs::create_dir_all(&root).unwrap();
-    let home = tmp.path().join("home");
+    let w = Workspace::new();
+    let (root, home) = (w.root.clone(), w.home.clone());
     let mut s = start(&home, &root);
     let uri = format!("file://{}/geo.py", root.display());
     s.open(&uri, 1, "\n\n");
@@ -176,10 +164,8 @@ fn explain_a_pasted_block_by_typing_not_pasting() {
 
 #[test]
 fn check_staged_fails_until_the_block_is_explained_and_the_hook_runs_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().canonicalize().unwrap().join("repo");
-    std::fs::create_dir_all(&root).unwrap();
-    let home = tmp.path().join("home");
+    let w = Workspace::new();
+    let (root, home) = (w.root.clone(), w.home.clone());
     let git = |args: &[&str]| {
         let out = std::process::Command::new("git")
             .args(args)
@@ -322,10 +308,8 @@ fn last_apply_edit(s: &Server, uri: &str) -> (Value, String) {
 
 #[test]
 fn rewrite_by_hand_and_restore_round_trip_exactly() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().canonicalize().unwrap().join("ws");
-    std::fs::create_dir_all(&root).unwrap();
-    let home = tmp.path().join("home");
+    let w = Workspace::new();
+    let (root, home) = (w.root.clone(), w.home.clone());
     let mut s = start(&home, &root);
     let uri = format!("file://{}/geo.py", root.display());
     let mut text = "x = 1\n\n".to_string();
@@ -415,19 +399,14 @@ fn rewrite_by_hand_and_restore_round_trip_exactly() {
 
 #[test]
 fn a_struggle_window_counts_attempts_and_flags_help() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().canonicalize().unwrap().join("ws");
-    std::fs::create_dir_all(&root).unwrap();
-    let home = tmp.path().join("home");
-    let mut s = Server::start_with(Options {
-        home: Some(home.clone()),
-        ..Options::default()
-    });
-    s.initialize_with(json!({
-        "processId": std::process::id(),
-        "rootUri": format!("file://{}", root.display()),
-        "capabilities": {"experimental": {"mindgapStatus": true}},
-    }));
+    let w = Workspace::new();
+    let (root, home) = (w.root.clone(), w.home.clone());
+    let mut s = Server::start_in(
+        &home,
+        &root,
+        json!({"experimental": {"mindgapStatus": true}}),
+        Value::Null,
+    );
     let res = s
         .request(
             "workspace/executeCommand",

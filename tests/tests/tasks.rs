@@ -7,30 +7,19 @@ use std::path::{Path, PathBuf};
 use std::thread::sleep;
 use std::time::Duration;
 
-use mindgap_e2e::{Options, Server, run};
+use mindgap_e2e::{Server, Workspace, run};
 use serde_json::{Value, json};
 
 /// A workspace root (a real folder, canonical) and a home, side by side.
-fn places() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().canonicalize().unwrap().join("ws");
-    std::fs::create_dir_all(&root).unwrap();
-    let home = tmp.path().join("home");
-    (tmp, root, home)
+fn places() -> (Workspace, PathBuf, PathBuf) {
+    let w = Workspace::new();
+    let (root, home) = (w.root.clone(), w.home.clone());
+    (w, root, home)
 }
 
 fn start(home: &Path, root: &Path) -> Server {
-    let mut s = Server::start_with(Options {
-        home: Some(home.to_path_buf()),
-        ..Options::default()
-    });
-    s.initialize_with(json!({
-        "processId": std::process::id(),
-        "clientInfo": {"name": "mindgap-e2e"},
-        "rootUri": format!("file://{}", root.display()),
-        "capabilities": {"general": {"positionEncodings": ["utf-16"]}, "experimental": {"mindgapStatus": true}},
-    }));
-    s
+    let caps = json!({"general": {"positionEncodings": ["utf-16"]}, "experimental": {"mindgapStatus": true}});
+    Server::start_in(home, root, caps, Value::Null)
 }
 
 /// Types `text` at (line, col), one key every 25 ms (a quick typist, not a machine).
@@ -209,18 +198,7 @@ fn status_never_breaks_a_prompt() {
 }
 
 fn start_plain(home: &Path, root: &Path, window: Value, options: Value) -> Server {
-    let mut s = Server::start_with(Options {
-        home: Some(home.to_path_buf()),
-        ..Options::default()
-    });
-    s.initialize_with(json!({
-        "processId": std::process::id(),
-        "clientInfo": {"name": "helix-like"},
-        "rootUri": format!("file://{}", root.display()),
-        "initializationOptions": options,
-        "capabilities": {"window": window},
-    }));
-    s
+    Server::start_in(home, root, json!({"window": window}), options)
 }
 
 fn make_work(s: &mut Server, root: &Path) {
