@@ -90,7 +90,14 @@ fn a_task_over_lsp_gives_exact_shares_in_status_and_task_show() {
         "workspace/executeCommand",
         json!({"command": "mindgap.task.finish", "arguments": []}),
     );
-    assert_eq!(finished.unwrap()["state"], "finished");
+    let finished = finished.unwrap();
+    assert_eq!(finished["state"], "finished");
+    // The command answers with the exact split, as `task show --json` does.
+    assert_eq!(finished["work"], 74, "{finished}");
+    assert!(
+        close(finished["share"]["overall"].as_f64().unwrap(), 54.0 / 74.0),
+        "{finished}"
+    );
     assert_eq!(s.shutdown_and_exit().code(), Some(0));
 
     // Exact at finish: work 74 = typed 20, then completion 16, then paste 38. The boundary is at

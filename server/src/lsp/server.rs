@@ -395,7 +395,16 @@ impl LanguageServer for Backend {
                     .start_task(&root, name.trim(), manual, estimate)
                     .map(|t| task_json(Some(t)))
             }
-            "mindgap.task.finish" => shared.store.finish_task(&root).map(task_json),
+            "mindgap.task.finish" => shared.store.finish_task(&root).map(|t| {
+                // The finished task with its exact shares (as `task show --json`), when the
+                // store can be read; else what the command knows.
+                let report = t.as_ref().and_then(|t| {
+                    let db = crate::store::Db::open_read_only(&shared.home)?;
+                    let which = crate::store::Which::Named(&t.name);
+                    db.report(&root, which, &shared.config()).ok().flatten()
+                });
+                report.map_or_else(|| task_json(t), |r| crate::status::task_json(&r))
+            }),
             "mindgap.struggle.start" => {
                 let minutes = arg
                     .get("minutes")
