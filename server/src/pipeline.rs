@@ -22,6 +22,8 @@ use crate::uri;
 
 /// How long an outside disk write waits for the editor to reload it, in ms.
 const RELOAD_WINDOW_MS: f64 = 10_000.0;
+/// How close to a `.git` change a disk change must be to be version control's, in ms.
+const VCS_WINDOW_MS: f64 = 3_000.0;
 /// How long a hint waits for the change it names, in ms.
 const HINT_WINDOW_MS: f64 = 2_000.0;
 /// How long an edit this server applied waits to come back from the client, in ms.
@@ -47,7 +49,12 @@ pub struct Pipeline {
     /// What each file holds on disk, as far as this session knows, by URI.
     disk: HashMap<Arc<str>, Rope>,
     /// Outside writes not yet seen reaching the buffer: URI → (hash of the new text, time).
-    pending_outside: HashMap<Arc<str>, (u64, f64)>,
+    pending_outside: HashMap<Arc<str>, (u64, f64, bool)>,
+    /// When `.git` last changed (HEAD, index, refs): disk changes around then are version
+    /// control's, not an agent's.
+    vcs_at: Option<f64>,
+    /// Recent disk events, to amend when a `.git` change shows they were version control's.
+    recent_disk: std::collections::VecDeque<(u64, f64, Arc<str>)>,
     hints: Vec<PendingHint>,
     /// Edits this server applied, by URI: the state they will produce, and when.
     expected: HashMap<Arc<str>, (u64, f64, Class)>,
@@ -75,6 +82,8 @@ impl Pipeline {
             classifier: Classifier::new(),
             disk: HashMap::new(),
             pending_outside: HashMap::new(),
+            vcs_at: None,
+            recent_disk: std::collections::VecDeque::new(),
             hints: Vec::new(),
             expected: HashMap::new(),
             provenance: HashMap::new(),
@@ -233,8 +242,11 @@ impl Pipeline {
             return;
         }
         // A reload: the text on disk changed while the editor held the document.
-        let counted_write = self.take_pending_outside(&key, &rope);
-        let decision = self.classifier.reload(&key, state, counted_write);
+        let write = self.take_pending_outside(&key, &rope);
+        let decision = self
+            .classifier
+            .reload(&key, state, write.is_some(), write == Some(true));
+        let counted_write = write.is_some();
         let span = Span::of(previous.rope(), m.prefix, m.prefix + m.deleted);
         let id = self.take_id();
         let tags = self.task;
@@ -351,8 +363,8 @@ impl Pipeline {
         {
             let rope = self.mirror.get(uri).expect("open").rope().clone();
             let state = self.mirror.get(uri).expect("open").state();
-            if self.take_pending_outside(&key, &rope) {
-                let d = self.classifier.reload(&key, state, true);
+            if let Some(vcs) = self.take_pending_outside(&key, &rope) {
+                let d = self.classifier.reload(&key, state, true, vcs);
                 for (dec, a) in self.decisions.iter_mut().zip(&self.applied) {
                     if a.inserted + a.deleted > 0 {
                         *dec = d;
@@ -553,10 +565,23 @@ impl Pipeline {
         text: Option<&str>,
         out: &mut Vec<Emitted>,
     ) {
-        let Some(root) = &self.root else {
+        if self.root.is_none() {
             warn!(rel_path, "disk change without a workspace root: ignored");
             return;
-        };
+        }
+        if let Some(git) = rel_path.strip_prefix(".git/") {
+            // HEAD, the index and refs move when version control acts; objects and logs do not
+            // say anything by themselves.
+            let telling = matches!(
+                git,
+                "HEAD" | "index" | "ORIG_HEAD" | "FETCH_HEAD" | "MERGE_HEAD" | "packed-refs"
+            ) || git.starts_with("refs/");
+            if telling {
+                self.vcs_changed(t, out);
+            }
+            return;
+        }
+        let Some(root) = &self.root else { return };
         let uri: Arc<str> = Arc::from(uri::from_path(&format!(
             "{}/{}",
             root.trim_end_matches('/'),
@@ -577,8 +602,11 @@ impl Pipeline {
                 Some(rope) => measure(rope.slice(..), new_text),
                 None => measure(Rope::new().slice(..), new_text),
             };
+            let vcs = self.vcs_at.is_some_and(|at| t - at <= VCS_WINDOW_MS);
             let (class, evidence) = if text.is_none() {
                 (Class::Delete, classify::Evidence::Removal)
+            } else if vcs {
+                (Class::Vcs, classify::Evidence::VcsOperation)
             } else {
                 (Class::Agent, classify::Evidence::OutsideWrite)
             };
@@ -607,25 +635,45 @@ impl Pipeline {
             );
             if text.is_some() {
                 self.pending_outside
-                    .insert(uri.clone(), (hash_str(new_text), t));
+                    .insert(uri.clone(), (hash_str(new_text), t, vcs));
             }
+            self.recent_disk
+                .retain(|(_, at, _)| t - at <= VCS_WINDOW_MS);
+            self.recent_disk.push_back((id, t, uri.clone()));
         }
         match text {
             Some(text) => self.disk.insert(uri, Rope::from_str(text)),
             None => self.disk.remove(&uri),
         };
         self.pending_outside
-            .retain(|_, (_, since)| t - *since <= RELOAD_WINDOW_MS);
+            .retain(|_, (_, since, _)| t - *since <= RELOAD_WINDOW_MS);
     }
 
-    /// True (and forgotten) when `rope` is exactly the text of a pending outside write.
-    fn take_pending_outside(&mut self, key: &Arc<str>, rope: &Rope) -> bool {
+    /// When `rope` is exactly the text of a pending outside write: whether that write was
+    /// version control's (and the write is forgotten).
+    fn take_pending_outside(&mut self, key: &Arc<str>, rope: &Rope) -> Option<bool> {
         match self.pending_outside.get(key) {
-            Some(&(hash, _)) if hash == hash_rope(rope) => {
+            Some(&(hash, _, vcs)) if hash == hash_rope(rope) => {
                 self.pending_outside.remove(key);
-                true
+                Some(vcs)
             }
-            _ => false,
+            _ => None,
+        }
+    }
+
+    /// `.git` changed at `t`: version control is at work. Disk changes just before (git writes
+    /// the work tree, then the index and HEAD) are amended to `vcs`, and those just after are
+    /// classed so.
+    fn vcs_changed(&mut self, t: f64, out: &mut Vec<Emitted>) {
+        self.vcs_at = Some(t);
+        let decision = Decision::new(Class::Vcs, 0.85, classify::Evidence::VcsOperation);
+        for (id, at, uri) in self.recent_disk.drain(..) {
+            if t - at <= VCS_WINDOW_MS {
+                out.push(Emitted::Amend(Amendment { id, decision }));
+                if let Some(p) = self.pending_outside.get_mut(&uri) {
+                    p.2 = true;
+                }
+            }
         }
     }
 }
@@ -931,5 +979,44 @@ mod tests {
             &mut out,
         );
         assert_eq!(ranges(&p), vec![(28, 48), (49, 52)]);
+    }
+
+    #[test]
+    fn version_control_is_not_an_agent() {
+        let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+        let mut out = Vec::new();
+        let uri = "file:///ws/a.py";
+        p.did_open(0.0, uri, 1, "x = 1\n", None, &mut out);
+        // A checkout: git writes the work tree, then moves HEAD and the index.
+        p.disk_change(1_000.0, "a.py", Some("x = 2\ny = 3\n"), &mut out);
+        assert_eq!(
+            events(&out)[0].class,
+            Class::Agent,
+            "an agent's until .git says otherwise"
+        );
+        p.disk_change(1_200.0, ".git/index", None, &mut out);
+        p.disk_change(1_250.0, ".git/HEAD", None, &mut out);
+        let amended: Vec<Class> = out
+            .iter()
+            .filter_map(|e| match e {
+                Emitted::Amend(a) => Some(a.decision.class),
+                Emitted::Event(_) => None,
+            })
+            .collect();
+        assert_eq!(amended, vec![Class::Vcs]);
+        // The editor's reload of it is version control's too.
+        p.did_close(uri);
+        p.did_open(1_500.0, uri, 1, "x = 2\ny = 3\n", None, &mut out);
+        assert_eq!(events(&out).last().unwrap().class, Class::Vcs);
+        // A write right after .git changed is version control's at once...
+        p.disk_change(2_000.0, "b.py", Some("b = 1\n"), &mut out);
+        assert_eq!(events(&out).last().unwrap().class, Class::Vcs);
+        // ...one much later is an agent's.
+        p.disk_change(20_000.0, "c.py", Some("c = 1\n"), &mut out);
+        assert_eq!(events(&out).last().unwrap().class, Class::Agent);
+        // Objects written by git say nothing by themselves.
+        let before = out.len();
+        p.disk_change(60_000.0, ".git/objects/ab/cdef", None, &mut out);
+        assert_eq!(out.len(), before);
     }
 }

@@ -17,6 +17,8 @@ pub enum Evidence {
     ReloadToKnownState,
     /// A file changed on disk, not by the editor's save.
     OutsideWrite,
+    /// Version control changed it: `.git` (HEAD, index, refs) changed at the same time.
+    VcsOperation,
     /// The reload delivered an outside disk write already counted.
     ReloadOfCountedWrite,
     /// The change altered nothing.
@@ -94,6 +96,9 @@ impl fmt::Display for Evidence {
                 f.write_str("reload of an outside write already counted")
             }
             Evidence::OutsideWrite => f.write_str("written to disk outside the editor"),
+            Evidence::VcsOperation => {
+                f.write_str("a version-control operation (.git changed with it)")
+            }
             Evidence::NoChange { inherited: true } => {
                 f.write_str("no-op, part of the change before it")
             }

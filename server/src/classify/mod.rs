@@ -131,9 +131,18 @@ impl Classifier {
 
     /// A reload (the editor took new text from disk). `counted_write` when the text is an
     /// outside write already reported as a disk change.
-    pub fn reload(&mut self, key: &Arc<str>, state: u64, counted_write: bool) -> Decision {
+    /// `vcs` when the write was version control's.
+    pub fn reload(
+        &mut self,
+        key: &Arc<str>,
+        state: u64,
+        counted_write: bool,
+        vcs: bool,
+    ) -> Decision {
         let h = self.doc(key);
-        let d = if counted_write {
+        let d = if vcs {
+            decide(Class::Vcs, 0.85, Evidence::VcsOperation)
+        } else if counted_write {
             decide(Class::Agent, 0.9, Evidence::ReloadOfCountedWrite)
         } else if h.is_known(state) {
             decide(Class::Vcs, 0.8, Evidence::ReloadToKnownState)
