@@ -18,4 +18,5 @@ pub mod status;
 pub mod store;
 pub mod trace;
 pub mod uri;
+pub mod watch;
 pub mod workspace;

@@ -22,8 +22,10 @@ use crate::uri;
 
 /// How long an outside disk write waits for the editor to reload it, in ms.
 const RELOAD_WINDOW_MS: f64 = 10_000.0;
-/// How close to a `.git` change a disk change must be to be version control's, in ms.
+/// How long after a `.git` change a disk change is version control's, in ms.
 const VCS_WINDOW_MS: f64 = 3_000.0;
+/// How long before one (git writes the work tree, then HEAD), in ms.
+const VCS_BEFORE_MS: f64 = 2_000.0;
 /// How long a hint waits for the change it names, in ms.
 const HINT_WINDOW_MS: f64 = 2_000.0;
 /// How long an edit this server applied waits to come back from the client, in ms.
@@ -570,12 +572,19 @@ impl Pipeline {
             return;
         }
         if let Some(git) = rel_path.strip_prefix(".git/") {
-            // HEAD, the index and refs move when version control acts; objects and logs do not
-            // say anything by themselves.
+            // What checkouts, resets, merges, pulls, rebases and stashes write. Not the index or
+            // a branch ref alone: `git add` and `git commit` write those, and an agent that
+            // commits its own work is still an agent.
             let telling = matches!(
                 git,
-                "HEAD" | "index" | "ORIG_HEAD" | "FETCH_HEAD" | "MERGE_HEAD" | "packed-refs"
-            ) || git.starts_with("refs/");
+                "HEAD"
+                    | "ORIG_HEAD"
+                    | "FETCH_HEAD"
+                    | "MERGE_HEAD"
+                    | "REBASE_HEAD"
+                    | "CHERRY_PICK_HEAD"
+                    | "refs/stash"
+            );
             if telling {
                 self.vcs_changed(t, out);
             }
@@ -661,14 +670,14 @@ impl Pipeline {
         }
     }
 
-    /// `.git` changed at `t`: version control is at work. Disk changes just before (git writes
-    /// the work tree, then the index and HEAD) are amended to `vcs`, and those just after are
+    /// `.git` changed at `t`: version control is at work. Disk changes of the 2 s before (git
+    /// writes the work tree, then HEAD) are amended to `vcs`, and those of the 3 s after are
     /// classed so.
     fn vcs_changed(&mut self, t: f64, out: &mut Vec<Emitted>) {
         self.vcs_at = Some(t);
         let decision = Decision::new(Class::Vcs, 0.85, classify::Evidence::VcsOperation);
         for (id, at, uri) in self.recent_disk.drain(..) {
-            if t - at <= VCS_WINDOW_MS {
+            if t - at <= VCS_BEFORE_MS {
                 out.push(Emitted::Amend(Amendment { id, decision }));
                 if let Some(p) = self.pending_outside.get_mut(&uri) {
                     p.2 = true;
@@ -1014,6 +1023,12 @@ mod tests {
         // ...one much later is an agent's.
         p.disk_change(20_000.0, "c.py", Some("c = 1\n"), &mut out);
         assert_eq!(events(&out).last().unwrap().class, Class::Agent);
+        // An agent that adds and commits its own work is still an agent.
+        p.disk_change(40_000.0, "d.py", Some("d = 1\n"), &mut out);
+        p.disk_change(40_100.0, ".git/index", None, &mut out);
+        p.disk_change(40_150.0, ".git/refs/heads/main", None, &mut out);
+        assert_eq!(events(&out).last().unwrap().class, Class::Agent);
+        assert!(!matches!(out.last(), Some(Emitted::Amend(_))));
         // Objects written by git say nothing by themselves.
         let before = out.len();
         p.disk_change(60_000.0, ".git/objects/ab/cdef", None, &mut out);

@@ -30,6 +30,8 @@ pub struct Shared {
     /// Set when something may have changed the status line.
     pub status_dirty: AtomicBool,
     config: Mutex<Config>,
+    /// The file watcher, alive as long as the server.
+    watcher: Mutex<Option<notify::RecommendedWatcher>>,
     /// What `initialize` settled: the workspace root, and what the client can show.
     client_caps: Mutex<ClientCaps>,
     /// When the session began (event times are offsets from it).
@@ -76,6 +78,7 @@ impl Shared {
             home,
             status_dirty: AtomicBool::new(true),
             config: Mutex::new(Config::default()),
+            watcher: Mutex::new(None),
             client_caps: Mutex::new(ClientCaps::default()),
             clock: Instant::now(),
             started_ms: chrono::Utc::now().timestamp_millis(),
@@ -91,6 +94,15 @@ impl Shared {
 
     pub fn pipeline_write<T>(&self, f: impl FnOnce(&mut Pipeline) -> T) -> Option<T> {
         self.state().pipeline.as_mut().map(f)
+    }
+
+    /// Changes the watcher saw on disk, through the pipeline like any notification.
+    fn disk_changes(&self, changes: Vec<crate::watch::DiskChange>) {
+        self.with_pipeline(|p, _, t, out| {
+            for c in &changes {
+                p.disk_change(t, &c.rel_path, c.text.as_deref(), out);
+            }
+        });
     }
 
     pub fn config(&self) -> Config {
@@ -303,6 +315,26 @@ impl LanguageServer for Backend {
                 errors: caps.problems.clone(),
             })
             .await;
+        }
+        if let Some(root) = caps.root.clone() {
+            let shared = self.shared.clone();
+            match crate::watch::watch(std::path::Path::new(&root), move |changes| {
+                shared.disk_changes(changes)
+            }) {
+                Ok(w) => {
+                    *self
+                        .shared
+                        .watcher
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner()) = Some(w)
+                }
+                Err(e) => {
+                    warn!("{e}");
+                    self.client
+                        .show_message(MessageType::WARNING, format!("mindgap: {e}"))
+                        .await;
+                }
+            }
         }
         if let Some(root) = caps.root {
             tokio::spawn(status::publish(
