@@ -572,19 +572,7 @@ impl Pipeline {
             return;
         }
         if let Some(git) = rel_path.strip_prefix(".git/") {
-            // What checkouts, resets, merges, pulls, rebases and stashes write. Not the index or
-            // a branch ref alone: `git add` and `git commit` write those, and an agent that
-            // commits its own work is still an agent.
-            let telling = matches!(
-                git,
-                "HEAD"
-                    | "ORIG_HEAD"
-                    | "FETCH_HEAD"
-                    | "MERGE_HEAD"
-                    | "REBASE_HEAD"
-                    | "CHERRY_PICK_HEAD"
-                    | "refs/stash"
-            );
+            let telling = crate::workspace::is_vcs_mark(git);
             if telling {
                 self.vcs_changed(t, out);
             }

@@ -42,16 +42,7 @@ pub struct DiskChange {
 /// Whether `rel` (relative to the root, `/`-separated) is worth reporting.
 pub fn wanted(rel: &str, ignore: &Gitignore, is_dir: bool) -> bool {
     if let Some(git) = rel.strip_prefix(".git/") {
-        return matches!(
-            git,
-            "HEAD"
-                | "ORIG_HEAD"
-                | "FETCH_HEAD"
-                | "MERGE_HEAD"
-                | "REBASE_HEAD"
-                | "CHERRY_PICK_HEAD"
-                | "refs/stash"
-        );
+        return crate::workspace::is_vcs_mark(git);
     }
     if rel == ".git" || rel.split('/').any(|part| SKIP_DIRS.contains(&part)) {
         return false;

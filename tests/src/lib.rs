@@ -860,6 +860,27 @@ impl Default for Workspace {
     }
 }
 
+/// Runs git in `dir` (with a throw-away identity, for commits); panics with git's message on
+/// failure.
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args([
+            "-c",
+            "user.name=mindgap-e2e",
+            "-c",
+            "user.email=e2e@example.invalid",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// `file:///tmp/mindgap-e2e/NAME` (the file need not exist).
 pub fn uri(name: &str) -> String {
     format!("file:///tmp/mindgap-e2e/{name}")

@@ -166,18 +166,7 @@ fn explain_a_pasted_block_by_typing_not_pasting() {
 fn check_staged_fails_until_the_block_is_explained_and_the_hook_runs_it() {
     let w = Workspace::new();
     let (root, home) = (w.root.clone(), w.home.clone());
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .args(args)
-            .current_dir(&root)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let git = |args: &[&str]| mindgap_e2e::git(&root, args);
     git(&["init", "-q", "-b", "main"]);
     std::fs::write(root.join("mindgap.toml"), "explain_min_words = 5\n").unwrap();
     let check = || {

@@ -320,18 +320,7 @@ fn configuration_problems_are_named_by_key() {
 #[test]
 fn switching_git_branches_pauses_one_task_and_resumes_another() {
     let (_tmp, root, home) = places();
-    let git = |args: &[&str]| {
-        let out = std::process::Command::new("git")
-            .args(args)
-            .current_dir(&root)
-            .output()
-            .expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let git = |args: &[&str]| mindgap_e2e::git(&root, args);
     git(&["init", "-q", "-b", "main"]);
     git(&["checkout", "-q", "-b", "feature-a"]);
     let mut s = start(&home, &root);

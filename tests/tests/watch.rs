@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::process::Command;
 use std::thread::sleep;
 use std::time::Duration;
 
@@ -14,19 +13,7 @@ use serde_json::{Value, json};
 #[test]
 fn outside_writes_checkouts_and_saves_each_attributed() {
     let w = Workspace::new();
-    let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .args(["-c", "user.name=t", "-c", "user.email=t@example.invalid"])
-            .args(args)
-            .current_dir(&w.root)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let git = |args: &[&str]| mindgap_e2e::git(&w.root, args);
     git(&["init", "-q", "-b", "main"]);
     std::fs::write(w.root.join("c.py"), "version = 1\n").unwrap();
     git(&["add", "c.py"]);
