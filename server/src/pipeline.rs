@@ -106,10 +106,6 @@ impl Pipeline {
         self.encoding
     }
 
-    pub fn mirror(&self) -> &Mirror {
-        &self.mirror
-    }
-
     fn take_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
@@ -132,7 +128,7 @@ impl Pipeline {
         if self
             .nudge_dirty
             .iter()
-            .any(|u| u.contains("/.mindgap/explanations/"))
+            .any(|u| u.contains(crate::practices::explanations::DIR))
         {
             let all: Vec<Arc<str>> = self
                 .provenance

@@ -1,7 +1,7 @@
 //! `mindgap check [--staged]` and `mindgap hook install`: the explanation requirement at commit
 //! time (SPEC section 8).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use ropey::Rope;
@@ -29,10 +29,7 @@ fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
 }
 
 pub fn check(home: &Path, dir: Option<String>, staged: bool) -> Result<i32, String> {
-    let dir = dir
-        .map_or_else(std::env::current_dir, |d| Ok(PathBuf::from(d)))
-        .map_err(|e| e.to_string())?;
-    let root = workspace::root_of(&dir);
+    let root = super::tasks::root(dir)?;
     let mut problems = Problems::default();
     let config = Config::load(Some(&root), &mut problems);
     for p in problems.warnings.iter().chain(&problems.errors) {
@@ -123,14 +120,11 @@ pub fn check(home: &Path, dir: Option<String>, staged: bool) -> Result<i32, Stri
 const HOOK_MARK: &str = "mindgap check --staged";
 
 pub fn hook_install(dir: Option<String>) -> Result<i32, String> {
-    let dir = dir
-        .map_or_else(std::env::current_dir, |d| Ok(PathBuf::from(d)))
-        .map_err(|e| e.to_string())?;
-    let root = workspace::root_of(&dir);
+    let root = super::tasks::root(dir)?;
     let git_dir = workspace::git_dir(&root).ok_or_else(|| {
         format!(
             "{} is not in a git repository; run this inside one.",
-            dir.display()
+            root.display()
         )
     })?;
     let hooks = git_dir.join("hooks");

@@ -10,7 +10,7 @@ use crate::store::{Db, TaskReport, Which};
 use crate::workspace;
 
 /// The workspace root for `--dir` (default: the current directory).
-fn root(dir: Option<String>) -> Result<PathBuf, String> {
+pub(super) fn root(dir: Option<String>) -> Result<PathBuf, String> {
     let dir = match dir {
         Some(d) => PathBuf::from(d),
         None => std::env::current_dir()

@@ -87,8 +87,4 @@ impl Mirror {
     pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Document)> {
         self.open.iter()
     }
-
-    pub fn open_count(&self) -> usize {
-        self.open.len()
-    }
 }

@@ -671,7 +671,7 @@ mod tests {
     }
 
     #[test]
-    fn a_store_from_a_newer_mindgap_is_not_touched() {
+    fn a_store_from_a_newer_mindgap_degrades_to_memory() {
         let dir = tempfile::tempdir().unwrap();
         drop(Store::open(dir.path()));
         Connection::open(dir.path().join(DB_FILE))
