@@ -94,6 +94,31 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX struggles_by_root ON struggles(root, ends_ms);
     "#,
+    // 6: the practices beyond the ratio. Self-check ratings (numbers only) and monthly audits
+    // (dates, the skill named, the manual task that tested it); what the person writes about an
+    // audit goes to their own Markdown file, `<home>/audit-log.md`, not here.
+    r#"
+    CREATE TABLE self_checks (
+        id       INTEGER PRIMARY KEY,
+        t_ms     INTEGER NOT NULL,
+        q1       INTEGER NOT NULL,      -- each 1 (very uncomfortable) .. 5 (comfortable)
+        q2       INTEGER NOT NULL,
+        q3       INTEGER NOT NULL,
+        q4       INTEGER NOT NULL,
+        q5       INTEGER NOT NULL
+    );
+    CREATE INDEX self_checks_by_time ON self_checks(t_ms);
+    CREATE TABLE audits (
+        id           INTEGER PRIMARY KEY,
+        root         TEXT NOT NULL,
+        skill        TEXT NOT NULL,
+        task_id      INTEGER REFERENCES tasks(id),
+        started_ms   INTEGER NOT NULL,
+        finished_ms  INTEGER,            -- NULL while the audit's manual task runs
+        gaps         INTEGER             -- how many things the person could not do
+    );
+    CREATE INDEX audits_by_time ON audits(started_ms);
+    "#,
 ];
 
 #[derive(Debug)]
