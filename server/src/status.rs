@@ -11,30 +11,8 @@ use crate::config::Config;
 use crate::ratio::Shares;
 use crate::store::TaskReport;
 
-/// What the learning log says (SPEC section 7).
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Learning {
-    pub last_entry: Option<NaiveDate>,
-    pub days_silent: Option<i64>,
-}
-
-/// Reads the dates of `<home>/learning-log.md` (`## YYYY-MM-DD` headings).
-pub fn learning(home: &Path, today: NaiveDate) -> Learning {
-    let Ok(text) = std::fs::read_to_string(home.join("learning-log.md")) else {
-        return Learning::default();
-    };
-    let last = text
-        .lines()
-        .filter_map(|l| l.strip_prefix("## "))
-        .filter_map(|d| {
-            NaiveDate::parse_from_str(d.trim().get(..10).unwrap_or(""), "%Y-%m-%d").ok()
-        })
-        .max();
-    Learning {
-        last_entry: last,
-        days_silent: last.map(|d| (today - d).num_days().max(0)),
-    }
-}
+/// What the learning log says (SPEC section 7); the log itself is `practices::learning`.
+pub use crate::practices::learning::{Learning, learning};
 
 fn time(ms: Option<i64>) -> Value {
     ms.and_then(DateTime::<Utc>::from_timestamp_millis)
@@ -49,6 +27,7 @@ fn shares_json(s: Shares) -> Value {
 
 /// `task show --json` (SPEC section 5).
 pub fn task_json(r: &TaskReport) -> Value {
+    let verdict = manual_verdict(r);
     json!({
         "name": r.task.name,
         "manual": r.task.manual,
@@ -59,7 +38,15 @@ pub fn task_json(r: &TaskReport) -> Value {
         "progress": r.split.progress(),
         "phase": r.split.phase(),
         "share": shares_json(r.split.shares()),
+        "broken": verdict.broken,
+        "outside_chars": verdict.outside_chars,
     })
+}
+
+/// How much outside help a task received; a manual task with more than a trace of it is broken
+/// (see `practices::manual`).
+pub fn manual_verdict(r: &TaskReport) -> crate::practices::manual::Verdict {
+    crate::practices::manual::verdict(r.task.manual, r.split.work, r.split.outside)
 }
 
 fn pct(v: Option<f64>) -> String {
@@ -74,7 +61,6 @@ pub fn gather(
     config: &Config,
     now: chrono::DateTime<chrono::Local>,
 ) -> Option<Status> {
-    use chrono::Datelike;
     let db = crate::store::Db::open_read_only(home)?;
     let implied = crate::workspace::implied_task(root, &now.format("%Y-%m-%d").to_string()).0;
     let root_s = root.to_string_lossy();
@@ -85,9 +71,7 @@ pub fn gather(
             config,
         )
         .ok()?;
-    let monday =
-        now.date_naive() - chrono::Duration::days(i64::from(now.weekday().num_days_from_monday()));
-    let week_start = monday
+    let week_start = crate::practices::manual::week_start(now.date_naive())
         .and_hms_opt(0, 0, 0)?
         .and_local_timezone(chrono::Local)
         .earliest()?
@@ -101,8 +85,34 @@ pub fn gather(
         struggle,
         report,
         learning: learning(home, now.date_naive()),
-        manual_tasks_finished_this_week: db.manual_finished_since(week_start),
+        manual_tasks_finished_this_week: db.manual_kept_since(week_start, &config.outside_help),
+        audit: Audit::of(db.audit_state(), now.date_naive()),
     })
+}
+
+/// Where the monthly audit stands.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Audit {
+    /// The local day the last audit was finished.
+    pub last: Option<NaiveDate>,
+    pub running: bool,
+    /// An audit is due (see `practices::audit::due`).
+    pub due: bool,
+}
+
+impl Audit {
+    pub fn of(s: crate::store::practices::AuditState, today: NaiveDate) -> Audit {
+        let day = |ms: Option<i64>| {
+            ms.and_then(DateTime::<Utc>::from_timestamp_millis)
+                .map(|d| d.with_timezone(&chrono::Local).date_naive())
+        };
+        let last = day(s.last_finished_ms);
+        Audit {
+            last,
+            running: s.running,
+            due: crate::practices::audit::due(last, day(s.history_since_ms), s.running, today),
+        }
+    }
 }
 
 pub struct Status {
@@ -111,7 +121,9 @@ pub struct Status {
     pub struggle: Option<(crate::store::tasks::Struggle, i64)>,
     pub report: Option<TaskReport>,
     pub learning: Learning,
+    /// Manual tasks finished this week with (almost) no outside help.
     pub manual_tasks_finished_this_week: u64,
+    pub audit: Audit,
 }
 
 impl Status {
@@ -125,6 +137,24 @@ impl Status {
             let plural = if s.attempts == 1 { "" } else { "s" };
             format!(" · ⏳ {left}m left, {} attempt{plural}", s.attempts)
         });
+        let line = self.task_line(config, &struggle);
+        // The practices: this week's feature without AI (beside a task), and reminders.
+        let mut parts: Vec<String> = Vec::new();
+        if !line.is_empty() {
+            parts.push(line);
+            parts.push(
+                crate::practices::manual::week_note(self.manual_tasks_finished_this_week).into(),
+            );
+        }
+        parts.extend(crate::practices::learning::silent_note(&self.learning));
+        if self.audit.due {
+            parts.push(crate::practices::audit::due_note(self.audit.last));
+        }
+        parts.join(" · ")
+    }
+
+    /// The task part of the line (with the struggle window); empty with neither.
+    fn task_line(&self, config: &Config, struggle: &str) -> String {
         let Some(r) = &self.report else {
             return struggle.trim_start_matches(" · ").to_string();
         };
@@ -202,6 +232,11 @@ impl Status {
                 "days_silent": self.learning.days_silent,
             },
             "week": {"manual_tasks_finished": self.manual_tasks_finished_this_week},
+            "audit": {
+                "last": self.audit.last.map(|d| d.format("%Y-%m-%d").to_string()),
+                "running": self.audit.running,
+                "due": self.audit.due,
+            },
             "struggle": self.struggle.map(|(s, left)| json!({
                 "ends": time(Some(s.ends_ms)),
                 "minutes_left": left,
@@ -252,12 +287,17 @@ mod tests {
             report: Some(report(&[(300, false), (100, true)], "active")),
             learning: Learning::default(),
             manual_tasks_finished_this_week: 0,
+            audit: Audit::default(),
         };
-        assert_eq!(s.text(&config), "parser 40% · AI 25% early / – late ⚠");
-        s.report = Some(report(&[(790, false), (10, true), (200, true)], "finished"));
         assert_eq!(
             s.text(&config),
-            "parser 100% done · AI 1% early / 100% late"
+            "parser 40% · AI 25% early / – late ⚠ · no manual task this week"
+        );
+        s.report = Some(report(&[(790, false), (10, true), (200, true)], "finished"));
+        s.manual_tasks_finished_this_week = 1;
+        assert_eq!(
+            s.text(&config),
+            "parser 100% done · AI 1% early / 100% late · manual this week ✓"
         );
         assert_eq!(
             s.format("{task}|{phase}|{early}|{late}|{overall}|{progress}|{silent}"),
@@ -266,10 +306,73 @@ mod tests {
         let j = s.to_json(&config);
         assert_eq!(j["task"]["phase"], "late");
         assert_eq!(j["share"]["late"], 1.0);
+        assert_eq!(
+            j["task"].get("broken"),
+            None,
+            "status keeps its task fields"
+        );
         s.report = None;
         assert_eq!(s.text(&config), "");
         assert_eq!(s.to_json(&config)["task"], Value::Null);
         assert_eq!(s.to_json(&config)["share"]["early"], Value::Null);
+    }
+
+    #[test]
+    fn reminders_show_without_a_task() {
+        let config = Config::default();
+        let mut s = Status {
+            workspace: "/ws".into(),
+            struggle: None,
+            report: None,
+            learning: Learning {
+                last_entry: NaiveDate::from_ymd_opt(2026, 11, 1),
+                days_silent: Some(24),
+            },
+            manual_tasks_finished_this_week: 0,
+            audit: Audit::default(),
+        };
+        assert_eq!(s.text(&config), "learning log silent 24 days");
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 10, d);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let ms = |d: NaiveDate| {
+            d.and_hms_opt(12, 0, 0)
+                .unwrap()
+                .and_local_timezone(chrono::Local)
+                .unwrap()
+                .timestamp_millis()
+        };
+        s.audit = Audit::of(
+            crate::store::practices::AuditState {
+                last_finished_ms: Some(ms(day(1).unwrap())),
+                running: false,
+                history_since_ms: None,
+            },
+            today,
+        );
+        assert_eq!(
+            s.text(&config),
+            "learning log silent 24 days · audit due (last 2026-10-01)"
+        );
+        assert_eq!(s.to_json(&config)["audit"]["due"], true);
+        s.learning.days_silent = Some(14);
+        s.audit = Audit::of(
+            crate::store::practices::AuditState {
+                last_finished_ms: Some(ms(day(30).unwrap())),
+                running: false,
+                history_since_ms: None,
+            },
+            today,
+        );
+        assert_eq!(s.text(&config), "");
+    }
+
+    #[test]
+    fn task_json_says_whether_a_manual_task_was_broken() {
+        let mut r = report(&[(100, false), (50, true)], "finished");
+        assert_eq!(task_json(&r)["broken"], false);
+        assert_eq!(task_json(&r)["outside_chars"], 50);
+        r.task.manual = true;
+        assert_eq!(task_json(&r)["broken"], true);
     }
 
     #[test]

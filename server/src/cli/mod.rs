@@ -4,6 +4,7 @@
 mod args;
 mod check;
 mod helix;
+mod practices;
 mod replay;
 mod tasks;
 
@@ -27,6 +28,14 @@ usage:
   mindgap task finish | task list | task show [NAME] [--json]
                                        tasks and their first-80% / last-20% outside-help shares
                                        (every task command takes --dir DIR; default: here)
+  mindgap learn [TEXT…] | learn --list  add a dated entry to your learning log (no TEXT: open it in
+                                       $EDITOR), or list its entries
+  mindgap self-check [--ratings 4,2,3,5,1]
+                                       five questions on what you can still do on your own, rated
+                                       1 (very uncomfortable) .. 5 (comfortable)
+  mindgap audit [--dir DIR] | audit --status
+                                       the monthly audit: redo a skill without help, then write
+                                       down what you could not do
   mindgap check [--staged] [--dir DIR] outside-help blocks that still need an explanation (exit 1 if any)
   mindgap hook install [--dir DIR]     run `mindgap check --staged` from git's pre-commit hook
   mindgap helix-config [LANGUAGE…]     print a Helix languages.toml adding mindgap to each language
@@ -128,6 +137,28 @@ fn run(argv: Vec<OsString>) -> Result<i32, String> {
             let only = args.positionals()?;
             print!("{}", helix::config(&only)?);
             Ok(0)
+        }
+        "learn" => {
+            let home = home(&mut args)?;
+            let list = args.flag("--list");
+            let words = args.positionals()?;
+            init_logging("warn");
+            practices::learn(&home, &words, list)
+        }
+        "self-check" => {
+            let home = home(&mut args)?;
+            let ratings = args.value("--ratings")?;
+            args.finish()?;
+            init_logging("warn");
+            practices::self_check(&home, ratings)
+        }
+        "audit" => {
+            let home = home(&mut args)?;
+            let dir = args.value("--dir")?;
+            let status = args.flag("--status");
+            args.finish()?;
+            init_logging("warn");
+            practices::audit(&home, dir, status)
         }
         "task" => {
             let home = home(&mut args)?;

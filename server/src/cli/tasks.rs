@@ -84,10 +84,17 @@ fn print_report(r: &TaskReport) {
         pct(s.late),
         pct(s.overall)
     );
+    if r.task.manual {
+        println!(
+            "{}",
+            crate::practices::manual::describe(&status::manual_verdict(r))
+        );
+    }
 }
 
 pub fn list(home: &Path, dir: Option<String>) -> Result<i32, String> {
     let root = root(dir)?;
+    let outside = config(&root).outside_help;
     let Some(db) = Db::open_read_only(home) else {
         println!("No tasks yet.");
         return Ok(0);
@@ -104,12 +111,17 @@ pub fn list(home: &Path, dir: Option<String>) -> Result<i32, String> {
                 " [daily]"
             }
         });
-        println!(
-            "{:<9} {}{}{kind}",
-            t.state,
-            t.name,
-            if t.manual { " (manual)" } else { "" }
-        );
+        // A manual task that took outside help says so, and how much.
+        let manual = match t.manual.then(|| db.task_help(&t, &outside)) {
+            Some(Ok(h)) if h.verdict.broken => format!(
+                " (manual, broken: {} outside characters, {:.1}%)",
+                h.verdict.outside_chars,
+                h.verdict.share.unwrap_or(0.0) * 100.0
+            ),
+            Some(_) => " (manual)".to_string(),
+            None => String::new(),
+        };
+        println!("{:<9} {}{manual}{kind}", t.state, t.name);
     }
     Ok(0)
 }

@@ -7,6 +7,7 @@
 
 pub mod ingest;
 mod nudges;
+mod practices;
 pub mod server;
 mod status;
 mod transport;

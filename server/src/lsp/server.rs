@@ -14,7 +14,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 use tracing::{info, warn};
 
-use super::{nudges, status};
+use super::{nudges, practices, status};
 
 use super::ingest::{self, Session};
 use crate::config::{Config, Problems};
@@ -53,7 +53,7 @@ struct ClientCaps {
 }
 
 /// The LSP commands (`workspace/executeCommand`).
-pub const COMMANDS: [&str; 7] = [
+pub const COMMANDS: [&str; 9] = [
     "mindgap.task.start",
     "mindgap.task.finish",
     "mindgap.struggle.start",
@@ -61,6 +61,8 @@ pub const COMMANDS: [&str; 7] = [
     nudges::OWN,
     nudges::REWRITE,
     nudges::RESTORE,
+    practices::LEARN,
+    practices::SELF_CHECK,
 ];
 
 #[derive(Default)]
@@ -369,6 +371,19 @@ impl LanguageServer for Backend {
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        // The practices need no workspace: the learning log and the self-check live in home.
+        if practices::COMMANDS.contains(&params.command.as_str()) {
+            let res = practices::execute(
+                &self.client,
+                &self.shared,
+                &params.command,
+                &params.arguments,
+            )
+            .await;
+            return res
+                .map(Some)
+                .map_err(tower_lsp_server::jsonrpc::Error::invalid_params);
+        }
         let Some(root) = self.shared.root() else {
             return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
                 "mindgap needs a workspace folder for tasks",

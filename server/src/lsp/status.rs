@@ -55,6 +55,8 @@ pub async fn publish(
     let token = NumberOrString::String("mindgap/status".into());
     let mut began = false;
     let mut last: Option<Value> = None;
+    // The day this session last looked for a practice reminder (shown at most once a day).
+    let mut reminded = None;
     loop {
         tokio::time::sleep(EVERY).await;
         super::nudges::publish_dirty(&client, &shared, Some(std::path::PathBuf::from(&root))).await;
@@ -72,6 +74,7 @@ pub async fn publish(
             json["task"]["manual"].as_bool().unwrap_or(false) && json["task"]["state"] == "active";
         let struggle = !json["struggle"].is_null();
         shared.pipeline_write(|p| p.set_task_context(early, manual, struggle));
+        super::practices::remind(&client, &shared, &json, &mut reminded).await;
         if last.as_ref() == Some(&json) {
             continue;
         }

@@ -1,6 +1,10 @@
 //! The practices beyond the edit stream: explanations of outside-help blocks (SPEC sections 7
 //! and 8). Files the person owns, in plain Markdown.
 
+pub mod audit;
 pub mod check;
 pub mod explanations;
+pub mod learning;
+pub mod manual;
 pub mod rewrite;
+pub mod self_check;

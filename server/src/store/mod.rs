@@ -7,6 +7,7 @@
 //! database with one warning; editing never breaks.
 
 mod migrations;
+pub mod practices;
 pub mod tasks;
 mod writer;
 

@@ -1,0 +1,223 @@
+//! The practices in the editor: the `mindgap.learn` and `mindgap.selfCheck` commands, and the
+//! once-a-day reminder when the learning log has been silent or a monthly audit is due.
+//!
+//! `mindgap.learn` takes `[{"text": "..."}]` (VS Code) or `["..."]` (Neovim): with text it adds
+//! a dated entry and answers with a short confirmation; without it (no argument, or empty text)
+//! it opens the log in the editor (`window/showDocument`). `mindgap.selfCheck` takes
+//! `[{"ratings": [five numbers 1..5]}]` (or the five numbers as the argument) and answers with
+//! the comparison and what it means; without an argument it answers with the questions.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{Local, NaiveDate};
+use serde_json::{Value, json};
+use tower_lsp_server::Client;
+use tower_lsp_server::ls_types::*;
+use tracing::warn;
+
+use super::server::Shared;
+use crate::practices::{audit, learning, self_check};
+
+pub const LEARN: &str = "mindgap.learn";
+pub const SELF_CHECK: &str = "mindgap.selfCheck";
+pub const COMMANDS: [&str; 2] = [LEARN, SELF_CHECK];
+
+/// The file that remembers the day the last reminder was shown, so restarts do not repeat it.
+const REMINDED: &str = "reminded-on";
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|e| Err(format!("the command failed: {e}")))
+}
+
+/// Runs one of [`COMMANDS`].
+pub async fn execute(
+    client: &Client,
+    shared: &Arc<Shared>,
+    command: &str,
+    args: &[Value],
+) -> Result<Value, String> {
+    let arg = args.first().cloned().unwrap_or(Value::Null);
+    match command {
+        LEARN => learn(client, shared, &arg).await,
+        SELF_CHECK => self_check(shared, &arg).await,
+        other => Err(format!("unknown command {other}")),
+    }
+}
+
+async fn learn(client: &Client, shared: &Arc<Shared>, arg: &Value) -> Result<Value, String> {
+    let text = match arg {
+        Value::String(s) => s.clone(),
+        v => v
+            .get("text")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string(),
+    };
+    let home = shared.home.clone();
+    if !text.trim().is_empty() {
+        let today = Local::now().date_naive();
+        let e = blocking(move || {
+            learning::append(&home, today, &text)
+                .map_err(|e| format!("cannot write the learning log ({e})"))
+        })
+        .await?;
+        shared
+            .status_dirty
+            .store(true, std::sync::atomic::Ordering::Release);
+        return Ok(Value::String(format!(
+            "Noted in your learning log under {}.",
+            e.date.format("%Y-%m-%d")
+        )));
+    }
+    let path = blocking(move || {
+        let p =
+            learning::ensure(&home).map_err(|e| format!("cannot create the learning log ({e})"))?;
+        std::path::absolute(&p).map_err(|e| format!("cannot tell where the log is ({e})"))
+    })
+    .await?;
+    let uri = crate::uri::from_path(&path.to_string_lossy());
+    let shown = match uri.parse::<Uri>() {
+        Ok(u) => client
+            .show_document(ShowDocumentParams {
+                uri: u,
+                external: None,
+                take_focus: Some(true),
+                selection: None,
+            })
+            .await
+            .unwrap_or_else(|e| {
+                warn!("cannot show the learning log: {e}");
+                false
+            }),
+        Err(_) => false,
+    };
+    Ok(Value::String(if shown {
+        "Opened your learning log: add a `## YYYY-MM-DD` heading and a few sentences.".into()
+    } else {
+        format!("Your learning log is {}.", path.display())
+    }))
+}
+
+/// The questions, for editors that ask them themselves.
+pub fn questions(previous: Option<crate::store::practices::SelfCheck>) -> Value {
+    json!({
+        "questions": self_check::QUESTIONS,
+        "scale": {"1": "very uncomfortable", "5": "comfortable"},
+        "previous": previous.map(|p| json!({
+            "date": day(p.t_ms).map(|d| d.format("%Y-%m-%d").to_string()),
+            "ratings": p.ratings,
+        })),
+    })
+}
+
+fn day(ms: i64) -> Option<NaiveDate> {
+    chrono::DateTime::from_timestamp_millis(ms).map(|d| d.with_timezone(&Local).date_naive())
+}
+
+async fn self_check(shared: &Arc<Shared>, arg: &Value) -> Result<Value, String> {
+    let ratings = match arg {
+        Value::Null => None,
+        Value::Array(_) => Some(arg),
+        v => v.get("ratings"),
+    };
+    let shared = shared.clone();
+    let Some(ratings) = ratings.filter(|r| !r.is_null()) else {
+        return blocking(move || Ok(questions(shared.store.last_self_check()))).await;
+    };
+    let ratings = self_check::ratings_from_json(ratings)?;
+    blocking(move || {
+        let previous = shared.store.record_self_check(ratings)?;
+        let previous = previous.and_then(|p| Some((day(p.t_ms)?, p.ratings)));
+        Ok(Value::String(format!(
+            "{}\n{}",
+            self_check::compare(&ratings, previous),
+            self_check::interpret(&ratings)
+        )))
+    })
+    .await
+}
+
+/// The reminder to show today, if one is due and none was shown today in this home: a learning
+/// log silent for more than two weeks, a monthly audit due. Marks the day as reminded.
+pub fn reminder_due(home: &Path, today: NaiveDate, status: &Value) -> Option<String> {
+    let today_s = today.format("%Y-%m-%d").to_string();
+    let file = home.join(REMINDED);
+    if std::fs::read_to_string(&file).is_ok_and(|s| s.trim() == today_s) {
+        return None;
+    }
+    let mut lines = Vec::new();
+    let learning = learning::Learning {
+        last_entry: None,
+        days_silent: status["learning"]["days_silent"].as_i64(),
+    };
+    lines.extend(learning::silent_message(&learning));
+    if status["audit"]["due"] == true {
+        let last = status["audit"]["last"]
+            .as_str()
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+        lines.push(audit::due_message(last));
+    }
+    if lines.is_empty() {
+        return None;
+    }
+    if let Err(e) = std::fs::write(&file, format!("{today_s}\n")) {
+        warn!("cannot remember the reminder in {} ({e})", file.display());
+    }
+    Some(lines.join("\n"))
+}
+
+/// Shows the day's reminder (see [`reminder_due`]) once; `checked` is the day this session
+/// last looked, so the file is read at most once a day per session.
+pub async fn remind(
+    client: &Client,
+    shared: &Arc<Shared>,
+    status: &Value,
+    checked: &mut Option<NaiveDate>,
+) {
+    let today = Local::now().date_naive();
+    if *checked == Some(today) {
+        return;
+    }
+    *checked = Some(today);
+    let (home, status) = (shared.home.clone(), status.clone());
+    let Ok(Some(text)) =
+        tokio::task::spawn_blocking(move || reminder_due(&home, today, &status)).await
+    else {
+        return;
+    };
+    client.show_message(MessageType::INFO, text).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reminds_once_a_day_per_home() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let quiet = json!({"learning": {"days_silent": 3}, "audit": {"due": false}});
+        assert_eq!(reminder_due(dir.path(), d("2026-11-25"), &quiet), None);
+        let silent =
+            json!({"learning": {"days_silent": 20}, "audit": {"due": true, "last": "2026-10-01"}});
+        let text = reminder_due(dir.path(), d("2026-11-25"), &silent).unwrap();
+        assert!(
+            text.contains("20 days") && text.contains("2026-10-01"),
+            "{text}"
+        );
+        assert_eq!(reminder_due(dir.path(), d("2026-11-25"), &silent), None);
+        assert!(reminder_due(dir.path(), d("2026-11-26"), &silent).is_some());
+    }
+
+    #[test]
+    fn questions_for_editors() {
+        let q = questions(None);
+        assert_eq!(q["questions"].as_array().unwrap().len(), 5);
+        assert_eq!(q["previous"], Value::Null);
+    }
+}
