@@ -4,7 +4,10 @@
 pub mod audit;
 pub mod check;
 pub mod explanations;
+pub mod export;
 pub mod learning;
 pub mod manual;
+pub mod report;
 pub mod rewrite;
 pub mod self_check;
+pub mod signals;

@@ -6,6 +6,7 @@
 //! (read-only home, corrupt or locked file, schema from a newer mindgap) degrades to an in-memory
 //! database with one warning; editing never breaks.
 
+pub mod history;
 mod migrations;
 pub mod practices;
 pub mod tasks;
