@@ -6,6 +6,7 @@ mod check;
 mod helix;
 mod practices;
 mod replay;
+mod report;
 mod tasks;
 
 use std::ffi::OsString;
@@ -36,6 +37,10 @@ usage:
   mindgap audit [--dir DIR] | audit --status
                                        the monthly audit: redo a skill without help, then write
                                        down what you could not do
+  mindgap report [--since 8w|30d] [--format text|json|html] [-o PATH]
+                                       weekly outside-help shares, tasks, practices and signals
+  mindgap export [--format json|csv] [-o PATH]
+                                       all your data as one JSON object, or CSV files in -o DIR
   mindgap check [--staged] [--dir DIR] outside-help blocks that still need an explanation (exit 1 if any)
   mindgap hook install [--dir DIR]     run `mindgap check --staged` from git's pre-commit hook
   mindgap helix-config [LANGUAGE…]     print a Helix languages.toml adding mindgap to each language
@@ -159,6 +164,29 @@ fn run(argv: Vec<OsString>) -> Result<i32, String> {
             args.finish()?;
             init_logging("warn");
             practices::audit(&home, dir, status)
+        }
+        "report" => {
+            let home = home(&mut args)?;
+            let since = args.value("--since")?;
+            let format = args.value("--format")?;
+            let out = match args.value("-o")? {
+                Some(o) => Some(o),
+                None => args.value("--output")?,
+            };
+            args.finish()?;
+            init_logging("warn");
+            report::report(&home, since, format, out)
+        }
+        "export" => {
+            let home = home(&mut args)?;
+            let format = args.value("--format")?;
+            let out = match args.value("-o")? {
+                Some(o) => Some(o),
+                None => args.value("--output")?,
+            };
+            args.finish()?;
+            init_logging("warn");
+            report::export(&home, format, out)
         }
         "task" => {
             let home = home(&mut args)?;
