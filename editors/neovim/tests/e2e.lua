@@ -134,6 +134,8 @@ local PASTE = {
 
 local buf
 
+local practices, health
+
 local function finish()
   R.statusline = mindgap.statusline()
   R.status = mindgap.status()
@@ -148,6 +150,46 @@ local function finish()
   end, function()
     R.other_attached = true
     R.clients_after_other = #vim.lsp.get_clients({ name = 'mindgap' })
+    practices(health)
+  end)
+end
+
+-- The practices: `:Mindgap learn TEXT` and `:Mindgap self-check`, its five vim.ui.select
+-- questions answered here (2 each), then `k()`.
+practices = function(k)
+  local notified = {}
+  local notify, select = vim.notify, vim.ui.select
+  vim.notify = function(msg, level, o)
+    notified[#notified + 1] = msg
+    return notify(msg, level, o)
+  end
+  local asked = 0
+  vim.ui.select = function(items, _, on_choice)
+    asked = asked + 1
+    on_choice(items[2], 2)
+  end
+  local before = vim.api.nvim_get_current_buf()
+  vim.cmd('Mindgap learn typed in neovim')
+  vim.cmd('Mindgap self-check')
+  wait_for('learn and self-check answered', 10000, function()
+    local learned = vim.iter(notified):any(function(m)
+      return m:find('learning log', 1, true) ~= nil
+    end)
+    return learned and asked == 5 and vim.api.nvim_get_current_buf() ~= before
+  end, function()
+    vim.notify, vim.ui.select = notify, select
+    R.self_check = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+    R.learned = notified
+    vim.cmd('bwipe')
+    if not table.concat(R.self_check, '\n'):find('of five feel uncomfortable', 1, true) then
+      return fail('self-check answer: ' .. table.concat(R.self_check, '\n'))
+    end
+    k()
+  end)
+end
+
+health = function()
+  do
     vim.cmd('silent checkhealth mindgap')
     R.health = vim.api.nvim_buf_get_lines(0, 0, -1, false)
     vim.cmd('bdelete')
@@ -160,7 +202,7 @@ local function finish()
       write()
       vim.cmd('qa!')
     end)
-  end)
+  end
 end
 
 local function after_paste()

@@ -15,6 +15,7 @@ import { ExecuteCommandFeature } from 'vscode-languageclient/lib/common/executeC
 import { Change, Deletion, HintKind, countOccurrences, decideHint, mightBePaste, rememberDeletions, withEol } from './editHints';
 import { INSTALL_HINT, resolveServerPath } from './serverPath';
 import { SERVER_KEYS, ServerKey, serverSettings } from './settings';
+import { previousRatings, questionsFrom, ratingItems } from './selfCheck';
 import { Status, barText, isWarning, tooltip } from './status';
 
 const SELECTOR: DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
@@ -166,6 +167,9 @@ async function runServer(command: string, args: unknown[]): Promise<unknown> {
 
 interface TaskJson {
   name?: string;
+  manual?: boolean;
+  broken?: boolean;
+  outside_chars?: number;
   share?: { early: number | null; late: number | null; overall: number | null };
 }
 
@@ -205,8 +209,11 @@ async function finishTask(): Promise<void> {
   }
   // The command answers with the task; its exact shares arrive with the next status.
   const share = r.share ?? (await after)?.share ?? lastStatus?.share;
+  const broken = r.broken
+    ? ` This manual task took ${r.outside_chars ?? 'some'} characters of outside help, so it does not count as this week's feature without AI.`
+    : '';
   void vscode.window.showInformationMessage(
-    `mindgap: finished “${r.name ?? ''}”: outside help ${pct(share?.early)} early, ${pct(share?.late)} late (${pct(share?.overall)} overall).`,
+    `mindgap: finished “${r.name ?? ''}”: outside help ${pct(share?.early)} early, ${pct(share?.late)} late (${pct(share?.overall)} overall).${broken}`,
   );
 }
 
@@ -249,7 +256,11 @@ async function optional(ids: string[], what: string, input?: vscode.InputBoxOpti
     if (text === undefined) return;
     args.push({ text });
   }
-  const r = await runServer(id, args);
+  await showResult(await runServer(id, args));
+}
+
+/** A command's answer: a short line as a message, anything longer in a document. */
+async function showResult(r: unknown): Promise<void> {
   if (r === undefined || r === null) return;
   if (typeof r === 'string' && r.length < 200 && !r.includes('\n')) {
     void vscode.window.showInformationMessage(`mindgap: ${r}`);
@@ -260,6 +271,33 @@ async function optional(ids: string[], what: string, input?: vscode.InputBoxOpti
     language: typeof r === 'string' ? 'markdown' : 'json',
   });
   await vscode.window.showTextDocument(doc, { preview: true });
+}
+
+/** The self-check: the server's five questions, each rated with a quick pick, then the answer. */
+async function selfCheck(): Promise<void> {
+  if (!client || client.state !== State.Running) {
+    await notRunning();
+    return;
+  }
+  if (!serverCommands().includes('mindgap.selfCheck')) {
+    void vscode.window.showInformationMessage('mindgap: the self-check is not available: this mindgap server has no such command.');
+    return;
+  }
+  const info = await runServer('mindgap.selfCheck', []);
+  if (info === undefined) return;
+  const questions = questionsFrom(info);
+  const previous = previousRatings(info);
+  const ratings: number[] = [];
+  for (const [i, q] of questions.entries()) {
+    const pick = await vscode.window.showQuickPick(ratingItems(previous?.[i]), {
+      title: `mindgap self-check ${i + 1}/5 — 1 very uncomfortable … 5 comfortable`,
+      placeHolder: q,
+      ignoreFocusOut: true,
+    });
+    if (!pick) return;
+    ratings.push(pick.rating);
+  }
+  await showResult(await runServer('mindgap.selfCheck', [{ ratings }]));
 }
 
 async function showMenu(): Promise<void> {
@@ -356,10 +394,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   reg('mindgap.learn', () =>
     optional(['mindgap.learn'], 'the learning log', {
       title: 'mindgap: what did you learn?',
-      prompt: 'One or two sentences for your learning log',
+      prompt: 'One or two sentences for your learning log (leave empty to open the log itself)',
     }),
   );
-  reg('mindgap.selfCheck', () => optional(['mindgap.selfCheck', 'mindgap.self_check', 'mindgap.self-check'], 'the self-check'));
+  reg('mindgap.selfCheck', () => selfCheck());
   reg('mindgap.report', () => optional(['mindgap.report'], 'the report'));
   reg('mindgap.showMenu', () => showMenu());
   reg('mindgap.showLog', () => client?.outputChannel.show());

@@ -283,12 +283,62 @@ function M.learn(text)
     return
   end
   if server_has_command(c, 'mindgap.learn') then
-    M.execute('mindgap.learn', text and text ~= '' and { text } or {}, function()
-      notify('noted in the learning log')
+    -- With text the server adds a dated entry; without, it opens the log (window/showDocument).
+    M.execute('mindgap.learn', text and text ~= '' and { text } or {}, function(r)
+      notify(type(r) == 'string' and r or 'noted in the learning log')
     end)
   else
-    notify('the learning log is not yet available in this version of mindgap', vim.log.levels.WARN)
+    notify('the learning log is not available: this mindgap server has no mindgap.learn', vim.log.levels.WARN)
   end
+end
+
+--- The self-check: the server's five questions, each rated 1 (very uncomfortable) .. 5
+--- (comfortable) with vim.ui.select; the answer (the comparison and what it means) is shown in
+--- a scratch buffer. `ratings` (five numbers) skips the questions.
+---@param ratings? integer[]
+function M.self_check(ratings)
+  local c = client_for_command()
+  if not c then
+    return
+  end
+  if not server_has_command(c, 'mindgap.selfCheck') then
+    return notify('the self-check is not available: this mindgap server has no mindgap.selfCheck', vim.log.levels.WARN)
+  end
+  local function show(r)
+    local lines = vim.split(type(r) == 'string' and r or vim.inspect(r), '\n', { trimempty = true })
+    vim.cmd('botright new')
+    local buf = vim.api.nvim_get_current_buf()
+    vim.bo[buf].buftype = 'nofile'
+    vim.bo[buf].bufhidden = 'wipe'
+    vim.bo[buf].filetype = 'markdown'
+    vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+    vim.bo[buf].modifiable = false
+  end
+  if ratings then
+    return M.execute('mindgap.selfCheck', { { ratings = ratings } }, show)
+  end
+  M.execute('mindgap.selfCheck', {}, function(info)
+    local questions = type(info) == 'table' and info.questions or {}
+    local previous = type(info) == 'table' and type(info.previous) == 'table' and info.previous.ratings or {}
+    local answers = {}
+    local function ask(i)
+      if i > #questions then
+        return M.execute('mindgap.selfCheck', { { ratings = answers } }, show)
+      end
+      local choices = { '1 very uncomfortable', '2', '3', '4', '5 comfortable' }
+      if previous[i] then
+        choices[previous[i]] = choices[previous[i]] .. ' (last time)'
+      end
+      vim.ui.select(choices, { prompt = ('self-check %d/5: %s'):format(i, questions[i]) }, function(_, idx)
+        if not idx then
+          return notify('self-check cancelled: nothing recorded')
+        end
+        answers[i] = idx
+        ask(i + 1)
+      end)
+    end
+    ask(1)
+  end)
 end
 
 local subcommands = {
@@ -296,10 +346,11 @@ local subcommands = {
   stuck = {},
   status = {},
   learn = {},
+  ['self-check'] = {},
 }
 
 local function usage()
-  notify('usage: :Mindgap task start NAME | task manual NAME | task finish | stuck [MINUTES] | status | learn [TEXT]',
+  notify('usage: :Mindgap task start NAME | task manual NAME | task finish | stuck [MINUTES] | status | learn [TEXT] | self-check [R1 R2 R3 R4 R5]',
     vim.log.levels.ERROR)
 end
 
@@ -339,6 +390,20 @@ local function command(opts)
     return notify(t ~= '' and t or '(nothing to show yet)')
   elseif sub == 'learn' then
     return M.learn(table.concat(vim.list_slice(a, 2), ' '))
+  elseif sub == 'self-check' then
+    if #a == 1 then
+      return M.self_check()
+    end
+    local ratings = {}
+    for i = 2, #a do
+      for n in a[i]:gmatch('[^,]+') do
+        ratings[#ratings + 1] = tonumber(n)
+      end
+    end
+    if #ratings ~= 5 then
+      return notify('self-check takes five ratings from 1 to 5: :Mindgap self-check 4 2 3 5 1', vim.log.levels.ERROR)
+    end
+    return M.self_check(ratings)
   end
   usage()
 end
@@ -393,7 +458,7 @@ function M.setup(opts)
     vim.api.nvim_create_user_command('Mindgap', command, {
       nargs = '*',
       complete = complete,
-      desc = 'mindgap: task start|manual|finish, stuck, status, learn',
+      desc = 'mindgap: task start|manual|finish, stuck, status, learn, self-check',
     })
     local group = vim.api.nvim_create_augroup('mindgap', { clear = true })
     vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile', 'BufFilePost' }, {
