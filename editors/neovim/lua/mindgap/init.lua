@@ -259,7 +259,12 @@ function M.task_finish()
       local function pct(v)
         return type(v) == 'number' and string.format('%d%%', math.floor(v * 100 + 0.5)) or '–'
       end
-      notify(('task %s finished: AI %s early / %s late'):format(t.name, pct(s.early), pct(s.late)))
+      local broken = t.broken
+          and (' — this manual task took %d characters of outside help: it does not count as the week\'s feature without AI'):format(
+            t.outside_chars or 0
+          )
+        or ''
+      notify(('task %s finished: AI %s early / %s late%s'):format(t.name, pct(s.early), pct(s.late), broken))
     else
       notify('no active task to finish')
     end
