@@ -444,7 +444,10 @@ fn the_html_report_is_self_contained_and_renders_in_chromium() {
             .arg("--blink-settings=preferredColorScheme=0");
     }
     let status = cmd
-        .arg("--window-size=1000,1900")
+        .arg(format!(
+            "--window-size={}",
+            std::env::var("MINDGAP_REPORT_SIZE").unwrap_or_else(|_| "1000,1900".into())
+        ))
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("file://{}", file.display()))
         .output()

@@ -68,14 +68,20 @@ td.hi{color:var(--early);font-weight:600}
 padding:0 7px;margin-left:6px;color:var(--muted)}
 .tag.broken{border-color:var(--early);color:var(--early)}
 .two{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+.two{margin-top:16px}
 @media (max-width:720px){.two{grid-template-columns:1fr}}
 .empty{color:var(--muted)}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em;
+background:var(--line);border-radius:4px;padding:1px 5px}
+.callout strong{font-weight:600}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 "#;
 
 const W: f64 = 720.0;
 const LEFT: f64 = 44.0;
 const RIGHT: f64 = 12.0;
+/// Room right of the shares chart for the target's label.
+const LABEL: f64 = 74.0;
 const TOP: f64 = 14.0;
 
 fn short(w: &Week) -> String {
@@ -94,7 +100,7 @@ fn shares_chart(r: &Report) -> String {
     let bottom = h - 26.0;
     let ph = bottom - TOP;
     let n = r.weeks.len().max(1) as f64;
-    let slot = (W - LEFT - RIGHT) / n;
+    let slot = (W - LEFT - LABEL) / n;
     let bw = (slot * 0.32).min(22.0);
     let all: Vec<_> = r.weeks.iter().map(|w| w.shares()).collect();
     let max = all
@@ -119,7 +125,7 @@ fn shares_chart(r: &Report) -> String {
         let _ = write!(
             s,
             r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-            W - RIGHT,
+            W - LABEL,
             LEFT - 6.0,
             y(v) + 4.0,
             pct(Some(v)),
@@ -178,11 +184,11 @@ fn shares_chart(r: &Report) -> String {
     let ty = y(r.target_early_share);
     let _ = write!(
         s,
-        r#"<line class="target" x1="{LEFT}" x2="{}" y1="{ty:.1}" y2="{ty:.1}"><title>Target: early share under {}</title></line><text class="tlabel" x="{}" y="{:.1}" text-anchor="end">target {}</text>"#,
-        W - RIGHT,
+        r#"<line class="target" x1="{LEFT}" x2="{}" y1="{ty:.1}" y2="{ty:.1}"><title>Target: early share under {}</title></line><text class="tlabel" x="{}" y="{:.1}">target {}</text>"#,
+        W - LABEL + 4.0,
         pct(Some(r.target_early_share)),
-        W - RIGHT - 2.0,
-        ty - 5.0,
+        W - LABEL + 8.0,
+        ty + 4.0,
         pct(Some(r.target_early_share))
     );
     s.push_str("</svg>");
@@ -198,7 +204,8 @@ fn bars_chart(
     range: (f64, f64),
     show: impl Fn(f64) -> String,
 ) -> String {
-    let h = 150.0;
+    const W: f64 = 400.0;
+    let h = 170.0;
     let bottom = h - 24.0;
     let ph = bottom - TOP;
     let n = values.len().max(1) as f64;
@@ -246,6 +253,74 @@ fn bars_chart(
     }
     s.push_str("</svg>");
     s
+}
+
+/// The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least `max`.
+fn nice(max: f64) -> f64 {
+    let p = 10f64.powf(max.max(1.0).log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * p)
+        .find(|v| *v >= max)
+        .unwrap_or(10.0 * p)
+}
+
+/// `12,500` → `12.5k`.
+fn compact(v: f64) -> String {
+    if v >= 1000.0 {
+        let k = v / 1000.0;
+        if (k - k.round()).abs() < 0.05 {
+            format!("{k:.0}k")
+        } else {
+            format!("{k:.1}k")
+        }
+    } else {
+        format!("{v:.0}")
+    }
+}
+
+/// Escaped text with `code spans` as `<code>`.
+fn inline(text: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{}</code>", esc(part));
+        } else {
+            out.push_str(&esc(part));
+        }
+    }
+    out
+}
+
+/// A signal's numbers as `name value · name value`, nested names joined by a dot.
+fn numbers(prefix: &str, v: &serde_json::Value, out: &mut Vec<String>) {
+    use serde_json::Value;
+    let show = |v: &Value| match v {
+        Value::Number(n) => n.as_f64().map_or_else(
+            || n.to_string(),
+            |f| format!("{}", (f * 1000.0).round() / 1000.0),
+        ),
+        Value::Null => "–".into(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let name = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                numbers(&name, v, out);
+            }
+        }
+        Value::Array(a) => out.push(format!(
+            "{prefix} {}",
+            a.iter().map(show).collect::<Vec<_>>().join(", ")
+        )),
+        v => out.push(format!("{prefix} {}", show(v))),
+    }
 }
 
 fn card(o: &mut String, value: &str, label: &str, bad: bool) {
@@ -332,13 +407,14 @@ pub fn render(r: &Report) -> String {
         o.push_str(r#"<div class="callout ok">No sign of a gap opening. Keep it up.</div>"#);
     }
     for s in &r.signals {
-        let numbers = serde_json::Value::Object(s.numbers.clone()).to_string();
+        let mut nums = Vec::new();
+        numbers("", &serde_json::Value::Object(s.numbers.clone()), &mut nums);
         let _ = write!(
             o,
             r#"<div class="callout" role="note"><strong>{}</strong><small>{} · {}</small></div>"#,
-            esc(&s.text),
+            inline(&s.text),
             esc(s.id),
-            esc(&numbers)
+            esc(&nums.join(" · "))
         );
     }
 
@@ -350,7 +426,7 @@ pub fn render(r: &Report) -> String {
     );
 
     let works: Vec<Option<f64>> = r.weeks.iter().map(|w| Some(w.work())).collect();
-    let max_work = works.iter().flatten().fold(1.0f64, |a, b| a.max(*b));
+    let max_work = nice(works.iter().flatten().fold(1.0f64, |a, b| a.max(*b)));
     let checks: Vec<Option<f64>> = r.weeks.iter().map(|w| w.self_check_average).collect();
     o.push_str(r#"<div class="two">"#);
     let _ = write!(
@@ -362,7 +438,7 @@ pub fn render(r: &Report) -> String {
             "Characters of work per week",
             &works,
             (0.0, max_work),
-            |v| thousands(v.round() as u64)
+            compact
         )
     );
     if r.self_checks.is_empty() {
@@ -370,7 +446,7 @@ pub fn render(r: &Report) -> String {
     } else {
         let _ = write!(
             o,
-            r#"<figure><figcaption>Self-check: average comfort per week (1 very uncomfortable … 5 comfortable)</figcaption>{}</figure>"#,
+            r#"<figure><figcaption>Self-check: average per week (1 very uncomfortable … 5 comfortable)</figcaption>{}</figure>"#,
             bars_chart(
                 r,
                 "c3",
@@ -499,6 +575,18 @@ mod tests {
     use super::*;
     use crate::practices::report::tests::{NOW, task};
     use crate::practices::report::{DAY_MS, Input, build};
+
+    #[test]
+    fn tidy_axes_and_numbers() {
+        assert_eq!(nice(7712.0), 10_000.0);
+        assert_eq!(nice(4100.0), 5000.0);
+        assert_eq!(nice(2000.0), 2000.0);
+        assert_eq!(nice(0.0), 1.0);
+        assert_eq!(compact(12_500.0), "12.5k");
+        assert_eq!(compact(5000.0), "5k");
+        assert_eq!(compact(750.0), "750");
+        assert_eq!(inline("run `a<b`"), "run <code>a&lt;b</code>");
+    }
 
     #[test]
     fn escapes_markup() {
