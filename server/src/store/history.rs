@@ -132,8 +132,8 @@ impl Db {
         )
     }
 
-    /// Tasks that ran at some point since `since_ms` (unfinished, or finished since then), with
-    /// all their work in time order.
+    /// Tasks that ran at some point since `since_ms` (started, finished or worked on since then;
+    /// a paused daily task from long ago is not), with all their work in time order.
     pub fn task_history(
         &self,
         since_ms: i64,
@@ -145,7 +145,8 @@ impl Db {
         }
         let mut stmt = self.conn.prepare(
             "SELECT id, root, name, implied, manual, estimate_lines, state, started_ms, finished_ms
-             FROM tasks WHERE state <> 'finished' OR finished_ms >= ?1
+             FROM tasks WHERE started_ms >= ?1 OR finished_ms >= ?1
+                OR EXISTS (SELECT 1 FROM edits WHERE task_id = tasks.id AND t_ms >= ?1)
              ORDER BY started_ms, id",
         )?;
         let found: Vec<tasks::Task> = stmt
@@ -363,7 +364,8 @@ mod tests {
              INSERT INTO documents VALUES (1, 'file:///ws/a.rs');
              INSERT INTO tasks (id, root, name, manual, state, started_ms, finished_ms)
                  VALUES (1, '/ws', 'parser', 1, 'finished', 0, 5000),
-                        (2, '/ws', 'old', 0, 'finished', 0, 10);",
+                        (2, '/ws', 'old', 0, 'finished', 0, 10),
+                        (3, '/ws', '2026-01-01', 0, 'paused', 0, NULL);",
         )
         .unwrap();
         for (i, (t, n, class)) in [(100, 80, "typed"), (200, 20, "paste"), (300, 5, "editor")]
@@ -393,7 +395,11 @@ mod tests {
         let db = db();
         let outside = [Class::Paste, Class::Completion, Class::Agent];
         let h = db.task_history(1000, &outside, 40.0).unwrap();
-        assert_eq!(h.len(), 1, "the task finished before `since` is left out");
+        assert_eq!(
+            h.len(),
+            1,
+            "tasks finished or idle before `since` are left out"
+        );
         assert_eq!(h[0].task.name, "parser");
         assert_eq!(h[0].expected, None);
         assert_eq!(

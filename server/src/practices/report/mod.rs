@@ -257,11 +257,9 @@ pub fn build(input: &Input) -> Report {
             }
         }
         all_pieces.extend(ps);
-        let in_period = t.task.finished_ms.is_none_or(|f| f >= since)
-            && (t.task.started_ms <= now)
+        let in_period = t.task.started_ms <= now
             && (t.task.started_ms >= since
                 || t.task.finished_ms.is_some_and(|f| f >= since)
-                || t.task.state != "finished"
                 || t.work.iter().any(|w| w.t_ms >= since));
         if in_period {
             let row = task_row(t);
@@ -476,6 +474,28 @@ pub(crate) mod tests {
         assert_eq!(r.tasks.len(), 1);
         assert_eq!(r.tasks[0].shares.overall, Some(0.3));
         assert!(!r.is_empty());
+    }
+
+    #[test]
+    fn tasks_idle_in_the_period_are_left_out_but_count_for_nothing() {
+        let mut old = task(
+            1,
+            "2026-09-01",
+            false,
+            None,
+            &[(NOW - 80 * DAY_MS, 500, true)],
+        );
+        old.task.state = "paused".into();
+        let r = build(&Input {
+            now_ms: NOW,
+            since_ms: NOW - 14 * DAY_MS,
+            tasks: vec![old],
+            store: true,
+            ..Input::default()
+        });
+        assert!(r.tasks.is_empty());
+        assert!(r.weeks.iter().all(|w| w.work() == 0.0));
+        assert!(r.is_empty());
     }
 
     #[test]
