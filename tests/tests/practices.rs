@@ -457,6 +457,11 @@ fn lsp_self_check_gives_the_questions_and_records_ratings() {
     );
     let q = command(&mut s, "mindgap.selfCheck", json!([])).unwrap();
     assert_eq!(q["previous"]["ratings"], json!([1, 2, 2, 4, 5]));
+    let r = command(&mut s, "mindgap.selfCheck", json!([5, 5, 4, 4, 5])).unwrap();
+    assert!(
+        r.as_str().unwrap().contains("Comfortable across the board"),
+        "{r}"
+    );
     let e = command(&mut s, "mindgap.selfCheck", json!([{"ratings": [1, 2, 9]}])).unwrap_err();
     assert!(e.contains("five numbers"), "{e}");
     assert_eq!(s.shutdown_and_exit().code(), Some(0));

@@ -4,8 +4,9 @@
 //! `mindgap.learn` takes `[{"text": "..."}]` (VS Code) or `["..."]` (Neovim): with text it adds
 //! a dated entry and answers with a short confirmation; without it (no argument, or empty text)
 //! it opens the log in the editor (`window/showDocument`). `mindgap.selfCheck` takes
-//! `[{"ratings": [five numbers 1..5]}]` (or the five numbers as the argument) and answers with
-//! the comparison and what it means; without an argument it answers with the questions.
+//! `[{"ratings": [five numbers 1..5]}]` (or the five numbers, as one array or as the arguments)
+//! and answers with the comparison and what it means; without an argument it answers with the
+//! questions.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -44,6 +45,10 @@ pub async fn execute(
     let arg = args.first().cloned().unwrap_or(Value::Null);
     match command {
         LEARN => learn(client, shared, &arg).await,
+        // Five bare numbers as the arguments are the ratings too.
+        SELF_CHECK if args.len() == 5 && args.iter().all(Value::is_number) => {
+            self_check(shared, &Value::Array(args.to_vec())).await
+        }
         SELF_CHECK => self_check(shared, &arg).await,
         other => Err(format!("unknown command {other}")),
     }
