@@ -82,6 +82,9 @@ fn cell_csv(c: &Cell) -> String {
 /// Rows as CSV with a header line, CRLF line ends (RFC 4180).
 pub fn csv_rows(columns: &[String], rows: &[Vec<String>]) -> String {
     let mut out = String::new();
+    if columns.is_empty() {
+        return out; // a table the store does not have yet
+    }
     let line = |out: &mut String, fields: &[String]| {
         out.push_str(&fields.join(","));
         out.push_str("\r\n");

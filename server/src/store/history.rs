@@ -188,6 +188,9 @@ impl Db {
 
     /// Typed and outside-help characters per file and UTC day since `since_ms`.
     pub fn file_days(&self, since_ms: i64, outside: &[Class]) -> rusqlite::Result<Vec<FileDay>> {
+        if !self.has_table("edits")? {
+            return Ok(Vec::new());
+        }
         let mut stmt = self.conn.prepare(
             "SELECT d.subject, e.class, min(e.t_ms), sum(e.inserted)
              FROM edits e JOIN documents d ON d.id = e.document_id
@@ -438,6 +441,18 @@ mod tests {
         assert_eq!(prov.rows[0][2], Cell::Blob(vec![0, 255]));
         let edits = tables.iter().find(|t| t.name == "edits").unwrap();
         assert_eq!(edits.rows.len(), 3);
+    }
+
+    #[test]
+    fn an_empty_file_is_an_empty_store() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(DB_FILE), b"").unwrap();
+        let db = Db::open_history(dir.path()).unwrap().unwrap();
+        assert!(db.task_history(0, &[], 40.0).unwrap().is_empty());
+        assert!(db.file_days(0, &[]).unwrap().is_empty());
+        assert!(db.self_checks(0).unwrap().is_empty());
+        assert!(db.audits(0).unwrap().is_empty());
+        assert!(db.tables().unwrap().iter().all(|t| t.rows.is_empty()));
     }
 
     #[test]
