@@ -1,6 +1,7 @@
 //! mindgap: a language server that keeps an honest, local record of how a developer leans on
 //! outside help while coding. See `docs/ARCHITECTURE.md` for the map of this crate.
 
+pub mod agents;
 pub mod classify;
 pub mod cli;
 pub mod config;

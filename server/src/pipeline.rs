@@ -11,6 +11,7 @@ use std::sync::Arc;
 use ropey::Rope;
 use tracing::{debug, trace, warn};
 
+use crate::agents::Agent;
 use crate::classify::{self, Amendment, Classifier, Context, Copied, Decision, Input};
 use crate::events::{Class, EditEvent, Emitted, Source, Span};
 use crate::mirror::fingerprint::{Fingerprint, content_hash};
@@ -26,6 +27,8 @@ const RELOAD_WINDOW_MS: f64 = 10_000.0;
 const VCS_WINDOW_MS: f64 = 3_000.0;
 /// How long before one (git writes the work tree, then HEAD), in ms.
 const VCS_BEFORE_MS: f64 = 2_000.0;
+/// How far apart an agent's log line and the disk change it names may be, in ms.
+const AGENT_WINDOW_MS: f64 = 10_000.0;
 /// How long a hint waits for the change it names, in ms.
 const HINT_WINDOW_MS: f64 = 2_000.0;
 /// How long an edit this server applied waits to come back from the client, in ms.
@@ -42,6 +45,16 @@ struct PendingHint {
     t: f64,
 }
 
+/// A disk event still open to amendment.
+struct RecentDisk {
+    id: u64,
+    t: f64,
+    uri: Arc<str>,
+    class: Class,
+    /// An agent's log confirmed it: version control does not take it over.
+    confirmed: bool,
+}
+
 pub struct Pipeline {
     encoding: Encoding,
     /// The workspace root as a filesystem path, when the client named one.
@@ -55,8 +68,11 @@ pub struct Pipeline {
     /// When `.git` last changed (HEAD, index, refs): disk changes around then are version
     /// control's, not an agent's.
     vcs_at: Option<f64>,
-    /// Recent disk events, to amend when a `.git` change shows they were version control's.
-    recent_disk: std::collections::VecDeque<(u64, f64, Arc<str>)>,
+    /// Recent disk events, to amend when a `.git` change shows they were version control's or
+    /// an agent's log names their file.
+    recent_disk: std::collections::VecDeque<RecentDisk>,
+    /// Recent agent log lines naming a file: (time, URI, agent).
+    agent_notes: std::collections::VecDeque<(f64, Arc<str>, Agent)>,
     hints: Vec<PendingHint>,
     /// Edits this server applied, by URI: the state they will produce, and when.
     expected: HashMap<Arc<str>, (u64, f64, Class)>,
@@ -86,6 +102,7 @@ impl Pipeline {
             pending_outside: HashMap::new(),
             vcs_at: None,
             recent_disk: std::collections::VecDeque::new(),
+            agent_notes: std::collections::VecDeque::new(),
             hints: Vec::new(),
             expected: HashMap::new(),
             provenance: HashMap::new(),
@@ -574,12 +591,9 @@ impl Pipeline {
             }
             return;
         }
-        let Some(root) = &self.root else { return };
-        let uri: Arc<str> = Arc::from(uri::from_path(&format!(
-            "{}/{}",
-            root.trim_end_matches('/'),
-            rel_path
-        )));
+        let Some(uri) = self.disk_uri(rel_path) else {
+            return;
+        };
         let known = self.disk.get(&uri);
         let new_text = text.unwrap_or("");
         // The editor's own save explains it: the disk now holds what the buffer holds.
@@ -596,12 +610,18 @@ impl Pipeline {
                 None => measure(Rope::new().slice(..), new_text),
             };
             let vcs = self.vcs_at.is_some_and(|at| t - at <= VCS_WINDOW_MS);
-            let (class, evidence) = if text.is_none() {
-                (Class::Delete, classify::Evidence::Removal)
-            } else if vcs {
-                (Class::Vcs, classify::Evidence::VcsOperation)
-            } else {
-                (Class::Agent, classify::Evidence::OutsideWrite)
+            self.agent_notes
+                .retain(|(at, _, _)| t - at <= AGENT_WINDOW_MS);
+            let logged = self
+                .agent_notes
+                .iter()
+                .find(|(_, u, _)| *u == uri)
+                .map(|&(_, _, agent)| agent);
+            let (class, confidence, evidence) = match (text, logged) {
+                (None, _) => (Class::Delete, 0.8, classify::Evidence::Removal),
+                (Some(_), Some(agent)) => (Class::Agent, 0.97, classify::Evidence::AgentLog(agent)),
+                (Some(_), None) if vcs => (Class::Vcs, 0.8, classify::Evidence::VcsOperation),
+                (Some(_), None) => (Class::Agent, 0.8, classify::Evidence::OutsideWrite),
             };
             let span = known.map_or_else(Span::default, |r| {
                 Span::of(r, m.prefix, m.prefix + m.deleted)
@@ -621,7 +641,7 @@ impl Pipeline {
                     deleted: m.deleted as u32,
                     hash: m.hash,
                     class,
-                    confidence: 0.8,
+                    confidence,
                     evidence,
                     counted: true,
                 },
@@ -631,8 +651,14 @@ impl Pipeline {
                     .insert(uri.clone(), (hash_str(new_text), t, vcs));
             }
             self.recent_disk
-                .retain(|(_, at, _)| t - at <= VCS_WINDOW_MS);
-            self.recent_disk.push_back((id, t, uri.clone()));
+                .retain(|r| t - r.t <= AGENT_WINDOW_MS.max(VCS_BEFORE_MS));
+            self.recent_disk.push_back(RecentDisk {
+                id,
+                t,
+                uri: uri.clone(),
+                class,
+                confirmed: logged.is_some(),
+            });
         }
         match text {
             Some(text) => self.disk.insert(uri, Rope::from_str(text)),
@@ -660,14 +686,85 @@ impl Pipeline {
     fn vcs_changed(&mut self, t: f64, out: &mut Vec<Emitted>) {
         self.vcs_at = Some(t);
         let decision = Decision::new(Class::Vcs, 0.85, classify::Evidence::VcsOperation);
-        for (id, at, uri) in self.recent_disk.drain(..) {
-            if t - at <= VCS_BEFORE_MS {
-                out.push(Emitted::Amend(Amendment { id, decision }));
-                if let Some(p) = self.pending_outside.get_mut(&uri) {
+        for r in &mut self.recent_disk {
+            if t - r.t <= VCS_BEFORE_MS && r.class != Class::Vcs && !r.confirmed {
+                r.class = Class::Vcs;
+                out.push(Emitted::Amend(Amendment { id: r.id, decision }));
+                if let Some(p) = self.pending_outside.get_mut(&r.uri) {
                     p.2 = true;
                 }
             }
         }
+    }
+
+    /// A disk change as the watcher reports it (and a trace's `fs` line records it): with
+    /// `before`, what git's index held for a file reported for the first time.
+    pub fn disk_report(
+        &mut self,
+        t: f64,
+        rel_path: &str,
+        text: Option<&str>,
+        before: Option<&str>,
+        out: &mut Vec<Emitted>,
+    ) {
+        if let (Some(before), Some(uri)) = (before, self.disk_uri(rel_path))
+            && !self.disk.contains_key(&uri)
+        {
+            if text == Some(before) {
+                // A file the session never saw now holds what git's index holds: version
+                // control put it there (a checkout, restore or reset updates both at once).
+                let id = self.take_id();
+                self.emit(
+                    out,
+                    EditEvent {
+                        id,
+                        t,
+                        source: Source::Disk,
+                        subject: Arc::from(rel_path),
+                        version: 0,
+                        change: 0,
+                        span: Span::default(),
+                        inserted: 0,
+                        deleted: 0,
+                        hash: 0,
+                        class: Class::Vcs,
+                        confidence: 0.8,
+                        evidence: classify::Evidence::MatchesGitIndex,
+                        counted: true,
+                    },
+                );
+                self.disk.insert(uri, Rope::from_str(before));
+                return;
+            }
+            self.disk.insert(uri, Rope::from_str(before));
+        }
+        self.disk_change(t, rel_path, text, out);
+    }
+
+    /// An agent's own log says it wrote `rel_path` just now: the disk change of that file in
+    /// the window around now is that agent's, by name (amended if it came first).
+    pub fn agent_write(&mut self, t: f64, agent: Agent, rel_path: &str, out: &mut Vec<Emitted>) {
+        let Some(uri) = self.disk_uri(rel_path) else {
+            return;
+        };
+        let decision = Decision::new(Class::Agent, 0.97, classify::Evidence::AgentLog(agent));
+        for r in &mut self.recent_disk {
+            if r.uri == uri && r.class == Class::Agent && !r.confirmed && t - r.t <= AGENT_WINDOW_MS
+            {
+                r.confirmed = true;
+                out.push(Emitted::Amend(Amendment { id: r.id, decision }));
+            }
+        }
+        self.agent_notes
+            .retain(|(at, _, _)| t - at <= AGENT_WINDOW_MS);
+        self.agent_notes.push_back((t, uri, agent));
+    }
+
+    /// The URI of a workspace-relative path (`None` without a root).
+    fn disk_uri(&self, rel_path: &str) -> Option<Arc<str>> {
+        let root = self.root.as_ref()?;
+        let uri = uri::from_path(&format!("{}/{}", root.trim_end_matches('/'), rel_path));
+        Some(self.mirror.key(&uri).unwrap_or_else(|| Arc::from(uri)))
     }
 }
 
@@ -1017,5 +1114,84 @@ mod tests {
         let before = out.len();
         p.disk_change(60_000.0, ".git/objects/ab/cdef", None, &mut out);
         assert_eq!(out.len(), before);
+    }
+
+    fn amendments(out: &[Emitted]) -> Vec<(u64, Class, String)> {
+        out.iter()
+            .filter_map(|e| match e {
+                Emitted::Amend(a) => {
+                    Some((a.id, a.decision.class, a.decision.evidence.to_string()))
+                }
+                Emitted::Event(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_agents_log_names_the_writer_before_or_after_the_write() {
+        let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+        let mut out = Vec::new();
+        // The log line first, then the write it names.
+        p.agent_write(1_000.0, Agent::ClaudeCode, "a.py", &mut out);
+        p.disk_change(1_400.0, "a.py", Some("a = 1\n"), &mut out);
+        let e = events(&out)[0];
+        assert_eq!((e.class, e.confidence), (Class::Agent, 0.97));
+        assert_eq!(
+            e.evidence.to_string(),
+            "Claude Code's log says it wrote this file"
+        );
+        // The write first, then the log line: amended by name.
+        p.disk_change(5_000.0, "b.py", Some("b = 1\n"), &mut out);
+        let id = events(&out).last().unwrap().id;
+        assert_eq!(events(&out).last().unwrap().confidence, 0.8);
+        p.agent_write(5_300.0, Agent::ClaudeCode, "b.py", &mut out);
+        assert_eq!(
+            amendments(&out),
+            vec![(
+                id,
+                Class::Agent,
+                "Claude Code's log says it wrote this file".into()
+            )]
+        );
+        // A log line about another file, or long after, names nothing.
+        out.clear();
+        p.disk_change(9_000.0, "c.py", Some("c = 1\n"), &mut out);
+        p.agent_write(9_100.0, Agent::ClaudeCode, "d.py", &mut out);
+        p.agent_write(30_000.0, Agent::ClaudeCode, "c.py", &mut out);
+        assert!(amendments(&out).is_empty());
+        // Version control does not take over what the log confirmed.
+        out.clear();
+        p.agent_write(40_000.0, Agent::ClaudeCode, "e.py", &mut out);
+        p.disk_change(40_100.0, "e.py", Some("e = 1\n"), &mut out);
+        p.disk_change(40_200.0, ".git/HEAD", None, &mut out);
+        assert!(amendments(&out).is_empty(), "{:?}", amendments(&out));
+    }
+
+    #[test]
+    fn a_file_never_seen_is_measured_against_what_git_held() {
+        let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+        let mut out = Vec::new();
+        let before = "def f():\n    return 1\n";
+        let after = "def f():\n    return 1\n\ndef g():\n    return 2\n";
+        p.disk_report(1_000.0, "m.py", Some(after), Some(before), &mut out);
+        let e = events(&out)[0];
+        assert_eq!((e.class, e.inserted, e.deleted), (Class::Agent, 23, 0));
+        // Without a baseline the whole file is new to the session.
+        p.disk_report(2_000.0, "n.py", Some(after), None, &mut out);
+        assert_eq!(events(&out)[1].inserted, after.chars().count() as u32);
+        // A baseline never overrides what the session knows.
+        p.disk_report(
+            3_000.0,
+            "m.py",
+            Some(before),
+            Some("something else"),
+            &mut out,
+        );
+        assert_eq!((events(&out)[2].inserted, events(&out)[2].deleted), (0, 23));
+        // A file that now holds just what git's index holds was put there by version control.
+        p.disk_report(4_000.0, "o.py", Some(before), Some(before), &mut out);
+        let e = events(&out)[3];
+        assert_eq!((e.class, e.inserted), (Class::Vcs, 0));
+        assert_eq!(e.evidence.to_string(), "now holds what git's index holds");
     }
 }

@@ -108,10 +108,22 @@ pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&Emitted)
                     None => warn!(method, "replay: notification before initialize skipped"),
                 }
             }
-            Entry::Fs { t, path, text } => match pipeline.as_mut() {
-                Some(p) => p.disk_change(*t, path, text.as_deref(), &mut out),
+            Entry::Fs {
+                t,
+                path,
+                text,
+                before,
+            } => match pipeline.as_mut() {
+                Some(p) => p.disk_report(*t, path, text.as_deref(), before.as_deref(), &mut out),
                 None => warn!(path, "replay: disk change before initialize skipped"),
             },
+            Entry::Agent { t, name, path } => {
+                match (pipeline.as_mut(), crate::agents::Agent::parse(name)) {
+                    (Some(p), Some(agent)) => p.agent_write(*t, agent, path, &mut out),
+                    (None, _) => warn!(path, "replay: agent log line before initialize skipped"),
+                    (_, None) => warn!(name, "replay: an agent this mindgap does not know"),
+                }
+            }
             Entry::Out { .. } => {}
         }
         for event in out.drain(..) {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::edits;
 use mindgap_e2e::{Server, Workspace};
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[test]
 fn outside_writes_checkouts_and_saves_each_attributed() {
@@ -23,7 +23,25 @@ fn outside_writes_checkouts_and_saves_each_attributed() {
     git(&["commit", "-qam", "two"]);
     git(&["checkout", "-q", "main"]);
 
-    let mut s = Server::start_in(&w.home, &w.root, json!({}), Value::Null);
+    let mut s = Server::start_with(mindgap_e2e::Options {
+        home: Some(w.home.clone()),
+        // No agent logs here: this test is about what the watcher alone can tell.
+        env: vec![(
+            "CLAUDE_CONFIG_DIR".into(),
+            w.root
+                .parent()
+                .unwrap()
+                .join("no-claude")
+                .display()
+                .to_string(),
+        )],
+        ..Default::default()
+    });
+    s.initialize_with(json!({
+        "processId": std::process::id(),
+        "rootUri": format!("file://{}", w.root.display()),
+        "capabilities": {},
+    }));
     sleep(Duration::from_millis(500)); // the watcher starts after `initialized`
     let a = w.root.join("a.py");
     std::fs::write(&a, "x = 1\n").unwrap();
@@ -59,5 +77,102 @@ fn outside_writes_checkouts_and_saves_each_attributed() {
     assert!(
         !disk.iter().any(|(p, _)| p == "a.py"),
         "the editor's save is not a disk change: {disk:?}"
+    );
+}
+
+/// A coding agent's own log names what it wrote; a file the session never saw is measured
+/// against what git held, not counted whole; and the recorded trace, replayed, says the same.
+#[test]
+fn agent_logs_and_git_baselines_live_and_replayed() {
+    let w = Workspace::new();
+    let git = |args: &[&str]| mindgap_e2e::git(&w.root, args);
+    git(&["init", "-q", "-b", "main"]);
+    let lib: String = (1..=40).map(|i| format!("value_{i} = {i}\n")).collect();
+    std::fs::write(w.root.join("lib.py"), &lib).unwrap();
+    git(&["add", "lib.py"]);
+    git(&["commit", "-qm", "one"]);
+    let claude = w.root.parent().unwrap().join("claude");
+    let project = claude.join("projects").join(
+        w.root
+            .to_string_lossy()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect::<String>(),
+    );
+    std::fs::create_dir_all(&project).unwrap();
+    let trace = w.root.parent().unwrap().join("session.jsonl");
+
+    let mut s = Server::start_with(mindgap_e2e::Options {
+        home: Some(w.home.clone()),
+        args: vec!["--record".into(), trace.clone().into()],
+        env: vec![("CLAUDE_CONFIG_DIR".into(), claude.display().to_string())],
+        ..Default::default()
+    });
+    s.initialize_with(json!({
+        "processId": std::process::id(),
+        "clientInfo": {"name": "mindgap-e2e"},
+        "rootUri": format!("file://{}", w.root.display()),
+        "capabilities": {},
+    }));
+    sleep(Duration::from_millis(500));
+    // Something edits a committed file the editor never opened: two lines more.
+    std::fs::write(
+        w.root.join("lib.py"),
+        format!("{lib}extra_1 = 1\nextra_2 = 2\n"),
+    )
+    .unwrap();
+    sleep(Duration::from_millis(600));
+    // Claude Code logs a Write, then the file appears.
+    let new = w.root.join("new.py");
+    let line = json!({"type": "assistant", "message": {"content": [
+        {"type": "tool_use", "name": "Write", "input": {"file_path": new, "content": "…"}}
+    ]}});
+    std::fs::write(project.join("session-1.jsonl"), format!("{line}\n")).unwrap();
+    std::fs::write(&new, "def made():\n    return 'by an agent'\n").unwrap();
+    sleep(Duration::from_millis(800));
+    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+
+    let db = s.db_path();
+    let conn = common::open_store(&db);
+    let row = |subject: &str| -> (String, i64, String) {
+        conn.query_row(
+            "SELECT e.class, e.inserted, e.evidence FROM edits e JOIN documents d ON d.id = e.document_id
+             WHERE d.subject = ?1 AND e.source = 'disk'",
+            [subject],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap_or_else(|e| panic!("no disk edit of {subject}: {e}"))
+    };
+    let (class, inserted, _) = row("lib.py");
+    assert_eq!(class, "agent");
+    assert_eq!(inserted, 24, "two new lines, not the whole file");
+    let (class, _, evidence) = row("new.py");
+    assert_eq!(class, "agent");
+    assert!(evidence.contains("Claude Code"), "{evidence}");
+
+    // The trace holds the disk changes and the agent's log line; replayed, they say the same.
+    let recorded = std::fs::read_to_string(&trace).unwrap();
+    assert!(
+        recorded.contains("\"fs\":{") && recorded.contains("\"before\":"),
+        "{recorded}"
+    );
+    assert!(recorded.contains("\"agent\":{\"name\":\"claude-code\",\"path\":\"new.py\"}"));
+    let out = mindgap_e2e::run(["replay", "--json", "--explain", trace.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let lines = out.json_lines();
+    let of = |subject: &str| {
+        lines
+            .iter()
+            .find(|l| l["path"] == subject)
+            .unwrap_or_else(|| panic!("no {subject} in {lines:?}"))
+            .clone()
+    };
+    assert_eq!(of("lib.py")["class"], "agent");
+    assert_eq!(of("lib.py")["inserted"], 24);
+    assert_eq!(of("new.py")["class"], "agent");
+    assert!(
+        of("new.py").to_string().contains("Claude Code"),
+        "{:?}",
+        of("new.py")
     );
 }

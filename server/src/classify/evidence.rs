@@ -17,6 +17,10 @@ pub enum Evidence {
     ReloadToKnownState,
     /// A file changed on disk, not by the editor's save.
     OutsideWrite,
+    /// A file the session never saw changed to exactly what git's index holds.
+    MatchesGitIndex,
+    /// A coding agent's own log says it wrote the file.
+    AgentLog(crate::agents::Agent),
     /// Version control changed it: `.git` (HEAD, index, refs) changed at the same time.
     VcsOperation,
     /// The reload delivered an outside disk write already counted.
@@ -96,6 +100,10 @@ impl fmt::Display for Evidence {
                 f.write_str("reload of an outside write already counted")
             }
             Evidence::OutsideWrite => f.write_str("written to disk outside the editor"),
+            Evidence::MatchesGitIndex => f.write_str("now holds what git's index holds"),
+            Evidence::AgentLog(agent) => {
+                write!(f, "{}'s log says it wrote this file", agent.display())
+            }
             Evidence::VcsOperation => {
                 f.write_str("a version-control operation (.git changed with it)")
             }

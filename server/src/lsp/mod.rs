@@ -32,13 +32,6 @@ pub struct ServeOptions {
 /// 0 after `shutdown` then `exit`, 1 when the client went away without `shutdown`.
 pub async fn serve(opts: ServeOptions) -> i32 {
     let store = Store::open(&opts.home);
-    let shared = Arc::new(Shared::new(store, opts.home.clone()));
-    let (service, socket) = LspService::build({
-        let shared = shared.clone();
-        move |client| Backend::new(client, shared)
-    })
-    .custom_method(ingest::EDIT_HINT, Backend::edit_hint)
-    .finish();
     let recorder = match &opts.record {
         None => None,
         Some(path) => match Recorder::create(path) {
@@ -55,6 +48,13 @@ pub async fn serve(opts: ServeOptions) -> i32 {
             }
         },
     };
+    let shared = Arc::new(Shared::new(store, opts.home.clone(), recorder.clone()));
+    let (service, socket) = LspService::build({
+        let shared = shared.clone();
+        move |client| Backend::new(client, shared)
+    })
+    .custom_method(ingest::EDIT_HINT, Backend::edit_hint)
+    .finish();
     transport::run(
         tokio::io::stdin(),
         tokio::io::stdout(),

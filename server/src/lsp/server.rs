@@ -31,7 +31,9 @@ pub struct Shared {
     pub status_dirty: AtomicBool,
     config: Mutex<Config>,
     /// The file watcher, alive as long as the server.
-    watcher: Mutex<Option<notify::RecommendedWatcher>>,
+    watcher: Mutex<Option<crate::watch::Watching>>,
+    /// The trace being recorded (`lsp --record`): disk changes and agents' log lines go in it.
+    recorder: Option<crate::trace::recorder::Recorder>,
     /// What `initialize` settled: the workspace root, and what the client can show.
     client_caps: Mutex<ClientCaps>,
     /// When the session began (event times are offsets from it).
@@ -74,13 +76,18 @@ struct State {
 }
 
 impl Shared {
-    pub fn new(store: Store, home: std::path::PathBuf) -> Shared {
+    pub fn new(
+        store: Store,
+        home: std::path::PathBuf,
+        recorder: Option<crate::trace::recorder::Recorder>,
+    ) -> Shared {
         Shared {
             store,
             home,
             status_dirty: AtomicBool::new(true),
             config: Mutex::new(Config::default()),
             watcher: Mutex::new(None),
+            recorder,
             client_caps: Mutex::new(ClientCaps::default()),
             clock: Instant::now(),
             started_ms: chrono::Utc::now().timestamp_millis(),
@@ -98,13 +105,37 @@ impl Shared {
         self.state().pipeline.as_mut().map(f)
     }
 
-    /// Changes the watcher saw on disk, through the pipeline like any notification.
-    fn disk_changes(&self, changes: Vec<crate::watch::DiskChange>) {
-        self.with_pipeline(|p, _, t, out| {
-            for c in &changes {
-                p.disk_change(t, &c.rel_path, c.text.as_deref(), out);
+    /// Changes the watcher saw on disk and agents' logs, through the pipeline like any
+    /// notification (and into the trace being recorded, as `fs` and `agent` lines).
+    fn disk_news(&self, news: crate::watch::News) {
+        use crate::watch::News;
+        match news {
+            News::Changes(changes) => {
+                if let Some(r) = &self.recorder {
+                    for c in &changes {
+                        r.disk(&c.rel_path, c.text.as_deref(), c.before.as_deref());
+                    }
+                }
+                self.with_pipeline(|p, _, t, out| {
+                    for c in &changes {
+                        p.disk_report(t, &c.rel_path, c.text.as_deref(), c.before.as_deref(), out);
+                    }
+                });
             }
-        });
+            News::AgentWrites(writes) => {
+                if let Some(r) = &self.recorder {
+                    for w in &writes {
+                        r.agent(w.agent.as_str(), &w.rel_path);
+                    }
+                }
+                self.with_pipeline(|p, _, t, out| {
+                    for w in &writes {
+                        p.agent_write(t, w.agent, &w.rel_path, out);
+                    }
+                });
+            }
+            News::Warning(_) | News::Ready(_) => {}
+        }
     }
 
     pub fn config(&self) -> Config {
@@ -320,9 +351,22 @@ impl LanguageServer for Backend {
         }
         if let Some(root) = caps.root.clone() {
             let shared = self.shared.clone();
-            match crate::watch::watch(std::path::Path::new(&root), move |changes| {
-                shared.disk_changes(changes)
-            }) {
+            let client = self.client.clone();
+            let runtime = tokio::runtime::Handle::current();
+            let deliver = move |news: crate::watch::News| match news {
+                crate::watch::News::Warning(w) => {
+                    // Degraded watching is worth one message to the person.
+                    let client = client.clone();
+                    runtime.spawn(async move {
+                        client
+                            .show_message(MessageType::WARNING, format!("mindgap: {w}"))
+                            .await
+                    });
+                }
+                news => shared.disk_news(news),
+            };
+            let options = crate::watch::Options::from_env();
+            match crate::watch::watch(std::path::Path::new(&root), options, deliver) {
                 Ok(w) => {
                     *self
                         .shared

@@ -40,12 +40,17 @@ pub enum Entry {
     Msg { t: f64, msg: Value },
     /// A message from server to client.
     Out { t: f64, out: Value },
-    /// A disk change in the workspace; `text` is `None` for a removal.
+    /// A disk change in the workspace; `text` is `None` for a removal. `before` (an addition to
+    /// SPEC section 3) is what git's index held for a file the session had not seen before.
     Fs {
         t: f64,
         path: String,
         text: Option<String>,
+        before: Option<String>,
     },
+    /// A coding agent's log named a workspace file it wrote (an addition to SPEC section 3:
+    /// `{"t": MS, "agent": {"name": "claude-code", "path": "REL/PATH"}}`).
+    Agent { t: f64, name: String, path: String },
 }
 
 #[derive(Clone, Debug)]
@@ -135,9 +140,24 @@ fn parse_entry(line: &str) -> Result<Entry, String> {
             t,
             path: path.to_string(),
             text,
+            before: fs.get("before").and_then(Value::as_str).map(str::to_string),
         });
     }
-    Err("neither \"msg\", \"out\" nor \"fs\"".into())
+    if let Some(agent) = v.get("agent") {
+        let field = |k: &str| {
+            agent
+                .get(k)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or(format!("agent entry without \"{k}\""))
+        };
+        return Ok(Entry::Agent {
+            t,
+            name: field("name")?,
+            path: field("path")?,
+        });
+    }
+    Err("neither \"msg\", \"out\", \"fs\" nor \"agent\"".into())
 }
 
 #[cfg(test)]
@@ -152,12 +172,19 @@ not json
 {"t": 3, "out": {"jsonrpc": "2.0", "id": 1, "result": null}}
 {"t": 4, "fs": {"op": "write", "path": "a.py", "text": "x"}}
 {"t": 5, "fs": {"op": "remove", "path": "a.py"}}
+{"t": 6, "fs": {"op": "write", "path": "b.py", "text": "y = 2", "before": "y = 1"}}
+{"t": 7, "agent": {"name": "claude-code", "path": "b.py"}}
+{"t": 8, "agent": {"name": "claude-code"}}
 "#;
         let trace = parse(text).unwrap();
         assert_eq!(trace.header.client_name.as_deref(), Some("Neovim"));
         assert_eq!(trace.header.start_ms(), 1_795_638_992_016);
-        assert_eq!(trace.entries.len(), 4);
-        assert_eq!(trace.skipped.len(), 1);
+        assert_eq!(trace.entries.len(), 6);
+        assert_eq!(trace.skipped.len(), 2);
+        assert!(matches!(&trace.entries[4], Entry::Fs { before: Some(b), .. } if b == "y = 1"));
+        assert!(
+            matches!(&trace.entries[5], Entry::Agent { name, path, .. } if name == "claude-code" && path == "b.py")
+        );
         assert_eq!(trace.skipped[0].0, 3);
         assert!(matches!(&trace.entries[3], Entry::Fs { text: None, .. }));
     }

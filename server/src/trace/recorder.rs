@@ -23,6 +23,8 @@ pub enum Direction {
 
 enum Msg {
     Bytes(Direction, f64, Vec<u8>),
+    /// A line other than a message (`fs`, `agent`): its key and value.
+    Line(f64, &'static str, Value),
     /// Everything sent before this is written; acknowledge and stop.
     Finish(mpsc::Sender<()>),
 }
@@ -57,8 +59,29 @@ impl Recorder {
 
     /// Records one message body.
     pub fn message(&self, dir: Direction, bytes: &[u8]) {
-        let t = self.start.elapsed().as_secs_f64() * 1000.0;
-        let _ = self.tx.send(Msg::Bytes(dir, t, bytes.to_vec()));
+        let _ = self.tx.send(Msg::Bytes(dir, self.now(), bytes.to_vec()));
+    }
+
+    fn now(&self) -> f64 {
+        self.start.elapsed().as_secs_f64() * 1000.0
+    }
+
+    /// Records a disk change the watcher delivered (SPEC section 3 `fs`).
+    pub fn disk(&self, path: &str, text: Option<&str>, before: Option<&str>) {
+        let mut fs = match text {
+            Some(text) => json!({"op": "write", "path": path, "text": text}),
+            None => json!({"op": "remove", "path": path}),
+        };
+        if let Some(before) = before {
+            fs["before"] = Value::from(before);
+        }
+        let _ = self.tx.send(Msg::Line(self.now(), "fs", fs));
+    }
+
+    /// Records an agent's log naming a file it wrote.
+    pub fn agent(&self, name: &str, path: &str) {
+        let line = json!({"name": name, "path": path});
+        let _ = self.tx.send(Msg::Line(self.now(), "agent", line));
     }
 }
 
@@ -66,53 +89,40 @@ fn run(mut file: BufWriter<File>, rx: mpsc::Receiver<Msg>, started: chrono::Date
     let mut header_written = false;
     let mut held: Vec<String> = Vec::new();
     for msg in rx {
-        let (dir, t, body) = match msg {
-            Msg::Bytes(dir, t, bytes) => (dir, t, bytes),
+        let (t, key, value) = match msg {
+            Msg::Bytes(dir, t, body) => {
+                let Ok(value) = serde_json::from_slice::<Value>(&body) else {
+                    warn!(
+                        bytes = body.len(),
+                        "record: a message that is not JSON is not recorded"
+                    );
+                    continue;
+                };
+                if !header_written && matches!(dir, Direction::FromClient) {
+                    held.insert(0, header(&value, started).to_string());
+                    header_written = true;
+                }
+                let key = match dir {
+                    Direction::FromClient => "msg",
+                    Direction::FromServer => "out",
+                };
+                (t, key, value)
+            }
+            Msg::Line(t, key, value) => (t, key, value),
             Msg::Finish(ack) => {
                 let _ = file.flush();
                 let _ = ack.send(());
                 return;
             }
         };
-        {
-            let Ok(value) = serde_json::from_slice::<Value>(&body) else {
-                warn!(
-                    bytes = body.len(),
-                    "record: a message that is not JSON is not recorded"
-                );
-                continue;
-            };
-            let t = (t * 1000.0).round() / 1000.0;
-            if !header_written && matches!(dir, Direction::FromClient) {
-                let info = value
-                    .pointer("/params/clientInfo")
-                    .cloned()
-                    .unwrap_or(Value::Null);
-                let header = json!({
-                    "mindgap_trace": FORMAT_VERSION,
-                    "client": {
-                        "name": info.get("name").cloned().unwrap_or(Value::Null),
-                        "version": info.get("version").cloned().unwrap_or(Value::Null),
-                    },
-                    "recorded": started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-                    "t0_epoch_ms": started.timestamp_millis(),
-                    "recorder": format!("mindgap {}", env!("CARGO_PKG_VERSION")),
-                });
-                held.insert(0, header.to_string());
-                header_written = true;
+        let t = (t * 1000.0).round() / 1000.0;
+        held.push(json!({ "t": t, key: value }).to_string());
+        if header_written {
+            for line in held.drain(..) {
+                let _ = writeln!(file, "{line}");
             }
-            let key = match dir {
-                Direction::FromClient => "msg",
-                Direction::FromServer => "out",
-            };
-            held.push(json!({ "t": t, key: value }).to_string());
-            if header_written {
-                for line in held.drain(..) {
-                    let _ = writeln!(file, "{line}");
-                }
-                if let Err(e) = file.flush() {
-                    warn!("record: cannot write the trace: {e}");
-                }
+            if let Err(e) = file.flush() {
+                warn!("record: cannot write the trace: {e}");
             }
         }
     }
@@ -120,4 +130,22 @@ fn run(mut file: BufWriter<File>, rx: mpsc::Receiver<Msg>, started: chrono::Date
         warn!("record: the client never spoke; trace has no header and is left empty");
     }
     let _ = file.flush();
+}
+
+/// The trace's first line, from the client's first message (`initialize`).
+fn header(first: &Value, started: chrono::DateTime<chrono::Utc>) -> Value {
+    let info = first
+        .pointer("/params/clientInfo")
+        .cloned()
+        .unwrap_or(Value::Null);
+    json!({
+        "mindgap_trace": FORMAT_VERSION,
+        "client": {
+            "name": info.get("name").cloned().unwrap_or(Value::Null),
+            "version": info.get("version").cloned().unwrap_or(Value::Null),
+        },
+        "recorded": started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "t0_epoch_ms": started.timestamp_millis(),
+        "recorder": format!("mindgap {}", env!("CARGO_PKG_VERSION")),
+    })
 }
