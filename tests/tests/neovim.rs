@@ -222,6 +222,11 @@ fn plugin_attaches_sends_paste_hints_and_shows_status_and_nudges() {
         r["diagnostics"]
     );
 
+    // :Mindgap report opened the HTML report the server wrote
+    let opened = r["report_opened"].as_str().unwrap_or("");
+    assert!(opened.ends_with("/reports/report.html"), "{r}");
+    let file = opened.strip_prefix("file://").unwrap_or(opened);
+    assert!(std::path::Path::new(file).is_file(), "{opened}");
     // :checkhealth mindgap found the binary and the client
     let health = r["health"]
         .as_array()

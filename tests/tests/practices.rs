@@ -518,3 +518,42 @@ fn the_editor_reminds_of_a_silent_log_once_a_day() {
     assert!(reminders(&mut s, Duration::from_secs(2)).is_empty());
     assert_eq!(s.shutdown_and_exit().code(), Some(0));
 }
+
+#[test]
+fn lsp_report_writes_the_html_report_and_opens_it_in_a_browser() {
+    let w = Workspace::new();
+    let mut s = start(&w.home, &w.root);
+    command(
+        &mut s,
+        "mindgap.learn",
+        json!(["the borrow checker is a friend"]),
+    )
+    .unwrap();
+    let r = command(&mut s, "mindgap.report", json!([])).unwrap();
+    let said = r.as_str().unwrap();
+    assert!(said.starts_with("Your report is at "), "{said}");
+    let show = s
+        .recv_where(Duration::from_secs(5), |m| {
+            m["method"] == "window/showDocument"
+        })
+        .expect("window/showDocument");
+    assert_eq!(show["params"]["external"], true);
+    let uri = show["params"]["uri"].as_str().unwrap();
+    assert!(uri.ends_with("/reports/report.html"), "{uri}");
+    let html = std::fs::read_to_string(w.home.join("reports/report.html")).unwrap();
+    assert!(
+        html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"),
+        "{}",
+        &html[..80.min(html.len())]
+    );
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "self-contained"
+    );
+    let r = command(&mut s, "mindgap.report", json!([{"since": "3x"}]));
+    assert!(
+        r.unwrap_err().contains("--since takes"),
+        "a bad period is a plain error"
+    );
+    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+}

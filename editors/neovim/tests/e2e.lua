@@ -184,7 +184,19 @@ practices = function(k)
     if not table.concat(R.self_check, '\n'):find('of five feel uncomfortable', 1, true) then
       return fail('self-check answer: ' .. table.concat(R.self_check, '\n'))
     end
-    k()
+    -- `:Mindgap report`: the server writes the HTML and asks Neovim to open it in a browser.
+    local open = vim.ui.open
+    vim.ui.open = function(path)
+      R.report_opened = path
+      return nil, nil
+    end
+    vim.cmd('Mindgap report 4w')
+    wait_for('report opened', 10000, function()
+      return R.report_opened ~= nil
+    end, function()
+      vim.ui.open = open
+      k()
+    end)
   end)
 end
 

@@ -6,7 +6,7 @@ mod check;
 mod helix;
 mod practices;
 mod replay;
-mod report;
+pub(crate) mod report;
 mod tasks;
 
 use std::ffi::OsString;

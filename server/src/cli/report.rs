@@ -106,15 +106,22 @@ pub fn report(
     out: Option<String>,
 ) -> Result<i32, String> {
     let format = format.unwrap_or_else(|| "text".into());
-    if !matches!(format.as_str(), "text" | "json" | "html") {
+    let text = render(home, since.as_deref().unwrap_or("8w"), &format, &config())?;
+    emit(&text, out.as_deref(), "report")?;
+    Ok(0)
+}
+
+/// The report of the period `since` (`8w`, `30d`) in `format` (`text`, `json`, `html`), as of
+/// now. Shared by `mindgap report` and the editor's `mindgap.report` command.
+pub fn render(home: &Path, since: &str, format: &str, config: &Config) -> Result<String, String> {
+    if !matches!(format, "text" | "json" | "html") {
         return Err(format!(
             "--format takes text, json or html, not {format:?}."
         ));
     }
     let now = Local::now();
-    let since = since_ms(since.as_deref().unwrap_or("8w"), now)?;
+    let since = since_ms(since, now)?;
     let now_ms = now.timestamp_millis();
-    let config = config();
     let entries = learning_log(home)?;
     let mut input = report::Input {
         now_ms,
@@ -139,7 +146,7 @@ pub fn report(
             .map_err(read_err)?;
     }
     let r = report::build(&input);
-    let text = match format.as_str() {
+    Ok(match format {
         "json" => {
             let mut s = serde_json::to_string_pretty(&report::json::render(&r))
                 .map_err(|e| format!("cannot write the report ({e})."))?;
@@ -148,9 +155,19 @@ pub fn report(
         }
         "html" => report::html::render(&r),
         _ => report::text::render(&r),
-    };
-    emit(&text, out.as_deref(), "report")?;
-    Ok(0)
+    })
+}
+
+/// Writes `text` to `path` as a file only its owner can read (creating its folder, 0700).
+pub fn write_private_file(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| format!("cannot create {} ({e}).", dir.display()))?;
+    }
+    write_private(path, text).map_err(|e| format!("cannot write {} ({e}).", path.display()))
 }
 
 pub fn export(home: &Path, format: Option<String>, out: Option<String>) -> Result<i32, String> {

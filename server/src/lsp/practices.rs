@@ -22,7 +22,8 @@ use crate::practices::{audit, learning, self_check};
 
 pub const LEARN: &str = "mindgap.learn";
 pub const SELF_CHECK: &str = "mindgap.selfCheck";
-pub const COMMANDS: [&str; 2] = [LEARN, SELF_CHECK];
+pub const REPORT: &str = "mindgap.report";
+pub const COMMANDS: [&str; 3] = [LEARN, SELF_CHECK, REPORT];
 
 /// The file that remembers the day the last reminder was shown, so restarts do not repeat it.
 const REMINDED: &str = "reminded-on";
@@ -50,6 +51,7 @@ pub async fn execute(
             self_check(shared, &Value::Array(args.to_vec())).await
         }
         SELF_CHECK => self_check(shared, &arg).await,
+        REPORT => report(client, shared, &arg).await,
         other => Err(format!("unknown command {other}")),
     }
 }
@@ -106,6 +108,44 @@ async fn learn(client: &Client, shared: &Arc<Shared>, arg: &Value) -> Result<Val
     } else {
         format!("Your learning log is {}.", path.display())
     }))
+}
+
+/// Writes the HTML report (of `{"since": "8w"}`, default eight weeks) to
+/// `<home>/reports/report.html` and asks the client to open it in a browser.
+async fn report(client: &Client, shared: &Arc<Shared>, arg: &Value) -> Result<Value, String> {
+    let since = arg
+        .get("since")
+        .and_then(Value::as_str)
+        .unwrap_or("8w")
+        .to_string();
+    let shared = shared.clone();
+    let path = blocking(move || {
+        shared.store.flush();
+        let html = crate::cli::report::render(&shared.home, &since, "html", &shared.config())?;
+        let path = std::path::absolute(shared.home.join("reports").join("report.html"))
+            .map_err(|e| format!("cannot tell where to write the report ({e})"))?;
+        crate::cli::report::write_private_file(&path, &html)?;
+        Ok(path)
+    })
+    .await?;
+    let uri = crate::uri::from_path(&path.to_string_lossy());
+    if let Ok(u) = uri.parse::<Uri>() {
+        let shown = client
+            .show_document(ShowDocumentParams {
+                uri: u,
+                external: Some(true),
+                take_focus: Some(true),
+                selection: None,
+            })
+            .await;
+        if let Err(e) = shown {
+            warn!("cannot open the report: {e}");
+        }
+    }
+    Ok(Value::String(format!(
+        "Your report is at {}.",
+        path.display()
+    )))
 }
 
 /// The questions, for editors that ask them themselves.

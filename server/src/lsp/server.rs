@@ -55,7 +55,7 @@ struct ClientCaps {
 }
 
 /// The LSP commands (`workspace/executeCommand`).
-pub const COMMANDS: [&str; 9] = [
+pub const COMMANDS: [&str; 10] = [
     "mindgap.task.start",
     "mindgap.task.finish",
     "mindgap.struggle.start",
@@ -65,6 +65,7 @@ pub const COMMANDS: [&str; 9] = [
     nudges::RESTORE,
     practices::LEARN,
     practices::SELF_CHECK,
+    practices::REPORT,
 ];
 
 #[derive(Default)]

@@ -297,6 +297,21 @@ function M.learn(text)
   end
 end
 
+--- The report: the server writes it as HTML in its home and asks Neovim to open it
+--- (window/showDocument with external = true, which Neovim hands to vim.ui.open).
+function M.report(since)
+  local c = client_for_command()
+  if not c then
+    return
+  end
+  if not server_has_command(c, 'mindgap.report') then
+    return notify('the report is not available: this mindgap server has no mindgap.report', vim.log.levels.WARN)
+  end
+  M.execute('mindgap.report', since and { { since = since } } or {}, function(r)
+    notify(type(r) == 'string' and r or 'report written')
+  end)
+end
+
 --- The self-check: the server's five questions, each rated 1 (very uncomfortable) .. 5
 --- (comfortable) with vim.ui.select; the answer (the comparison and what it means) is shown in
 --- a scratch buffer. `ratings` (five numbers) skips the questions.
@@ -352,10 +367,11 @@ local subcommands = {
   status = {},
   learn = {},
   ['self-check'] = {},
+  report = { '4w', '8w', '12w', '30d' },
 }
 
 local function usage()
-  notify('usage: :Mindgap task start NAME | task manual NAME | task finish | stuck [MINUTES] | status | learn [TEXT] | self-check [R1 R2 R3 R4 R5]',
+  notify('usage: :Mindgap task start NAME | task manual NAME | task finish | stuck [MINUTES] | status | learn [TEXT] | self-check [R1 R2 R3 R4 R5] | report [SINCE]',
     vim.log.levels.ERROR)
 end
 
@@ -393,6 +409,8 @@ local function command(opts)
   elseif sub == 'status' then
     local t = M.statusline()
     return notify(t ~= '' and t or '(nothing to show yet)')
+  elseif sub == 'report' then
+    return M.report(a[2])
   elseif sub == 'learn' then
     return M.learn(table.concat(vim.list_slice(a, 2), ' '))
   elseif sub == 'self-check' then
@@ -463,7 +481,7 @@ function M.setup(opts)
     vim.api.nvim_create_user_command('Mindgap', command, {
       nargs = '*',
       complete = complete,
-      desc = 'mindgap: task start|manual|finish, stuck, status, learn, self-check',
+      desc = 'mindgap: task start|manual|finish, stuck, status, learn, self-check, report',
     })
     local group = vim.api.nvim_create_augroup('mindgap', { clear = true })
     vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile', 'BufFilePost' }, {
