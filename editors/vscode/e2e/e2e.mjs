@@ -145,7 +145,7 @@ try {
   await page.keyboard.type('10'); // estimate: 10 lines
   await page.keyboard.press('Enter');
   const started = await waitForStatus(page, (t) => t.includes('e2e-task'), 15_000);
-  check((started?.includes('e2e-task') && !started.includes('manual')) ?? false, `status shows the task (${JSON.stringify(started)})`);
+  check((started?.includes('e2e-task') && !started.includes('(manual)')) ?? false, `status shows the task (${JSON.stringify(started)})`);
 
   // Open the file and type like a person.
   await page.keyboard.press('Control+P');
