@@ -75,10 +75,14 @@ fn emit(text: &str, out: Option<&str>, what: &str) -> Result<(), String> {
     match out {
         None => {
             let mut stdout = std::io::stdout().lock();
-            stdout
+            match stdout
                 .write_all(text.as_bytes())
                 .and_then(|_| stdout.flush())
-                .map_err(|e| format!("cannot write the {what} ({e})."))
+            {
+                // `mindgap export | head` is a reader that had enough, not a failure.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                r => r.map_err(|e| format!("cannot write the {what} ({e}).")),
+            }
         }
         Some(path) => {
             write_private(Path::new(path), text)

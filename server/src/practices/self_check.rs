@@ -129,12 +129,12 @@ pub fn compare(now: &Ratings, previous: Option<(NaiveDate, Ratings)>) -> String 
     let mut out = String::new();
     match previous {
         Some((d, _)) => out.push_str(&format!(
-            "{:<44} {:>5} {:>10}\n",
+            "{:<46} {:>5} {:>10}\n",
             "",
             "now",
             d.format("%Y-%m-%d")
         )),
-        None => out.push_str(&format!("{:<44} {:>5}\n", "", "now")),
+        None => out.push_str(&format!("{:<46} {:>5}\n", "", "now")),
     }
     for i in 0..5 {
         let line = format!("{}. {}", i + 1, SHORT[i]);
@@ -145,9 +145,9 @@ pub fn compare(now: &Ratings, previous: Option<(NaiveDate, Ratings)>) -> String 
                     std::cmp::Ordering::Less => "↓",
                     std::cmp::Ordering::Equal => " ",
                 };
-                out.push_str(&format!("{line:<44} {:>5} {:>10} {arrow}\n", now[i], p[i]));
+                out.push_str(&format!("{line:<46} {:>5} {:>10} {arrow}\n", now[i], p[i]));
             }
-            None => out.push_str(&format!("{line:<44} {:>5}\n", now[i])),
+            None => out.push_str(&format!("{line:<46} {:>5}\n", now[i])),
         }
     }
     out
