@@ -626,26 +626,8 @@ impl Pipeline {
             let span = known.map_or_else(Span::default, |r| {
                 Span::of(r, m.prefix, m.prefix + m.deleted)
             });
-            let id = self.take_id();
-            self.emit(
-                out,
-                EditEvent {
-                    id,
-                    t,
-                    source: Source::Disk,
-                    subject: Arc::from(rel_path),
-                    version: 0,
-                    change: 0,
-                    span,
-                    inserted: m.inserted as u32,
-                    deleted: m.deleted as u32,
-                    hash: m.hash,
-                    class,
-                    confidence,
-                    evidence,
-                    counted: true,
-                },
-            );
+            let decision = Decision::new(class, confidence, evidence);
+            let id = self.emit_disk(out, t, rel_path, span, &m, decision);
             if text.is_some() {
                 self.pending_outside
                     .insert(uri.clone(), (hash_str(new_text), t, vcs));
@@ -713,26 +695,9 @@ impl Pipeline {
             if text == Some(before) {
                 // A file the session never saw now holds what git's index holds: version
                 // control put it there (a checkout, restore or reset updates both at once).
-                let id = self.take_id();
-                self.emit(
-                    out,
-                    EditEvent {
-                        id,
-                        t,
-                        source: Source::Disk,
-                        subject: Arc::from(rel_path),
-                        version: 0,
-                        change: 0,
-                        span: Span::default(),
-                        inserted: 0,
-                        deleted: 0,
-                        hash: 0,
-                        class: Class::Vcs,
-                        confidence: 0.8,
-                        evidence: classify::Evidence::MatchesGitIndex,
-                        counted: true,
-                    },
-                );
+                let decision = Decision::new(Class::Vcs, 0.8, classify::Evidence::MatchesGitIndex);
+                let unchanged = measure(Rope::new().slice(..), "");
+                self.emit_disk(out, t, rel_path, Span::default(), &unchanged, decision);
                 self.disk.insert(uri, Rope::from_str(before));
                 return;
             }
@@ -758,6 +723,39 @@ impl Pipeline {
         self.agent_notes
             .retain(|(at, _, _)| t - at <= AGENT_WINDOW_MS);
         self.agent_notes.push_back((t, uri, agent));
+    }
+
+    /// Emits the event of a disk change of `rel_path`; returns its id.
+    fn emit_disk(
+        &mut self,
+        out: &mut Vec<Emitted>,
+        t: f64,
+        rel_path: &str,
+        span: Span,
+        m: &crate::mirror::Measure,
+        d: Decision,
+    ) -> u64 {
+        let id = self.take_id();
+        self.emit(
+            out,
+            EditEvent {
+                id,
+                t,
+                source: Source::Disk,
+                subject: Arc::from(rel_path),
+                version: 0,
+                change: 0,
+                span,
+                inserted: m.inserted as u32,
+                deleted: m.deleted as u32,
+                hash: m.hash,
+                class: d.class,
+                confidence: d.confidence,
+                evidence: d.evidence,
+                counted: true,
+            },
+        );
+        id
     }
 
     /// The URI of a workspace-relative path (`None` without a root).

@@ -143,26 +143,14 @@ impl Db {
         if !self.has_table("tasks")? {
             return Ok(Vec::new());
         }
-        let mut stmt = self.conn.prepare(
-            "SELECT id, root, name, implied, manual, estimate_lines, state, started_ms, finished_ms
-             FROM tasks WHERE started_ms >= ?1 OR finished_ms >= ?1
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM tasks WHERE started_ms >= ?1 OR finished_ms >= ?1
                 OR EXISTS (SELECT 1 FROM edits WHERE task_id = tasks.id AND t_ms >= ?1)
              ORDER BY started_ms, id",
-        )?;
+            tasks::COLUMNS
+        ))?;
         let found: Vec<tasks::Task> = stmt
-            .query_map([since_ms], |r| {
-                Ok(tasks::Task {
-                    id: r.get(0)?,
-                    root: r.get(1)?,
-                    name: r.get(2)?,
-                    implied: r.get(3)?,
-                    manual: r.get(4)?,
-                    estimate_lines: r.get::<_, Option<i64>>(5)?.map(|n| n.max(0) as u64),
-                    state: r.get(6)?,
-                    started_ms: r.get(7)?,
-                    finished_ms: r.get(8)?,
-                })
-            })?
+            .query_map([since_ms], tasks::task)?
             .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(found.len());
         for task in found {

@@ -21,10 +21,12 @@ pub struct Task {
     pub finished_ms: Option<i64>,
 }
 
-const COLUMNS: &str =
+/// The columns [`task`] reads, in its order.
+pub(super) const COLUMNS: &str =
     "id, root, name, implied, manual, estimate_lines, state, started_ms, finished_ms";
 
-fn task(r: &Row<'_>) -> rusqlite::Result<Task> {
+/// A task from a row selected with [`COLUMNS`].
+pub(super) fn task(r: &Row<'_>) -> rusqlite::Result<Task> {
     Ok(Task {
         id: r.get(0)?,
         root: r.get(1)?,
