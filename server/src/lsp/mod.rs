@@ -28,6 +28,32 @@ pub struct ServeOptions {
     pub record: Option<PathBuf>,
 }
 
+/// Asks the client to show the file at `path` (in a browser with `external`), focused; whether
+/// it did. A client that cannot is logged, not an error: the caller says where the file is.
+pub(crate) async fn show_file(
+    client: &tower_lsp_server::Client,
+    path: &std::path::Path,
+    external: bool,
+) -> bool {
+    use tower_lsp_server::ls_types::{ShowDocumentParams, Uri};
+    let Ok(uri) = crate::uri::from_path(&path.to_string_lossy()).parse::<Uri>() else {
+        return false;
+    };
+    let params = ShowDocumentParams {
+        uri,
+        external: external.then_some(true),
+        take_focus: Some(true),
+        selection: None,
+    };
+    match client.show_document(params).await {
+        Ok(shown) => shown,
+        Err(e) => {
+            tracing::warn!(path = %path.display(), "cannot show the file: {e}");
+            false
+        }
+    }
+}
+
 /// Runs the server on stdin/stdout until `exit` or end of input. Returns the process exit code:
 /// 0 after `shutdown` then `exit`, 1 when the client went away without `shutdown`.
 pub async fn serve(opts: ServeOptions) -> i32 {

@@ -8,7 +8,7 @@ use ropey::Rope;
 use serde_json::{Value, json};
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::*;
-use tracing::{info, warn};
+use tracing::info;
 
 use super::server::Shared;
 use crate::config::Severity;
@@ -217,18 +217,7 @@ pub async fn execute(
             shared.pipeline_write(|p| p.tag_explanation(&doc, block, id));
             let file_uri = uri::from_path(&file.to_string_lossy());
             info!(explanation = %file.display(), "explanation created");
-            if let Ok(u) = file_uri.parse::<Uri>()
-                && let Err(e) = client
-                    .show_document(ShowDocumentParams {
-                        uri: u,
-                        external: None,
-                        take_focus: Some(true),
-                        selection: None,
-                    })
-                    .await
-            {
-                warn!("cannot show the explanation: {e}");
-            }
+            super::show_file(client, &file, false).await;
             Ok(json!({"explanation": file_uri}))
         }
         OWN => {

@@ -87,22 +87,7 @@ async fn learn(client: &Client, shared: &Arc<Shared>, arg: &Value) -> Result<Val
         std::path::absolute(&p).map_err(|e| format!("cannot tell where the log is ({e})"))
     })
     .await?;
-    let uri = crate::uri::from_path(&path.to_string_lossy());
-    let shown = match uri.parse::<Uri>() {
-        Ok(u) => client
-            .show_document(ShowDocumentParams {
-                uri: u,
-                external: None,
-                take_focus: Some(true),
-                selection: None,
-            })
-            .await
-            .unwrap_or_else(|e| {
-                warn!("cannot show the learning log: {e}");
-                false
-            }),
-        Err(_) => false,
-    };
+    let shown = super::show_file(client, &path, false).await;
     Ok(Value::String(if shown {
         "Opened your learning log: add a `## YYYY-MM-DD` heading and a few sentences.".into()
     } else {
@@ -128,20 +113,7 @@ async fn report(client: &Client, shared: &Arc<Shared>, arg: &Value) -> Result<Va
         Ok(path)
     })
     .await?;
-    let uri = crate::uri::from_path(&path.to_string_lossy());
-    if let Ok(u) = uri.parse::<Uri>() {
-        let shown = client
-            .show_document(ShowDocumentParams {
-                uri: u,
-                external: Some(true),
-                take_focus: Some(true),
-                selection: None,
-            })
-            .await;
-        if let Err(e) = shown {
-            warn!("cannot open the report: {e}");
-        }
-    }
+    super::show_file(client, &path, true).await;
     Ok(Value::String(format!(
         "Your report is at {}.",
         path.display()
