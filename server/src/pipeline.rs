@@ -27,6 +27,9 @@ const RELOAD_WINDOW_MS: f64 = 10_000.0;
 const VCS_WINDOW_MS: f64 = 3_000.0;
 /// How long before one (git writes the work tree, then HEAD), in ms.
 const VCS_BEFORE_MS: f64 = 2_000.0;
+/// How soon after a bulk change of a buffer a disk change with the same text shows the change
+/// was a reload that beat the watcher, in ms.
+const RELOAD_BEAT_MS: f64 = 1_000.0;
 /// How far apart an agent's log line and the disk change it names may be, in ms.
 const AGENT_WINDOW_MS: f64 = 10_000.0;
 /// How long a hint waits for the change it names, in ms.
@@ -43,6 +46,12 @@ struct PendingHint {
     version: i32,
     class: Class,
     t: f64,
+}
+
+/// A document's last notification, when it inserted bulk text the classifier called `paste`.
+struct LastBulk {
+    t: f64,
+    ids: Vec<u64>,
 }
 
 /// A disk event still open to amendment.
@@ -71,6 +80,9 @@ pub struct Pipeline {
     /// Recent disk events, to amend when a `.git` change shows they were version control's or
     /// an agent's log names their file.
     recent_disk: std::collections::VecDeque<RecentDisk>,
+    /// Per document, its last notification when that was bulk text classed `paste` on the
+    /// classifier's own judgement: a reload may yet explain it.
+    last_bulk: HashMap<Arc<str>, LastBulk>,
     /// Recent agent log lines naming a file: (time, URI, agent).
     agent_notes: std::collections::VecDeque<(f64, Arc<str>, Agent)>,
     hints: Vec<PendingHint>,
@@ -103,6 +115,7 @@ impl Pipeline {
             vcs_at: None,
             recent_disk: std::collections::VecDeque::new(),
             agent_notes: std::collections::VecDeque::new(),
+            last_bulk: HashMap::new(),
             hints: Vec::new(),
             expected: HashMap::new(),
             provenance: HashMap::new(),
@@ -405,6 +418,24 @@ impl Pipeline {
         {
             self.expected.remove(&key);
         }
+        let bulk: Vec<u64> = self
+            .applied
+            .iter()
+            .zip(&self.decisions)
+            .enumerate()
+            .filter(|(_, (a, d))| {
+                a.inserted > 1
+                    && d.class == Class::Paste
+                    && !matches!(d.evidence, classify::Evidence::Hint(_))
+            })
+            .map(|(i, _)| first_id + i as u64)
+            .collect();
+        if bulk.is_empty() || !counted {
+            self.last_bulk.remove(&key);
+        } else {
+            self.last_bulk
+                .insert(key.clone(), LastBulk { t, ids: bulk });
+        }
         for (i, (a, d)) in self.applied.iter().zip(&self.decisions).enumerate() {
             trace!(uri, version, change = i, class = d.class.as_str(), confidence = d.confidence, evidence = %d.evidence, "classified");
             let event = EditEvent {
@@ -594,16 +625,23 @@ impl Pipeline {
         let Some(uri) = self.disk_uri(rel_path) else {
             return;
         };
-        let known = self.disk.get(&uri);
         let new_text = text.unwrap_or("");
         // The editor's own save explains it: the disk now holds what the buffer holds.
-        let explained = match (text, known, self.mirror.get(&uri)) {
-            (Some(text), Some(known), _) if *known == text => true,
-            (Some(text), _, Some(doc)) if *doc.rope() == text => true,
-            _ => false,
+        let (as_known, as_buffer) = match text {
+            Some(text) => (
+                self.disk.get(&uri).is_some_and(|k| *k == text),
+                self.mirror.get(&uri).is_some_and(|d| *d.rope() == text),
+            ),
+            None => (false, false),
         };
-        if explained {
-            debug!(rel_path, "disk change explained by the editor's save");
+        if as_buffer && !as_known {
+            // ...unless the buffer got there by a bulk change just now, no save seen: the
+            // editor reloaded an outside write before the watcher delivered it.
+            self.reload_beat_the_watcher(t, &uri, out);
+        }
+        let known = self.disk.get(&uri);
+        if as_known || as_buffer {
+            debug!(rel_path, "disk change explained by the buffer");
         } else {
             let m = match known {
                 Some(rope) => measure(rope.slice(..), new_text),
@@ -648,6 +686,30 @@ impl Pipeline {
         };
         self.pending_outside
             .retain(|_, (_, since, _)| t - *since <= RELOAD_WINDOW_MS);
+    }
+
+    /// The disk now holds what the buffer holds, but no save said so. When the buffer's last
+    /// notification was a bulk insertion classed `paste` (no hint) moments ago, it was the editor
+    /// reloading this write before the watcher's settle time delivered it (VS Code can reload
+    /// within ~100 ms): it is amended to the outside write it was (`agent`, or `vcs`).
+    fn reload_beat_the_watcher(&mut self, t: f64, uri: &Arc<str>, out: &mut Vec<Emitted>) {
+        let Some(last) = self.last_bulk.remove(uri) else {
+            return;
+        };
+        if t - last.t > RELOAD_BEAT_MS {
+            return;
+        }
+        let vcs = self.vcs_at.is_some_and(|at| t - at <= VCS_WINDOW_MS);
+        let decision = if vcs {
+            Decision::new(Class::Vcs, 0.8, classify::Evidence::ReloadBeforeWatcher)
+        } else {
+            Decision::new(Class::Agent, 0.8, classify::Evidence::ReloadBeforeWatcher)
+        };
+        for id in last.ids {
+            let amend = Amendment { id, decision };
+            self.amend_provenance(uri, &amend);
+            out.push(Emitted::Amend(amend));
+        }
     }
 
     /// When `rope` is exactly the text of a pending outside write: whether that write was
@@ -936,6 +998,75 @@ mod tests {
         let ev = events(&out);
         assert_eq!(ev.len(), 2);
         assert_eq!((ev[1].class, ev[1].counted), (Class::Agent, false));
+    }
+
+    #[test]
+    fn a_reload_that_beats_the_watcher_is_the_outside_write_counted_once() {
+        // VS Code can reload within ~100 ms of an outside write, before the watcher's 150 ms
+        // settle delivers it (CLIENTS.md): the reload comes first, the disk change second.
+        let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+        let mut out = Vec::new();
+        let uri = "file:///ws/a.py";
+        let old = "def f():\n    return 1\n";
+        p.did_open(0.0, uri, 1, old, None, &mut out);
+        p.did_change(
+            5_000.0,
+            uri,
+            2,
+            vec![ContentChange {
+                range: Some(Range {
+                    start: Position {
+                        line: 1,
+                        character: 0,
+                    },
+                    end: Position {
+                        line: 2,
+                        character: 0,
+                    },
+                }),
+                text: "    total = compute_total(items, tax_rate)\n    return total\n".into(),
+            }],
+            &mut out,
+        );
+        let new = "def f():\n    total = compute_total(items, tax_rate)\n    return total\n";
+        p.disk_change(5_150.0, "a.py", Some(new), &mut out);
+        let ev = events(&out);
+        let counted: Vec<_> = ev.iter().filter(|e| e.counted).collect();
+        assert_eq!(counted.len(), 1, "{ev:?}");
+        let amended = amendments(&out);
+        let class = amended
+            .iter()
+            .find(|(id, _, _)| *id == counted[0].id)
+            .map_or(counted[0].class, |a| a.1);
+        assert_eq!(class, Class::Agent, "{ev:?} {amended:?}");
+
+        // A real paste that the editor then saves stays a paste, whatever order the save and
+        // the watcher arrive in.
+        out.clear();
+        let pasted = "def f():\n    x = 2\n    return x\n";
+        p.did_change(
+            9_000.0,
+            uri,
+            3,
+            vec![ContentChange {
+                range: Some(Range {
+                    start: Position {
+                        line: 1,
+                        character: 0,
+                    },
+                    end: Position {
+                        line: 3,
+                        character: 0,
+                    },
+                }),
+                text: "    x = 2\n    return x\n".into(),
+            }],
+            &mut out,
+        );
+        assert_eq!(events(&out)[0].class, Class::Paste);
+        p.did_save(uri);
+        p.disk_change(9_150.0, "a.py", Some(pasted), &mut out);
+        assert!(amendments(&out).is_empty(), "{:?}", amendments(&out));
     }
 
     #[test]

@@ -17,6 +17,9 @@ pub enum Evidence {
     ReloadToKnownState,
     /// A file changed on disk, not by the editor's save.
     OutsideWrite,
+    /// The buffer's bulk change was the editor reloading an outside write that the watcher
+    /// delivered just after.
+    ReloadBeforeWatcher,
     /// A file the session never saw changed to exactly what git's index holds.
     MatchesGitIndex,
     /// A coding agent's own log says it wrote the file.
@@ -100,6 +103,9 @@ impl fmt::Display for Evidence {
                 f.write_str("reload of an outside write already counted")
             }
             Evidence::OutsideWrite => f.write_str("written to disk outside the editor"),
+            Evidence::ReloadBeforeWatcher => {
+                f.write_str("reload of an outside write, ahead of the file watcher")
+            }
             Evidence::MatchesGitIndex => f.write_str("now holds what git's index holds"),
             Evidence::AgentLog(agent) => {
                 write!(f, "{}'s log says it wrote this file", agent.display())
