@@ -292,6 +292,11 @@ local function do_step(i, step)
     local f = assert(io.open(step.path, 'w'))
     f:write(step.text)
     f:close()
+  elseif what == 'append_file' then
+    -- another process appends to a file (an agent's session log)
+    local f = assert(io.open(step.path, 'a'))
+    f:write(step.text)
+    f:close()
   elseif what == 'edit_file' then
     -- "another process" (an agent) rewrites a file on disk: first `find` -> `replace`
     local f = assert(io.open(step.path, 'r'))

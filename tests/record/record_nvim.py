@@ -137,6 +137,10 @@ class Plan:
     def write_file(self, path: str, text: str, action: str):
         self._add(0, **{"do": "write_file", "path": path, "text": text, "action": action, "kind": "agent"})
 
+    def append_file(self, path: str, text: str, action: str):
+        self._add(0, **{"do": "append_file", "path": path, "text": text, "action": action,
+                        "kind": "none"})
+
     def edit_file(self, path: str, find: str, replace: str, action: str):
         self._add(0, **{"do": "edit_file", "path": path, "find": find, "replace": replace,
                         "action": action, "kind": "agent"})
@@ -670,6 +674,79 @@ def build_undo(p: Plan, ctx: dict):
     p.command("qa!", "quit (:qa!)")
 
 
+AGENTS_START = '''"""Orders: totals and shipping."""
+
+
+def total(order):
+    return sum(line["price"] * line["qty"] for line in order)
+'''
+
+UTIL_TEXT = "".join(f"RATE_{i} = {i / 100:.2f}\n" for i in range(1, 31))
+
+
+def agents_setup(workdir: Path):
+    """A git workspace with a committed util.py the editor never opens, and a branch
+    `feature` that changes config.py."""
+    (workdir / "util.py").write_text(UTIL_TEXT, encoding="utf-8")
+    (workdir / "config.py").write_text("DEBUG = False\n", encoding="utf-8")
+    git_setup(workdir)
+    git = ["git", "-c", "user.name=Recorder", "-c", "user.email=recorder@example.invalid",
+           "-c", "commit.gpgsign=false"]
+    subprocess.run(git + ["checkout", "-q", "-b", "feature"], cwd=workdir, check=True)
+    (workdir / "config.py").write_text("DEBUG = False\nCURRENCY = 'EUR'\n", encoding="utf-8")
+    subprocess.run(git + ["commit", "-qam", "currency"], cwd=workdir, check=True)
+    subprocess.run(git + ["checkout", "-q", "main"], cwd=workdir, check=True)
+
+
+def claude_write(path: str) -> str:
+    """One line of a Claude Code session log: an assistant turn that calls Write on `path`."""
+    return json.dumps({"type": "assistant", "timestamp": "2026-11-26T00:00:00.000Z",
+                       "message": {"role": "assistant", "content": [
+                           {"type": "text", "text": "I'll add the helper."},
+                           {"type": "tool_use", "id": "toolu_01", "name": "Write",
+                            "input": {"file_path": path, "content": "(not kept)"}}]}}) + "\n"
+
+
+def build_agents(p: Plan, ctx: dict):
+    work = Path(ctx["workdir"])
+    log = ctx["claude_log"]
+    # 1. type a function, save
+    p.pause(300, 500)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\ndef shipping(order):\nreturn 0 if total(order) > 50 else 4.95\x1b")
+    p.pause(400, 600)
+    p.command("w", "save (:w)")
+    # 2. something edits util.py, a committed file the editor never opened
+    p.pause(700, 1000)
+    p.edit_file(str(work / "util.py"), "RATE_30 = 0.30\n",
+                "RATE_30 = 0.30\nRATE_40 = 0.40\nRATE_50 = 0.50\n",
+                "an agent appends two rates to util.py (closed, on disk)")
+    # 3. Claude Code logs a Write of helpers.py, then the file appears
+    p.pause(900, 1200)
+    p.append_file(log, claude_write(str(work / "helpers.py")), "Claude Code logs a Write")
+    p.pause(50, 120)
+    p.write_file(str(work / "helpers.py"),
+                 "def rounded(x):\n    return round(x, 2)\n",
+                 "Claude Code writes helpers.py (new, closed)")
+    # 4. Claude Code logs a Write of the open file and writes it; :checktime reloads it
+    p.pause(900, 1200)
+    p.append_file(log, claude_write(ctx["src"]), "Claude Code logs a Write")
+    p.pause(50, 120)
+    p.edit_file(ctx["src"], '"""Orders: totals and shipping."""\n',
+                '"""Orders: totals and shipping."""\nfrom helpers import rounded\n',
+                "Claude Code adds an import to the open file (on disk)")
+    p.pause(600, 900)
+    p.command("checktime", "Claude Code's write; :checktime reloads it", "agent")
+    # 5. git checkout of a branch that changes config.py (closed)
+    p.pause(2500, 3000)
+    p.shell(["git", "checkout", "-q", "feature"], "git checkout feature (on disk)", "vcs")
+    p.pause(3500, 4000)
+    # 6. quit
+    p.dump(ctx["dump"])
+    p.pause(200, 300)
+    p.command("qa!", "quit (:qa!)")
+
+
 SCENARIOS = {
     "basic": Scenario(
         name="basic",
@@ -726,6 +803,17 @@ SCENARIOS = {
         about=("u/<C-r> of a typed insert session; u after dd; u after \"ap; typing; g- g- g+ g+; "
                ":earlier 10s, :later 10s; typing; :w; :qa!"),
         build=build_undo,
+    ),
+    "agents": Scenario(
+        name="agents",
+        file="orders.py",
+        text=AGENTS_START,
+        about=("a git workspace watched by the server; type a function, :w; an agent edits a "
+               "committed file the editor never opened (measured against git); Claude Code's "
+               "session log names a new file it then writes, and the open file, which "
+               ":checktime reloads; git checkout changes a closed file (vcs); :qa!"),
+        build=build_agents,
+        setup=agents_setup,
     ),
 }
 
@@ -794,9 +882,9 @@ def validate_trace(header: dict, records: list[dict]) -> list[str]:
         problems.append("header: no 'recorded' timestamp")
     last_t = -1.0
     for i, r in enumerate(records, 2):
-        kinds = [k for k in ("msg", "out", "fs") if k in r]
+        kinds = [k for k in ("msg", "out", "fs", "agent") if k in r]
         if len(kinds) != 1 or not isinstance(r.get("t"), (int, float)):
-            problems.append(f"line {i}: not a t+msg/out/fs record")
+            problems.append(f"line {i}: not a t+msg/out/fs/agent record")
             continue
         if r["t"] < last_t:
             problems.append(f"line {i}: t goes backwards ({r['t']} < {last_t})")
@@ -1013,8 +1101,14 @@ def record(scenario: Scenario, nvim: str, mindgap: Path, out: Path, workdir: Pat
     events_path = scratch / "events.jsonl"
     dump_path = scratch / "buffer.json"
 
+    # Coding agents' logs (Claude Code's layout) live in the scratch folder, never in ~/.claude.
+    claude = scratch / "claude"
+    slug = "".join(c if c.isascii() and c.isalnum() else "-" for c in str(workdir.resolve()))
+    (claude / "projects" / slug).mkdir(parents=True)
+    claude_log = claude / "projects" / slug / "session.jsonl"
     plan = Plan(seed=seed)
-    scenario.build(plan, {"dump": str(dump_path), "workdir": str(workdir), "src": str(src)})
+    scenario.build(plan, {"dump": str(dump_path), "workdir": str(workdir), "src": str(src),
+                          "claude_log": str(claude_log)})
     cmd = server_cmd(mindgap) + ["lsp", "--record", str(trace_tmp)]
     (scratch / "plan.json").write_text(json.dumps({
         "cmd": cmd, "root": str(workdir), "events": str(events_path),
@@ -1026,6 +1120,7 @@ def record(scenario: Scenario, nvim: str, mindgap: Path, out: Path, workdir: Pat
         env[var] = str(scratch / var.lower())
     env["MINDGAP_HOME"] = str(scratch / "mindgap_home")
     env["MINDGAP_RECORD_PLAN"] = str(scratch / "plan.json")
+    env["CLAUDE_CONFIG_DIR"] = str(claude)
     env.pop("NVIM", None)
     env.pop("NVIM_LISTEN_ADDRESS", None)
     argv = [nvim, "--headless", "--clean", "-u", str(DRIVER), scenario.file]

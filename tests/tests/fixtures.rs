@@ -206,3 +206,39 @@ fn classifier_meets_the_accuracy_bar_on_real_sessions() {
     );
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// The recorded Neovim session with a watched workspace: its `fs` and `agent` lines, replayed,
+/// give each disk change its attribution — measured against git, named by the agent's log,
+/// version control's — and the reload of the agent's write counts once.
+#[test]
+fn disk_and_agent_lines_of_a_recorded_session_replay_to_their_attribution() {
+    let trace = mindgap_e2e::workspace_root().join("tests/fixtures/traces/nvim_agents.trace.jsonl");
+    let out = mindgap_e2e::run(["replay", "--json", "--explain", trace.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let lines = out.json_lines();
+    let disk = |path: &str| -> Value {
+        lines
+            .iter()
+            .find(|l| l["path"] == path)
+            .unwrap_or_else(|| panic!("no disk line for {path}"))
+            .clone()
+    };
+    // util.py was never open: the agent's two new lines, not the whole file.
+    assert_eq!(disk("util.py")["class"], "agent");
+    assert_eq!(disk("util.py")["inserted"], 30);
+    // Claude Code's log named both of its writes.
+    for path in ["helpers.py", "orders.py"] {
+        assert_eq!(disk(path)["class"], "agent", "{path}");
+        assert_eq!(
+            disk(path)["evidence"],
+            "Claude Code's log says it wrote this file",
+            "{path}"
+        );
+    }
+    // The checkout's change to a closed file is version control's and counts nothing.
+    assert_eq!(disk("config.py")["class"], "vcs");
+    // The reload of the open file is the same write: counted once.
+    let summary = &lines.last().unwrap()["summary"];
+    let agent_chars = summary["by_class"]["agent"].as_u64().unwrap();
+    assert_eq!(agent_chars, 30 + 39 + 28, "{summary}");
+}

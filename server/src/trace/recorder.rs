@@ -70,6 +70,8 @@ impl Recorder {
     pub fn disk(&self, path: &str, text: Option<&str>, before: Option<&str>) {
         let mut fs = match text {
             Some(text) => json!({"op": "write", "path": path, "text": text}),
+            // `.git` marks carry no text: they changed, which is all that matters.
+            None if path.starts_with(".git/") => json!({"op": "write", "path": path, "text": ""}),
             None => json!({"op": "remove", "path": path}),
         };
         if let Some(before) = before {
