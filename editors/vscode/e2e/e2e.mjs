@@ -225,6 +225,43 @@ try {
   console.log(`screenshot: ${menuShot}`);
   await page.keyboard.press('Escape');
 
+  // The practices from the palette: a learning-log entry, the self-check's five quick picks, the report.
+  await palette(page, 'mindgap: Learned something…');
+  await page.waitForTimeout(500);
+  await page.keyboard.type('code-server taught me about quick picks', { delay: 5 });
+  await page.keyboard.press('Enter');
+  const logFile = path.join(home, 'learning-log.md');
+  let learned = '';
+  for (let i = 0; i < 40 && !learned.includes('quick picks'); i++) {
+    await page.waitForTimeout(250);
+    learned = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+  }
+  check(/^## \d{4}-\d{2}-\d{2}\ncode-server taught me about quick picks$/m.test(learned), 'Learned something… adds a dated entry to the learning log');
+
+  await palette(page, 'mindgap: Self-check');
+  const asked = [];
+  for (let i = 0; i < 5; i++) {
+    await page.waitForSelector('.quick-input-widget .quick-input-list .monaco-list-row', { state: 'visible' });
+    await page.waitForTimeout(300);
+    asked.push(await page.locator('.quick-input-widget .quick-input-title').textContent().catch(() => ''));
+    await page.keyboard.type('2');
+    await page.waitForTimeout(200);
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(400);
+  }
+  let answer = '';
+  for (let i = 0; i < 40 && !/uncomfortable/.test(answer); i++) {
+    await page.waitForTimeout(250);
+    answer = (await page.locator('.editor-instance .view-lines').first().textContent().catch(() => '')) ?? '';
+  }
+  check(asked.every((t, i) => (t ?? '').includes(`${i + 1}/5`)) && /5 of five feel uncomfortable/.test(answer.replace(/\u00a0/g, ' ')), `Self-check asks five questions and shows what the answers mean (${JSON.stringify(asked)})`);
+
+  await palette(page, 'mindgap: Report');
+  const reportFile = path.join(home, 'reports', 'report.html');
+  for (let i = 0; i < 40 && !fs.existsSync(reportFile); i++) await page.waitForTimeout(250);
+  const report = fs.existsSync(reportFile) ? fs.readFileSync(reportFile, 'utf8') : '';
+  check(report.includes('<svg') && report.includes('mindgap report'), 'Report writes the HTML report for the browser');
+
   // What the server heard: the extension's hints, in its debug log (the mindgap output channel).
   const logs = [];
   const walk = (d) => {
