@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod events;
 pub mod home;
+pub mod known_disk;
 pub mod lsp;
 pub mod mirror;
 pub mod nudges;

@@ -71,7 +71,7 @@ pub struct Pipeline {
     mirror: Mirror,
     classifier: Classifier,
     /// What each file holds on disk, as far as this session knows, by URI.
-    disk: HashMap<Arc<str>, Rope>,
+    disk: crate::known_disk::KnownDisk,
     /// Outside writes not yet seen reaching the buffer: URI → (hash of the new text, time).
     pending_outside: HashMap<Arc<str>, (u64, f64, bool)>,
     /// When `.git` last changed (HEAD, index, refs): disk changes around then are version
@@ -110,7 +110,7 @@ impl Pipeline {
             root,
             mirror: Mirror::new(),
             classifier: Classifier::new(),
-            disk: HashMap::new(),
+            disk: crate::known_disk::KnownDisk::default(),
             pending_outside: HashMap::new(),
             vcs_at: None,
             recent_disk: std::collections::VecDeque::new(),
