@@ -145,9 +145,6 @@ pub fn render(home: &Path, since: &str, format: &str, config: &Config) -> Result
         input.files = db.file_days(from, &config.outside_help).map_err(read_err)?;
         input.self_checks = db.self_checks(since).map_err(read_err)?;
         input.audits = db.audits(since).map_err(read_err)?;
-        input.manual_finished_14d = db
-            .manual_finished_between(now_ms - 14 * DAY_MS, now_ms + 1)
-            .map_err(read_err)?;
     }
     let r = report::build(&input);
     Ok(match format {

@@ -1,7 +1,9 @@
 //! One feature a week without AI: a manual task (`task start --manual`) counts for its week when
 //! it was finished with (almost) no outside help. "Almost" forgives a stray paste of a name or a
 //! path: at most [`MAX_OUTSIDE_CHARS`] characters of outside help AND at most
-//! [`MAX_OUTSIDE_SHARE`] of the task's work. More than that and the manual task is broken.
+//! [`MAX_OUTSIDE_SHARE`] of the task's work. More than that and the manual task is broken. And a
+//! feature is some work: a kept manual task with less than [`MIN_FEATURE_WORK`] characters of it
+//! (started and finished at once, or done in an editor mindgap does not see) does not count.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -10,10 +12,17 @@ pub const MAX_OUTSIDE_CHARS: u64 = 40;
 /// …and at most this share of its work.
 pub const MAX_OUTSIDE_SHARE: f64 = 0.02;
 
+/// A manual task needs at least this much work (characters typed or helped) to count as the
+/// week's feature.
+pub const MIN_FEATURE_WORK: u64 = 200;
+
 /// How a manual task went.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Verdict {
     pub broken: bool,
+    /// A manual task, kept, with enough work to be the week's feature.
+    pub counts: bool,
+    pub work: u64,
     pub outside_chars: u64,
     /// Outside help ÷ work; `None` without work.
     pub share: Option<f64>,
@@ -23,9 +32,12 @@ pub struct Verdict {
 /// that is not manual is never broken.
 pub fn verdict(manual: bool, work: u64, outside: u64) -> Verdict {
     let share = (work > 0).then(|| outside as f64 / work as f64);
+    let broken =
+        manual && (outside > MAX_OUTSIDE_CHARS || share.is_some_and(|s| s > MAX_OUTSIDE_SHARE));
     Verdict {
-        broken: manual
-            && (outside > MAX_OUTSIDE_CHARS || share.is_some_and(|s| s > MAX_OUTSIDE_SHARE)),
+        broken,
+        counts: manual && !broken && work >= MIN_FEATURE_WORK,
+        work,
         outside_chars: outside,
         share,
     }
@@ -45,6 +57,11 @@ pub fn describe(v: &Verdict) -> String {
         format!(
             "  manual: broken — {} characters of outside help{share}; it does not count as this week's feature without AI",
             v.outside_chars
+        )
+    } else if !v.counts {
+        format!(
+            "  manual: kept, but {} characters of work is too little to count as this week's feature without AI (at least {MIN_FEATURE_WORK})",
+            v.work
         )
     } else if v.outside_chars == 0 {
         "  manual: kept — no outside help".to_string()
@@ -78,6 +95,10 @@ mod tests {
         assert!(verdict(true, 100, 10).broken); // 10%
         assert!(!verdict(false, 100, 100).broken); // not manual: never broken
         assert_eq!(verdict(true, 0, 0).share, None);
+        // A feature is some work.
+        assert!(!verdict(true, 0, 0).counts && !verdict(true, 199, 0).counts);
+        assert!(verdict(true, 200, 0).counts && !verdict(false, 5000, 0).counts);
+        assert!(!verdict(true, 2000, 41).counts);
         assert!(describe(&verdict(true, 100, 10)).contains("broken — 10 characters"));
         assert!(describe(&verdict(true, 100, 0)).contains("kept"));
     }

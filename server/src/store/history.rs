@@ -5,8 +5,10 @@
 use std::path::Path;
 use std::time::Duration;
 
+#[cfg(test)]
+use rusqlite::params;
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, OpenFlags};
 
 use super::{DB_FILE, Db, tasks};
 use crate::events::Class;
@@ -253,21 +255,6 @@ impl Db {
         .collect()
     }
 
-    /// Manual tasks finished between `from_ms` and `to_ms` (for the manual-feature signal).
-    pub fn manual_finished_between(&self, from_ms: i64, to_ms: i64) -> rusqlite::Result<u64> {
-        if !self.has_table("tasks")? {
-            return Ok(0);
-        }
-        self.conn
-            .query_row(
-                "SELECT count(*) FROM tasks WHERE manual AND state = 'finished'
-                 AND finished_ms >= ?1 AND finished_ms < ?2",
-                params![from_ms, to_ms],
-                |r| r.get::<_, i64>(0),
-            )
-            .map(|n| n.max(0) as u64)
-    }
-
     /// Every table of the store as it is (tables an older schema lacks come back empty).
     pub fn tables(&self) -> rusqlite::Result<Vec<Table>> {
         let mut out = Vec::with_capacity(TABLES.len());
@@ -413,8 +400,6 @@ mod tests {
         assert_eq!(days.iter().map(|d| d.outside).sum::<u64>(), 20);
         assert_eq!(db.self_checks(0).unwrap()[0].q, [1, 2, 3, 4, 5]);
         assert_eq!(db.audits(0).unwrap()[0].gaps, Some(2));
-        assert_eq!(db.manual_finished_between(0, 6000).unwrap(), 1);
-        assert_eq!(db.manual_finished_between(6000, 9000).unwrap(), 0);
     }
 
     #[test]

@@ -122,7 +122,7 @@ fn manual_kept_since(conn: &Connection, since_ms: i64, outside: &[Class]) -> rus
         .collect::<Result<_, _>>()?;
     let mut n = 0;
     for id in ids {
-        if !help(conn, id, true, outside)?.verdict.broken {
+        if help(conn, id, true, outside)?.verdict.counts {
             n += 1;
         }
     }

@@ -34,8 +34,6 @@ pub struct Input {
     pub audits: Vec<Audit>,
     /// The dates of the learning log's entries.
     pub learning: Vec<NaiveDate>,
-    /// Manual tasks finished in the 14 days before now.
-    pub manual_finished_14d: u64,
 }
 
 /// A share of one piece of work that fell in a task's early or late part, when it happened.
@@ -220,6 +218,20 @@ fn task_row(t: &TaskHistory) -> TaskRow {
     }
 }
 
+/// Manual tasks finished since `since_ms` that count as a feature without AI (kept, and with
+/// enough work: `practices::manual`).
+fn manual_features_since(tasks: &[TaskHistory], since_ms: i64) -> u64 {
+    tasks
+        .iter()
+        .filter(|t| t.task.state == "finished" && t.task.finished_ms.is_some_and(|f| f >= since_ms))
+        .filter(|t| {
+            let work: u64 = t.work.iter().map(|w| w.chars).sum();
+            let outside: u64 = t.work.iter().filter(|w| w.outside).map(|w| w.chars).sum();
+            crate::practices::manual::verdict(t.task.manual, work, outside).counts
+        })
+        .count() as u64
+}
+
 /// Computes the report.
 pub fn build(input: &Input) -> Report {
     let offset = input.offset;
@@ -338,7 +350,7 @@ pub fn build(input: &Input) -> Report {
         files: &input.files,
         today,
         learning_last: learning.last_entry,
-        manual_finished_14d: input.manual_finished_14d,
+        manual_finished_14d: manual_features_since(&input.tasks, now - 14 * DAY_MS),
     });
 
     Report {
@@ -531,6 +543,52 @@ pub(crate) mod tests {
             (1, 1)
         );
         assert!(r.tasks[1].broken && !r.tasks[0].broken);
+    }
+
+    #[test]
+    fn only_a_kept_manual_task_with_real_work_silences_the_manual_signal() {
+        let fires = |tasks: Vec<TaskHistory>| {
+            let mut tasks = tasks;
+            // Enough recent work for the signal to look at all.
+            tasks.push(task(
+                9,
+                "daily",
+                false,
+                None,
+                &[(NOW - DAY_MS, 1000, false)],
+            ));
+            build(&Input {
+                now_ms: NOW,
+                since_ms: NOW - 14 * DAY_MS,
+                tasks,
+                store: true,
+                ..Input::default()
+            })
+            .signals
+            .iter()
+            .any(|s| s.id == "no-manual-feature")
+        };
+        let at = Some(NOW - 3 * DAY_MS);
+        assert!(fires(vec![]));
+        assert!(fires(vec![task(
+            1,
+            "tiny",
+            true,
+            at,
+            &[(NOW - 4 * DAY_MS, 50, false)]
+        )]));
+        let helped = [
+            (NOW - 4 * DAY_MS, 500, false),
+            (NOW - 4 * DAY_MS + 9, 300, true),
+        ];
+        assert!(fires(vec![task(2, "helped", true, at, &helped)]));
+        assert!(!fires(vec![task(
+            3,
+            "real",
+            true,
+            at,
+            &[(NOW - 4 * DAY_MS, 900, false)]
+        )]));
     }
 
     #[test]
