@@ -467,10 +467,6 @@ impl Db {
     pub fn struggle(&self, root: &str, now_ms: i64) -> Option<tasks::Struggle> {
         tasks::struggle(&self.conn, root, now_ms).ok().flatten()
     }
-
-    pub fn manual_finished_since(&self, since_ms: i64) -> u64 {
-        tasks::manual_finished_since(&self.conn, since_ms).unwrap_or(0)
-    }
 }
 
 /// A file's saved provenance, read through `conn`.

@@ -216,16 +216,6 @@ pub fn recent_finished_work(
         .collect()
 }
 
-/// Manual tasks finished since `since_ms`, in any workspace.
-pub fn manual_finished_since(conn: &Connection, since_ms: i64) -> rusqlite::Result<u64> {
-    conn.query_row(
-        "SELECT count(*) FROM tasks WHERE manual AND state = 'finished' AND finished_ms >= ?1",
-        [since_ms],
-        |r| r.get::<_, i64>(0),
-    )
-    .map(|n| n.max(0) as u64)
-}
-
 /// A struggle window: time to try things yourself before asking for help.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Struggle {
@@ -336,7 +326,6 @@ mod tests {
             a
         );
         assert_eq!(list(&c, "/ws").unwrap().len(), 3);
-        assert_eq!(manual_finished_since(&c, 0).unwrap(), 1);
     }
 
     #[test]
