@@ -5,13 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-echo "== Rust: cargo test --workspace"
-cargo test --workspace --locked
-
-echo "== VS Code extension"
-bash editors/vscode/test.sh
-
-echo "== VS Code end to end (code-server + Chromium)"
+# Chromium renders the HTML report (a Rust test) and drives code-server; install it first.
+echo "== System packages"
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v rg >/dev/null 2>&1 || need+=(ripgrep)
@@ -23,4 +18,13 @@ if [ ${#need[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+export MINDGAP_REQUIRE_CHROMIUM=1
+
+echo "== Rust: cargo test --workspace"
+cargo test --workspace --locked
+
+echo "== VS Code extension"
+bash editors/vscode/test.sh
+
+echo "== VS Code end to end (code-server + Chromium)"
 bash editors/vscode/e2e/run.sh

@@ -604,13 +604,7 @@ impl Pipeline {
     }
 
     /// A file in the workspace changed on disk: written with `text`, or removed (`None`).
-    pub fn disk_change(
-        &mut self,
-        t: f64,
-        rel_path: &str,
-        text: Option<&str>,
-        out: &mut Vec<Emitted>,
-    ) {
+    fn disk_change(&mut self, t: f64, rel_path: &str, text: Option<&str>, out: &mut Vec<Emitted>) {
         if self.root.is_none() {
             warn!(rel_path, "disk change without a workspace root: ignored");
             return;
@@ -948,6 +942,18 @@ mod tests {
         }
     }
 
+    /// Replaces whole lines `from..to` (a VS Code reload or a line paste).
+    fn replace_lines(from: u32, to: u32, text: &str) -> ContentChange {
+        let at = |line| Position { line, character: 0 };
+        ContentChange {
+            range: Some(Range {
+                start: at(from),
+                end: at(to),
+            }),
+            text: text.into(),
+        }
+    }
+
     #[test]
     fn outside_write_then_reload_is_counted_once() {
         let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
@@ -1013,19 +1019,11 @@ mod tests {
             5_000.0,
             uri,
             2,
-            vec![ContentChange {
-                range: Some(Range {
-                    start: Position {
-                        line: 1,
-                        character: 0,
-                    },
-                    end: Position {
-                        line: 2,
-                        character: 0,
-                    },
-                }),
-                text: "    total = compute_total(items, tax_rate)\n    return total\n".into(),
-            }],
+            vec![replace_lines(
+                1,
+                2,
+                "    total = compute_total(items, tax_rate)\n    return total\n",
+            )],
             &mut out,
         );
         let new = "def f():\n    total = compute_total(items, tax_rate)\n    return total\n";
@@ -1040,27 +1038,15 @@ mod tests {
             .map_or(counted[0].class, |a| a.1);
         assert_eq!(class, Class::Agent, "{ev:?} {amended:?}");
 
-        // A real paste that the editor then saves stays a paste, whatever order the save and
-        // the watcher arrive in.
+        // A real paste that the editor then saves stays a paste: the save (sent right after
+        // the write) reaches the server before the watcher's settle time ends.
         out.clear();
         let pasted = "def f():\n    x = 2\n    return x\n";
         p.did_change(
             9_000.0,
             uri,
             3,
-            vec![ContentChange {
-                range: Some(Range {
-                    start: Position {
-                        line: 1,
-                        character: 0,
-                    },
-                    end: Position {
-                        line: 3,
-                        character: 0,
-                    },
-                }),
-                text: "    x = 2\n    return x\n".into(),
-            }],
+            vec![replace_lines(1, 3, "    x = 2\n    return x\n")],
             &mut out,
         );
         assert_eq!(events(&out)[0].class, Class::Paste);

@@ -415,6 +415,8 @@ impl<D: Fn(News)> Walker<D> {
 
     fn run(&mut self, rx: mpsc::Receiver<notify::Result<Event>>) {
         let mut pending: Vec<PathBuf> = Vec::new();
+        // The paths in `pending`, so a burst touching a path many times lists it once.
+        let mut queued: HashSet<PathBuf> = HashSet::new();
         let mut since: Option<Instant> = None;
         loop {
             // Deliver after a quiet spell, or a second into a burst that does not stop.
@@ -431,7 +433,7 @@ impl<D: Fn(News)> Walker<D> {
                         continue;
                     }
                     for p in event.paths {
-                        if !pending.contains(&p) {
+                        if queued.insert(p.clone()) {
                             pending.push(p);
                         }
                     }
@@ -459,6 +461,7 @@ impl<D: Fn(News)> Walker<D> {
                 Err(()) => {}
             }
             since = None;
+            queued.clear();
             if !self.flush(&mut pending) {
                 return;
             }
@@ -492,6 +495,8 @@ impl<D: Fn(News)> Walker<D> {
         }
         self.read_logs(logs);
         let mut changes: Vec<DiskChange> = Vec::new();
+        let mut listed: HashSet<PathBuf> = paths.iter().cloned().collect();
+        let mut reported: HashSet<String> = HashSet::new();
         let mut i = 0;
         while i < paths.len() {
             let path = paths[i].clone();
@@ -508,7 +513,7 @@ impl<D: Fn(News)> Walker<D> {
                     // A new folder: watch it, and report what it already holds.
                     let mut found = Vec::new();
                     self.add_tree(&path, Some(&mut found));
-                    found.retain(|f| !paths.contains(f));
+                    found.retain(|f| listed.insert(f.clone()));
                     paths.extend(found);
                 }
                 continue;
@@ -516,7 +521,7 @@ impl<D: Fn(News)> Walker<D> {
             if self.folders.remove(&path) {
                 continue; // a watched folder went away
             }
-            if !wanted(&rel, &self.ignore, false) || changes.iter().any(|c| c.rel_path == rel) {
+            if !wanted(&rel, &self.ignore, false) || !reported.insert(rel.clone()) {
                 continue;
             }
             if rel.starts_with(".git/") {
@@ -564,11 +569,10 @@ impl<D: Fn(News)> Walker<D> {
         if first.is_empty() || crate::workspace::git_dir(&self.root).is_none() {
             return;
         }
+        // `known` holds only files reported for the first time.
         let mut known = index_texts(&self.root, &first);
         for c in changes.iter_mut() {
-            if first.contains(&c.rel_path) {
-                c.before = known.remove(&c.rel_path);
-            }
+            c.before = known.remove(&c.rel_path);
         }
     }
 

@@ -50,6 +50,22 @@ fn read_json_lines(path: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// `mindgap replay --json [EXTRA…] TRACE`, which must succeed, as JSON lines.
+fn replay_json(trace: &Path, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["replay", "--json"];
+    args.extend_from_slice(extra);
+    args.push(trace.to_str().expect("a UTF-8 path"));
+    let out = run(args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}: {}",
+        name(trace),
+        out.stderr
+    );
+    out.json_lines()
+}
+
 fn name(p: &Path) -> String {
     p.file_name().unwrap().to_string_lossy().into_owned()
 }
@@ -58,15 +74,7 @@ fn name(p: &Path) -> String {
 fn replay_gives_one_line_per_labelled_change() {
     let mut report = Vec::new();
     for (trace, labels_path) in fixtures() {
-        let out = run(["replay".as_ref(), "--json".as_ref(), trace.as_os_str()]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}: {}",
-            name(&trace),
-            out.stderr
-        );
-        let lines = out.json_lines();
+        let lines = replay_json(&trace, &[]);
         let (summary, body) = lines.split_last().expect("a summary line");
         assert!(summary.get("summary").is_some(), "last line: {summary}");
         // Disk changes carry a path, not a uri; the labels describe buffer changes only.
@@ -150,15 +158,7 @@ fn classifier_meets_the_accuracy_bar_on_real_sessions() {
     let (mut total, mut right) = (0u64, 0u64);
     let mut failures = Vec::new();
     for (trace, labels_path) in fixtures() {
-        let out = run(["replay".as_ref(), "--json".as_ref(), trace.as_os_str()]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}: {}",
-            name(&trace),
-            out.stderr
-        );
-        let lines = out.json_lines();
+        let lines = replay_json(&trace, &[]);
         let changes: Vec<&Value> = lines.iter().filter(|l| l.get("uri").is_some()).collect();
         let labels = read_json_lines(&labels_path);
         assert_eq!(changes.len(), labels.len(), "{}", name(&trace));
@@ -212,10 +212,8 @@ fn classifier_meets_the_accuracy_bar_on_real_sessions() {
 /// version control's — and the reload of the agent's write counts once.
 #[test]
 fn disk_and_agent_lines_of_a_recorded_session_replay_to_their_attribution() {
-    let trace = mindgap_e2e::workspace_root().join("tests/fixtures/traces/nvim_agents.trace.jsonl");
-    let out = mindgap_e2e::run(["replay", "--json", "--explain", trace.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", out.stderr);
-    let lines = out.json_lines();
+    let trace = workspace_root().join("tests/fixtures/traces/nvim_agents.trace.jsonl");
+    let lines = replay_json(&trace, &["--explain"]);
     let disk = |path: &str| -> Value {
         lines
             .iter()
