@@ -64,7 +64,7 @@ fn edit_path(c: &mut Criterion) {
     ] {
         let mut pipeline = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
         let mut out = Vec::new();
-        pipeline.did_open(0.0, URI, 0, &doc, None, &mut out);
+        pipeline.did_open(0.0, URI, 0, &doc, &mut out);
         let mut version = 0;
         let mut line = 0u32;
         group.throughput(Throughput::Elements(1));

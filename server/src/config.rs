@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::events::Class;
+use crate::classify::Class;
 
 /// How clients without `experimental.mindgapStatus` get the status line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

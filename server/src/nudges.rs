@@ -47,7 +47,7 @@ pub struct Block {
     pub start: usize,
     pub end: usize,
     pub lines: usize,
-    pub class: crate::events::Class,
+    pub class: crate::classify::Class,
     pub tags: crate::provenance::Tags,
 }
 
@@ -160,7 +160,7 @@ pub fn nudges(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::Class;
+    use crate::classify::Class;
     use crate::provenance::Tags;
 
     #[test]

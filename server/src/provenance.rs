@@ -8,10 +8,12 @@
 //! changed meanwhile, the ranges are re-anchored by a diff of line hashes; ranges on lines that
 //! changed are dropped, since someone rewrote them.
 
+use std::sync::Arc;
+
 use ropey::Rope;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use crate::events::Class;
+use crate::classify::Class;
 
 /// Ranges kept per document; past this the oldest-inserted are merged away (dropped).
 const MAX_RANGES: usize = 4096;
@@ -40,9 +42,11 @@ pub struct Tags {
     pub explanation: u32,
 }
 
+/// Cloning is cheap (the ranges are shared until one side changes them), so readers on other
+/// tasks can hold a document's provenance as of its last change.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Provenance {
-    ranges: Vec<Range>,
+    ranges: Arc<Vec<Range>>,
 }
 
 impl Provenance {
@@ -57,16 +61,39 @@ impl Provenance {
 
     /// Tags every range of event `id`'s block containing `at` (all pieces of a split block).
     pub fn tag(&mut self, id: u64, f: impl Fn(&mut Tags)) {
-        for r in self.ranges.iter_mut().filter(|r| r.id == id) {
+        for r in Arc::make_mut(&mut self.ranges)
+            .iter_mut()
+            .filter(|r| r.id == id)
+        {
             f(&mut r.tags);
         }
     }
 
     /// Forgets the ranges of event `id` (the person says the block is their own).
     pub fn forget(&mut self, id: u64) -> bool {
-        let before = self.ranges.len();
-        self.ranges.retain(|r| r.id != id);
-        self.ranges.len() != before
+        if !self.ranges.iter().any(|r| r.id == id) {
+            return false;
+        }
+        Arc::make_mut(&mut self.ranges).retain(|r| r.id != id);
+        true
+    }
+
+    /// Adds ranges restored from an earlier session where no range of this session claims
+    /// their characters (a restore that arrives after the first edits of the document).
+    pub fn merge_restored(&mut self, restored: Provenance) {
+        if self.ranges.is_empty() {
+            *self = restored;
+            return;
+        }
+        let mine = Arc::make_mut(&mut self.ranges);
+        let kept: Vec<Range> = restored
+            .ranges
+            .iter()
+            .filter(|n| !mine.iter().any(|r| r.start < n.end && n.start < r.end))
+            .copied()
+            .collect();
+        mine.extend(kept);
+        mine.sort_by_key(|r| r.start);
     }
 
     /// Applies an edit at char `start` of the text before it: `deleted` chars removed, then
@@ -85,7 +112,7 @@ impl Provenance {
         }
         let del_end = start + deleted;
         let mut out = Vec::with_capacity(self.ranges.len() + 2);
-        for r in self.ranges.drain(..) {
+        for &r in self.ranges.iter() {
             // Remove the deleted part, shifting what follows it.
             let mut pieces = [None, None];
             if r.start < start {
@@ -144,19 +171,19 @@ impl Provenance {
         if out.len() > MAX_RANGES {
             out.drain(..out.len() - MAX_RANGES);
         }
-        self.ranges = out;
+        self.ranges = Arc::new(out);
     }
 
     /// A decision about event `id` changed: its range stops or starts counting.
     pub fn amend(&mut self, id: u64, class: Class, range: Option<(usize, usize)>, tags: Tags) {
         if class.is_outside_help() {
-            if let Some(r) = self.ranges.iter_mut().find(|r| r.id == id) {
-                r.class = class;
+            if let Some(i) = self.ranges.iter().position(|r| r.id == id) {
+                Arc::make_mut(&mut self.ranges)[i].class = class;
             } else if let Some((start, end)) = range {
                 // Only where nothing else claims those characters.
                 if end > start && !self.ranges.iter().any(|r| r.start < end && start < r.end) {
                     let at = self.ranges.partition_point(|r| r.start < start);
-                    self.ranges.insert(
+                    Arc::make_mut(&mut self.ranges).insert(
                         at,
                         Range {
                             start,
@@ -169,7 +196,7 @@ impl Provenance {
                 }
             }
         } else {
-            self.ranges.retain(|r| r.id != id);
+            self.forget(id);
         }
     }
 
@@ -207,7 +234,9 @@ impl Provenance {
                     tags: r.tags,
                 })
                 .collect();
-            return Provenance { ranges };
+            return Provenance {
+                ranges: Arc::new(ranges),
+            };
         }
         let new_lines = line_hashes(rope);
         let old: Vec<u64> = saved.lines.iter().map(|(h, _)| *h).collect();
@@ -274,7 +303,9 @@ impl Provenance {
                 });
             }
         }
-        Provenance { ranges }
+        Provenance {
+            ranges: Arc::new(ranges),
+        }
     }
 }
 

@@ -1,19 +1,21 @@
-//! Replay: runs recorded traces (SPEC section 3) through the very pipeline the live server
-//! uses — the same `lsp::ingest` functions on the same decoded LSP types — and reports each
-//! classified change (SPEC section 4). Deterministic: times come from the trace, never the clock.
+//! Replay: runs recorded traces (SPEC section 3) through the very session the live server
+//! runs — started the same way, fed through the same `lsp::ingest` functions (which decode the
+//! trace's JSON into the same LSP types; nothing here names one), handing off to the store the
+//! same way — and reports each classified change (SPEC section 4). Deterministic: times come
+//! from the trace, never the clock.
 
 use std::collections::{BTreeMap, HashMap};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
-use tower_lsp_server::ls_types::InitializeParams;
 use tracing::warn;
 
-use crate::events::{Class, EditEvent, Emitted, Source};
-use crate::lsp::ingest::{self, Session};
+use crate::classify::Class;
+use crate::events::{EditEvent, Emitted, Source};
+use crate::lsp::ingest::{self, Settled};
 use crate::mirror::Encoding;
-use crate::pipeline::Pipeline;
-use crate::store::{SessionInfo, Store};
+use crate::session::Session;
+use crate::store::Store;
 use crate::trace::{Entry, Trace};
 
 /// What the server answered to `initialize`, when the trace kept it.
@@ -63,8 +65,7 @@ pub fn agreed(trace: &Trace) -> Agreed {
 pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&Emitted)) {
     let agreed = agreed(trace);
     let full_sync = agreed.sync_kind == Some(1);
-    let mut pipeline: Option<Pipeline> = None;
-    let mut out = Vec::new();
+    let mut session: Option<Session> = None;
     for entry in &trace.entries {
         match entry {
             Entry::Msg { t, msg } => {
@@ -73,38 +74,14 @@ pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&Emitted)
                 };
                 let params = msg.get("params").unwrap_or(&Value::Null);
                 if method == "initialize" {
-                    let params = InitializeParams::deserialize(params).unwrap_or_else(|e| {
-                        warn!("replay: initialize params unreadable ({e}); using defaults");
-                        InitializeParams::default()
-                    });
-                    let mut session = Session::from_initialize(&params);
-                    if let Some(enc) = agreed.encoding {
-                        session.encoding = enc;
-                    }
-                    store.begin_session(SessionInfo {
-                        started_ms: trace.header.start_ms(),
-                        kind: "replay",
-                        client_name: session
-                            .client_name
-                            .clone()
-                            .or(trace.header.client_name.clone()),
-                        client_version: session
-                            .client_version
-                            .clone()
-                            .or(trace.header.client_version.clone()),
-                        root: session.root.clone(),
-                        encoding: session.encoding.as_str(),
-                    });
-                    pipeline = Some(Pipeline::new(session.encoding, session.root));
+                    session = Some(start(trace, &agreed, store, params));
                     continue;
                 }
                 if msg.get("id").is_some() {
                     continue; // a request: nothing the pipeline follows
                 }
-                match pipeline.as_mut() {
-                    Some(p) => {
-                        ingest::notification(p, store, *t, method, params, full_sync, &mut out)
-                    }
+                match session.as_mut() {
+                    Some(s) => ingest::notification(s, store, sink, *t, method, params, full_sync),
                     None => warn!(method, "replay: notification before initialize skipped"),
                 }
             }
@@ -113,24 +90,39 @@ pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&Emitted)
                 path,
                 text,
                 before,
-            } => match pipeline.as_mut() {
-                Some(p) => p.disk_report(*t, path, text.as_deref(), before.as_deref(), &mut out),
+            } => match session.as_mut() {
+                Some(s) => {
+                    s.run(store, sink, |p, out| {
+                        p.disk_report(*t, path, text.as_deref(), before.as_deref(), out)
+                    });
+                }
                 None => warn!(path, "replay: disk change before initialize skipped"),
             },
             Entry::Agent { t, name, path } => {
-                match (pipeline.as_mut(), crate::agents::Agent::parse(name)) {
-                    (Some(p), Some(agent)) => p.agent_write(*t, agent, path, &mut out),
+                match (session.as_mut(), crate::agents::Agent::parse(name)) {
+                    (Some(s), Some(agent)) => {
+                        s.run(store, sink, |p, out| p.agent_write(*t, agent, path, out));
+                    }
                     (None, _) => warn!(path, "replay: agent log line before initialize skipped"),
                     (_, None) => warn!(name, "replay: an agent this mindgap does not know"),
                 }
             }
             Entry::Out { .. } => {}
         }
-        for event in out.drain(..) {
-            sink(&event);
-            store.record(event);
-        }
     }
+}
+
+/// Starts the session a trace's `initialize` begins, in the encoding the server agreed.
+fn start(trace: &Trace, agreed: &Agreed, store: &Store, params: &Value) -> Session {
+    let mut settled = Settled::from_json(params);
+    if let Some(enc) = agreed.encoding {
+        settled.encoding = enc;
+    }
+    settled.client_name = settled.client_name.or(trace.header.client_name.clone());
+    settled.client_version = settled
+        .client_version
+        .or(trace.header.client_version.clone());
+    Session::start(store, settled.start("replay", trace.header.start_ms()))
 }
 
 /// One line of `replay --json` (SPEC section 4).

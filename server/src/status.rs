@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::config::Config;
 use crate::ratio::Shares;
 use crate::store::TaskReport;
+use crate::tasks::TaskState;
 
 /// What the learning log says (SPEC section 7); the log itself is `practices::learning`.
 pub use crate::practices::learning::{Learning, learning};
@@ -31,7 +32,7 @@ pub fn task_json(r: &TaskReport) -> Value {
     json!({
         "name": r.task.name,
         "manual": r.task.manual,
-        "state": r.task.state,
+        "state": r.task.state.as_str(),
         "started": time(Some(r.task.started_ms)),
         "finished": time(r.task.finished_ms),
         "work": r.split.work,
@@ -53,41 +54,57 @@ fn pct(v: Option<f64>) -> String {
     v.map_or_else(|| "–".to_string(), |v| format!("{:.0}%", v * 100.0))
 }
 
-/// Gathers the status of the workspace `root` from the store in `home` (read-only; `None` when
-/// there is no store or it cannot be read).
+/// Gathers the status of the workspace `root` from the store in `home` (read-only) and the
+/// learning log. Without a store (none yet, or unreadable) the task part is empty, the rest is
+/// still said: a prompt always gets an answer.
 pub fn gather(
     home: &Path,
     root: &Path,
     config: &Config,
     now: chrono::DateTime<chrono::Local>,
-) -> Option<Status> {
-    let db = crate::store::Db::open_read_only(home)?;
-    let implied = crate::workspace::implied_task(root, &now.format("%Y-%m-%d").to_string()).0;
-    let root_s = root.to_string_lossy();
-    let report = db
-        .report(
-            &root_s,
-            crate::store::Which::Current { implied: &implied },
-            config,
-        )
-        .ok()?;
-    let week_start = crate::practices::manual::week_start(now.date_naive())
-        .and_hms_opt(0, 0, 0)?
-        .and_local_timezone(chrono::Local)
-        .earliest()?
-        .timestamp_millis();
-    let now_ms = now.timestamp_millis();
-    let struggle = db
-        .struggle(&root_s, now_ms)
-        .map(|s| (s, ((s.ends_ms - now_ms) as f64 / 60_000.0).ceil() as i64));
-    Some(Status {
-        workspace: root_s.into_owned(),
-        struggle,
-        report,
+) -> Status {
+    let root_s = root.to_string_lossy().into_owned();
+    let mut status = Status {
+        workspace: root_s.clone(),
+        store: false,
+        struggle: None,
+        report: None,
         learning: learning(home, now.date_naive()),
-        manual_tasks_finished_this_week: db.manual_kept_since(week_start, &config.outside_help),
-        audit: Audit::of(db.audit_state(), now.date_naive()),
-    })
+        manual_tasks_finished_this_week: 0,
+        audit: Audit::default(),
+    };
+    let Some(db) = crate::store::Db::open_read_only(home) else {
+        return status;
+    };
+    status.store = true;
+    let implied = crate::tasks::implied(root, now.timestamp_millis());
+    status.report = db
+        .report(&root_s, crate::store::Which::Current(&implied), config)
+        .ok()
+        .flatten();
+    let now_ms = now.timestamp_millis();
+    status.struggle = db.struggle(&root_s, now_ms).map(|s| Struggling {
+        minutes_left: ((s.ends_ms - now_ms) as f64 / 60_000.0).ceil() as i64,
+        window: s,
+    });
+    let week_start = crate::practices::manual::week_start(now.date_naive())
+        .and_hms_opt(0, 0, 0)
+        .and_then(|d| d.and_local_timezone(chrono::Local).earliest())
+        .map_or(now_ms, |d| d.timestamp_millis());
+    status.manual_tasks_finished_this_week = db
+        .manual_finished_since(week_start, &config.outside_help)
+        .iter()
+        .filter(|h| crate::practices::manual::verdict(true, h.work, h.outside).counts)
+        .count() as u64;
+    status.audit = Audit::of(db.audit_state(), now.date_naive());
+    status
+}
+
+/// A struggle window running now, and how many minutes are left of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Struggling {
+    pub window: crate::store::tasks::Struggle,
+    pub minutes_left: i64,
 }
 
 /// Where the monthly audit stands.
@@ -115,10 +132,13 @@ impl Audit {
     }
 }
 
+#[derive(Default)]
 pub struct Status {
     pub workspace: String,
-    /// The struggle window running now, if any, and how many minutes are left of it.
-    pub struggle: Option<(crate::store::tasks::Struggle, i64)>,
+    /// The store could be read (there is one, and it is sound).
+    pub store: bool,
+    /// The struggle window running now, if any.
+    pub struggle: Option<Struggling>,
     pub report: Option<TaskReport>,
     pub learning: Learning,
     /// Manual tasks finished this week with (almost) no outside help.
@@ -131,11 +151,17 @@ impl Status {
     /// parts, with ⚠ when the early share is over the target. Empty with no task.
     pub fn text(&self, config: &Config) -> String {
         if let Some(fmt) = &config.status_format {
-            return self.format(fmt);
+            // No store, no data: a template has nothing to fill in (SPEC section 1).
+            return if self.store {
+                self.format(fmt)
+            } else {
+                String::new()
+            };
         }
-        let struggle = self.struggle.map_or_else(String::new, |(s, left)| {
-            let plural = if s.attempts == 1 { "" } else { "s" };
-            format!(" · ⏳ {left}m left, {} attempt{plural}", s.attempts)
+        let struggle = self.struggle.map_or_else(String::new, |s| {
+            let attempts = s.window.attempts;
+            let plural = if attempts == 1 { "" } else { "s" };
+            format!(" · ⏳ {}m left, {attempts} attempt{plural}", s.minutes_left)
         });
         let line = self.task_line(config, &struggle);
         // The practices: this week's feature without AI (beside a task), and reminders.
@@ -165,11 +191,7 @@ impl Status {
             ""
         };
         let manual = if r.task.manual { " (manual)" } else { "" };
-        let done = if r.task.state == "finished" {
-            " done"
-        } else {
-            ""
-        };
+        let done = if r.task.is_finished() { " done" } else { "" };
         format!(
             "{}{manual} {:.0}%{done} · AI {} early / {} late{warn}{struggle}",
             r.task.name,
@@ -206,13 +228,25 @@ impl Status {
             )
     }
 
+    /// What is true of the current task for outside help arriving now (the tags the provenance
+    /// book gives it): its phase, whether it is a manual task at work, whether a struggle window
+    /// runs.
+    pub fn task_context(&self) -> crate::pipeline::book::TaskContext {
+        let task = self.report.as_ref();
+        crate::pipeline::book::TaskContext {
+            early: task.is_none_or(|r| r.split.phase() == "early"),
+            manual: task.is_some_and(|r| r.task.manual && r.task.state == TaskState::Active),
+            struggle: self.struggle.is_some(),
+        }
+    }
+
     /// `status --json` (SPEC section 6).
     pub fn to_json(&self, config: &Config) -> Value {
         let task = self.report.as_ref().map(|r| {
             json!({
                 "name": r.task.name,
                 "manual": r.task.manual,
-                "state": r.task.state,
+                "state": r.task.state.as_str(),
                 "work": r.split.work,
                 "progress": r.split.progress(),
                 "phase": r.split.phase(),
@@ -237,10 +271,10 @@ impl Status {
                 "running": self.audit.running,
                 "due": self.audit.due,
             },
-            "struggle": self.struggle.map(|(s, left)| json!({
-                "ends": time(Some(s.ends_ms)),
-                "minutes_left": left,
-                "attempts": s.attempts,
+            "struggle": self.struggle.map(|s| json!({
+                "ends": time(Some(s.window.ends_ms)),
+                "minutes_left": s.minutes_left,
+                "attempts": s.window.attempts,
             })),
             "text": self.text(config),
         })
@@ -251,7 +285,7 @@ impl Status {
 mod tests {
     use super::*;
     use crate::ratio::{Split, Work};
-    use crate::store::tasks::Task;
+    use crate::tasks::Task;
 
     fn report(work: &[(u64, bool)], state: &str) -> TaskReport {
         let w = work.iter().map(|&(chars, outside)| Work { chars, outside });
@@ -263,7 +297,7 @@ mod tests {
                 implied: None,
                 manual: false,
                 estimate_lines: None,
-                state: state.into(),
+                state: TaskState::parse(state).unwrap(),
                 started_ms: 0,
                 finished_ms: None,
             },
@@ -283,6 +317,7 @@ mod tests {
         let config = Config::default();
         let mut s = Status {
             workspace: "/ws".into(),
+            store: true,
             struggle: None,
             report: Some(report(&[(300, false), (100, true)], "active")),
             learning: Learning::default(),
@@ -322,6 +357,7 @@ mod tests {
         let config = Config::default();
         let mut s = Status {
             workspace: "/ws".into(),
+            store: true,
             struggle: None,
             report: None,
             learning: Learning {

@@ -89,45 +89,28 @@ pub fn checkout(root: &Path) -> Checkout {
     }
 }
 
-/// The implied task for a workspace (SPEC section 5): on a non-default branch, the branch;
-/// otherwise the day's task.
-pub fn implied_task(root: &Path, today: &str) -> (String, &'static str) {
-    match checkout(root) {
-        Checkout::Branch {
-            name,
-            default: false,
-        } => (name, "branch"),
-        _ => (today.to_string(), "daily"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn branches_roots_and_implied_tasks() {
+    fn roots_and_checkouts() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
         let sub = root.join("src/deep");
         fs::create_dir_all(&sub).unwrap();
         assert_eq!(root_of(&sub), sub);
-        assert_eq!(
-            implied_task(&root, "2026-11-25"),
-            ("2026-11-25".into(), "daily")
-        );
         fs::create_dir_all(root.join(".git")).unwrap();
         fs::write(root.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
         assert_eq!(root_of(&sub), root);
         assert_eq!(
-            implied_task(&root, "2026-11-25"),
-            ("2026-11-25".into(), "daily")
+            checkout(&root),
+            Checkout::Branch {
+                name: "main".into(),
+                default: true
+            }
         );
         fs::write(root.join(".git/HEAD"), "ref: refs/heads/feature/parser\n").unwrap();
-        assert_eq!(
-            implied_task(&root, "2026-11-25"),
-            ("feature/parser".into(), "branch")
-        );
         fs::create_dir_all(root.join(".git/refs/remotes/origin")).unwrap();
         fs::write(
             root.join(".git/refs/remotes/origin/HEAD"),

@@ -190,8 +190,36 @@ fn status_never_breaks_a_prompt() {
         ]);
         let out = run(&all);
         assert_eq!(out.status.code(), Some(0));
-        assert_eq!(out.stdout_str(), "\n", "no store yet: an empty line");
+        if args.contains(&"--json") {
+            // Always an object, even before the store exists (SPEC section 6).
+            let st: Value = serde_json::from_str(out.stdout_str()).expect("one JSON object");
+            assert_eq!(st["task"], Value::Null, "{st}");
+            assert_eq!(st["workspace"], root.display().to_string());
+            assert_eq!(st["learning"]["days_silent"], Value::Null);
+            assert_eq!(st["share"]["early"], Value::Null);
+            assert_eq!(st["text"], "");
+        } else {
+            assert_eq!(out.stdout_str(), "\n", "no store yet: an empty line");
+        }
     }
+    // The learning log speaks even before the store exists.
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(home.join("learning-log.md"), "## 2020-01-01\nlifetimes\n").unwrap();
+    let out = run([
+        "status",
+        "--json",
+        "--home",
+        &home.display().to_string(),
+        "--dir",
+        &root.display().to_string(),
+    ]);
+    let st: Value = serde_json::from_str(out.stdout_str()).expect("one JSON object");
+    assert_eq!(st["learning"]["last_entry"], "2020-01-01", "{st}");
+    assert!(
+        st["learning"]["days_silent"].as_i64().unwrap() > 300,
+        "{st}"
+    );
+    std::fs::remove_file(home.join("learning-log.md")).unwrap();
     std::fs::create_dir_all(&home).unwrap();
     std::fs::write(home.join("mindgap.db"), b"garbage, not a database").unwrap();
     let out = run([
@@ -202,6 +230,16 @@ fn status_never_breaks_a_prompt() {
         &root.display().to_string(),
     ]);
     assert_eq!((out.status.code(), out.stdout_str()), (Some(0), "\n"));
+    let out = run([
+        "status",
+        "--json",
+        "--home",
+        &home.display().to_string(),
+        "--dir",
+        &root.display().to_string(),
+    ]);
+    let st: Value = serde_json::from_str(out.stdout_str()).expect("a broken store: still JSON");
+    assert_eq!((out.status.code(), &st["task"]), (Some(0), &Value::Null));
 }
 
 fn start_plain(home: &Path, root: &Path, window: Value, options: Value) -> Server {

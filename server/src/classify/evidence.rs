@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::events::Class;
+use crate::classify::Class;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Evidence {

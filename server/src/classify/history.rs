@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use crate::events::Class;
+use crate::classify::Class;
 
 /// Recent changes remembered per document.
 const RECENT: usize = 64;

@@ -8,6 +8,8 @@
 //! Decisions can be amended afterwards — a hint that follows its change, or a run of characters
 //! that turns out to be a paste — and the amendments name the events they change.
 
+pub mod class;
+pub mod disk;
 pub mod evidence;
 pub mod history;
 pub mod shape;
@@ -15,11 +17,12 @@ pub mod shape;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub use class::Class;
 pub use evidence::{Decision, Evidence};
 use history::{Cuts, DocHistory, Recent};
 
-use crate::events::Class;
 use crate::mirror::Applied;
+pub use crate::mirror::Copied;
 
 /// More single-character changes than this in one notification cannot be typing: a typist
 /// sprinting at 20 characters a second, or autorepeat at 35 Hz, fits about six into Neovim's
@@ -41,16 +44,6 @@ const CHUNK_WINDOW_MS: f64 = 1_000.0;
 const UNDO_COMPANION_MS: f64 = 300.0;
 /// Histories kept for documents (open or recently closed).
 const DOCS: usize = 1024;
-
-/// What the pipeline found about an insertion in the workspace.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Copied {
-    No,
-    /// Every substantial inserted line already exists in the workspace.
-    Lines(u32),
-    /// The inserted text already exists close by in the document.
-    Nearby,
-}
 
 /// One measured content change.
 pub struct Input<'a> {
@@ -92,14 +85,20 @@ fn decide(class: Class, confidence: f32, evidence: Evidence) -> Decision {
     Decision::new(class, confidence, evidence)
 }
 
-/// The class a hint gives a change: removals stay removals under an outside-help hint.
-pub fn hinted(class: Class, a: &Applied) -> Decision {
-    let class = if a.inserted == 0 && a.deleted > 0 && class.is_outside_help() {
+/// The class a hint gives a change that inserted `inserted` and deleted `deleted` characters:
+/// removals stay removals under an outside-help hint.
+pub fn hinted(class: Class, inserted: usize, deleted: usize) -> Decision {
+    let class = if inserted == 0 && deleted > 0 && class.is_outside_help() {
         Class::Delete
     } else {
         class
     };
     decide(class, 0.99, Evidence::Hint(class))
+}
+
+/// The person says a block is their own code: it stops counting as outside help.
+pub fn own_code() -> Decision {
+    decide(Class::Move, 0.99, Evidence::OwnCode)
 }
 
 impl Classifier {
@@ -129,29 +128,20 @@ impl Classifier {
         h.push_state(state);
     }
 
-    /// A reload (the editor took new text from disk). `counted_write` when the text is an
-    /// outside write already reported as a disk change.
-    /// `vcs` when the write was version control's.
-    pub fn reload(
-        &mut self,
-        key: &Arc<str>,
-        state: u64,
-        counted_write: bool,
-        vcs: bool,
-    ) -> Decision {
+    /// A reload (the editor took new text from disk) that left the document in `state`.
+    /// `write` is `Some(vcs)` when the text is an outside write already reported as a disk
+    /// change (`vcs` when it was version control's).
+    pub fn reload(&mut self, key: &Arc<str>, state: u64, write: Option<bool>) -> Decision {
         let h = self.doc(key);
-        let d = if vcs {
-            decide(Class::Vcs, 0.85, Evidence::VcsOperation)
-        } else if counted_write {
-            decide(Class::Agent, 0.9, Evidence::ReloadOfCountedWrite)
-        } else if h.is_known(state) {
-            decide(Class::Vcs, 0.8, Evidence::ReloadToKnownState)
-        } else {
-            decide(Class::Agent, 0.75, Evidence::Reload)
+        let reloaded = match write {
+            Some(vcs) => disk::Reloaded::CountedWrite { vcs },
+            None => disk::Reloaded::Unseen {
+                known_state: h.is_known(state),
+            },
         };
         h.anchor(state);
         h.push_state(state);
-        d
+        disk::reload(reloaded)
     }
 
     /// Recent decisions for `version` of a document (for a hint that follows its change).
@@ -205,7 +195,7 @@ impl Classifier {
         for (i, input) in inputs.iter().enumerate() {
             let a = input.applied;
             let d = if let Some(class) = ctx.hint {
-                hinted(class, a)
+                hinted(class, a.inserted, a.deleted)
             } else if let Some((_, class)) =
                 ctx.expected_state.filter(|(state, _)| *state == a.state)
             {

@@ -1,15 +1,21 @@
-//! Each rule of the classifier, driven through the pipeline as a client would send changes.
+//! Each rule of the classifier, from a document's history and a change: changes are applied to
+//! a mirror document as a client would send them, measured, and handed to the classifier — no
+//! pipeline, no store.
 
-use crate::classify::Evidence;
-use crate::events::{Class, EditEvent, Emitted};
-use crate::mirror::{ContentChange, Encoding, Position, Range};
-use crate::pipeline::Pipeline;
+use std::sync::Arc;
+
+use crate::classify::{Amendment, Class, Classifier, Context, Decision, Evidence, Input};
+use crate::mirror::copies::{around, copied};
+use crate::mirror::{Applied, ContentChange, Encoding, Mirror, Position, Range};
 
 const URI: &str = "file:///ws/t.py";
 
+/// One document, its history in the classifier, and every decision taken (amendments applied).
 struct Session {
-    p: Pipeline,
-    out: Vec<Emitted>,
+    mirror: Mirror,
+    classifier: Classifier,
+    key: Arc<str>,
+    decisions: Vec<Decision>,
     version: i32,
 }
 
@@ -29,41 +35,57 @@ fn ins(line: u32, col: u32, text: &str) -> ContentChange {
 
 impl Session {
     fn new(text: &str) -> Session {
-        let mut p = Pipeline::new(Encoding::Utf32, Some("/ws".into()));
-        let mut out = Vec::new();
-        p.did_open(0.0, URI, 0, text, None, &mut out);
-        Session { p, out, version: 0 }
+        let key: Arc<str> = Arc::from(URI);
+        let mut mirror = Mirror::new();
+        mirror.open(key.clone(), 0, text);
+        let mut classifier = Classifier::new();
+        classifier.seen(&key, 0.0);
+        classifier.anchor(&key, mirror.get(URI).unwrap().state());
+        Session {
+            mirror,
+            classifier,
+            key,
+            decisions: Vec::new(),
+            version: 0,
+        }
     }
 
-    /// Sends one notification at time `t`; returns the classes of its changes, amendments
-    /// included.
+    /// Sends one notification at time `t`; returns the classes of its changes (amendments of
+    /// earlier changes are applied to [`Session::decisions`], not returned).
     fn send(&mut self, t: f64, changes: Vec<ContentChange>) -> Vec<Class> {
         self.version += 1;
-        let start = self.out.len();
-        self.p
-            .did_change(t, URI, self.version, changes, &mut self.out);
-        self.out[start..]
+        let mut applied: Vec<Applied> = Vec::new();
+        let doc = self.mirror.get_mut(URI).unwrap();
+        doc.apply(self.version, changes, Encoding::Utf32, &mut applied)
+            .expect("in order");
+        let doc = self.mirror.get(URI).unwrap();
+        let inputs: Vec<Input<'_>> = applied
             .iter()
-            .filter_map(|e| match e {
-                Emitted::Event(e) => Some(e.class),
-                Emitted::Amend(_) => None,
+            .map(|a| Input {
+                applied: a,
+                copied: copied(&self.mirror, doc, &self.key, a),
+                around: around(doc, a),
             })
-            .collect()
+            .collect();
+        let ctx = Context {
+            t,
+            version: self.version,
+            first_id: self.decisions.len() as u64 + 1,
+            ..Context::default()
+        };
+        let (mut out, mut amends) = (Vec::new(), Vec::<Amendment>::new());
+        self.classifier
+            .batch(&self.key, ctx, &inputs, &mut out, &mut amends);
+        self.decisions.extend(&out);
+        for a in amends {
+            self.decisions[a.id as usize - 1] = a.decision;
+        }
+        out.iter().map(|d| d.class).collect()
     }
 
-    fn events(&self) -> Vec<EditEvent> {
-        let mut events: Vec<EditEvent> = Vec::new();
-        for e in &self.out {
-            match e {
-                Emitted::Event(e) => events.push(e.clone()),
-                Emitted::Amend(a) => {
-                    if let Some(e) = events.iter_mut().find(|e| e.id == a.id) {
-                        e.set_decision(a.decision);
-                    }
-                }
-            }
-        }
-        events
+    /// Every decision so far, amendments applied.
+    fn events(&self) -> Vec<Decision> {
+        self.decisions.clone()
     }
 
     /// Types `text` at (line, col), one character per notification, `gap` ms apart.

@@ -201,7 +201,8 @@ fn start_audit<R: BufRead, W: Write>(
         );
     }
     let now = chrono::Utc::now().timestamp_millis();
-    let (_, task) = db.start_audit(&root.to_string_lossy(), &skill, now)?;
+    let name = crate::practices::audit::task_name(&skill);
+    let (_, task) = db.start_audit(&root.to_string_lossy(), &skill, &name, now)?;
     p.say("");
     p.say(&format!(
         "Started the manual task `{}` in {}.",
@@ -230,7 +231,8 @@ fn finish_audit<R: BufRead, W: Write>(
     if let Some(t) = &task {
         let help = db.task_help(t, &config(Path::new(&a.root)).outside_help)?;
         p.say(&format!("{} characters of work.", help.work));
-        p.say(manual::describe(&help.verdict).trim_start());
+        let verdict = manual::verdict(t.manual, help.work, help.outside);
+        p.say(manual::describe(&verdict).trim_start());
     }
     p.say("");
     p.say("What could you not do without help? One thing per line; an empty line ends.");

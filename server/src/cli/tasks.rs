@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use chrono::Local;
 
 use crate::config::{Config, Problems};
+use crate::practices::manual;
 use crate::status;
 use crate::store::{Db, TaskReport, Which};
+use crate::tasks::{self, Implied, ImpliedKind};
 use crate::workspace;
 
 /// The workspace root for `--dir` (default: the current directory).
@@ -28,8 +30,8 @@ fn config(root: &Path) -> Config {
     config
 }
 
-fn today_implied(root: &Path) -> String {
-    workspace::implied_task(root, &Local::now().format("%Y-%m-%d").to_string()).0
+fn implied_now(root: &Path) -> Implied {
+    tasks::implied(root, Local::now().timestamp_millis())
 }
 
 pub fn start(
@@ -104,19 +106,21 @@ pub fn list(home: &Path, dir: Option<String>) -> Result<i32, String> {
         println!("No tasks yet in {}.", root.display());
     }
     for t in tasks {
-        let kind = t.implied.as_deref().map_or("", |k| {
-            if k == "branch" {
-                " [branch]"
-            } else {
-                " [daily]"
-            }
-        });
+        let kind = match t.implied {
+            Some(ImpliedKind::Branch) => " [branch]",
+            Some(ImpliedKind::Daily) => " [daily]",
+            None => "",
+        };
         // A manual task that took outside help says so, and how much.
-        let manual = match t.manual.then(|| db.task_help(&t, &outside)) {
-            Some(Ok(h)) if h.verdict.broken => format!(
+        let verdict = t.manual.then(|| {
+            db.task_help(&t, &outside)
+                .map(|h| manual::verdict(true, h.work, h.outside))
+        });
+        let manual = match verdict {
+            Some(Ok(v)) if v.broken => format!(
                 " (manual, broken: {} outside characters, {:.1}%)",
-                h.verdict.outside_chars,
-                h.verdict.share.unwrap_or(0.0) * 100.0
+                v.outside_chars,
+                v.share.unwrap_or(0.0) * 100.0
             ),
             Some(_) => " (manual)".to_string(),
             None => String::new(),
@@ -136,10 +140,10 @@ pub fn show(
     let config = config(&root);
     let db = Db::open_read_only(home)
         .ok_or("no tasks yet: start one with `mindgap task start NAME`.")?;
-    let implied = today_implied(&root);
+    let implied = implied_now(&root);
     let which = match &name {
         Some(n) => Which::Named(n),
-        None => Which::Current { implied: &implied },
+        None => Which::Current(&implied),
     };
     let report = db.report(&root.to_string_lossy(), which, &config)?;
     let Some(r) = report else {
@@ -162,31 +166,22 @@ pub fn show(
     Ok(0)
 }
 
-/// `mindgap status`: never fails a prompt — any trouble prints an empty line and exits 0.
+/// `mindgap status`: never fails a prompt — with no data or a broken store the plain line is
+/// empty; `--json` always prints one object (SPEC section 6). Exit code 0 whatever happens.
 pub fn status(home: &Path, dir: Option<String>, json: bool, format: Option<String>) -> i32 {
-    match status_line(home, dir, json, format) {
-        Some(line) => println!("{line}"),
-        None => println!(),
-    }
-    0
-}
-
-fn status_line(
-    home: &Path,
-    dir: Option<String>,
-    json: bool,
-    format: Option<String>,
-) -> Option<String> {
-    let root = root(dir).ok()?;
+    // A directory that cannot be read is still the workspace the prompt asked about.
+    let root =
+        root(dir.clone()).unwrap_or_else(|_| PathBuf::from(dir.unwrap_or_else(|| ".".into())));
     let mut problems = Problems::default();
     let mut config = Config::load(Some(&root), &mut problems);
     if format.is_some() {
         config.status_format = format;
     }
-    let s = status::gather(home, &root, &config, Local::now())?;
-    Some(if json {
-        s.to_json(&config).to_string()
+    let s = status::gather(home, &root, &config, Local::now());
+    if json {
+        println!("{}", s.to_json(&config));
     } else {
-        s.text(&config)
-    })
+        println!("{}", s.text(&config));
+    }
+    0
 }

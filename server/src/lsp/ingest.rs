@@ -1,25 +1,30 @@
 //! From LSP notifications to pipeline calls: the one place that turns LSP types into the
-//! mirror's. The live server calls these with the params tower-lsp-server decoded; replay
-//! decodes a trace's JSON into the same types and calls the same functions.
+//! mirror's. The live server's ordered handlers call these with the params tower-lsp-server
+//! decoded; replay hands a trace's JSON to [`notification`] and [`Settled::from_json`], which
+//! decode it into the same types and call the same functions — so no room but this one names an
+//! LSP type.
 
 use ls_types::{
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
     DidSaveTextDocumentParams, InitializeParams, TextDocumentContentChangeEvent,
 };
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use tower_lsp_server::ls_types;
 use tracing::{debug, warn};
 
-use crate::events::{Class, Emitted};
+use crate::classify::Class;
+use crate::events::Emitted;
 use crate::mirror::{ContentChange, Encoding, Position, Range};
-use crate::pipeline::Pipeline;
-use crate::provenance::Saved;
+use crate::pipeline::{OpenOutcome, Pipeline};
+use crate::session::{self, Session, Start};
 use crate::store::Store;
 use crate::uri;
 
 /// What `initialize` settles for a session.
 #[derive(Clone, Debug)]
-pub struct Session {
+pub struct Settled {
     pub encoding: Encoding,
     /// Workspace root as a filesystem path.
     pub root: Option<String>,
@@ -27,8 +32,8 @@ pub struct Session {
     pub client_version: Option<String>,
 }
 
-impl Session {
-    pub fn from_initialize(params: &InitializeParams) -> Session {
+impl Settled {
+    pub fn from_initialize(params: &InitializeParams) -> Settled {
         let offered = params
             .capabilities
             .general
@@ -50,11 +55,33 @@ impl Session {
                     .and_then(|u| uri::file_path(u.as_str()))
             })
             .or_else(|| params.root_path.clone());
-        Session {
+        Settled {
             encoding,
             root,
             client_name: params.client_info.as_ref().map(|c| c.name.clone()),
             client_version: params.client_info.as_ref().and_then(|c| c.version.clone()),
+        }
+    }
+
+    /// The same from `initialize` params as JSON (a trace's); unreadable params give the
+    /// defaults, with a warning.
+    pub fn from_json(params: &Value) -> Settled {
+        let params = InitializeParams::deserialize(params).unwrap_or_else(|e| {
+            warn!("initialize params unreadable ({e}); using defaults");
+            InitializeParams::default()
+        });
+        Settled::from_initialize(&params)
+    }
+
+    /// How a session of `kind` begun at `started_ms` starts.
+    pub fn start(self, kind: &'static str, started_ms: i64) -> Start {
+        Start {
+            kind,
+            started_ms,
+            encoding: self.encoding,
+            root: self.root,
+            client_name: self.client_name,
+            client_version: self.client_version,
         }
     }
 }
@@ -74,27 +101,17 @@ fn content_change(c: TextDocumentContentChangeEvent, full_sync: bool) -> Content
     }
 }
 
+/// Opens the document; its URI when an earlier session's provenance is worth restoring.
 pub fn did_open(
     p: &mut Pipeline,
-    store: &Store,
     t: f64,
     params: DidOpenTextDocumentParams,
     out: &mut Vec<Emitted>,
-) {
+) -> Option<String> {
     let doc = params.text_document;
     let uri = doc.uri.as_str();
-    // Provenance from an earlier session, unless this session already holds it.
-    let saved = match p.provenance(uri) {
-        Some(_) => None,
-        None => store.load_provenance(uri).and_then(|bytes| {
-            let saved = Saved::decode(&bytes);
-            if saved.is_none() {
-                warn!(uri, "saved provenance is unreadable: ignored");
-            }
-            saved
-        }),
-    };
-    p.did_open(t, uri, doc.version, &doc.text, saved, out);
+    let outcome = p.did_open(t, uri, doc.version, &doc.text, out);
+    (outcome == OpenOutcome::WantsSaved).then(|| uri.to_string())
 }
 
 pub fn did_change(
@@ -113,6 +130,7 @@ pub fn did_change(
     p.did_change(t, doc.uri.as_str(), doc.version, changes, out);
 }
 
+/// Closes the document; saves its provenance.
 pub fn did_close(p: &mut Pipeline, store: &Store, params: DidCloseTextDocumentParams) {
     let uri = params.text_document.uri.as_str();
     if let Some(saved) = p.did_close(uri) {
@@ -120,18 +138,12 @@ pub fn did_close(p: &mut Pipeline, store: &Store, params: DidCloseTextDocumentPa
     }
 }
 
-/// Saves the provenance of every open document (at shutdown).
-pub fn save_all(p: &Pipeline, store: &Store) {
-    for (uri, saved) in p.save_all() {
-        store.save_provenance(&uri, saved.encode());
-    }
-}
-
-/// Returns true when the save followed typing (an attempt, in a struggle window).
+/// Records the save (and saves the provenance: a commit follows a save, and `mindgap check`
+/// reads provenance from the store). True when the save followed typing (an attempt, in a
+/// struggle window).
 pub fn did_save(p: &mut Pipeline, store: &Store, params: DidSaveTextDocumentParams) -> bool {
     let uri = params.text_document.uri.as_str();
     let attempt = p.did_save(uri);
-    // A commit follows a save: `mindgap check` reads provenance from the store.
     if let Some(saved) = p.saved_provenance(uri) {
         store.save_provenance(uri, saved.encode());
     }
@@ -179,7 +191,7 @@ pub fn edit_hint(p: &mut Pipeline, t: f64, params: EditHintParams, out: &mut Vec
     }
 }
 
-fn decode<P: DeserializeOwned>(method: &str, params: &serde_json::Value) -> Option<P> {
+fn decode<P: DeserializeOwned>(method: &str, params: &Value) -> Option<P> {
     match P::deserialize(params) {
         Ok(p) => Some(p),
         Err(e) => {
@@ -189,41 +201,53 @@ fn decode<P: DeserializeOwned>(method: &str, params: &serde_json::Value) -> Opti
     }
 }
 
-/// Feeds one client notification, given as JSON, to the pipeline. Methods the pipeline does not
-/// follow are skipped.
+/// Feeds one client notification, given as JSON (a trace's), to the session; each event and
+/// amendment goes to `sink` and the store. Provenance an earlier session saved is restored at
+/// once (the live server does it in the background). Methods the pipeline does not follow are
+/// skipped.
+#[allow(clippy::too_many_arguments)]
 pub fn notification(
-    p: &mut Pipeline,
+    s: &mut Session,
     store: &Store,
+    sink: &mut dyn FnMut(&Emitted),
     t: f64,
     method: &str,
-    params: &serde_json::Value,
+    params: &Value,
     full_sync: bool,
-    out: &mut Vec<Emitted>,
 ) {
     match method {
         "textDocument/didOpen" => {
-            if let Some(params) = decode(method, params) {
-                did_open(p, store, t, params, out);
+            let Some(params) = decode(method, params) else {
+                return;
+            };
+            let (wants, _) = s.run(store, sink, |p, out| did_open(p, t, params, out));
+            if let Some(uri) = wants {
+                let saved = session::load_saved(store, &uri);
+                s.run(store, sink, |p, _| {
+                    p.restore_provenance(&uri, saved.as_ref())
+                });
             }
         }
         "textDocument/didChange" => {
             if let Some(params) = decode(method, params) {
-                did_change(p, t, params, full_sync, out);
+                s.run(store, sink, |p, out| {
+                    did_change(p, t, params, full_sync, out)
+                });
             }
         }
         "textDocument/didClose" => {
             if let Some(params) = decode(method, params) {
-                did_close(p, store, params);
+                s.run(store, sink, |p, _| did_close(p, store, params));
             }
         }
         "textDocument/didSave" => {
             if let Some(params) = decode(method, params) {
-                did_save(p, store, params);
+                s.run(store, sink, |p, _| did_save(p, store, params));
             }
         }
         EDIT_HINT => {
             if let Some(params) = decode(method, params) {
-                edit_hint(p, t, params, out);
+                s.run(store, sink, |p, out| edit_hint(p, t, params, out));
             }
         }
         _ => debug!(method, "not followed by the pipeline"),

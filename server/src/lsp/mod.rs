@@ -1,15 +1,28 @@
 //! The language server over stdio: the only room that knows LSP types.
 //!
-//! [`server`] holds the handlers, [`ingest`] turns LSP notifications into pipeline calls (for
-//! the live server and for replay alike), [`transport`] frames and checks stdio so one bad
-//! message cannot end a session, and [`serve`] wires them, the optional trace recorder and the
-//! store together and decides the exit code.
+//! - [`server`]: capabilities, lifecycle and dispatch;
+//! - [`handler`]: the two kinds of work as types — ordered state changes, background work;
+//! - [`documents`]: text sync and edit hints (ordered), [`ingest`]: LSP types into pipeline calls
+//!   (for the live server and for replay alike);
+//! - [`tasks`], [`nudges`], [`practices`], [`status`], [`disk`]: one concern each — the task
+//!   commands, the nudges (diagnostics, code actions, their commands), the practices' commands,
+//!   the status line, the watcher's news;
+//! - [`state`]: what the handlers share; [`transport`]: frames and checks stdio so one bad
+//!   message cannot end a session.
+//!
+//! [`serve_io`] wires them, the optional trace recorder and the store together and decides the
+//! exit code.
 
+mod disk;
+mod documents;
+mod handler;
 pub mod ingest;
 mod nudges;
 mod practices;
 pub mod server;
+mod state;
 mod status;
+mod tasks;
 mod transport;
 
 use std::path::PathBuf;
@@ -21,7 +34,9 @@ use tracing::{error, info};
 
 use crate::store::Store;
 use crate::trace::recorder::Recorder;
-use server::{Backend, Shared};
+use server::Backend;
+use state::Shared;
+use tokio::io::{AsyncRead, AsyncWrite};
 
 pub struct ServeOptions {
     pub home: PathBuf,
@@ -57,6 +72,16 @@ pub(crate) async fn show_file(
 /// Runs the server on stdin/stdout until `exit` or end of input. Returns the process exit code:
 /// 0 after `shutdown` then `exit`, 1 when the client went away without `shutdown`.
 pub async fn serve(opts: ServeOptions) -> i32 {
+    serve_io(tokio::io::stdin(), tokio::io::stdout(), opts).await
+}
+
+/// Runs the server on `input`/`output` (stdio for the binary, an in-memory duplex for the
+/// in-process tests) until `exit` or end of input; the exit code as [`serve`] says.
+pub async fn serve_io<I, O>(input: I, output: O, opts: ServeOptions) -> i32
+where
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite + Unpin + Send + 'static,
+{
     let store = Store::open(&opts.home);
     let recorder = match &opts.record {
         None => None,
@@ -81,14 +106,7 @@ pub async fn serve(opts: ServeOptions) -> i32 {
     })
     .custom_method(ingest::EDIT_HINT, Backend::edit_hint)
     .finish();
-    transport::run(
-        tokio::io::stdin(),
-        tokio::io::stdout(),
-        service,
-        socket,
-        recorder.clone(),
-    )
-    .await;
+    transport::run(input, output, service, socket, recorder.clone()).await;
     if let Some(r) = recorder {
         r.finish();
     }

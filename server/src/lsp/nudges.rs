@@ -1,5 +1,7 @@
 //! Nudges in the editor: diagnostics over outside-help blocks (republished when provenance
-//! changes), the code actions on them, and the commands those run.
+//! changes), the code actions on them, and the commands those run. Everything here reads the
+//! open documents through their views — never the session lock — and changes the session only
+//! through short ordered steps (a tag, an expected edit, a block made the person's own).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,11 +12,12 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::*;
 use tracing::info;
 
-use super::server::Shared;
+use super::state::Shared;
+use crate::classify::Class;
 use crate::config::Severity;
-use crate::events::Class;
 use crate::mirror::{Encoding, encoding};
 use crate::nudges;
+use crate::pipeline::views::DocView;
 use crate::practices::explanations;
 use crate::provenance::{Provenance, Saved};
 use crate::uri;
@@ -45,10 +48,12 @@ fn lsp_range(rope: &Rope, start: usize, end: usize, enc: Encoding) -> Range {
 /// Whether explanation `id` in `root` counts, reading it from the editor when it is open there.
 pub fn explained(shared: &Shared, root: &Path, id: u32, min_words: usize) -> bool {
     explanations::counts(root, id, min_words, |uri, rope| {
-        if let Some((open, prov, _)) = shared.pipeline_read(|p| p.nudge_input(uri)).flatten() {
+        if let Some(open) = shared.views().get(uri) {
             return Some((
-                open.to_string(),
-                prov.ranges().iter().map(|r| (r.start, r.end)).collect(),
+                open.rope.to_string(),
+                (open.provenance.ranges().iter())
+                    .map(|r| (r.start, r.end))
+                    .collect(),
             ));
         }
         let saved = shared
@@ -65,7 +70,12 @@ pub fn explained(shared: &Shared, root: &Path, id: u32, min_words: usize) -> boo
 
 /// The diagnostics of one document now.
 fn diagnostics(shared: &Shared, root: Option<&Path>, doc: &str) -> Option<Vec<Diagnostic>> {
-    let (rope, prov, enc) = shared.pipeline_read(|p| p.nudge_input(doc)).flatten()?;
+    let DocView {
+        rope,
+        provenance: prov,
+        encoding: enc,
+        ..
+    } = shared.views().get(doc)?;
     let config = shared.config();
     let found = nudges::nudges(&rope, &prov, &config, |id| {
         root.is_some_and(|r| explained(shared, r, id, config.explain_min_words))
@@ -88,11 +98,24 @@ fn diagnostics(shared: &Shared, root: Option<&Path>, doc: &str) -> Option<Vec<Di
     )
 }
 
+/// Documents whose nudges may have changed: those whose provenance did, and every tracked one
+/// when an explanation changed (it may explain a block anywhere).
+fn dirty(shared: &Shared) -> Vec<Arc<str>> {
+    let views = shared.views();
+    let mut dirty = views.take_dirty();
+    if dirty.iter().any(|u| u.contains(explanations::DIR)) {
+        for u in views.tracked() {
+            if !dirty.contains(&u) {
+                dirty.push(u);
+            }
+        }
+    }
+    dirty
+}
+
 /// Republishes the diagnostics of every document whose provenance changed.
 pub async fn publish_dirty(client: &Client, shared: &Arc<Shared>, root: Option<PathBuf>) {
-    let dirty = shared
-        .pipeline_write(|p| p.take_nudge_dirty())
-        .unwrap_or_default();
+    let dirty = dirty(shared);
     for doc in dirty {
         let (s, r, d) = (shared.clone(), root.clone(), doc.clone());
         let Ok(Some(diags)) =
@@ -109,7 +132,13 @@ pub async fn publish_dirty(client: &Client, shared: &Arc<Shared>, root: Option<P
 
 /// Code actions for the outside-help blocks under `range`.
 pub fn code_actions(shared: &Shared, doc: &str, range: Range) -> Vec<CodeActionOrCommand> {
-    let Some((rope, prov, enc)) = shared.pipeline_read(|p| p.nudge_input(doc)).flatten() else {
+    let Some(DocView {
+        rope,
+        provenance: prov,
+        encoding: enc,
+        ..
+    }) = shared.views().get(doc)
+    else {
         return Vec::new();
     };
     let at = |p: Position| {
@@ -199,10 +228,12 @@ pub async fn execute(
     match command {
         EXPLAIN => {
             let root = root.ok_or("explanations need a workspace folder")?;
-            let (first, last, text) = shared
-                .pipeline_read(|p| p.block_text(&doc, block))
-                .flatten()
+            let b = shared
+                .views()
+                .get(&doc)
+                .and_then(|v| block_text(&v, block))
                 .ok_or("that block is not outside help any more")?;
+            let (first, last, text) = (b.first_line, b.last_line, b.text);
             let path = uri::file_path(&doc).ok_or("only files can be explained")?;
             let rel = uri::relative_to(&root.to_string_lossy(), &doc).unwrap_or(path);
             let (file, id) = {
@@ -214,7 +245,7 @@ pub async fn execute(
                 .map_err(|e| e.to_string())?
                 .map_err(|e| format!("cannot write the explanation ({e})"))?
             };
-            shared.pipeline_write(|p| p.tag_explanation(&doc, block, id));
+            shared.ordered(|p, _, _| p.tag_explanation(&doc, block, id));
             let file_uri = uri::from_path(&file.to_string_lossy());
             info!(explanation = %file.display(), "explanation created");
             super::show_file(client, &file, false).await;
@@ -222,24 +253,22 @@ pub async fn execute(
         }
         OWN => {
             let reason = args.get(2).and_then(Value::as_str).unwrap_or("");
-            let mut out = Vec::new();
             let done = shared
-                .pipeline_write(|p| p.own_block(&doc, block, &mut out))
+                .ordered(|p, _, out| p.own_block(&doc, block, out))
                 .unwrap_or(false);
             if !done {
                 return Err("that block is not outside help any more".into());
             }
             info!(doc, block, reason, "block marked as the person's own code");
-            for e in out {
-                shared.store.record(e);
-            }
             Ok(json!({"reclassified": "move"}))
         }
         REWRITE => {
-            let (rope, prov, enc) = shared
-                .pipeline_read(|p| p.nudge_input(&doc))
-                .flatten()
-                .ok_or("the document is not open")?;
+            let DocView {
+                rope,
+                provenance: prov,
+                encoding: enc,
+                ..
+            } = shared.views().get(&doc).ok_or("the document is not open")?;
             let b = nudges::blocks(&rope, &prov)
                 .into_iter()
                 .find(|b| b.id == block)
@@ -272,10 +301,11 @@ pub async fn execute(
                 .await
                 .map_err(|e| e.to_string())?
                 .ok_or("that stash is gone")?;
-            let (rope, _, enc) = shared
-                .pipeline_read(|p| p.nudge_input(&doc))
-                .flatten()
-                .ok_or("the document is not open")?;
+            let DocView {
+                rope,
+                encoding: enc,
+                ..
+            } = shared.views().get(&doc).ok_or("the document is not open")?;
             let comment = crate::practices::rewrite::comment(&doc, stash, &text, class.as_str());
             let whole = rope.to_string();
             let at = whole.find(&comment).ok_or(
@@ -299,6 +329,27 @@ pub async fn execute(
     }
 }
 
+/// The 1-based first and last lines and the text of block `id` of a document.
+struct BlockText {
+    first_line: u32,
+    last_line: u32,
+    text: String,
+}
+
+fn block_text(view: &DocView, id: u64) -> Option<BlockText> {
+    let rope = &view.rope;
+    let b = nudges::blocks(rope, &view.provenance)
+        .into_iter()
+        .find(|b| b.id == id)?;
+    let end = b.end.min(rope.len_chars());
+    let first = rope.char_to_line(b.start) as u32 + 1;
+    Some(BlockText {
+        first_line: first,
+        last_line: first + b.lines as u32 - 1,
+        text: rope.slice(b.start..end).to_string(),
+    })
+}
+
 /// Asks the client to replace chars `range` of `doc` by `text`, and tells the pipeline which
 /// state that will leave, so the change comes back classed `class`.
 #[allow(clippy::too_many_arguments)]
@@ -317,7 +368,7 @@ async fn replace(
     after.insert(range.0, text);
     let state = crate::pipeline::state_of(&after.to_string());
     let t = shared.now();
-    shared.pipeline_write(|p| p.expect_state(t, doc, state, class));
+    shared.ordered(|p, _, _| p.expect_state(t, doc, state, class));
     let uri: Uri = doc.parse().map_err(|_| "not a valid URI".to_string())?;
     let edit = TextEdit {
         range: lsp_range(rope, range.0, range.1, enc),

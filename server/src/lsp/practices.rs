@@ -17,8 +17,9 @@ use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::*;
 use tracing::warn;
 
-use super::server::Shared;
+use super::state::Shared;
 use crate::practices::{audit, learning, self_check};
+use crate::status::Status;
 
 pub const LEARN: &str = "mindgap.learn";
 pub const SELF_CHECK: &str = "mindgap.selfCheck";
@@ -161,23 +162,16 @@ async fn self_check(shared: &Arc<Shared>, arg: &Value) -> Result<Value, String> 
 
 /// The reminder to show today, if one is due and none was shown today in this home: a learning
 /// log silent for more than two weeks, a monthly audit due. Marks the day as reminded.
-pub fn reminder_due(home: &Path, today: NaiveDate, status: &Value) -> Option<String> {
+pub fn reminder_due(home: &Path, today: NaiveDate, status: &Status) -> Option<String> {
     let today_s = today.format("%Y-%m-%d").to_string();
     let file = home.join(REMINDED);
     if std::fs::read_to_string(&file).is_ok_and(|s| s.trim() == today_s) {
         return None;
     }
     let mut lines = Vec::new();
-    let learning = learning::Learning {
-        last_entry: None,
-        days_silent: status["learning"]["days_silent"].as_i64(),
-    };
-    lines.extend(learning::silent_message(&learning));
-    if status["audit"]["due"] == true {
-        let last = status["audit"]["last"]
-            .as_str()
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-        lines.push(audit::due_message(last));
+    lines.extend(learning::silent_message(&status.learning));
+    if status.audit.due {
+        lines.push(audit::due_message(status.audit.last));
     }
     if lines.is_empty() {
         return None;
@@ -193,7 +187,7 @@ pub fn reminder_due(home: &Path, today: NaiveDate, status: &Value) -> Option<Str
 pub async fn remind(
     client: &Client,
     shared: &Arc<Shared>,
-    status: &Value,
+    status: &Status,
     checked: &mut Option<NaiveDate>,
 ) {
     let today = Local::now().date_naive();
@@ -201,9 +195,17 @@ pub async fn remind(
         return;
     }
     *checked = Some(today);
-    let (home, status) = (shared.home.clone(), status.clone());
-    let Ok(Some(text)) =
-        tokio::task::spawn_blocking(move || reminder_due(&home, today, &status)).await
+    let home = shared.home.clone();
+    let (learning, audit) = (status.learning, status.audit);
+    let Ok(Some(text)) = tokio::task::spawn_blocking(move || {
+        let status = Status {
+            learning,
+            audit,
+            ..Status::default()
+        };
+        reminder_due(&home, today, &status)
+    })
+    .await
     else {
         return;
     };
@@ -218,10 +220,13 @@ mod tests {
     fn reminds_once_a_day_per_home() {
         let dir = tempfile::tempdir().unwrap();
         let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let quiet = json!({"learning": {"days_silent": 3}, "audit": {"due": false}});
+        let mut quiet = Status::default();
+        quiet.learning.days_silent = Some(3);
         assert_eq!(reminder_due(dir.path(), d("2026-11-25"), &quiet), None);
-        let silent =
-            json!({"learning": {"days_silent": 20}, "audit": {"due": true, "last": "2026-10-01"}});
+        let mut silent = Status::default();
+        silent.learning.days_silent = Some(20);
+        silent.audit.due = true;
+        silent.audit.last = Some(d("2026-10-01"));
         let text = reminder_due(dir.path(), d("2026-11-25"), &silent).unwrap();
         assert!(
             text.contains("20 days") && text.contains("2026-10-01"),

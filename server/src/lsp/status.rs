@@ -15,7 +15,7 @@ use tower_lsp_server::ls_types::request::WorkDoneProgressCreate;
 use tower_lsp_server::ls_types::*;
 use tracing::debug;
 
-use super::server::Shared;
+use super::state::Shared;
 use crate::config::StatusVia;
 use crate::status;
 
@@ -31,20 +31,18 @@ impl Notification for MindgapStatus {
 const EVERY: Duration = Duration::from_millis(500);
 
 /// The status of `root` as the store has it now (after writing what is queued).
-pub fn compute(shared: &Shared, root: &str) -> Option<(Value, String)> {
+pub fn compute(shared: &Shared, root: &str) -> status::Status {
     shared.store.flush();
-    let config = shared.config();
-    let s = status::gather(
+    status::gather(
         &shared.home,
         std::path::Path::new(root),
-        &config,
+        &shared.config(),
         Local::now(),
-    )?;
-    Some((s.to_json(&config), s.text(&config)))
+    )
 }
 
-/// Runs until the server ends: whenever the status is dirty, recomputes it and sends it if it
-/// changed.
+/// Runs until the server ends: republishes the nudges of documents whose provenance changed,
+/// and whenever the status is dirty recomputes it and sends it if it changed.
 pub async fn publish(
     client: Client,
     shared: Arc<Shared>,
@@ -52,9 +50,13 @@ pub async fn publish(
     custom: bool,
     progress: bool,
 ) {
-    let token = NumberOrString::String("mindgap/status".into());
-    let mut began = false;
-    let mut last: Option<Value> = None;
+    let mut line = StatusLine {
+        client: client.clone(),
+        custom,
+        progress,
+        began: false,
+        last: None,
+    };
     // The day this session last looked for a practice reminder (shown at most once a day).
     let mut reminded = None;
     loop {
@@ -64,68 +66,90 @@ pub async fn publish(
             continue;
         }
         let (s, r) = (shared.clone(), root.clone());
-        let Ok(Some((json, text))) = tokio::task::spawn_blocking(move || compute(&s, &r)).await
-        else {
+        let Ok(status) = tokio::task::spawn_blocking(move || compute(&s, &r)).await else {
             continue;
         };
         // New outside help is tagged with the task's phase and kind as the store has them.
-        let early = json["task"]["phase"].as_str().is_none_or(|p| p == "early");
-        let manual =
-            json["task"]["manual"].as_bool().unwrap_or(false) && json["task"]["state"] == "active";
-        let struggle = !json["struggle"].is_null();
-        shared.pipeline_write(|p| p.set_task_context(early, manual, struggle));
-        super::practices::remind(&client, &shared, &json, &mut reminded).await;
-        if last.as_ref() == Some(&json) {
-            continue;
+        let context = status.task_context();
+        shared.ordered(|p, _, _| p.set_task_context(context));
+        super::practices::remind(&client, &shared, &status, &mut reminded).await;
+        line.show(&status, &shared.config()).await;
+    }
+}
+
+/// The status line as this client shows it, and what was last sent.
+struct StatusLine {
+    client: Client,
+    /// The client takes `mindgap/status`.
+    custom: bool,
+    /// The client can show work-done progress.
+    progress: bool,
+    /// The progress was begun.
+    began: bool,
+    last: Option<Value>,
+}
+
+impl StatusLine {
+    /// Sends `status` when it changed: as `mindgap/status`, else as the configured standard
+    /// message (work-done progress, a message, or nothing).
+    async fn show(&mut self, status: &status::Status, config: &crate::config::Config) {
+        let json = status.to_json(config);
+        if self.last.as_ref() == Some(&json) {
+            return;
         }
-        last = Some(json.clone());
+        self.last = Some(json.clone());
+        let text = status.text(config);
         debug!(text, "status changed");
-        if custom {
-            client.send_notification::<MindgapStatus>(json).await;
-            continue;
+        if self.custom {
+            self.client.send_notification::<MindgapStatus>(json).await;
+            return;
         }
         if text.is_empty() {
-            continue;
+            return;
         }
-        match shared.config().status_via {
+        match config.status_via {
             StatusVia::Off => {}
             StatusVia::Message => {
-                client
+                self.client
                     .show_message(MessageType::INFO, format!("mindgap: {text}"))
                     .await
             }
-            StatusVia::Progress if progress => {
-                let value = if began {
-                    WorkDoneProgress::Report(WorkDoneProgressReport {
-                        message: Some(text),
-                        ..Default::default()
-                    })
-                } else {
-                    if client
-                        .send_request::<WorkDoneProgressCreate>(WorkDoneProgressCreateParams {
-                            token: token.clone(),
-                        })
-                        .await
-                        .is_err()
-                    {
-                        continue;
-                    }
-                    began = true;
-                    WorkDoneProgress::Begin(WorkDoneProgressBegin {
-                        title: "mindgap".into(),
-                        message: Some(text),
-                        ..Default::default()
-                    })
-                };
-                client
-                    .send_notification::<Progress>(ProgressParams {
-                        token: token.clone(),
-                        value: ProgressParamsValue::WorkDone(value),
-                    })
-                    .await;
-            }
+            StatusVia::Progress if self.progress => self.send_progress(text).await,
             // A client that cannot show progress gets nothing unless it asked for messages.
             StatusVia::Progress => {}
         }
+    }
+
+    async fn send_progress(&mut self, text: String) {
+        let token = NumberOrString::String("mindgap/status".into());
+        let value = if self.began {
+            WorkDoneProgress::Report(WorkDoneProgressReport {
+                message: Some(text),
+                ..Default::default()
+            })
+        } else {
+            let create = WorkDoneProgressCreateParams {
+                token: token.clone(),
+            };
+            if (self.client)
+                .send_request::<WorkDoneProgressCreate>(create)
+                .await
+                .is_err()
+            {
+                return;
+            }
+            self.began = true;
+            WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                title: "mindgap".into(),
+                message: Some(text),
+                ..Default::default()
+            })
+        };
+        self.client
+            .send_notification::<Progress>(ProgressParams {
+                token,
+                value: ProgressParamsValue::WorkDone(value),
+            })
+            .await;
     }
 }

@@ -4,6 +4,7 @@
 //! ([`document`]), and a small memory of recently closed documents so that a reload that
 //! arrives as close-then-open (Neovim) can be measured against the text it replaced.
 
+pub mod copies;
 pub mod document;
 pub mod encoding;
 pub mod fingerprint;
@@ -13,6 +14,7 @@ mod proptests;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
+pub use copies::Copied;
 pub use document::{
     Accepted, Applied, ContentChange, Document, Measure, Range, Rejected, Span, measure,
 };

@@ -37,7 +37,7 @@ pub struct TimedWork {
 /// A task with its work in time order and, while it runs, its expected size.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaskHistory {
-    pub task: tasks::Task,
+    pub task: crate::tasks::Task,
     pub work: Vec<TimedWork>,
     /// `None` once finished (the split is exact), else the expected size in characters.
     pub expected: Option<u64>,
@@ -151,13 +151,13 @@ impl Db {
              ORDER BY started_ms, id",
             tasks::COLUMNS
         ))?;
-        let found: Vec<tasks::Task> = stmt
+        let found: Vec<crate::tasks::Task> = stmt
             .query_map([since_ms], tasks::task)?
             .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(found.len());
         for task in found {
             let work = timed_work(&self.conn, task.id, outside)?;
-            let expected = if task.state == "finished" {
+            let expected = if task.is_finished() {
                 None
             } else {
                 let recent = tasks::recent_finished_work(&self.conn, &task.root, outside)?;

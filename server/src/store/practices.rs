@@ -5,8 +5,8 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Db, Store, tasks};
-use crate::events::Class;
-use crate::practices::manual::{self, Verdict};
+use crate::classify::Class;
+use crate::tasks::Task;
 
 /// One recorded self-check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,8 +30,10 @@ pub struct Audit {
 /// The work and outside help of a task, and its verdict as a manual task.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Help {
+    /// The task's work (typed and outside-help characters).
     pub work: u64,
-    pub verdict: Verdict,
+    /// Of which came from outside help.
+    pub outside: u64,
 }
 
 fn insert_self_check(conn: &Connection, t_ms: i64, r: [u8; 5]) -> rusqlite::Result<()> {
@@ -57,13 +59,11 @@ fn last_self_check(conn: &Connection) -> rusqlite::Result<Option<SelfCheck>> {
 }
 
 /// How much outside help task `id` received, judged as a manual task if it is one.
-fn help(conn: &Connection, id: i64, manual: bool, outside: &[Class]) -> rusqlite::Result<Help> {
+fn help(conn: &Connection, id: i64, outside: &[Class]) -> rusqlite::Result<Help> {
     let work = tasks::work(conn, id, outside)?;
-    let total: u64 = work.iter().map(|w| w.chars).sum();
-    let out: u64 = work.iter().filter(|w| w.outside).map(|w| w.chars).sum();
     Ok(Help {
-        work: total,
-        verdict: manual::verdict(manual, total, out),
+        work: work.iter().map(|w| w.chars).sum(),
+        outside: work.iter().filter(|w| w.outside).map(|w| w.chars).sum(),
     })
 }
 
@@ -112,21 +112,19 @@ fn history_since(conn: &Connection) -> rusqlite::Result<Option<i64>> {
     )
 }
 
-/// Manual tasks finished since `since_ms` (any workspace) with (almost) no outside help.
-fn manual_kept_since(conn: &Connection, since_ms: i64, outside: &[Class]) -> rusqlite::Result<u64> {
+/// How much outside help each manual task finished since `since_ms` (any workspace) received.
+fn manual_finished_since(
+    conn: &Connection,
+    since_ms: i64,
+    outside: &[Class],
+) -> rusqlite::Result<Vec<Help>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM tasks WHERE manual AND state = 'finished' AND finished_ms >= ?1",
     )?;
     let ids: Vec<i64> = stmt
         .query_map([since_ms], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    let mut n = 0;
-    for id in ids {
-        if help(conn, id, true, outside)?.verdict.counts {
-            n += 1;
-        }
-    }
-    Ok(n)
+    ids.into_iter().map(|id| help(conn, id, outside)).collect()
 }
 
 /// What the status readout needs to know about audits.
@@ -165,18 +163,19 @@ impl Db {
         last_self_check(&self.conn).ok().flatten()
     }
 
-    /// How much outside help the task received, as a manual task if it is one.
-    pub fn task_help(&self, task: &tasks::Task, outside: &[Class]) -> Result<Help, String> {
-        help(&self.conn, task.id, task.manual, outside).map_err(sql_err)
+    /// How much outside help the task received.
+    pub fn task_help(&self, task: &Task, outside: &[Class]) -> Result<Help, String> {
+        help(&self.conn, task.id, outside).map_err(sql_err)
     }
 
-    /// Manual tasks finished since `since_ms` with (almost) no outside help.
-    pub fn manual_kept_since(&self, since_ms: i64, outside: &[Class]) -> u64 {
-        manual_kept_since(&self.conn, since_ms, outside).unwrap_or(0)
+    /// How much outside help each manual task finished since `since_ms` received (none when the
+    /// store cannot say).
+    pub fn manual_finished_since(&self, since_ms: i64, outside: &[Class]) -> Vec<Help> {
+        manual_finished_since(&self.conn, since_ms, outside).unwrap_or_default()
     }
 
     /// The task with this id, if any.
-    pub fn task(&self, id: i64) -> Result<Option<tasks::Task>, String> {
+    pub fn task(&self, id: i64) -> Result<Option<Task>, String> {
         let root: Option<String> = self
             .conn
             .query_row("SELECT root FROM tasks WHERE id = ?1", [id], |r| r.get(0))
@@ -200,16 +199,16 @@ impl Db {
         audit_state(&self.conn).unwrap_or_default()
     }
 
-    /// Starts an audit of `skill` in `root`: its manual task (`audit: <skill>`) and its row.
+    /// Starts an audit of `skill` in `root`: its manual task (named `task_name`) and its row.
     pub fn start_audit(
         &mut self,
         root: &str,
         skill: &str,
+        task_name: &str,
         now_ms: i64,
-    ) -> Result<(Audit, tasks::Task), String> {
-        let name = crate::practices::audit::task_name(skill);
+    ) -> Result<(Audit, Task), String> {
         let task =
-            tasks::start(&mut self.conn, root, &name, true, None, now_ms).map_err(sql_err)?;
+            tasks::start(&mut self.conn, root, task_name, true, None, now_ms).map_err(sql_err)?;
         self.conn
             .execute(
                 "INSERT INTO audits (root, skill, task_id, started_ms) VALUES (?1, ?2, ?3, ?4)",
@@ -235,7 +234,7 @@ impl Db {
         a: &Audit,
         gaps: u32,
         now_ms: i64,
-    ) -> Result<Option<tasks::Task>, String> {
+    ) -> Result<Option<Task>, String> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -269,7 +268,7 @@ impl Store {
             insert_self_check(c, now, ratings).map_err(sql_err)?;
             Ok(previous)
         })
-        .unwrap_or_else(|| Err("the store did not answer".into()))
+        .unwrap_or_else(|| Err(super::handle::no_answer()))
     }
 
     /// The last self-check, if any.
@@ -316,7 +315,7 @@ mod tests {
     }
 
     #[test]
-    fn manual_tasks_with_help_are_broken_and_do_not_count() {
+    fn how_much_help_manual_tasks_received() {
         let mut db = db();
         let kept = db.start_task("/ws", "kept", true, None).unwrap();
         edit(&db, kept.id, 1, "typed", 1000);
@@ -327,26 +326,28 @@ mod tests {
         edit(&db, broken.id, 4, "completion", 50);
         db.finish_task("/ws").unwrap();
         let h = db.task_help(&broken, &OUTSIDE).unwrap();
-        assert!(h.verdict.broken);
-        assert_eq!((h.work, h.verdict.outside_chars), (150, 50));
-        assert!(!db.task_help(&kept, &OUTSIDE).unwrap().verdict.broken);
-        assert_eq!(db.manual_kept_since(0, &OUTSIDE), 1);
-        assert_eq!(db.manual_kept_since(i64::MAX, &OUTSIDE), 0);
+        assert_eq!((h.work, h.outside), (150, 50));
+        let h = db.task_help(&kept, &OUTSIDE).unwrap();
+        assert_eq!((h.work, h.outside), (1010, 10));
+        assert_eq!(db.manual_finished_since(0, &OUTSIDE).len(), 2);
+        assert!(db.manual_finished_since(i64::MAX, &OUTSIDE).is_empty());
     }
 
     #[test]
     fn audits_run_as_manual_tasks() {
         let mut db = db();
         assert_eq!(db.audit_state(), AuditState::default());
-        let (a, t) = db.start_audit("/ws", "a parser", 1_000).unwrap();
+        let (a, t) = db
+            .start_audit("/ws", "a parser", "audit: a parser", 1_000)
+            .unwrap();
         assert_eq!((t.name.as_str(), t.manual), ("audit: a parser", true));
         assert_eq!(db.running_audit().unwrap().unwrap().id, a.id);
         // Another task pauses the audit's; finishing the audit still finishes its task.
         db.start_task("/ws", "other", false, None).unwrap();
         let done = db.finish_audit(&a, 3, 2_000).unwrap().unwrap();
         assert_eq!(
-            (done.state.as_str(), done.finished_ms),
-            ("finished", Some(2_000))
+            (done.state, done.finished_ms),
+            (crate::tasks::TaskState::Finished, Some(2_000))
         );
         assert_eq!(db.running_audit().unwrap(), None);
         let last = db.last_finished_audit().unwrap().unwrap();

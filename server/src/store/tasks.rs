@@ -1,25 +1,14 @@
-//! Tasks in the store (SPEC section 5): started, paused, resumed and finished by the CLI, the LSP
-//! commands and the writer (which files each batch of edits under the workspace's current task).
-//! The store is the source of truth, so every editor and the CLI see the same task.
+//! Tasks in SQL (SPEC section 5): started, paused, resumed and finished by the CLI, the LSP
+//! commands and the writer (which files each batch of edits under the workspace's current task,
+//! as [`crate::tasks::current`] says). The store is the source of truth, so every editor and the
+//! CLI see the same task.
 
+use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
-use crate::events::Class;
+use crate::classify::Class;
 use crate::ratio::Work;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Task {
-    pub id: i64,
-    pub root: String,
-    pub name: String,
-    /// `None` for a task started explicitly; `"branch"` or `"daily"` for an implied one.
-    pub implied: Option<String>,
-    pub manual: bool,
-    pub estimate_lines: Option<u64>,
-    pub state: String,
-    pub started_ms: i64,
-    pub finished_ms: Option<i64>,
-}
+use crate::tasks::{self, Current, Implied, ImpliedKind, Task, TaskState};
 
 /// The columns [`task`] reads, in its order.
 pub(super) const COLUMNS: &str =
@@ -27,14 +16,26 @@ pub(super) const COLUMNS: &str =
 
 /// A task from a row selected with [`COLUMNS`].
 pub(super) fn task(r: &Row<'_>) -> rusqlite::Result<Task> {
+    let bad = |i: usize, what: &str| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            Type::Text,
+            format!("not a task {what}").into(),
+        )
+    };
+    let state: String = r.get(6)?;
+    let implied: Option<String> = r.get(3)?;
     Ok(Task {
         id: r.get(0)?,
         root: r.get(1)?,
         name: r.get(2)?,
-        implied: r.get(3)?,
+        implied: match implied {
+            None => None,
+            Some(k) => Some(ImpliedKind::parse(&k).ok_or_else(|| bad(3, "kind"))?),
+        },
         manual: r.get(4)?,
         estimate_lines: r.get::<_, Option<i64>>(5)?.map(|n| n.max(0) as u64),
-        state: r.get(6)?,
+        state: TaskState::parse(&state).ok_or_else(|| bad(6, "state"))?,
         started_ms: r.get(7)?,
         finished_ms: r.get(8)?,
     })
@@ -60,6 +61,21 @@ pub fn by_name(conn: &Connection, root: &str, name: &str) -> rusqlite::Result<Op
         "root = ?1 AND name = ?2 ORDER BY (state = 'finished'), id DESC LIMIT 1",
         [root, name],
     )
+}
+
+/// The unfinished tasks of `root` (active or paused).
+pub fn open(conn: &Connection, root: &str) -> rusqlite::Result<Vec<Task>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM tasks WHERE root = ?1 AND state <> 'finished' ORDER BY id"
+    ))?;
+    stmt.query_map([root], task)?.collect()
+}
+
+/// The task a readout of `root` describes ([`tasks::shown`]).
+pub fn shown(conn: &Connection, root: &str, implied: &Implied) -> rusqlite::Result<Option<Task>> {
+    let open = open(conn, root)?;
+    let last = last_finished(conn, root)?;
+    Ok(tasks::shown(&open, implied, last.as_ref()).cloned())
 }
 
 pub fn last_finished(conn: &Connection, root: &str) -> rusqlite::Result<Option<Task>> {
@@ -133,38 +149,27 @@ pub fn finish(conn: &mut Connection, root: &str, now_ms: i64) -> rusqlite::Resul
     Ok(t)
 }
 
-/// The task new edits in `root` belong to: the explicit active one, else the implied task
-/// (`name`, `kind`) — found or created, made active, and every other active task paused (so
+/// The task new edits in `root` belong to ([`tasks::current`]): the explicit active one, else
+/// the implied task — found or created, made active, and every other active task paused (so
 /// switching branches pauses one task and resumes another).
 pub fn current_for_edits(
     conn: &Connection,
     root: &str,
-    implied: (&str, &str),
+    implied: &Implied,
     now_ms: i64,
 ) -> rusqlite::Result<i64> {
-    if let Some(t) = one(
-        conn,
-        "root = ?1 AND state = 'active' AND implied IS NULL ORDER BY id DESC LIMIT 1",
-        [root],
-    )? {
-        return Ok(t.id);
-    }
-    let (name, kind) = implied;
-    let existing = one(
-        conn,
-        "root = ?1 AND name = ?2 AND implied = ?3 AND state <> 'finished' ORDER BY id DESC LIMIT 1",
-        [root, name, kind],
-    )?;
-    let id = match existing {
-        Some(t) if t.state == "active" => return Ok(t.id),
-        Some(t) => {
+    let open = open(conn, root)?;
+    let id = match tasks::current(&open, implied) {
+        Current::Explicit(t) => return Ok(t.id),
+        Current::Implied(t) if t.state == TaskState::Active => return Ok(t.id),
+        Current::Implied(t) => {
             conn.execute("UPDATE tasks SET state = 'active' WHERE id = ?1", [t.id])?;
             t.id
         }
-        None => {
+        Current::NotYet => {
             conn.execute(
                 "INSERT INTO tasks (root, name, implied, manual, state, started_ms) VALUES (?1, ?2, ?3, 0, 'active', ?4)",
-                params![root, name, kind, now_ms],
+                params![root, implied.name, implied.kind.as_str(), now_ms],
             )?;
             conn.last_insert_rowid()
         }
@@ -270,6 +275,13 @@ pub fn struggle_attempt(conn: &Connection, root: &str, now_ms: i64) -> rusqlite:
 mod tests {
     use super::*;
 
+    fn branch(name: &str) -> Implied {
+        Implied {
+            name: name.into(),
+            kind: ImpliedKind::Branch,
+        }
+    }
+
     fn db() -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
         super::super::migrations::migrate(&mut conn).unwrap();
@@ -279,50 +291,50 @@ mod tests {
     #[test]
     fn explicit_tasks_win_and_branches_pause_and_resume() {
         let mut c = db();
-        let a = current_for_edits(&c, "/ws", ("feature-a", "branch"), 1).unwrap();
+        let a = current_for_edits(&c, "/ws", &branch("feature-a"), 1).unwrap();
         assert_eq!(
-            current_for_edits(&c, "/ws", ("feature-a", "branch"), 2).unwrap(),
+            current_for_edits(&c, "/ws", &branch("feature-a"), 2).unwrap(),
             a
         );
         // Switching branches pauses one task and resumes (or starts) another.
-        let b = current_for_edits(&c, "/ws", ("feature-b", "branch"), 3).unwrap();
+        let b = current_for_edits(&c, "/ws", &branch("feature-b"), 3).unwrap();
         assert_ne!(a, b);
         assert_eq!(
             by_name(&c, "/ws", "feature-a").unwrap().unwrap().state,
-            "paused"
+            TaskState::Paused
         );
         assert_eq!(
-            current_for_edits(&c, "/ws", ("feature-a", "branch"), 4).unwrap(),
+            current_for_edits(&c, "/ws", &branch("feature-a"), 4).unwrap(),
             a
         );
         assert_eq!(
             by_name(&c, "/ws", "feature-b").unwrap().unwrap().state,
-            "paused"
+            TaskState::Paused
         );
         // An explicit task takes over until finished.
         let t = start(&mut c, "/ws", "parser", true, Some(50), 5).unwrap();
         assert_eq!(
-            (t.state.as_str(), t.manual, t.estimate_lines),
-            ("active", true, Some(50))
+            (t.state, t.manual, t.estimate_lines),
+            (TaskState::Active, true, Some(50))
         );
         assert_eq!(
-            current_for_edits(&c, "/ws", ("feature-a", "branch"), 6).unwrap(),
+            current_for_edits(&c, "/ws", &branch("feature-a"), 6).unwrap(),
             t.id
         );
         assert_eq!(active(&c, "/ws").unwrap().unwrap().id, t.id);
         let done = finish(&mut c, "/ws", 7).unwrap().unwrap();
         assert_eq!(
-            (done.state.as_str(), done.finished_ms),
-            ("finished", Some(7))
+            (done.state, done.finished_ms),
+            (TaskState::Finished, Some(7))
         );
         assert_eq!(
-            current_for_edits(&c, "/ws", ("feature-a", "branch"), 8).unwrap(),
+            current_for_edits(&c, "/ws", &branch("feature-a"), 8).unwrap(),
             a
         );
         assert_eq!(last_finished(&c, "/ws").unwrap().unwrap().id, t.id);
         // Other workspaces are other tasks.
         assert_ne!(
-            current_for_edits(&c, "/other", ("feature-a", "branch"), 9).unwrap(),
+            current_for_edits(&c, "/other", &branch("feature-a"), 9).unwrap(),
             a
         );
         assert_eq!(list(&c, "/ws").unwrap().len(), 3);

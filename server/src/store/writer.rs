@@ -1,4 +1,5 @@
-//! The writer thread: takes events off the channel and writes them in batches.
+//! The writer thread: takes sessions, events and saved provenance off the queue and writes them
+//! in batches, each batch filed under the workspace's current task as of its first event.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::Ordering;
@@ -8,7 +9,8 @@ use std::time::Instant;
 use rusqlite::{Connection, params};
 use tracing::{debug, error, warn};
 
-use super::{Control, FLUSH_EVERY, Msg, Queue, SessionInfo};
+use super::handle::{Control, Msg, Queue};
+use super::{FLUSH_EVERY, ImpliedTask, SessionInfo};
 use crate::events::Emitted;
 
 /// Events kept in memory while the file cannot be written; past this the oldest are dropped.
@@ -16,11 +18,21 @@ const MAX_PENDING: usize = 200_000;
 /// A batch this large is written at once, without waiting for the interval.
 const BATCH: usize = 4096;
 
+/// The session whose events are being written.
+#[derive(Clone, Copy)]
+struct Recording {
+    /// Its row in `sessions`.
+    id: i64,
+    /// When it began (Unix ms); event times are offsets from it.
+    started_ms: i64,
+}
+
 struct Writer {
     conn: Connection,
-    session: Option<(i64, i64)>, // (id, started_ms)
-    /// The session's workspace root, whose current task each batch is filed under.
-    root: Option<String>,
+    session: Option<Recording>,
+    /// The session's workspace root, whose current task each batch is filed under, and which
+    /// task it implies at a time.
+    root: Option<(String, ImpliedTask)>,
     documents: HashMap<std::sync::Arc<str>, i64>,
     pending: VecDeque<Emitted>,
     pending_provenance: Vec<(String, Vec<u8>)>,
@@ -97,7 +109,7 @@ impl Writer {
     fn take(&mut self, queue: &Queue) {
         for msg in queue.take() {
             match msg {
-                Msg::Session(info) => self.begin_session(info),
+                Msg::Session(info, implied) => self.begin_session(info, implied),
                 Msg::Emitted(e) => {
                     self.push(e);
                     if self.pending.len() >= BATCH {
@@ -112,7 +124,7 @@ impl Writer {
         }
     }
 
-    fn begin_session(&mut self, info: SessionInfo) {
+    fn begin_session(&mut self, info: SessionInfo, implied: Option<ImpliedTask>) {
         // Events queued for an earlier session belong to it.
         self.flush();
         let res = self.conn.execute(
@@ -130,8 +142,11 @@ impl Writer {
         );
         match res {
             Ok(_) => {
-                self.session = Some((self.conn.last_insert_rowid(), info.started_ms));
-                self.root = info.root.clone();
+                self.session = Some(Recording {
+                    id: self.conn.last_insert_rowid(),
+                    started_ms: info.started_ms,
+                });
+                self.root = info.root.clone().zip(implied);
             }
             Err(e) => error!("store: cannot record the session: {e}"),
         }
@@ -186,14 +201,14 @@ impl Writer {
         if self.pending.is_empty() {
             return;
         }
-        let Some((session_id, started_ms)) = self.session else {
+        let Some(session) = self.session else {
             warn!(
                 events = self.pending.len(),
                 "store: events before any session; kept until one begins"
             );
             return;
         };
-        match self.write_batch(session_id, started_ms) {
+        match self.write_batch(session) {
             Ok(()) => {
                 debug!(events = self.pending.len(), "store: batch written");
                 self.pending.clear();
@@ -208,36 +223,15 @@ impl Writer {
         }
     }
 
-    fn write_batch(&mut self, session_id: i64, started_ms: i64) -> rusqlite::Result<()> {
+    fn write_batch(&mut self, session: Recording) -> rusqlite::Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        // The batch belongs to the workspace's current task, as of now (the store decides, so
-        // every editor and the CLI agree).
         let task_id = match &self.root {
-            None => None,
-            Some(root) => {
-                let first_ms = self.pending.iter().find_map(|e| match e {
-                    Emitted::Event(e) => Some(started_ms + e.t.round() as i64),
-                    Emitted::Amend(_) => None,
-                });
-                let now = first_ms.unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
-                let today = chrono::DateTime::from_timestamp_millis(now)
-                    .map(|d| {
-                        d.with_timezone(&chrono::Local)
-                            .format("%Y-%m-%d")
-                            .to_string()
-                    })
-                    .unwrap_or_default();
-                let (name, kind) =
-                    crate::workspace::implied_task(std::path::Path::new(root), &today);
-                Some(super::tasks::current_for_edits(
-                    &tx,
-                    root,
-                    (&name, kind),
-                    now,
-                )?)
+            Some((root, implied)) => {
+                Some(task_for_batch(&tx, root, implied, session, &self.pending)?)
             }
+            None => None,
         };
         {
             let mut find_doc = tx.prepare_cached("SELECT id FROM documents WHERE subject = ?1")?;
@@ -257,7 +251,7 @@ impl Writer {
                     Emitted::Amend(a) => {
                         let d = a.decision;
                         amend.execute(params![
-                            session_id,
+                            session.id,
                             a.id as i64,
                             d.class.as_str(),
                             d.confidence,
@@ -282,10 +276,10 @@ impl Writer {
                     }
                 };
                 add_edit.execute(params![
-                    session_id,
+                    session.id,
                     e.id as i64,
                     doc_id,
-                    started_ms + e.t.round() as i64,
+                    session.started_ms + e.t.round() as i64,
                     e.source.as_str(),
                     e.version,
                     e.change,
@@ -306,4 +300,21 @@ impl Writer {
         }
         tx.commit()
     }
+}
+
+/// The task a batch belongs to: the workspace's current task as of the batch's first event
+/// ([`crate::tasks::current`]: the store decides, so every editor and the CLI agree).
+fn task_for_batch(
+    conn: &Connection,
+    root: &str,
+    implied: &ImpliedTask,
+    session: Recording,
+    pending: &VecDeque<Emitted>,
+) -> rusqlite::Result<i64> {
+    let first_ms = pending.iter().find_map(|e| match e {
+        Emitted::Event(e) => Some(session.started_ms + e.t.round() as i64),
+        Emitted::Amend(_) => None,
+    });
+    let now = first_ms.unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
+    super::tasks::current_for_edits(conn, root, &implied(now), now)
 }

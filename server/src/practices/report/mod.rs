@@ -209,7 +209,7 @@ fn task_row(t: &TaskHistory) -> TaskRow {
         name: t.task.name.clone(),
         root: t.task.root.clone(),
         manual: t.task.manual,
-        state: t.task.state.clone(),
+        state: t.task.state.as_str().to_string(),
         started_ms: t.task.started_ms,
         finished_ms: t.task.finished_ms,
         work: split.work,
@@ -223,7 +223,7 @@ fn task_row(t: &TaskHistory) -> TaskRow {
 fn manual_features_since(tasks: &[TaskHistory], since_ms: i64) -> u64 {
     tasks
         .iter()
-        .filter(|t| t.task.state == "finished" && t.task.finished_ms.is_some_and(|f| f >= since_ms))
+        .filter(|t| t.task.is_finished() && t.task.finished_ms.is_some_and(|f| f >= since_ms))
         .filter(|t| {
             let work: u64 = t.work.iter().map(|w| w.chars).sum();
             let outside: u64 = t.work.iter().filter(|w| w.outside).map(|w| w.chars).sum();
@@ -275,7 +275,7 @@ pub fn build(input: &Input) -> Report {
                 || t.work.iter().any(|w| w.t_ms >= since));
         if in_period {
             let row = task_row(t);
-            if t.task.state == "finished"
+            if t.task.is_finished()
                 && row.manual
                 && let Some(w) = t
                     .task
@@ -394,7 +394,7 @@ pub fn thousands(n: u64) -> String {
 pub(crate) mod tests {
     use super::*;
     use crate::store::history::TimedWork;
-    use crate::store::tasks::Task;
+    use crate::tasks::Task;
 
     /// 2026-11-25 12:00 UTC, a Wednesday.
     pub const NOW: i64 = 1_795_608_000_000;
@@ -415,11 +415,10 @@ pub(crate) mod tests {
                 manual,
                 estimate_lines: None,
                 state: if finished.is_some() {
-                    "finished"
+                    crate::tasks::TaskState::Finished
                 } else {
-                    "active"
-                }
-                .into(),
+                    crate::tasks::TaskState::Active
+                },
                 started_ms: work.first().map_or(NOW, |w| w.0),
                 finished_ms: finished,
             },
@@ -497,7 +496,7 @@ pub(crate) mod tests {
             None,
             &[(NOW - 80 * DAY_MS, 500, true)],
         );
-        old.task.state = "paused".into();
+        old.task.state = crate::tasks::TaskState::Paused;
         let r = build(&Input {
             now_ms: NOW,
             since_ms: NOW - 14 * DAY_MS,

@@ -1,0 +1,88 @@
+//! What the open documents already hold, as the classifier needs to know it: whether an
+//! insertion brings text that exists elsewhere in the workspace (a copy of the person's own code,
+//! not outside help), and the unchanged rest of the lines around a replacement that spans lines
+//! (so whole lines can be compared). Facts about documents, not decisions.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::fingerprint::content_hash;
+use super::{Applied, Document, Mirror};
+
+/// How far around an insertion to look for the same text (a copy close by), in chars.
+const NEARBY_CHARS: usize = 2_000;
+
+/// Whether an insertion brings text the workspace already holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Copied {
+    No,
+    /// Every substantial inserted line already exists in the workspace.
+    Lines(u32),
+    /// The inserted text already exists close by in the document.
+    Nearby,
+}
+
+/// For a replacement whose old and new text both span lines: the rest of the first line before
+/// it and of the last line after it (unchanged by the edit, so read from the text after it).
+pub fn around(doc: &Document, a: &Applied) -> Option<(String, String)> {
+    let (del, ins) = (a.del_text.as_deref()?, a.ins_text.as_deref()?);
+    if !del.contains('\n') || !ins.contains('\n') {
+        return None;
+    }
+    let rope = doc.rope();
+    let line_start = rope.line_to_char(rope.char_to_line(a.start));
+    let end = a.start + a.inserted;
+    let last = rope.char_to_line(end);
+    let line_end = rope.line_to_char(last) + rope.line(last).len_chars();
+    let after: String = rope
+        .slice(end..line_end)
+        .chars()
+        .take_while(|c| *c != '\n' && *c != '\r')
+        .collect();
+    Some((rope.slice(line_start..a.start).to_string(), after))
+}
+
+/// Whether insertion `a` into the document `key` (already applied) brings text the open
+/// documents already hold.
+pub fn copied(mirror: &Mirror, doc: &Document, key: &Arc<str>, a: &Applied) -> Copied {
+    let Some(text) = a.ins_text.as_deref() else {
+        return Copied::No;
+    };
+    if text.trim().chars().count() < 3 {
+        return Copied::No;
+    }
+    if text.contains('\n') {
+        return copied_lines(mirror, doc, key, text);
+    }
+    // A piece of a line: look for it around the insertion, not counting the insertion itself.
+    let rope = doc.rope();
+    let needle = text.trim();
+    let end = (a.start + a.inserted).min(rope.len_chars());
+    let before = rope.slice(a.start.saturating_sub(NEARBY_CHARS)..a.start.min(rope.len_chars()));
+    let after = rope.slice(end..(end + NEARBY_CHARS).min(rope.len_chars()));
+    if before.to_string().contains(needle) || after.to_string().contains(needle) {
+        Copied::Nearby
+    } else {
+        Copied::No
+    }
+}
+
+/// Each substantial inserted line must occur more often in the workspace than in the insertion.
+fn copied_lines(mirror: &Mirror, doc: &Document, key: &Arc<str>, text: &str) -> Copied {
+    let mut inserted: HashMap<u64, u32> = HashMap::new();
+    for h in text.split_inclusive('\n').filter_map(content_hash) {
+        *inserted.entry(h).or_default() += 1;
+    }
+    let all_found = !inserted.is_empty()
+        && inserted.iter().all(|(h, n)| {
+            doc.fingerprint().line_count(*h) > *n
+                || mirror
+                    .iter()
+                    .any(|(k, d)| k != key && d.fingerprint().line_count(*h) > 0)
+        });
+    if all_found {
+        Copied::Lines(inserted.values().sum())
+    } else {
+        Copied::No
+    }
+}

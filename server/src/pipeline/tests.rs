@@ -1,0 +1,397 @@
+//! The pipeline's rooms working together: outside writes and their reloads counted once,
+//! hints before and after their change, expected edits, provenance across a restart, version
+//! control and agents' logs.
+
+use super::*;
+use crate::agents::Agent;
+use crate::mirror::{Position, Range};
+
+fn events(out: &[Emitted]) -> Vec<&EditEvent> {
+    out.iter()
+        .filter_map(|e| match e {
+            Emitted::Event(e) => Some(e),
+            Emitted::Amend(_) => None,
+        })
+        .collect()
+}
+
+fn insert(line: u32, col: u32, text: &str) -> ContentChange {
+    ContentChange {
+        range: Some(Range {
+            start: Position::new(line, col),
+            end: Position::new(line, col),
+        }),
+        text: text.into(),
+    }
+}
+
+/// Replaces whole lines `from..to` (a VS Code reload or a line paste).
+fn replace_lines(from: u32, to: u32, text: &str) -> ContentChange {
+    let at = |line| Position { line, character: 0 };
+    ContentChange {
+        range: Some(Range {
+            start: at(from),
+            end: at(to),
+        }),
+        text: text.into(),
+    }
+}
+
+#[test]
+fn outside_write_then_reload_is_counted_once() {
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let mut out = Vec::new();
+    p.did_open(0.0, "file:///ws/a.py", 1, "x = 1\n", &mut out);
+    p.did_change(1.0, "file:///ws/a.py", 2, vec![insert(1, 0, "y")], &mut out);
+    p.did_save("file:///ws/a.py");
+    // The editor's own save reaching disk yields nothing.
+    p.disk_change(2.0, "a.py", Some("x = 1\ny"), &mut out);
+    assert_eq!(out.len(), 1);
+    // An agent adds an import; the editor reloads (Neovim: close, then open).
+    p.disk_change(3.0, "a.py", Some("import os\nx = 1\ny"), &mut out);
+    p.did_close("file:///ws/a.py");
+    p.did_open(4.0, "file:///ws/a.py", 2, "import os\nx = 1\ny", &mut out);
+    let tail: Vec<_> = events(&out)[1..]
+        .iter()
+        .map(|e| (e.source, e.class, e.inserted, e.counted))
+        .collect();
+    assert_eq!(
+        tail,
+        vec![
+            (Source::Disk, Class::Agent, 10, true),
+            (Source::Reopen, Class::Agent, 10, false)
+        ]
+    );
+}
+
+#[test]
+fn reload_by_did_change_matches_the_outside_write() {
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let mut out = Vec::new();
+    p.did_open(0.0, "file:///ws/a.py", 1, "x = 1\n", &mut out);
+    p.disk_change(1.0, "a.py", Some("import os\nx = 1\n"), &mut out);
+    p.did_change(
+        2.0,
+        "file:///ws/a.py",
+        2,
+        vec![insert(0, 0, "import os\n")],
+        &mut out,
+    );
+    let ev = events(&out);
+    assert_eq!(ev.len(), 2);
+    assert_eq!((ev[1].class, ev[1].counted), (Class::Agent, false));
+}
+
+#[test]
+fn a_reload_that_beats_the_watcher_is_the_outside_write_counted_once() {
+    // VS Code can reload within ~100 ms of an outside write, before the watcher's 150 ms
+    // settle delivers it (CLIENTS.md): the reload comes first, the disk change second.
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let mut out = Vec::new();
+    let uri = "file:///ws/a.py";
+    let old = "def f():\n    return 1\n";
+    p.did_open(0.0, uri, 1, old, &mut out);
+    p.did_change(
+        5_000.0,
+        uri,
+        2,
+        vec![replace_lines(
+            1,
+            2,
+            "    total = compute_total(items, tax_rate)\n    return total\n",
+        )],
+        &mut out,
+    );
+    let new = "def f():\n    total = compute_total(items, tax_rate)\n    return total\n";
+    p.disk_change(5_150.0, "a.py", Some(new), &mut out);
+    let ev = events(&out);
+    let counted: Vec<_> = ev.iter().filter(|e| e.counted).collect();
+    assert_eq!(counted.len(), 1, "{ev:?}");
+    let amended = amendments(&out);
+    let class = amended
+        .iter()
+        .find(|(id, _, _)| *id == counted[0].id)
+        .map_or(counted[0].class, |a| a.1);
+    assert_eq!(class, Class::Agent, "{ev:?} {amended:?}");
+
+    // A real paste that the editor then saves stays a paste: the save (sent right after
+    // the write) reaches the server before the watcher's settle time ends.
+    out.clear();
+    let pasted = "def f():\n    x = 2\n    return x\n";
+    p.did_change(
+        9_000.0,
+        uri,
+        3,
+        vec![replace_lines(1, 3, "    x = 2\n    return x\n")],
+        &mut out,
+    );
+    assert_eq!(events(&out)[0].class, Class::Paste);
+    p.did_save(uri);
+    p.disk_change(9_150.0, "a.py", Some(pasted), &mut out);
+    assert!(amendments(&out).is_empty(), "{:?}", amendments(&out));
+}
+
+#[test]
+fn unknown_documents_are_ignored() {
+    let mut p = Pipeline::new(Encoding::Utf8, None);
+    let mut out = Vec::new();
+    p.did_change(0.0, "file:///nope", 3, vec![insert(0, 0, "a")], &mut out);
+    p.did_close("file:///nope");
+    p.did_save("file:///nope");
+    p.disk_change(0.0, "x", Some("y"), &mut out);
+    assert!(out.is_empty());
+}
+
+#[test]
+fn hints_win_before_or_after_their_change() {
+    let mut p = Pipeline::new(Encoding::Utf16, None);
+    let mut out = Vec::new();
+    let uri = "file:///a.py";
+    p.did_open(0.0, uri, 1, "", &mut out);
+    // Before: the change arrives after its hint.
+    p.hint(1.0, uri, 2, Class::Completion, &mut out);
+    p.did_change(
+        2.0,
+        uri,
+        2,
+        vec![insert(0, 0, "x = compute(1)\n")],
+        &mut out,
+    );
+    assert_eq!(events(&out)[0].class, Class::Completion);
+    assert_eq!(
+        events(&out)[0].evidence,
+        crate::classify::Evidence::Hint(Class::Completion)
+    );
+    // After: the hint amends the event already emitted.
+    p.did_change(3000.0, uri, 3, vec![insert(1, 0, "y = 2\n")], &mut out);
+    let id = events(&out)[1].id;
+    assert_eq!(events(&out)[1].class, Class::Paste);
+    p.hint(3100.0, uri, 3, Class::Undo, &mut out);
+    assert!(
+        matches!(out.last(), Some(Emitted::Amend(a)) if a.id == id && a.decision.class == Class::Undo)
+    );
+    // A hint that names no change is forgotten.
+    p.hint(3200.0, uri, 99, Class::Paste, &mut out);
+    p.did_change(9000.0, uri, 4, vec![insert(2, 0, "z = 3\n")], &mut out);
+    assert_eq!(events(&out)[2].class, Class::Paste);
+    assert_ne!(
+        events(&out)[2].evidence,
+        crate::classify::Evidence::Hint(Class::Paste)
+    );
+}
+
+#[test]
+fn edits_this_server_applies_are_editor() {
+    let mut p = Pipeline::new(Encoding::Utf16, None);
+    let mut out = Vec::new();
+    let uri = "file:///a.py";
+    p.did_open(0.0, uri, 1, "def f():\n    pass\n", &mut out);
+    p.expect_state(
+        1.0,
+        uri,
+        state_of("def f():\n    \"\"\"Explain f.\"\"\"\n    pass\n"),
+        Class::Editor,
+    );
+    p.did_change(
+        2.0,
+        uri,
+        2,
+        vec![insert(1, 0, "    \"\"\"Explain f.\"\"\"\n")],
+        &mut out,
+    );
+    assert_eq!(events(&out)[0].class, Class::Editor);
+    // Once seen, the expectation is spent.
+    p.did_change(
+        3.0,
+        uri,
+        3,
+        vec![insert(0, 0, "import os\nimport sys\n")],
+        &mut out,
+    );
+    assert_eq!(events(&out)[1].class, Class::Paste);
+}
+
+#[test]
+fn provenance_follows_edits_and_survives_a_restart() {
+    use crate::provenance::Saved;
+    let uri = "file:///ws/a.py";
+    let mut out = Vec::new();
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    assert_eq!(
+        p.did_open(0.0, uri, 1, "def f():\n    pass\n", &mut out),
+        OpenOutcome::WantsSaved
+    );
+    p.did_change(
+        10_000.0,
+        uri,
+        2,
+        vec![insert(2, 0, "def g():\n    return 42\n")],
+        &mut out,
+    );
+    let ranges = |p: &Pipeline| -> Vec<(usize, usize)> {
+        p.provenance(uri).map_or_else(Vec::new, |pr| {
+            pr.ranges().iter().map(|r| (r.start, r.end)).collect()
+        })
+    };
+    assert_eq!(ranges(&p), vec![(18, 41)]);
+    // Typing inside the block makes those characters the person's.
+    p.did_change(20_000.0, uri, 3, vec![insert(3, 11, "0")], &mut out);
+    assert_eq!(ranges(&p), vec![(18, 38), (39, 42)]);
+    // The views other tasks read follow, without the pipeline.
+    let view = p.views().get(uri).expect("a view of the open document");
+    assert_eq!(view.provenance.ranges().len(), 2);
+    assert_eq!(view.rope, *p.buffers.mirror.get(uri).unwrap().rope());
+    let saved = p.did_close(uri).expect("provenance to save");
+    assert!(p.views().get(uri).is_none(), "closed: no view");
+    let saved = Saved::decode(&saved.encode()).expect("saved provenance decodes");
+
+    // Another session: the file gained a line at the top meanwhile.
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let text = "import os\ndef f():\n    pass\ndef g():\n    return 042\n";
+    assert_eq!(
+        p.did_open(0.0, uri, 1, text, &mut out),
+        OpenOutcome::WantsSaved
+    );
+    p.restore_provenance(uri, Some(&saved));
+    assert_eq!(ranges(&p), vec![(28, 48), (49, 52)]);
+    assert_eq!(p.views().take_dirty(), vec![std::sync::Arc::from(uri)]);
+
+    // A restore that arrives after the first edits keeps them, and what it brings where they
+    // do not claim the characters.
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    p.did_open(0.0, uri, 1, text, &mut out);
+    p.did_change(
+        10_000.0,
+        uri,
+        2,
+        vec![insert(0, 0, "import sys\nimport json\n")],
+        &mut out,
+    );
+    p.restore_provenance(uri, Some(&saved));
+    assert_eq!(ranges(&p), vec![(0, 23), (51, 71), (72, 75)]);
+    // Restored once: a second restore is ignored.
+    p.restore_provenance(uri, Some(&saved));
+    assert_eq!(ranges(&p).len(), 3);
+}
+
+#[test]
+fn version_control_is_not_an_agent() {
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let mut out = Vec::new();
+    let uri = "file:///ws/a.py";
+    p.did_open(0.0, uri, 1, "x = 1\n", &mut out);
+    // A checkout: git writes the work tree, then moves HEAD and the index.
+    p.disk_change(1_000.0, "a.py", Some("x = 2\ny = 3\n"), &mut out);
+    assert_eq!(
+        events(&out)[0].class,
+        Class::Agent,
+        "an agent's until .git says otherwise"
+    );
+    p.disk_change(1_200.0, ".git/index", None, &mut out);
+    p.disk_change(1_250.0, ".git/HEAD", None, &mut out);
+    let amended: Vec<Class> = out
+        .iter()
+        .filter_map(|e| match e {
+            Emitted::Amend(a) => Some(a.decision.class),
+            Emitted::Event(_) => None,
+        })
+        .collect();
+    assert_eq!(amended, vec![Class::Vcs]);
+    // The editor's reload of it is version control's too.
+    p.did_close(uri);
+    p.did_open(1_500.0, uri, 1, "x = 2\ny = 3\n", &mut out);
+    assert_eq!(events(&out).last().unwrap().class, Class::Vcs);
+    // A write right after .git changed is version control's at once...
+    p.disk_change(2_000.0, "b.py", Some("b = 1\n"), &mut out);
+    assert_eq!(events(&out).last().unwrap().class, Class::Vcs);
+    // ...one much later is an agent's.
+    p.disk_change(20_000.0, "c.py", Some("c = 1\n"), &mut out);
+    assert_eq!(events(&out).last().unwrap().class, Class::Agent);
+    // An agent that adds and commits its own work is still an agent.
+    p.disk_change(40_000.0, "d.py", Some("d = 1\n"), &mut out);
+    p.disk_change(40_100.0, ".git/index", None, &mut out);
+    p.disk_change(40_150.0, ".git/refs/heads/main", None, &mut out);
+    assert_eq!(events(&out).last().unwrap().class, Class::Agent);
+    assert!(!matches!(out.last(), Some(Emitted::Amend(_))));
+    // Objects written by git say nothing by themselves.
+    let before = out.len();
+    p.disk_change(60_000.0, ".git/objects/ab/cdef", None, &mut out);
+    assert_eq!(out.len(), before);
+}
+
+fn amendments(out: &[Emitted]) -> Vec<(u64, Class, String)> {
+    out.iter()
+        .filter_map(|e| match e {
+            Emitted::Amend(a) => Some((a.id, a.decision.class, a.decision.evidence.to_string())),
+            Emitted::Event(_) => None,
+        })
+        .collect()
+}
+
+#[test]
+fn an_agents_log_names_the_writer_before_or_after_the_write() {
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let mut out = Vec::new();
+    // The log line first, then the write it names.
+    p.agent_write(1_000.0, Agent::ClaudeCode, "a.py", &mut out);
+    p.disk_change(1_400.0, "a.py", Some("a = 1\n"), &mut out);
+    let e = events(&out)[0];
+    assert_eq!((e.class, e.confidence), (Class::Agent, 0.97));
+    assert_eq!(
+        e.evidence.to_string(),
+        "Claude Code's log says it wrote this file"
+    );
+    // The write first, then the log line: amended by name.
+    p.disk_change(5_000.0, "b.py", Some("b = 1\n"), &mut out);
+    let id = events(&out).last().unwrap().id;
+    assert_eq!(events(&out).last().unwrap().confidence, 0.8);
+    p.agent_write(5_300.0, Agent::ClaudeCode, "b.py", &mut out);
+    assert_eq!(
+        amendments(&out),
+        vec![(
+            id,
+            Class::Agent,
+            "Claude Code's log says it wrote this file".into()
+        )]
+    );
+    // A log line about another file, or long after, names nothing.
+    out.clear();
+    p.disk_change(9_000.0, "c.py", Some("c = 1\n"), &mut out);
+    p.agent_write(9_100.0, Agent::ClaudeCode, "d.py", &mut out);
+    p.agent_write(30_000.0, Agent::ClaudeCode, "c.py", &mut out);
+    assert!(amendments(&out).is_empty());
+    // Version control does not take over what the log confirmed.
+    out.clear();
+    p.agent_write(40_000.0, Agent::ClaudeCode, "e.py", &mut out);
+    p.disk_change(40_100.0, "e.py", Some("e = 1\n"), &mut out);
+    p.disk_change(40_200.0, ".git/HEAD", None, &mut out);
+    assert!(amendments(&out).is_empty(), "{:?}", amendments(&out));
+}
+
+#[test]
+fn a_file_never_seen_is_measured_against_what_git_held() {
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let mut out = Vec::new();
+    let before = "def f():\n    return 1\n";
+    let after = "def f():\n    return 1\n\ndef g():\n    return 2\n";
+    p.disk_report(1_000.0, "m.py", Some(after), Some(before), &mut out);
+    let e = events(&out)[0];
+    assert_eq!((e.class, e.inserted, e.deleted), (Class::Agent, 23, 0));
+    // Without a baseline the whole file is new to the session.
+    p.disk_report(2_000.0, "n.py", Some(after), None, &mut out);
+    assert_eq!(events(&out)[1].inserted, after.chars().count() as u32);
+    // A baseline never overrides what the session knows.
+    p.disk_report(
+        3_000.0,
+        "m.py",
+        Some(before),
+        Some("something else"),
+        &mut out,
+    );
+    assert_eq!((events(&out)[2].inserted, events(&out)[2].deleted), (0, 23));
+    // A file that now holds just what git's index holds was put there by version control.
+    p.disk_report(4_000.0, "o.py", Some(before), Some(before), &mut out);
+    let e = events(&out)[3];
+    assert_eq!((e.class, e.inserted), (Class::Vcs, 0));
+    assert_eq!(e.evidence.to_string(), "now holds what git's index holds");
+}

@@ -1,0 +1,143 @@
+//! A direct connection to the store for the command line and the readouts: one process, one
+//! short job, no writer thread. Reads tasks with their work split as SPEC section 5 says.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use super::{DB_FILE, open_file, query_provenance, tasks};
+use crate::tasks::{Implied, Task};
+
+/// A direct connection for the command line: one process, one short job, no writer thread.
+pub struct Db {
+    pub(super) conn: Connection,
+}
+
+/// A task with its work split into early and late parts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaskReport {
+    pub task: Task,
+    pub split: crate::ratio::Split,
+}
+
+/// Which task a report is about.
+pub enum Which<'a> {
+    /// The named one.
+    Named(&'a str),
+    /// The one a readout describes ([`crate::tasks::shown`]), given the task the workspace
+    /// implies now.
+    Current(&'a Implied),
+}
+
+impl Db {
+    /// Opens (creating if needed) the store in `home`.
+    pub fn open(home: &Path) -> Result<Db, String> {
+        let path = home.join(DB_FILE);
+        open_file(home, &path).map(|conn| Db { conn }).map_err(|e| {
+            format!(
+                "cannot open the store at {} ({e}); check that the folder is writable",
+                path.display()
+            )
+        })
+    }
+
+    /// Opens an existing store read-only, creating nothing (for status lines); `None` when there
+    /// is none or it cannot be read.
+    pub fn open_read_only(home: &Path) -> Option<Db> {
+        let path = home.join(DB_FILE);
+        if !path.is_file() {
+            return None;
+        }
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .ok()?;
+        conn.busy_timeout(Duration::from_millis(200)).ok()?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .ok()?;
+        (version >= 3).then_some(Db { conn })
+    }
+
+    pub fn start_task(
+        &mut self,
+        root: &str,
+        name: &str,
+        manual: bool,
+        estimate: Option<u64>,
+    ) -> Result<Task, String> {
+        let now = chrono::Utc::now().timestamp_millis();
+        tasks::start(&mut self.conn, root, name, manual, estimate, now)
+            .map_err(|e| format!("cannot start the task ({e})"))
+    }
+
+    pub fn finish_task(&mut self, root: &str) -> Result<Option<Task>, String> {
+        let now = chrono::Utc::now().timestamp_millis();
+        tasks::finish(&mut self.conn, root, now)
+            .map_err(|e| format!("cannot finish the task ({e})"))
+    }
+
+    pub fn tasks(&self, root: &str) -> Result<Vec<Task>, String> {
+        tasks::list(&self.conn, root).map_err(|e| format!("cannot read the tasks ({e})"))
+    }
+
+    /// A task of `root` with its split: exact when finished, against its expected size otherwise.
+    pub fn report(
+        &self,
+        root: &str,
+        which: Which<'_>,
+        config: &crate::config::Config,
+    ) -> Result<Option<TaskReport>, String> {
+        let err = |e: rusqlite::Error| format!("cannot read the store ({e})");
+        let task = match which {
+            Which::Named(name) => tasks::by_name(&self.conn, root, name).map_err(err)?,
+            Which::Current(implied) => tasks::shown(&self.conn, root, implied).map_err(err)?,
+        };
+        let Some(task) = task else { return Ok(None) };
+        let work = tasks::work(&self.conn, task.id, &config.outside_help).map_err(err)?;
+        let expected = if task.is_finished() {
+            None
+        } else {
+            let recent =
+                tasks::recent_finished_work(&self.conn, root, &config.outside_help).map_err(err)?;
+            Some(crate::ratio::expected_size(
+                task.estimate_lines,
+                config.chars_per_line,
+                &recent,
+            ))
+        };
+        let split = crate::ratio::Split::of(work, expected);
+        Ok(Some(TaskReport { task, split }))
+    }
+
+    /// A file's saved provenance, if any.
+    pub fn load_provenance(&self, subject: &str) -> Option<Vec<u8>> {
+        query_provenance(&self.conn, subject)
+    }
+
+    /// The documents under `prefix` (a `file://` URI of a folder) that have saved provenance.
+    pub fn provenance_subjects(&self, prefix: &str) -> Vec<String> {
+        let like = format!(
+            "{}/%",
+            prefix
+                .trim_end_matches('/')
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let Ok(mut stmt) = self.conn.prepare(
+            "SELECT subject FROM provenance WHERE subject LIKE ?1 ESCAPE '\\' ORDER BY subject",
+        ) else {
+            return Vec::new();
+        };
+        stmt.query_map([like], |r| r.get(0))
+            .map(|rows| rows.filter_map(Result::ok).collect())
+            .unwrap_or_default()
+    }
+
+    /// The struggle window running in `root` now, if any.
+    pub fn struggle(&self, root: &str, now_ms: i64) -> Option<tasks::Struggle> {
+        tasks::struggle(&self.conn, root, now_ms).ok().flatten()
+    }
+}
