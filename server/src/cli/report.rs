@@ -57,10 +57,6 @@ fn config() -> Config {
     config
 }
 
-fn read_err(e: rusqlite::Error) -> String {
-    format!("cannot read the store ({e}); move the file aside if it is damaged.")
-}
-
 fn learning_log(home: &Path) -> Result<Vec<learning::Entry>, String> {
     learning::read(home).map_err(|e| {
         format!(
@@ -139,12 +135,10 @@ pub fn render(home: &Path, since: &str, format: &str, config: &Config) -> Result
         // The signals look back eight weeks, whatever the period shown.
         let from = since.min(now_ms - 56 * DAY_MS);
         input.store = true;
-        input.tasks = db
-            .task_history(from, &config.outside_help, config.chars_per_line)
-            .map_err(read_err)?;
-        input.files = db.file_days(from, &config.outside_help).map_err(read_err)?;
-        input.self_checks = db.self_checks(since).map_err(read_err)?;
-        input.audits = db.audits(since).map_err(read_err)?;
+        input.tasks = db.task_history(from, &config.outside_help, config.chars_per_line)?;
+        input.files = db.file_days(from, &config.outside_help)?;
+        input.self_checks = db.self_checks(since)?;
+        input.audits = db.audits(since)?;
     }
     let r = report::build(&input);
     Ok(match format {
@@ -184,7 +178,7 @@ pub fn export(home: &Path, format: Option<String>, out: Option<String>) -> Resul
     }
     let entries = learning_log(home)?;
     let tables: Vec<Table> = match Db::open_history(home)? {
-        Some(db) => db.tables().map_err(read_err)?,
+        Some(db) => db.tables()?,
         None => crate::store::history::TABLES
             .iter()
             .map(|&name| Table {
