@@ -12,7 +12,7 @@ use crate::practices::{export, learning, report};
 use crate::store::Db;
 use crate::store::history::Table;
 
-const DAY_MS: i64 = report::DAY_MS;
+use crate::practices::timeline::{DAY_MS, monday};
 
 /// A period: `8w` (this week and the seven before), `30d` (today and the 29 days before).
 pub fn period(spec: &str) -> Result<(i64, char), String> {
@@ -34,7 +34,7 @@ fn since_ms(spec: &str, now: chrono::DateTime<Local>) -> Result<i64, String> {
     let (n, unit) = period(spec)?;
     let today = now.date_naive();
     let first = match unit {
-        'w' => report::monday(today) - Duration::weeks(n - 1),
+        'w' => monday(today) - Duration::weeks(n - 1),
         _ => today - Duration::days(n - 1),
     };
     Ok(first

@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::{Report, local};
+use super::Report;
+use crate::practices::timeline::local;
 use crate::ratio::Shares;
 
 fn time(r: &Report, ms: Option<i64>) -> Value {
@@ -110,7 +111,8 @@ pub fn render(r: &Report) -> Value {
 mod tests {
     use super::*;
     use crate::practices::report::tests::{NOW, task};
-    use crate::practices::report::{DAY_MS, Input, build};
+    use crate::practices::report::{Input, build};
+    use crate::practices::timeline::DAY_MS;
 
     #[test]
     fn the_documented_shape() {

@@ -276,7 +276,8 @@ pub fn render(r: &Report) -> String {
 mod tests {
     use super::*;
     use crate::practices::report::tests::{NOW, task};
-    use crate::practices::report::{DAY_MS, Input, build};
+    use crate::practices::report::{Input, build};
+    use crate::practices::timeline::DAY_MS;
 
     #[test]
     fn sparklines_scale_between_bounds_and_mark_gaps() {
