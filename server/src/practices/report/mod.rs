@@ -5,11 +5,14 @@
 //!
 //! This file owns the model (what a report holds) and the number formats the renderers share;
 //! `compute` builds it, counting work in the terms of `practices::timeline` (pieces, local
-//! weeks), which the signals share without importing anything from here.
+//! weeks), which the signals share without importing anything from here. `output` is the one
+//! part that touches disk: it reads the store and the learning log for a period, renders, and
+//! writes private files, for the CLI and the editor's command alike.
 
 mod compute;
 pub mod html;
 pub mod json;
+pub mod output;
 pub mod text;
 
 use chrono::{Datelike, FixedOffset, NaiveDate};
