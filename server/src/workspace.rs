@@ -29,23 +29,6 @@ pub fn git_dir(root: &Path) -> Option<PathBuf> {
     })
 }
 
-/// Whether a file under `.git/` (given relative to it) is one that checkouts, resets, merges,
-/// pulls, rebases and stashes write: version control at work. Not the index or a branch ref
-/// alone: `git add` and `git commit` write those, and an agent committing its work is still an
-/// agent.
-pub fn is_vcs_mark(git_rel: &str) -> bool {
-    matches!(
-        git_rel,
-        "HEAD"
-            | "ORIG_HEAD"
-            | "FETCH_HEAD"
-            | "MERGE_HEAD"
-            | "REBASE_HEAD"
-            | "CHERRY_PICK_HEAD"
-            | "refs/stash"
-    )
-}
-
 /// What is checked out at `root`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Checkout {

@@ -1,49 +1,19 @@
-//! `mindgap report` and `mindgap export`: read the store and the learning log, hand them to
-//! `practices::report` / `practices::export`, write the result to stdout or a file.
+//! `mindgap report` and `mindgap export`: the person's choices (period, format, file) in, the
+//! result out to stdout or a private file. The report itself — reading the store and the
+//! learning log, building, rendering — is `practices::report::output`'s, shared with the editor's
+//! `mindgap.report` command; the export's shape is `practices::export`'s.
 
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 
-use chrono::{Duration, Local, Offset};
+use chrono::Local;
 
 use crate::config::{Config, Problems};
-use crate::practices::{export, learning, report};
+use crate::practices::export;
+use crate::practices::report::output::{learning_log, render, write_private};
 use crate::store::Db;
 use crate::store::history::Table;
-
-const DAY_MS: i64 = report::DAY_MS;
-
-/// A period: `8w` (this week and the seven before), `30d` (today and the 29 days before).
-pub fn period(spec: &str) -> Result<(i64, char), String> {
-    let bad =
-        || format!("--since takes a number of weeks or days, like `8w` or `30d`, not {spec:?}.");
-    let spec = spec.trim();
-    let unit = spec.chars().last().ok_or_else(bad)?;
-    let n: i64 = spec[..spec.len() - unit.len_utf8()]
-        .parse()
-        .map_err(|_| bad())?;
-    if !(1..=5200).contains(&n) || !matches!(unit, 'w' | 'd') {
-        return Err(bad());
-    }
-    Ok((n, unit))
-}
-
-/// The first local midnight of the period ending today.
-fn since_ms(spec: &str, now: chrono::DateTime<Local>) -> Result<i64, String> {
-    let (n, unit) = period(spec)?;
-    let today = now.date_naive();
-    let first = match unit {
-        'w' => report::monday(today) - Duration::weeks(n - 1),
-        _ => today - Duration::days(n - 1),
-    };
-    Ok(first
-        .and_hms_opt(0, 0, 0)
-        .and_then(|d| d.and_local_timezone(Local).earliest())
-        .map_or(now.timestamp_millis() - n * DAY_MS, |d| {
-            d.timestamp_millis()
-        }))
-}
 
 fn config() -> Config {
     let mut problems = Problems::default();
@@ -55,19 +25,6 @@ fn config() -> Config {
         eprintln!("mindgap: {p}");
     }
     config
-}
-
-fn read_err(e: rusqlite::Error) -> String {
-    format!("cannot read the store ({e}); move the file aside if it is damaged.")
-}
-
-fn learning_log(home: &Path) -> Result<Vec<learning::Entry>, String> {
-    learning::read(home).map_err(|e| {
-        format!(
-            "cannot read the learning log at {} ({e}).",
-            learning::path(home).display()
-        )
-    })
 }
 
 /// Writes `text` to `out` (a private file), else to stdout.
@@ -93,16 +50,6 @@ fn emit(text: &str, out: Option<&str>, what: &str) -> Result<(), String> {
     }
 }
 
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(text.as_bytes())
-}
-
 pub fn report(
     home: &Path,
     since: Option<String>,
@@ -113,62 +60,6 @@ pub fn report(
     let text = render(home, since.as_deref().unwrap_or("8w"), &format, &config())?;
     emit(&text, out.as_deref(), "report")?;
     Ok(0)
-}
-
-/// The report of the period `since` (`8w`, `30d`) in `format` (`text`, `json`, `html`), as of
-/// now. Shared by `mindgap report` and the editor's `mindgap.report` command.
-pub fn render(home: &Path, since: &str, format: &str, config: &Config) -> Result<String, String> {
-    if !matches!(format, "text" | "json" | "html") {
-        return Err(format!(
-            "--format takes text, json or html, not {format:?}."
-        ));
-    }
-    let now = Local::now();
-    let since = since_ms(since, now)?;
-    let now_ms = now.timestamp_millis();
-    let entries = learning_log(home)?;
-    let mut input = report::Input {
-        now_ms,
-        since_ms: since,
-        offset: Some(now.offset().fix()),
-        target_early_share: config.target_early_share,
-        learning: entries.iter().map(|e| e.date).collect(),
-        ..report::Input::default()
-    };
-    if let Some(db) = Db::open_history(home)? {
-        // The signals look back eight weeks, whatever the period shown.
-        let from = since.min(now_ms - 56 * DAY_MS);
-        input.store = true;
-        input.tasks = db
-            .task_history(from, &config.outside_help, config.chars_per_line)
-            .map_err(read_err)?;
-        input.files = db.file_days(from, &config.outside_help).map_err(read_err)?;
-        input.self_checks = db.self_checks(since).map_err(read_err)?;
-        input.audits = db.audits(since).map_err(read_err)?;
-    }
-    let r = report::build(&input);
-    Ok(match format {
-        "json" => {
-            let mut s = serde_json::to_string_pretty(&report::json::render(&r))
-                .map_err(|e| format!("cannot write the report ({e})."))?;
-            s.push('\n');
-            s
-        }
-        "html" => report::html::render(&r),
-        _ => report::text::render(&r),
-    })
-}
-
-/// Writes `text` to `path` as a file only its owner can read (creating its folder, 0700).
-pub fn write_private_file(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| format!("cannot create {} ({e}).", dir.display()))?;
-    }
-    write_private(path, text).map_err(|e| format!("cannot write {} ({e}).", path.display()))
 }
 
 pub fn export(home: &Path, format: Option<String>, out: Option<String>) -> Result<i32, String> {
@@ -184,7 +75,7 @@ pub fn export(home: &Path, format: Option<String>, out: Option<String>) -> Resul
     }
     let entries = learning_log(home)?;
     let tables: Vec<Table> = match Db::open_history(home)? {
-        Some(db) => db.tables().map_err(read_err)?,
+        Some(db) => db.tables()?,
         None => crate::store::history::TABLES
             .iter()
             .map(|&name| Table {
@@ -226,35 +117,4 @@ pub fn export(home: &Path, format: Option<String>, out: Option<String>) -> Resul
         dir.display()
     );
     Ok(0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn periods() {
-        assert_eq!(period("8w"), Ok((8, 'w')));
-        assert_eq!(period("30d"), Ok((30, 'd')));
-        for bad in ["", "w", "8", "0w", "-1d", "3m", "eightw"] {
-            assert!(period(bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn eight_weeks_start_on_a_monday_seven_weeks_back() {
-        use chrono::{Datelike, TimeZone};
-        let now = Local.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap();
-        let since = since_ms("8w", now).unwrap();
-        let d = chrono::DateTime::from_timestamp_millis(since)
-            .unwrap()
-            .with_timezone(&Local);
-        assert_eq!(d.weekday(), chrono::Weekday::Mon);
-        assert_eq!(d.date_naive().to_string(), "2026-10-05");
-        let since = since_ms("1d", now).unwrap();
-        let d = chrono::DateTime::from_timestamp_millis(since)
-            .unwrap()
-            .with_timezone(&Local);
-        assert_eq!(d.date_naive().to_string(), "2026-11-25");
-    }
 }

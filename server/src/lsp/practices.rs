@@ -107,10 +107,15 @@ async fn report(client: &Client, shared: &Arc<Shared>, arg: &Value) -> Result<Va
     let shared = shared.clone();
     let path = blocking(move || {
         shared.store.flush();
-        let html = crate::cli::report::render(&shared.home, &since, "html", &shared.config())?;
+        let html = crate::practices::report::output::render(
+            &shared.home,
+            &since,
+            "html",
+            &shared.config(),
+        )?;
         let path = std::path::absolute(shared.home.join("reports").join("report.html"))
             .map_err(|e| format!("cannot tell where to write the report ({e})"))?;
-        crate::cli::report::write_private_file(&path, &html)?;
+        crate::practices::report::output::write_private_file(&path, &html)?;
         Ok(path)
     })
     .await?;

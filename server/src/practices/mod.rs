@@ -11,3 +11,4 @@ pub mod report;
 pub mod rewrite;
 pub mod self_check;
 pub mod signals;
+pub mod timeline;

@@ -1,6 +1,7 @@
 //! Signals of the gap: patterns in the record that suggest skill is slipping while output goes on.
 //! Pure functions over what the store returns, with "now" as a parameter; each signal comes with a
-//! plain sentence and the numbers behind it.
+//! plain sentence and the numbers behind it. They count work in the terms of
+//! `practices::timeline` (pieces, days), never importing the report that shows them.
 //!
 //! - `early-help-rising`: the outside-help share of the early parts of tasks has risen over the
 //!   last four weeks (least-squares slope of the weekly shares ≥ 3 points a week, and the last two
@@ -18,7 +19,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
-use crate::practices::report::{DAY_MS, Piece};
+use crate::practices::timeline::{DAY_MS, Piece};
 use crate::store::history::FileDay;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -268,7 +269,9 @@ pub fn no_manual_feature(manual_finished_14d: u64, working: bool) -> Option<Sign
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::practices::report::tests::NOW;
+
+    /// 2026-11-25 12:00 UTC, a Wednesday (the report's tests use the same "now").
+    const NOW: i64 = 1_795_608_000_000;
 
     fn early(days_ago: f64, work: f64, outside: f64) -> Piece {
         Piece {

@@ -1,6 +1,8 @@
 //! The store's history for reports and exports (`mindgap report`, `mindgap export`): tasks with
 //! their work in time order, outside help per file and day, self-checks, audits, and every table
 //! as it is. Read-only; the arithmetic lives in `practices::report` and `practices::signals`.
+//! The `Db` methods are the public face and fail with a sentence that says what to do; the SQL
+//! below them speaks rusqlite, which stays in `store/`.
 
 use std::path::Path;
 use std::time::Duration;
@@ -126,14 +128,6 @@ impl Db {
         Ok(Some(Db { conn }))
     }
 
-    fn has_table(&self, name: &str) -> rusqlite::Result<bool> {
-        self.conn.query_row(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
-            [name],
-            |r| r.get::<_, i64>(0).map(|n| n > 0),
-        )
-    }
-
     /// Tasks that ran at some point since `since_ms` (started, finished or worked on since then;
     /// a paused daily task from long ago is not), with all their work in time order.
     pub fn task_history(
@@ -141,163 +135,208 @@ impl Db {
         since_ms: i64,
         outside: &[Class],
         chars_per_line: f64,
-    ) -> rusqlite::Result<Vec<TaskHistory>> {
-        if !self.has_table("tasks")? {
-            return Ok(Vec::new());
-        }
-        let mut stmt = self.conn.prepare(&format!(
-            "SELECT {} FROM tasks WHERE started_ms >= ?1 OR finished_ms >= ?1
-                OR EXISTS (SELECT 1 FROM edits WHERE task_id = tasks.id AND t_ms >= ?1)
-             ORDER BY started_ms, id",
-            tasks::COLUMNS
-        ))?;
-        let found: Vec<crate::tasks::Task> = stmt
-            .query_map([since_ms], tasks::task)?
-            .collect::<Result<_, _>>()?;
-        let mut out = Vec::with_capacity(found.len());
-        for task in found {
-            let work = timed_work(&self.conn, task.id, outside)?;
-            let expected = if task.is_finished() {
-                None
-            } else {
-                let recent = tasks::recent_finished_work(&self.conn, &task.root, outside)?;
-                Some(crate::ratio::expected_size(
-                    task.estimate_lines,
-                    chars_per_line,
-                    &recent,
-                ))
-            };
-            out.push(TaskHistory {
-                task,
-                work,
-                expected,
-            });
-        }
-        Ok(out)
+    ) -> Result<Vec<TaskHistory>, String> {
+        task_history(&self.conn, since_ms, outside, chars_per_line).map_err(read_err)
     }
 
     /// Typed and outside-help characters per file and UTC day since `since_ms`.
-    pub fn file_days(&self, since_ms: i64, outside: &[Class]) -> rusqlite::Result<Vec<FileDay>> {
-        if !self.has_table("edits")? {
-            return Ok(Vec::new());
-        }
-        let mut stmt = self.conn.prepare(
-            "SELECT d.subject, e.class, min(e.t_ms), sum(e.inserted)
-             FROM edits e JOIN documents d ON d.id = e.document_id
-             WHERE e.t_ms >= ?1 AND e.counted AND e.inserted > 0
-             GROUP BY d.subject, e.t_ms / 86400000, e.class
-             ORDER BY 3",
-        )?;
-        let rows = stmt.query_map([since_ms], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?;
-        let mut out: Vec<FileDay> = Vec::new();
-        for row in rows {
-            let (subject, class, t_ms, n) = row?;
-            let class = Class::parse(&class);
-            let is_outside = class.is_some_and(|c| outside.contains(&c));
-            if !is_outside && class != Some(Class::Typed) {
-                continue;
-            }
-            let n = n.max(0) as u64;
-            out.push(FileDay {
-                subject,
-                t_ms,
-                work: n,
-                outside: if is_outside { n } else { 0 },
-            });
-        }
-        Ok(out)
+    pub fn file_days(&self, since_ms: i64, outside: &[Class]) -> Result<Vec<FileDay>, String> {
+        file_days(&self.conn, since_ms, outside).map_err(read_err)
     }
 
     /// Self-checks since `since_ms`, oldest first.
-    pub fn self_checks(&self, since_ms: i64) -> rusqlite::Result<Vec<SelfCheck>> {
-        if !self.has_table("self_checks")? {
-            return Ok(Vec::new());
-        }
-        let mut stmt = self.conn.prepare(
-            "SELECT t_ms, q1, q2, q3, q4, q5 FROM self_checks WHERE t_ms >= ?1 ORDER BY t_ms, id",
-        )?;
-        stmt.query_map([since_ms], |r| {
-            let mut q = [0u8; 5];
-            for (i, v) in q.iter_mut().enumerate() {
-                *v = r.get::<_, i64>(i + 1)?.clamp(0, 5) as u8;
-            }
-            Ok(SelfCheck { t_ms: r.get(0)?, q })
-        })?
-        .collect()
+    pub fn self_checks(&self, since_ms: i64) -> Result<Vec<SelfCheck>, String> {
+        self_checks(&self.conn, since_ms).map_err(read_err)
     }
 
     /// Audits started or finished since `since_ms`, oldest first.
-    pub fn audits(&self, since_ms: i64) -> rusqlite::Result<Vec<Audit>> {
-        if !self.has_table("audits")? {
-            return Ok(Vec::new());
-        }
-        let mut stmt = self.conn.prepare(
-            "SELECT root, skill, started_ms, finished_ms, gaps FROM audits
-             WHERE started_ms >= ?1 OR finished_ms >= ?1 OR finished_ms IS NULL
-             ORDER BY started_ms, id",
-        )?;
-        stmt.query_map([since_ms], |r| {
-            Ok(Audit {
-                root: r.get(0)?,
-                skill: r.get(1)?,
-                started_ms: r.get(2)?,
-                finished_ms: r.get(3)?,
-                gaps: r.get(4)?,
-            })
-        })?
-        .collect()
+    pub fn audits(&self, since_ms: i64) -> Result<Vec<Audit>, String> {
+        audits(&self.conn, since_ms).map_err(read_err)
     }
 
     /// Every table of the store as it is (tables an older schema lacks come back empty).
-    pub fn tables(&self) -> rusqlite::Result<Vec<Table>> {
-        let mut out = Vec::with_capacity(TABLES.len());
-        for &name in TABLES {
-            if !self.has_table(name)? {
-                out.push(Table {
-                    name,
-                    columns: Vec::new(),
-                    rows: Vec::new(),
-                });
-                continue;
-            }
-            // `name` comes from the fixed list above, never from input.
-            let mut stmt = self
-                .conn
-                .prepare(&format!("SELECT * FROM {name} ORDER BY rowid"))?;
-            let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
-            let n = columns.len();
-            let rows = stmt
-                .query_map([], |r| {
-                    (0..n)
-                        .map(|i| {
-                            Ok(match r.get_ref(i)? {
-                                ValueRef::Null => Cell::Null,
-                                ValueRef::Integer(v) => Cell::Int(v),
-                                ValueRef::Real(v) => Cell::Real(v),
-                                ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into()),
-                                ValueRef::Blob(b) => Cell::Blob(b.to_vec()),
-                            })
-                        })
-                        .collect::<rusqlite::Result<Vec<Cell>>>()
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            out.push(Table {
-                name,
-                columns,
-                rows,
-            });
-        }
-        Ok(out)
+    pub fn tables(&self) -> Result<Vec<Table>, String> {
+        tables(&self.conn).map_err(read_err)
     }
 }
 
+/// A failed read as a sentence that says what to do.
+fn read_err(e: rusqlite::Error) -> String {
+    format!("cannot read the store ({e}); move the file aside if it is damaged.")
+}
+
+/// Whether the store has the table `name` (an older schema may lack it).
+fn has_table(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [name],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )
+}
+
+/// The SQL of [`Db::task_history`].
+fn task_history(
+    conn: &Connection,
+    since_ms: i64,
+    outside: &[Class],
+    chars_per_line: f64,
+) -> rusqlite::Result<Vec<TaskHistory>> {
+    if !has_table(conn, "tasks")? {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {} FROM tasks WHERE started_ms >= ?1 OR finished_ms >= ?1
+            OR EXISTS (SELECT 1 FROM edits WHERE task_id = tasks.id AND t_ms >= ?1)
+         ORDER BY started_ms, id",
+        tasks::COLUMNS
+    ))?;
+    let found: Vec<crate::tasks::Task> = stmt
+        .query_map([since_ms], tasks::task)?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(found.len());
+    for task in found {
+        let work = timed_work(conn, task.id, outside)?;
+        let expected = if task.is_finished() {
+            None
+        } else {
+            let recent = tasks::recent_finished_work(conn, &task.root, outside)?;
+            Some(crate::ratio::expected_size(
+                task.estimate_lines,
+                chars_per_line,
+                &recent,
+            ))
+        };
+        out.push(TaskHistory {
+            task,
+            work,
+            expected,
+        });
+    }
+    Ok(out)
+}
+
+/// The SQL of [`Db::file_days`].
+fn file_days(
+    conn: &Connection,
+    since_ms: i64,
+    outside: &[Class],
+) -> rusqlite::Result<Vec<FileDay>> {
+    if !has_table(conn, "edits")? {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare(
+        "SELECT d.subject, e.class, min(e.t_ms), sum(e.inserted)
+         FROM edits e JOIN documents d ON d.id = e.document_id
+         WHERE e.t_ms >= ?1 AND e.counted AND e.inserted > 0
+         GROUP BY d.subject, e.t_ms / 86400000, e.class
+         ORDER BY 3",
+    )?;
+    let rows = stmt.query_map([since_ms], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })?;
+    let mut out: Vec<FileDay> = Vec::new();
+    for row in rows {
+        let (subject, class, t_ms, n) = row?;
+        let class = Class::parse(&class);
+        let is_outside = class.is_some_and(|c| outside.contains(&c));
+        if !is_outside && class != Some(Class::Typed) {
+            continue;
+        }
+        let n = n.max(0) as u64;
+        out.push(FileDay {
+            subject,
+            t_ms,
+            work: n,
+            outside: if is_outside { n } else { 0 },
+        });
+    }
+    Ok(out)
+}
+
+/// The SQL of [`Db::self_checks`].
+fn self_checks(conn: &Connection, since_ms: i64) -> rusqlite::Result<Vec<SelfCheck>> {
+    if !has_table(conn, "self_checks")? {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare(
+        "SELECT t_ms, q1, q2, q3, q4, q5 FROM self_checks WHERE t_ms >= ?1 ORDER BY t_ms, id",
+    )?;
+    stmt.query_map([since_ms], |r| {
+        let mut q = [0u8; 5];
+        for (i, v) in q.iter_mut().enumerate() {
+            *v = r.get::<_, i64>(i + 1)?.clamp(0, 5) as u8;
+        }
+        Ok(SelfCheck { t_ms: r.get(0)?, q })
+    })?
+    .collect()
+}
+
+/// The SQL of [`Db::audits`].
+fn audits(conn: &Connection, since_ms: i64) -> rusqlite::Result<Vec<Audit>> {
+    if !has_table(conn, "audits")? {
+        return Ok(Vec::new());
+    }
+    let mut stmt = conn.prepare(
+        "SELECT root, skill, started_ms, finished_ms, gaps FROM audits
+         WHERE started_ms >= ?1 OR finished_ms >= ?1 OR finished_ms IS NULL
+         ORDER BY started_ms, id",
+    )?;
+    stmt.query_map([since_ms], |r| {
+        Ok(Audit {
+            root: r.get(0)?,
+            skill: r.get(1)?,
+            started_ms: r.get(2)?,
+            finished_ms: r.get(3)?,
+            gaps: r.get(4)?,
+        })
+    })?
+    .collect()
+}
+
+/// The SQL of [`Db::tables`].
+fn tables(conn: &Connection) -> rusqlite::Result<Vec<Table>> {
+    let mut out = Vec::with_capacity(TABLES.len());
+    for &name in TABLES {
+        if !has_table(conn, name)? {
+            out.push(Table {
+                name,
+                columns: Vec::new(),
+                rows: Vec::new(),
+            });
+            continue;
+        }
+        // `name` comes from the fixed list above, never from input.
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {name} ORDER BY rowid"))?;
+        let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
+        let n = columns.len();
+        let rows = stmt
+            .query_map([], |r| {
+                (0..n)
+                    .map(|i| {
+                        Ok(match r.get_ref(i)? {
+                            ValueRef::Null => Cell::Null,
+                            ValueRef::Integer(v) => Cell::Int(v),
+                            ValueRef::Real(v) => Cell::Real(v),
+                            ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into()),
+                            ValueRef::Blob(b) => Cell::Blob(b.to_vec()),
+                        })
+                    })
+                    .collect::<rusqlite::Result<Vec<Cell>>>()
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        out.push(Table {
+            name,
+            columns,
+            rows,
+        });
+    }
+    Ok(out)
+}
 /// A task's work in time order, with times: typed and outside-help insertions, counted once.
 fn timed_work(
     conn: &Connection,

@@ -3,7 +3,8 @@
 
 use serde_json::{Value, json};
 
-use super::{Report, local};
+use super::{Report, TaskRow, Week};
+use crate::practices::timeline::local;
 use crate::ratio::Shares;
 
 fn time(r: &Report, ms: Option<i64>) -> Value {
@@ -20,45 +21,42 @@ fn round(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
 }
 
+fn week(w: &Week) -> Value {
+    json!({
+        "week": w.label(),
+        "start": w.start.to_string(),
+        "work": round(w.work()),
+        "early_work": round(w.early_work),
+        "late_work": round(w.late_work),
+        "outside": round(w.early_outside + w.late_outside),
+        "share": shares(w.shares()),
+        "manual_finished": w.manual_finished,
+        "manual_broken": w.manual_broken,
+        "learning_entries": w.learning_entries,
+        "self_checks": w.self_checks,
+        "self_check": {"average": w.self_check_average, "q": w.self_check_q},
+        "audits_finished": w.audits_finished,
+    })
+}
+
+fn task(r: &Report, t: &TaskRow) -> Value {
+    json!({
+        "name": t.name,
+        "root": t.root,
+        "manual": t.manual,
+        "state": t.state.as_str(),
+        "started": time(r, Some(t.started_ms)),
+        "finished": time(r, t.finished_ms),
+        "work": t.work,
+        "share": shares(t.shares),
+        "broken": t.broken,
+    })
+}
+
+/// The whole report as one object.
 pub fn render(r: &Report) -> Value {
-    let weeks: Vec<Value> = r
-        .weeks
-        .iter()
-        .map(|w| {
-            json!({
-                "week": w.label(),
-                "start": w.start.to_string(),
-                "work": round(w.work()),
-                "early_work": round(w.early_work),
-                "late_work": round(w.late_work),
-                "outside": round(w.early_outside + w.late_outside),
-                "share": shares(w.shares()),
-                "manual_finished": w.manual_finished,
-                "manual_broken": w.manual_broken,
-                "learning_entries": w.learning_entries,
-                "self_checks": w.self_checks,
-                "self_check": {"average": w.self_check_average, "q": w.self_check_q},
-                "audits_finished": w.audits_finished,
-            })
-        })
-        .collect();
-    let tasks: Vec<Value> = r
-        .tasks
-        .iter()
-        .map(|t| {
-            json!({
-                "name": t.name,
-                "root": t.root,
-                "manual": t.manual,
-                "state": t.state,
-                "started": time(r, Some(t.started_ms)),
-                "finished": time(r, t.finished_ms),
-                "work": t.work,
-                "share": shares(t.shares),
-                "broken": t.broken,
-            })
-        })
-        .collect();
+    let weeks: Vec<Value> = r.weeks.iter().map(week).collect();
+    let tasks: Vec<Value> = r.tasks.iter().map(|t| task(r, t)).collect();
     let checks: Vec<Value> = r
         .self_checks
         .iter()
@@ -110,7 +108,8 @@ pub fn render(r: &Report) -> Value {
 mod tests {
     use super::*;
     use crate::practices::report::tests::{NOW, task};
-    use crate::practices::report::{DAY_MS, Input, build};
+    use crate::practices::report::{Input, build};
+    use crate::practices::timeline::DAY_MS;
 
     #[test]
     fn the_documented_shape() {

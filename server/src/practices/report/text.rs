@@ -76,6 +76,7 @@ fn cut(s: &str, n: usize) -> String {
     }
 }
 
+/// The whole report; a short note that says what to do when there is nothing to show.
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let since = r.date(r.since_ms);
@@ -98,6 +99,18 @@ pub fn render(r: &Report) -> String {
         return o;
     }
 
+    trends(&mut o, r);
+    week_table(&mut o, r);
+    signals(&mut o, r);
+    tasks(&mut o, r);
+    learning(&mut o, r);
+    self_checks(&mut o, r);
+    audits(&mut o, r);
+    o
+}
+
+/// A sparkline per share and of the work, with their trends and the period's values.
+fn trends(o: &mut String, r: &Report) {
     let target = r.target_early_share;
     let shares: Vec<_> = r.weeks.iter().map(|w| w.shares()).collect();
     let early: Vec<Option<f64>> = shares.iter().map(|s| s.early).collect();
@@ -137,7 +150,11 @@ pub fn render(r: &Report) -> String {
         spark0(&work),
         thousands(total.round() as u64)
     );
+}
 
+/// One row per week.
+fn week_table(o: &mut String, r: &Report) {
+    let shares: Vec<_> = r.weeks.iter().map(|w| w.shares()).collect();
     o.push_str("\n  week         work  early   late  overall  manual  log  check\n");
     for (w, s) in r.weeks.iter().zip(&shares) {
         let manual = if w.manual_broken > 0 {
@@ -161,7 +178,10 @@ pub fn render(r: &Report) -> String {
             check
         );
     }
+}
 
+/// The signals of a gap opening, wrapped.
+fn signals(o: &mut String, r: &Report) {
     o.push_str("\nSignals\n");
     if r.signals.is_empty() {
         o.push_str("  None: no sign of a gap opening. Keep it up.\n");
@@ -169,7 +189,10 @@ pub fn render(r: &Report) -> String {
     for s in &r.signals {
         let _ = writeln!(o, "{}", wrap(&s.text, 78, "  ! ", "    "));
     }
+}
 
+/// The latest twenty tasks and the period's manual features.
+fn tasks(o: &mut String, r: &Report) {
     let _ = writeln!(o, "\nTasks ({})", r.tasks.len());
     if !r.tasks.is_empty() {
         o.push_str("  name                       state        work  early   late  overall\n");
@@ -205,7 +228,10 @@ pub fn render(r: &Report) -> String {
         o,
         "  manual features: {manual} finished, {broken} broken by outside help (✗)"
     );
+}
 
+/// The learning log's entries per week and its last entry.
+fn learning(o: &mut String, r: &Report) {
     let l = &r.learning;
     let last = match (l.last_entry, l.days_silent) {
         (Some(d), Some(0)) => format!("last {d} (today)"),
@@ -223,7 +249,10 @@ pub fn render(r: &Report) -> String {
         spark0(&log),
         l.entries
     );
+}
 
+/// Self-check averages per week, overall and per question.
+fn self_checks(o: &mut String, r: &Report) {
     o.push_str("\nSelf-check (1 very uncomfortable … 5 comfortable)\n");
     if r.self_checks.is_empty() {
         o.push_str("  none in the period; `mindgap self-check` takes a minute\n");
@@ -247,7 +276,10 @@ pub fn render(r: &Report) -> String {
             );
         }
     }
+}
 
+/// The audits of the period.
+fn audits(o: &mut String, r: &Report) {
     o.push_str("\nAudits\n");
     if r.audits.is_empty() {
         o.push_str("  none in the period; `mindgap audit` tests one skill a month\n");
@@ -269,14 +301,14 @@ pub fn render(r: &Report) -> String {
             cut(&a.skill, 30)
         );
     }
-    o
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::practices::report::tests::{NOW, task};
-    use crate::practices::report::{DAY_MS, Input, build};
+    use crate::practices::report::{Input, build};
+    use crate::practices::timeline::DAY_MS;
 
     #[test]
     fn sparklines_scale_between_bounds_and_mark_gaps() {

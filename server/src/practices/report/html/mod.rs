@@ -1,11 +1,15 @@
 //! The report as one self-contained HTML page: inline CSS, inline SVG charts, no scripts, no
 //! fonts, images or anything else fetched; light and dark by `prefers-color-scheme`.
+//!
+//! This file owns the page: its style, its sections in order, and escaping. The SVG charts are
+//! `charts`' job.
+
+mod charts;
 
 use std::fmt::Write;
 
-use chrono::Datelike;
-
-use super::{Report, Week, pct, thousands};
+use super::{Report, pct, thousands};
+use charts::{bars_chart, compact, nice, shares_chart};
 
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -77,208 +81,6 @@ background:var(--line);border-radius:4px;padding:1px 5px}
 footer{margin-top:40px;color:var(--muted);font-size:12px}
 "#;
 
-const W: f64 = 720.0;
-const LEFT: f64 = 44.0;
-const RIGHT: f64 = 12.0;
-/// Room right of the shares chart for the target's label.
-const LABEL: f64 = 74.0;
-const TOP: f64 = 14.0;
-
-fn short(w: &Week) -> String {
-    format!("W{:02}", w.start.iso_week().week())
-}
-
-/// Rounds the largest share up to a tidy axis top (at least 30%, so the target line shows).
-fn share_top(max: f64) -> f64 {
-    let steps = [0.3, 0.4, 0.5, 0.6, 0.8, 1.0];
-    steps.into_iter().find(|s| max <= *s).unwrap_or(1.0)
-}
-
-/// Early and late bars per week, the overall share as a line, the target as a dashed line.
-fn shares_chart(r: &Report) -> String {
-    let h = 260.0;
-    let bottom = h - 26.0;
-    let ph = bottom - TOP;
-    let n = r.weeks.len().max(1) as f64;
-    let slot = (W - LEFT - LABEL) / n;
-    let bw = (slot * 0.32).min(22.0);
-    let all: Vec<_> = r.weeks.iter().map(|w| w.shares()).collect();
-    let max = all
-        .iter()
-        .flat_map(|s| [s.early, s.late, s.overall])
-        .flatten()
-        .fold(r.target_early_share, f64::max);
-    let top = share_top(max);
-    let y = |v: f64| bottom - v / top * ph;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg viewBox="0 0 {W} {h}" role="img" aria-labelledby="c1t c1d"><title id="c1t">Outside-help share per week: early part, late part and overall</title><desc id="c1d">Bars show the share of outside help in the early (first 80%) and late (last 20%) parts of tasks each week; the line is the overall share; the dashed line is the {} target for the early share.</desc>"#,
-        pct(Some(r.target_early_share))
-    );
-    let ticks = (top / 0.1).round() as usize;
-    for i in 0..=ticks {
-        let v = i as f64 * 0.1;
-        if ticks > 6 && i % 2 == 1 {
-            continue;
-        }
-        let _ = write!(
-            s,
-            r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-            W - LABEL,
-            LEFT - 6.0,
-            y(v) + 4.0,
-            pct(Some(v)),
-            y = y(v)
-        );
-    }
-    let mut line = Vec::new();
-    for (i, (w, sh)) in r.weeks.iter().zip(&all).enumerate() {
-        let cx = LEFT + slot * (i as f64 + 0.5);
-        for (class, v, part, work, dx) in [
-            ("early", sh.early, "early part", w.early_work, -bw - 1.0),
-            ("late", sh.late, "late part", w.late_work, 1.0),
-        ] {
-            if let Some(v) = v {
-                let top_y = y(v);
-                let _ = write!(
-                    s,
-                    r#"<rect class="{class}" x="{:.1}" y="{:.1}" width="{bw:.1}" height="{:.1}" rx="2"><title>{}: {} outside help in the {part} ({} characters)</title></rect>"#,
-                    cx + dx,
-                    top_y.min(bottom - 1.0),
-                    (bottom - top_y).max(1.0),
-                    w.label(),
-                    pct(Some(v)),
-                    thousands(work.round() as u64)
-                );
-            }
-        }
-        if let Some(v) = sh.overall {
-            line.push((cx, y(v), w.label(), v));
-        }
-        let _ = write!(
-            s,
-            r#"<text x="{cx:.1}" y="{}" text-anchor="middle">{}</text>"#,
-            h - 8.0,
-            short(w)
-        );
-    }
-    if line.len() > 1 {
-        let pts: Vec<String> = line
-            .iter()
-            .map(|(x, y, _, _)| format!("{x:.1},{y:.1}"))
-            .collect();
-        let _ = write!(
-            s,
-            r#"<polyline class="overall" points="{}"/>"#,
-            pts.join(" ")
-        );
-    }
-    for (x, yv, label, v) in &line {
-        let _ = write!(
-            s,
-            r#"<circle class="dot" cx="{x:.1}" cy="{yv:.1}" r="3.5"><title>{label}: {} outside help overall</title></circle>"#,
-            pct(Some(*v))
-        );
-    }
-    let ty = y(r.target_early_share);
-    let _ = write!(
-        s,
-        r#"<line class="target" x1="{LEFT}" x2="{}" y1="{ty:.1}" y2="{ty:.1}"><title>Target: early share under {}</title></line><text class="tlabel" x="{}" y="{:.1}">target {}</text>"#,
-        W - LABEL + 4.0,
-        pct(Some(r.target_early_share)),
-        W - LABEL + 8.0,
-        ty + 4.0,
-        pct(Some(r.target_early_share))
-    );
-    s.push_str("</svg>");
-    s
-}
-
-/// Bars of one series per week (work, or self-check averages on 1..5).
-fn bars_chart(
-    r: &Report,
-    id: &str,
-    title: &str,
-    values: &[Option<f64>],
-    range: (f64, f64),
-    show: impl Fn(f64) -> String,
-) -> String {
-    const W: f64 = 400.0;
-    let h = 170.0;
-    let bottom = h - 24.0;
-    let ph = bottom - TOP;
-    let n = values.len().max(1) as f64;
-    let slot = (W - LEFT - RIGHT) / n;
-    let bw = (slot * 0.55).min(40.0);
-    let (lo, hi) = range;
-    let y = |v: f64| bottom - ((v - lo) / (hi - lo).max(1e-9)).clamp(0.0, 1.0) * ph;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg viewBox="0 0 {W} {h}" role="img" aria-labelledby="{id}t"><title id="{id}t">{}</title>"#,
-        esc(title)
-    );
-    for v in [lo, (lo + hi) / 2.0, hi] {
-        let _ = write!(
-            s,
-            r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-            W - RIGHT,
-            LEFT - 6.0,
-            y(v) + 4.0,
-            show(v),
-            y = y(v)
-        );
-    }
-    for (i, (w, v)) in r.weeks.iter().zip(values).enumerate() {
-        let cx = LEFT + slot * (i as f64 + 0.5);
-        if let Some(v) = v {
-            let top_y = y(*v);
-            let _ = write!(
-                s,
-                r#"<rect class="work" x="{:.1}" y="{:.1}" width="{bw:.1}" height="{:.1}" rx="2"><title>{}: {}</title></rect>"#,
-                cx - bw / 2.0,
-                top_y.min(bottom - 1.0),
-                (bottom - top_y).max(1.0),
-                w.label(),
-                show(*v)
-            );
-        }
-        let _ = write!(
-            s,
-            r#"<text x="{cx:.1}" y="{}" text-anchor="middle">{}</text>"#,
-            h - 8.0,
-            short(w)
-        );
-    }
-    s.push_str("</svg>");
-    s
-}
-
-/// The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least `max`.
-fn nice(max: f64) -> f64 {
-    let p = 10f64.powf(max.max(1.0).log10().floor());
-    [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * p)
-        .find(|v| *v >= max)
-        .unwrap_or(10.0 * p)
-}
-
-/// `12,500` → `12.5k`.
-fn compact(v: f64) -> String {
-    if v >= 1000.0 {
-        let k = v / 1000.0;
-        if (k - k.round()).abs() < 0.05 {
-            format!("{k:.0}k")
-        } else {
-            format!("{k:.1}k")
-        }
-    } else {
-        format!("{v:.0}")
-    }
-}
-
 /// Escaped text with `code spans` as `<code>`.
 fn inline(text: &str) -> String {
     let mut out = String::new();
@@ -342,6 +144,7 @@ fn cell_share(v: Option<f64>, limit: Option<f64>) -> String {
     )
 }
 
+/// The whole page; a page that says what to do when there is nothing to show.
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let since = r.date(r.since_ms);
@@ -363,7 +166,19 @@ pub fn render(r: &Report) -> String {
         );
         return o;
     }
+    cards(&mut o, r);
+    signal_callouts(&mut o, r);
+    figures(&mut o, r);
+    week_table(&mut o, r);
+    task_table(&mut o, r);
+    learning_and_audits(&mut o, r);
+    self_check_table(&mut o, r);
+    o.push_str("<footer>Made by <code>mindgap report</code> from the record on this machine; nothing here left it.</footer></main></body></html>\n");
+    o
+}
 
+/// The period's headline numbers.
+fn cards(o: &mut String, r: &Report) {
     let all = r.shares();
     let target = r.target_early_share;
     let work: f64 = r.weeks.iter().map(|w| w.work()).sum();
@@ -371,21 +186,21 @@ pub fn render(r: &Report) -> String {
     let broken: u32 = r.weeks.iter().map(|w| w.manual_broken).sum();
     o.push_str(r#"<section class="cards">"#);
     card(
-        &mut o,
+        o,
         &pct(all.early),
         &format!("early share (target under {})", pct(Some(target))),
         all.early.is_some_and(|e| e > target),
     );
-    card(&mut o, &pct(all.late), "late share", false);
-    card(&mut o, &pct(all.overall), "overall share", false);
+    card(o, &pct(all.late), "late share", false);
+    card(o, &pct(all.overall), "overall share", false);
     card(
-        &mut o,
+        o,
         &thousands(work.round() as u64),
         "characters of work",
         false,
     );
     card(
-        &mut o,
+        o,
         &manual.to_string(),
         &if broken > 0 {
             format!("manual features ({broken} broken)")
@@ -395,13 +210,16 @@ pub fn render(r: &Report) -> String {
         false,
     );
     card(
-        &mut o,
+        o,
         &r.learning.entries.to_string(),
         "learning-log entries",
         false,
     );
     o.push_str("</section>");
+}
 
+/// The signals of a gap opening, each with the numbers behind it.
+fn signal_callouts(o: &mut String, r: &Report) {
     o.push_str("<h2>Signals</h2>");
     if r.signals.is_empty() {
         o.push_str(r#"<div class="callout ok">No sign of a gap opening. Keep it up.</div>"#);
@@ -417,7 +235,11 @@ pub fn render(r: &Report) -> String {
             esc(&nums.join(" · "))
         );
     }
+}
 
+/// The charts: shares per week, work per week, self-check averages.
+fn figures(o: &mut String, r: &Report) {
+    let target = r.target_early_share;
     let _ = write!(
         o,
         r#"<h2>Outside help per week</h2><figure><figcaption>Share of outside help (paste, completion, agent) in the early and late parts of tasks, by the week the work happened.</figcaption>{}<div class="legend"><span><i style="background:var(--early)"></i>early part (first 80%)</span><span><i style="background:var(--late)"></i>late part (last 20%)</span><span><i style="background:var(--overall);height:3px;vertical-align:3px"></i>overall</span><span><i style="background:var(--target);height:2px;vertical-align:4px"></i>target for the early part ({})</span></div></figure>"#,
@@ -458,7 +280,11 @@ pub fn render(r: &Report) -> String {
         );
     }
     o.push_str("</div>");
+}
 
+/// One row per week.
+fn week_table(o: &mut String, r: &Report) {
+    let target = r.target_early_share;
     o.push_str(r#"<h2>Week by week</h2><table><thead><tr><th>Week</th><th>Work</th><th>Early</th><th>Late</th><th>Overall</th><th>Manual</th><th>Log</th><th>Self-check</th><th>Audits</th></tr></thead><tbody>"#);
     for w in &r.weeks {
         let s = w.shares();
@@ -483,7 +309,11 @@ pub fn render(r: &Report) -> String {
         );
     }
     o.push_str("</tbody></table>");
+}
 
+/// The period's tasks, newest first.
+fn task_table(o: &mut String, r: &Report) {
+    let target = r.target_early_share;
     let _ = write!(o, "<h2>Tasks ({})</h2>", r.tasks.len());
     if r.tasks.is_empty() {
         o.push_str(r#"<p class="empty">No tasks in this period.</p>"#);
@@ -499,7 +329,7 @@ pub fn render(r: &Report) -> String {
                 o,
                 "<tr><td>{}{tags}</td><td>{}</td><td>{}</td><td>{}</td>{}<td>{}</td><td>{}</td></tr>",
                 esc(&t.name),
-                esc(&t.state),
+                t.state,
                 r.date(t.started_ms).format("%b %-d"),
                 thousands(t.work),
                 cell_share(t.shares.early, Some(target)),
@@ -509,7 +339,10 @@ pub fn render(r: &Report) -> String {
         }
         o.push_str("</tbody></table>");
     }
+}
 
+/// The learning log and the audits, side by side.
+fn learning_and_audits(o: &mut String, r: &Report) {
     o.push_str(r#"<div class="two"><section><h2>Learning log</h2>"#);
     let l = &r.learning;
     match (l.last_entry, l.days_silent) {
@@ -546,6 +379,10 @@ pub fn render(r: &Report) -> String {
         o.push_str("</tbody></table>");
     }
     o.push_str("</section></div>");
+}
+
+/// Self-check ratings per question, for the weeks that have any.
+fn self_check_table(o: &mut String, r: &Report) {
     if !r.self_checks.is_empty() {
         o.push_str(r#"<h2>Self-check by question</h2><table><thead><tr><th>Week</th><th>Q1</th><th>Q2</th><th>Q3</th><th>Q4</th><th>Q5</th><th>Average</th></tr></thead><tbody>"#);
         for w in r.weeks.iter().filter(|w| w.self_checks > 0) {
@@ -566,74 +403,7 @@ pub fn render(r: &Report) -> String {
         }
         o.push_str("</tbody></table>");
     }
-    o.push_str("<footer>Made by <code>mindgap report</code> from the record on this machine; nothing here left it.</footer></main></body></html>\n");
-    o
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::practices::report::tests::{NOW, task};
-    use crate::practices::report::{DAY_MS, Input, build};
-
-    #[test]
-    fn tidy_axes_and_numbers() {
-        assert_eq!(nice(7712.0), 10_000.0);
-        assert_eq!(nice(4100.0), 5000.0);
-        assert_eq!(nice(2000.0), 2000.0);
-        assert_eq!(nice(0.0), 1.0);
-        assert_eq!(compact(12_500.0), "12.5k");
-        assert_eq!(compact(5000.0), "5k");
-        assert_eq!(compact(750.0), "750");
-        assert_eq!(inline("run `a<b`"), "run <code>a&lt;b</code>");
-    }
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(
-            esc(r#"<a href="x">&'"#),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
-        );
-    }
-
-    #[test]
-    fn one_self_contained_page_with_titled_charts() {
-        let t = task(
-            1,
-            "<script>alert(1)</script>",
-            false,
-            Some(NOW - DAY_MS),
-            &[
-                (NOW - 9 * DAY_MS, 800, false),
-                (NOW - 2 * DAY_MS, 200, true),
-            ],
-        );
-        let r = build(&Input {
-            now_ms: NOW,
-            since_ms: NOW - 28 * DAY_MS,
-            tasks: vec![t],
-            store: true,
-            target_early_share: 0.2,
-            ..Input::default()
-        });
-        let html = render(&r);
-        assert!(html.starts_with("<!doctype html>"));
-        assert!(!html.contains("<script"), "names are escaped, no scripts");
-        assert!(!html.contains("http://") && !html.contains("https://"));
-        assert!(!html.contains(" src="));
-        assert!(html.matches("<svg").count() >= 2);
-        assert!(html.contains("<title id=\"c1t\">"));
-        assert!(html.contains("prefers-color-scheme:dark"));
-        assert!(html.contains("target 20%"));
-    }
-
-    #[test]
-    fn empty_pages_say_what_to_do() {
-        let r = build(&Input {
-            now_ms: NOW,
-            since_ms: NOW - 28 * DAY_MS,
-            ..Input::default()
-        });
-        assert!(render(&r).contains("No record yet"));
-    }
-}
+mod tests;

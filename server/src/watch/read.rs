@@ -1,0 +1,129 @@
+//! What a change carries: the new text of a file that changed (text files up to a size only),
+//! and, the first time a file is reported, what git's index holds for it (read in one
+//! `git cat-file --batch`), so a file the server never saw is measured against its last
+//! committed or staged content rather than counted whole.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use super::{DiskChange, News, Walker};
+
+/// Files larger than this are not read (their change is not measured).
+const MAX_BYTES: u64 = 2 << 20;
+
+fn read(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_BYTES {
+        return None;
+    }
+    String::from_utf8(std::fs::read(path).ok()?).ok()
+}
+
+/// The change a wanted file at `path` (`rel` from the root) reports, if any: `.git` entries
+/// carry no text, a removed file `None` as its text; a file there but binary or too large is
+/// not measured (no change).
+pub(super) fn change_at(path: &Path, rel: String) -> Option<DiskChange> {
+    if rel.starts_with(".git/") {
+        return Some(DiskChange {
+            rel_path: rel,
+            text: None,
+            before: None,
+        });
+    }
+    match read(path) {
+        Some(text) => Some(DiskChange {
+            rel_path: rel,
+            text: Some(text),
+            before: None,
+        }),
+        None if path.exists() => None, // binary or too large: not measured
+        None => Some(DiskChange {
+            rel_path: rel,
+            text: None,
+            before: None,
+        }),
+    }
+}
+
+impl<D: Fn(News)> Walker<D> {
+    /// Gives files reported for the first time what git's index holds for them.
+    pub(super) fn add_baselines(&mut self, changes: &mut [DiskChange]) {
+        let first: Vec<String> = changes
+            .iter()
+            .filter(|c| c.text.is_some() && !self.reported.contains(&c.rel_path))
+            .map(|c| c.rel_path.clone())
+            .collect();
+        for c in changes.iter() {
+            if c.text.is_some() {
+                self.reported.insert(c.rel_path.clone());
+            }
+        }
+        if first.is_empty() || crate::workspace::git_dir(&self.root).is_none() {
+            return;
+        }
+        // `known` holds only files reported for the first time.
+        let mut known = index_texts(&self.root, &first);
+        for c in changes.iter_mut() {
+            c.before = known.remove(&c.rel_path);
+        }
+    }
+}
+
+/// What git's index holds for each of `rels` (text files only), read in one `git cat-file`.
+fn index_texts(root: &Path, rels: &[String]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let child = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["cat-file", "--batch"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return out;
+    };
+    let mut stdin = child.stdin.take().expect("piped");
+    let names: Vec<String> = rels.iter().map(|r| format!(":{r}\n")).collect();
+    let writer = std::thread::spawn(move || {
+        for n in names {
+            if stdin.write_all(n.as_bytes()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stdout = Vec::new();
+    if let Some(mut s) = child.stdout.take() {
+        let _ = s.read_to_end(&mut stdout);
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    // Each answer: "<oid> blob <size>\n<content>\n", or "<name> missing\n".
+    let mut at = 0;
+    for rel in rels {
+        let Some(nl) = stdout[at..].iter().position(|&b| b == b'\n') else {
+            break;
+        };
+        let header = String::from_utf8_lossy(&stdout[at..at + nl]).into_owned();
+        at += nl + 1;
+        let mut parts = header.split(' ');
+        let (Some(_), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next()) else {
+            continue; // "missing": not in the index
+        };
+        let Ok(size) = size.parse::<usize>() else {
+            break;
+        };
+        if at + size > stdout.len() {
+            break;
+        }
+        if kind == "blob"
+            && size as u64 <= MAX_BYTES
+            && let Ok(text) = std::str::from_utf8(&stdout[at..at + size])
+        {
+            out.insert(rel.clone(), text.to_owned());
+        }
+        at += size + 1;
+    }
+    out
+}
