@@ -1,0 +1,158 @@
+//! Decisions that only the whole notification shows: many single-character changes arriving
+//! faster than anyone types (a paste or an accepted completion sent character by character, or
+//! a completion menu rewriting a word), the same text typed at several cursors, and scattered
+//! edits (a rename, a format) sent bottom-up in one notification.
+
+use super::history::{DocHistory, Recent};
+use super::{Amendment, Class, Decision, Evidence, Input, decide, shape};
+
+/// More single-character changes than this in one notification cannot be typing: a typist
+/// sprinting at 20 characters a second, or autorepeat at 35 Hz, fits about six into Neovim's
+/// 150 ms batch.
+const MACHINE_BATCH: usize = 8;
+/// A batch of single characters faster than this per character, over the time since the
+/// notification before it, is not typing (autorepeat runs at 28 ms or more).
+const MACHINE_MS_PER_CHAR: f64 = 20.0;
+
+/// The notification as the batch rules see it.
+pub struct Batch<'a> {
+    pub inputs: &'a [Input<'a>],
+    /// Which notification it is (its changes share it in the history).
+    pub notification: u64,
+    pub t: f64,
+    /// The time since the notification before it, if any.
+    pub gap: Option<f64>,
+}
+
+/// Revises `out` (one decision per input) where the whole notification says more than each
+/// change on its own; `amends` receives earlier decisions it shows wrong.
+pub fn revise(h: &DocHistory, b: &Batch<'_>, out: &mut [Decision], amends: &mut Vec<Amendment>) {
+    if b.inputs.len() < 2 {
+        return;
+    }
+    let contiguous = contiguous(b.inputs);
+    if machine_batch(h, b, contiguous, out, amends) {
+        return;
+    }
+    let (same, text) = same_text(b.inputs);
+    if same && text.is_some_and(|t| t.chars().count() <= 2) && distinct_lines(b.inputs) {
+        let cursors = b.inputs.len() as u32;
+        out.fill(decide(
+            Class::Typed,
+            0.85,
+            Evidence::MultiCursor { cursors },
+        ));
+        return;
+    }
+    let bottom_up = (b.inputs.windows(2)).all(|w| w[1].applied.start < w[0].applied.start);
+    if b.inputs.len() >= 3 && bottom_up && !same && !contiguous {
+        let changes = b.inputs.len() as u32;
+        out.fill(decide(
+            Class::Editor,
+            0.75,
+            Evidence::ScatteredEdits { changes },
+        ));
+    }
+}
+
+/// Each change starts where the one before it left the cursor (or just before, for a
+/// backspace): one stream of characters.
+fn contiguous(inputs: &[Input<'_>]) -> bool {
+    inputs.windows(2).all(|w| {
+        let end = w[0].applied.start + w[0].applied.inserted;
+        let s = w[1].applied.start;
+        s == end || s + 1 == end || (w[1].applied.inserted == 0 && s + w[1].applied.deleted == end)
+    })
+}
+
+/// Whether every change inserts the same text and deletes nothing; the first change's text.
+fn same_text(inputs: &[Input<'_>]) -> (bool, Option<String>) {
+    let text = |i: &Input<'_>| {
+        (i.applied.ins_text.as_deref().map(str::to_owned)).or(i.applied.ins_char.map(String::from))
+    };
+    let first = text(&inputs[0]);
+    let same = (inputs.iter()).all(|i| i.applied.deleted == 0 && text(i) == first);
+    (same, first)
+}
+
+fn distinct_lines(inputs: &[Input<'_>]) -> bool {
+    (inputs.windows(2)).all(|w| w[0].applied.span.start_line != w[1].applied.span.start_line)
+}
+
+/// Many single characters in one notification, faster than anyone types: a menu rewriting a
+/// word (`editor`), a completion accepted at code (`completion`), else a paste. Neovim sends a
+/// buffer's first burst of typing, however long, as one batch, so the count alone says nothing:
+/// the time since the notification before decides. Returns whether the rule applied.
+fn machine_batch(
+    h: &DocHistory,
+    b: &Batch<'_>,
+    contiguous: bool,
+    out: &mut [Decision],
+    amends: &mut Vec<Amendment>,
+) -> bool {
+    let (inputs, n) = (b.inputs, b.inputs.len());
+    let singles = (inputs.iter())
+        .filter(|i| i.applied.inserted + i.applied.deleted == 1)
+        .count();
+    let too_fast = (b.gap).is_none_or(|g| g / (singles.max(1) as f64) < MACHINE_MS_PER_CHAR);
+    if n < MACHINE_BATCH || singles * 4 < n * 3 || !contiguous || !too_fast {
+        return false;
+    }
+    // Where the burst began: the lone change sent ahead of the batch, if it inserted.
+    let lone = (h.recent.iter().rev())
+        .find(|r| r.notification != b.notification)
+        .copied();
+    let (class, evidence) = burst_class(inputs, lone, b.t);
+    for (d, i) in out.iter_mut().zip(inputs) {
+        let removal = i.applied.inserted == 0 && i.applied.deleted > 0;
+        *d = if removal && class.is_outside_help() {
+            decide(Class::Delete, 0.9, Evidence::Removal)
+        } else {
+            decide(class, 0.85, evidence)
+        };
+    }
+    // The client sends the first change of a burst alone; it belongs to the burst.
+    let first = inputs[0].applied;
+    if let Some(r) = lone
+        && r.inserted + r.deleted == 1
+        && b.t - r.t <= 300.0
+        && (r.end_after == first.start
+            || r.end_after == first.start + 1
+            || r.start == first.start + first.deleted)
+        && matches!(r.class, Class::Typed | Class::Delete)
+    {
+        let class = if r.inserted == 0 && class.is_outside_help() {
+            Class::Delete
+        } else {
+            class
+        };
+        amends.push(Amendment {
+            id: r.id,
+            decision: decide(class, 0.7, evidence),
+        });
+    }
+    true
+}
+
+/// What a machine burst is: a word rewritten on one line (a completion menu), else a
+/// completion when it began at code, else a paste.
+fn burst_class(inputs: &[Input<'_>], lone: Option<Recent>, t: f64) -> (Class, Evidence) {
+    let n = inputs.len() as u32;
+    let rewrites = inputs.iter().any(|i| i.applied.inserted == 0);
+    let line = inputs[0].applied.span.start_line;
+    let single_line = inputs.iter().all(|i| i.applied.span.start_line == line);
+    let typed_word: String = inputs.iter().filter_map(|i| i.applied.ins_char).collect();
+    let origin_code = match lone {
+        Some(r) if r.inserted == 1 && t - r.t <= 300.0 => r.code_before,
+        _ => (inputs.iter())
+            .find(|i| i.applied.inserted > 0)
+            .is_some_and(|i| i.applied.code_before),
+    };
+    if rewrites && single_line && shape::is_identifier(&typed_word) {
+        (Class::Editor, Evidence::WordRewrite { changes: n })
+    } else if origin_code {
+        (Class::Completion, Evidence::MachineBatch { changes: n })
+    } else {
+        (Class::Paste, Evidence::MachineBatch { changes: n })
+    }
+}

@@ -1,0 +1,231 @@
+//! The rules for one change on its own, in order: a no-op inherits its neighbour's class; a
+//! return to a recent document state is `undo`; removals are `delete`; one character is `typed`
+//! unless it belongs to a run arriving faster than typing; longer insertions are checked for
+//! typing shapes (indentation, auto-pairs, comment leaders, block inserts), same-shape
+//! replacements, and then for what brought them: a completion item, the continuation of a bulk
+//! insertion, a recent cut or a copy (`move`), an acceptance at the cursor (`completion`), else
+//! `paste`.
+
+use super::history::{Cuts, DocHistory, Recent};
+use super::{Amendment, Class, Copied, Decision, Evidence, Input, decide, shape};
+use crate::mirror::Applied;
+
+/// Single characters in separate notifications closer than this are not keystrokes (key
+/// rollover gives single gaps under 30 ms, not runs of them).
+const MACHINE_GAP_MS: f64 = 12.0;
+/// How many such gaps in a row make a machine burst.
+const MACHINE_RUN: u32 = 3;
+/// How long after typing at a spot an insertion there still counts as accepted at the cursor.
+const ACCEPT_WINDOW_MS: f64 = 10_000.0;
+/// How long after a bulk insertion a contiguous one continues it.
+const CHUNK_WINDOW_MS: f64 = 1_000.0;
+/// How close a one-character change must be to an undo to be part of it.
+const UNDO_COMPANION_MS: f64 = 300.0;
+
+/// What the rules for one change are given besides the change and the history.
+pub struct Single<'a> {
+    pub cuts: &'a Cuts,
+    pub t: f64,
+    /// How many changes the notification holds.
+    pub batch_len: usize,
+    /// The time since the notification before it, if any.
+    pub gap: Option<f64>,
+}
+
+/// The decision for one change on its own; `amends` receives earlier decisions it shows wrong.
+pub fn decide_one(
+    h: &mut DocHistory,
+    s: &Single<'_>,
+    input: &Input<'_>,
+    amends: &mut Vec<Amendment>,
+) -> Decision {
+    let a = input.applied;
+    let prev = h.last().copied();
+    if a.inserted == 0 && a.deleted == 0 {
+        return no_op(prev, s.t);
+    }
+    if let Some(d) = undo(h, a, prev, s.t, amends) {
+        return d;
+    }
+    if a.inserted == 0 {
+        h.fast_run = 0;
+        return decide(Class::Delete, 0.99, Evidence::Removal);
+    }
+    if a.inserted == 1 && a.ins_text.is_none() {
+        return one_char(h, a, prev, s, amends);
+    }
+    h.fast_run = 0;
+    if let Some(d) = typing_shape(input) {
+        return d;
+    }
+    brought(s, input, prev)
+}
+
+/// A change that altered nothing (typed over an auto-inserted closer, or part of the change
+/// before it).
+fn no_op(prev: Option<Recent>, t: f64) -> Decision {
+    match prev {
+        Some(p) if t - p.t <= 300.0 && !matches!(p.class, Class::Typed | Class::Delete) => {
+            decide(p.class, 0.6, Evidence::NoChange { inherited: true })
+        }
+        _ => decide(Class::Typed, 0.6, Evidence::NoChange { inherited: false }),
+    }
+}
+
+/// A return to a recent state of the document: undo or redo, whatever shape the client gives
+/// it (with the one-character step Neovim sends beside it).
+fn undo(
+    h: &DocHistory,
+    a: &Applied,
+    prev: Option<Recent>,
+    t: f64,
+    amends: &mut Vec<Amendment>,
+) -> Option<Decision> {
+    // Removing white space (an auto-indent, say) can return to an earlier state too: that is
+    // not an undo worth the name.
+    let whitespace_removal =
+        a.inserted == 0 && a.del_text.as_deref().is_some_and(shape::is_whitespace);
+    let near_undo = |p: &Recent| p.class == Class::Undo && t - p.t <= UNDO_COMPANION_MS;
+    let after_undo = prev.is_some_and(|p| near_undo(&p));
+    if a.inserted + a.deleted >= 2 && (!whitespace_removal || after_undo) {
+        let back = h.state_back(a.state, 1)?;
+        // ...and the one-character step sent just before it.
+        if let Some(p) = prev
+            && p.returned
+            && p.inserted + p.deleted == 1
+            && p.class != Class::Undo
+            && t - p.t <= UNDO_COMPANION_MS
+        {
+            amends.push(Amendment {
+                id: p.id,
+                decision: decide(Class::Undo, 0.7, Evidence::ReturnsToState { back: 1 }),
+            });
+        }
+        return Some(decide(Class::Undo, 0.85, Evidence::ReturnsToState { back }));
+    }
+    // A one-character step of an undo: Neovim sends the line break an undo takes away (or a
+    // redo brings back) as a change of its own, just before or after the rest.
+    if a.inserted + a.deleted == 1 && after_undo {
+        let back = h.state_back(a.state, 1)?;
+        return Some(decide(Class::Undo, 0.7, Evidence::ReturnsToState { back }));
+    }
+    None
+}
+
+/// One inserted character: typed, unless it belongs to a run of single characters arriving
+/// faster than anyone types (then the run is a paste, from its first character).
+fn one_char(
+    h: &mut DocHistory,
+    a: &Applied,
+    prev: Option<Recent>,
+    s: &Single<'_>,
+    amends: &mut Vec<Amendment>,
+) -> Decision {
+    let contiguous =
+        prev.is_some_and(|p| p.end_after == a.start && p.inserted == 1 && p.deleted == 0);
+    let fast = s.batch_len == 1 && s.gap.is_some_and(|g| g < MACHINE_GAP_MS) && contiguous;
+    h.fast_run = if fast { h.fast_run + 1 } else { 0 };
+    if h.fast_run < MACHINE_RUN {
+        return decide(Class::Typed, 0.95, Evidence::OneChar);
+    }
+    let d = decide(
+        Class::Paste,
+        0.8,
+        Evidence::MachineBurst {
+            chars: h.fast_run + 1,
+        },
+    );
+    // The first characters of the run were taken for typing: they were not.
+    let run = h.fast_run as usize;
+    for r in h.recent.iter().rev().take(run) {
+        if r.class == Class::Typed {
+            amends.push(Amendment {
+                id: r.id,
+                decision: d,
+            });
+        }
+    }
+    d
+}
+
+/// Insertions with the shape of typing or of a mechanical edit: indentation, white space,
+/// auto-closed pairs, comment leaders, typed text replicated down a column, replacements with
+/// the shape of what they replaced.
+fn typing_shape(input: &Input<'_>) -> Option<Decision> {
+    let a = input.applied;
+    let text: &str = a.ins_text.as_deref().unwrap_or("");
+    if shape::is_whitespace(text) {
+        return Some(if shape::is_indent(text) {
+            decide(Class::Typed, 0.9, Evidence::Indent)
+        } else {
+            decide(Class::Editor, 0.7, Evidence::WhitespaceBlock)
+        });
+    }
+    if a.deleted == 0 && shape::is_auto_pair(text) {
+        return Some(decide(Class::Typed, 0.9, Evidence::AutoPair));
+    }
+    if shape::is_comment_continuation(text) {
+        return Some(decide(Class::Typed, 0.85, Evidence::CommentLeader));
+    }
+    if let (Some(del), Some((before, after))) = (&a.del_text, &input.around)
+        && shape::is_block_insert(
+            &format!("{before}{del}{after}"),
+            &format!("{before}{text}{after}"),
+        )
+    {
+        return Some(decide(Class::Typed, 0.75, Evidence::BlockInsert));
+    }
+    if let Some(del) = &a.del_text
+        && shape::same_shape(del, text)
+    {
+        return Some(decide(Class::Editor, 0.75, Evidence::SameShape));
+    }
+    None
+}
+
+/// What brought a longer insertion: a completion item finishing the word, the continuation of
+/// a bulk insertion, a recent cut or a copy of the person's own code, an accepted suggestion
+/// at the cursor; else a paste.
+fn brought(s: &Single<'_>, input: &Input<'_>, prev: Option<Recent>) -> Decision {
+    let a = input.applied;
+    let text: &str = a.ins_text.as_deref().unwrap_or("");
+    let t = s.t;
+    let at_cursor = prev.filter(|p| p.end_after == a.start);
+    // One identifier finishing the word being typed: a completion item. Checked before copies,
+    // because such items come from words close by.
+    if let Some(p) = at_cursor
+        && a.code_before
+        && t - p.t <= ACCEPT_WINDOW_MS
+        && shape::is_identifier(text)
+        && shape::continues_word(a.prev_char)
+        && text.chars().count() <= 40
+    {
+        return if p.class == Class::Completion {
+            decide(Class::Completion, 0.6, Evidence::ContinuesChunk)
+        } else {
+            decide(Class::Editor, 0.6, Evidence::CompletionItem)
+        };
+    }
+    if let Some(p) = at_cursor
+        && matches!(p.class, Class::Paste | Class::Completion)
+        && p.inserted >= 2
+        && t - p.t <= CHUNK_WINDOW_MS
+    {
+        return decide(p.class, 0.7, Evidence::ContinuesChunk);
+    }
+    if s.cuts.contains(text) {
+        return decide(Class::Move, 0.8, Evidence::RecentCut);
+    }
+    match input.copied {
+        Copied::Lines(lines) => return decide(Class::Move, 0.75, Evidence::CopiedLines { lines }),
+        Copied::Nearby => return decide(Class::Move, 0.6, Evidence::CopiedNearby),
+        Copied::No => {}
+    }
+    if let Some(p) = at_cursor {
+        let starts_line = text.starts_with(['\n', '\r']);
+        if a.code_before && !starts_line && t - p.t <= ACCEPT_WINDOW_MS {
+            return decide(Class::Completion, 0.7, Evidence::AcceptAtCursor);
+        }
+    }
+    decide(Class::Paste, 0.8, Evidence::Bulk)
+}
