@@ -57,6 +57,16 @@ pub(crate) async fn show_file(
 /// Runs the server on stdin/stdout until `exit` or end of input. Returns the process exit code:
 /// 0 after `shutdown` then `exit`, 1 when the client went away without `shutdown`.
 pub async fn serve(opts: ServeOptions) -> i32 {
+    serve_io(tokio::io::stdin(), tokio::io::stdout(), opts).await
+}
+
+/// [`serve`] on any byte streams (the end-to-end tests use in-memory pipes): the same transport,
+/// store and exit code as on stdio.
+pub async fn serve_io<I, O>(input: I, output: O, opts: ServeOptions) -> i32
+where
+    I: tokio::io::AsyncRead + Unpin + Send + 'static,
+    O: tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
     let store = Store::open(&opts.home);
     let recorder = match &opts.record {
         None => None,
@@ -81,14 +91,7 @@ pub async fn serve(opts: ServeOptions) -> i32 {
     })
     .custom_method(ingest::EDIT_HINT, Backend::edit_hint)
     .finish();
-    transport::run(
-        tokio::io::stdin(),
-        tokio::io::stdout(),
-        service,
-        socket,
-        recorder.clone(),
-    )
-    .await;
+    transport::run(input, output, service, socket, recorder.clone()).await;
     if let Some(r) = recorder {
         r.finish();
     }
