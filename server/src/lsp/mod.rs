@@ -92,6 +92,15 @@ where
     .custom_method(ingest::EDIT_HINT, Backend::edit_hint)
     .finish();
     transport::run(input, output, service, socket, recorder.clone()).await;
+    // The watcher's thread holds the handlers' state: stopped here, nothing outlives the session,
+    // which matters to a caller that goes on running after this returns (a process ends).
+    drop(
+        shared
+            .watcher
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take(),
+    );
     if let Some(r) = recorder {
         r.finish();
     }

@@ -31,7 +31,7 @@ pub struct Shared {
     pub status_dirty: AtomicBool,
     config: Mutex<Config>,
     /// The file watcher, alive as long as the server.
-    watcher: Mutex<Option<crate::watch::Watching>>,
+    pub(super) watcher: Mutex<Option<crate::watch::Watching>>,
     /// The trace being recorded (`lsp --record`): disk changes and agents' log lines go in it.
     recorder: Option<crate::trace::recorder::Recorder>,
     /// What `initialize` settled: the workspace root, and what the client can show.
