@@ -25,7 +25,7 @@ fn assert_still_serving(mut s: Server, doc: &str) -> Server {
     assert_eq!(err.code, -32601, "{err:?}");
     s.open(doc, 1, "ok\n");
     s.insert(doc, 2, 1, 0, "!");
-    assert_eq!(s.shutdown_and_exit().code(), Some(0), "{}", s.stderr());
+    assert_eq!(s.shutdown_and_exit(), Some(0), "{}", s.stderr());
     let e = edits_of(&s.db_path(), doc);
     assert_eq!(e.len(), 1, "the edit after the bad input is missing: {e:?}");
     assert_eq!((e[0].inserted, e[0].deleted), (1, 0));
@@ -155,7 +155,7 @@ fn a_range_past_the_end_is_clamped_and_recorded() {
     // Later edits still apply where they should.
     s.insert(&u, 4, 1, 1, "Z");
     s.change(&u, 5, vec![full_change("abcY\nXZ")]);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let e = edits_of(&s.db_path(), &u);
     let got: Vec<(i64, i64, i64)> = e
         .iter()
@@ -176,7 +176,7 @@ fn a_position_inside_a_surrogate_pair_resolves_to_the_char_start() {
     s.open(&u, 1, "a😀b");
     s.insert(&u, 2, 0, 2, "X"); // between the two UTF-16 units of the emoji
     s.change(&u, 3, vec![full_change("aX😀b")]);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let e = edits_of(&s.db_path(), &u);
     let got: Vec<(i64, i64)> = e.iter().map(|e| (e.inserted, e.deleted)).collect();
     assert_eq!(got, vec![(1, 0), (0, 0)], "{e:#?}");
@@ -219,7 +219,7 @@ fn a_version_going_backwards_is_ignored() {
     s.insert(&u, 3, 0, 0, "S");
     s.insert(&u, 8, 1, 2, "c");
     s.change(&u, 9, vec![full_change("base\nabc")]);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let e = edits_of(&s.db_path(), &u);
     let got: Vec<(i64, i64, i64)> = e
         .iter()
@@ -243,7 +243,7 @@ fn a_binary_document_with_nul_bytes_is_recorded() {
     s.insert(&u, 3, 1, 1, "\u{1b}");
     let expected = "\0\u{1}\u{2}\0\0\0ELF\0\0\u{7f}\u{fffd}\n\0\u{1b}";
     s.change(&u, 4, vec![full_change(expected)]);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let e = edits_of(&s.db_path(), &u);
     let got: Vec<(i64, i64)> = e.iter().map(|e| (e.inserted, e.deleted)).collect();
     assert_eq!(got, vec![(3, 0), (1, 0), (0, 0)], "{e:#?}");
@@ -261,7 +261,7 @@ fn a_five_megabyte_paste_is_recorded_with_the_right_counts() {
     s.insert(&u, 2, 1, 0, &paste);
     s.insert(&u, 3, 0, 5, "!");
     s.change(&u, 4, vec![range_change((1, 0), (1, 3), "")]); // delete "fn "
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let e = edits_of(&s.db_path(), &u);
     let got: Vec<(&str, i64, i64)> = e
         .iter()

@@ -154,7 +154,7 @@ fn explain_a_pasted_block_by_typing_not_pasting() {
     )
     .unwrap();
     diagnostics_for(&mut s, &uri, |d| d.is_empty());
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let classes: Vec<String> = edits_of(&s.db_path(), &uri)
         .into_iter()
         .map(|e| e.class)
@@ -229,7 +229,7 @@ fn check_staged_fails_until_the_block_is_explained_and_the_hook_runs_it() {
     std::fs::write(&md_path, format!("{template}{words}")).unwrap();
     s.save(&md_uri);
     s.save(&uri); // the block's tag (its explanation) reaches the store with the save
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let out = check();
     assert_eq!(
         out.status.code(),
@@ -369,7 +369,7 @@ fn rewrite_by_hand_and_restore_round_trip_exactly() {
     s.change(&uri, 4, vec![json!({"range": range, "text": restored})]);
     // The restored block is outside help again.
     diagnostics_for(&mut s, &uri, |d| codes(d).contains(&"unexplained"));
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let classes: Vec<(String, i64)> = edits_of(&s.db_path(), &uri)
         .into_iter()
         .map(|e| (e.class, e.inserted))
@@ -433,7 +433,7 @@ fn a_struggle_window_counts_attempts_and_flags_help() {
         "def helper():\n    return compute_everything()\n",
     );
     diagnostics_for(&mut s, &uri, |d| codes(d).contains(&"struggle"));
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let out = mindgap_e2e::run([
         "status",
         "--json",

@@ -435,7 +435,7 @@ fn lsp_learn_appends_with_text_and_shows_the_log_without() {
         );
         assert_eq!(show["params"]["takeFocus"], true);
     }
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
@@ -464,7 +464,7 @@ fn lsp_self_check_gives_the_questions_and_records_ratings() {
     );
     let e = command(&mut s, "mindgap.selfCheck", json!([{"ratings": [1, 2, 9]}])).unwrap_err();
     assert!(e.contains("five numbers"), "{e}");
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
@@ -485,7 +485,7 @@ fn lsp_task_finish_says_a_manual_task_was_broken() {
     assert_eq!(r["name"], "by hand");
     assert_eq!(r["broken"], true, "{r}");
     assert!(r["outside_chars"].as_u64().unwrap() > 0, "{r}");
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 fn reminders(s: &mut Server, wait: Duration) -> Vec<String> {
@@ -512,11 +512,11 @@ fn the_editor_reminds_of_a_silent_log_once_a_day() {
     s.open(&uri, 1, "");
     s.insert(&uri, 2, 0, 0, "x");
     assert_eq!(reminders(&mut s, Duration::from_secs(2)).len(), 1);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     // Neither does a restart the same day.
     let mut s = start(&w.home, &w.root);
     assert!(reminders(&mut s, Duration::from_secs(2)).is_empty());
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
@@ -555,5 +555,5 @@ fn lsp_report_writes_the_html_report_and_opens_it_in_a_browser() {
         r.unwrap_err().contains("--since takes"),
         "a bad period is a plain error"
     );
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }

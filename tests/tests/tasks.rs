@@ -98,7 +98,7 @@ fn a_task_over_lsp_gives_exact_shares_in_status_and_task_show() {
         close(finished["share"]["overall"].as_f64().unwrap(), 54.0 / 74.0),
         "{finished}"
     );
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 
     // Exact at finish: work 74 = typed 20, then completion 16, then paste 38. The boundary is at
     // 59.2 characters, inside the paste: 23.2 of its characters are early, 14.8 late.
@@ -160,8 +160,8 @@ fn two_servers_and_the_cli_agree_on_one_task() {
             .expect("both editors see the shared task");
         assert_eq!(st["params"]["task"]["state"], "active");
     }
-    assert_eq!(a.shutdown_and_exit().code(), Some(0));
-    assert_eq!(b.shutdown_and_exit().code(), Some(0));
+    assert_eq!(a.shutdown_and_exit(), Some(0));
+    assert_eq!(b.shutdown_and_exit(), Some(0));
     let show = cli(&home, &root, &["task", "show", "--json"]);
     assert_eq!(show["name"], "shared");
     assert_eq!(show["work"], 9 + 8 + 29);
@@ -247,7 +247,7 @@ fn other_clients_get_the_line_as_progress_or_messages_or_not_at_all() {
             .iter()
             .any(|m| m["method"] == "window/workDoneProgress/create")
     );
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     // Messages, when asked for.
     let mut s = start_plain(&home, &root, json!({}), json!({"status_via": "message"}));
     make_work(&mut s, &root);
@@ -263,7 +263,7 @@ fn other_clients_get_the_line_as_progress_or_messages_or_not_at_all() {
             .starts_with("mindgap: p "),
         "{m}"
     );
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     // Off.
     let mut s = start_plain(
         &home,
@@ -278,7 +278,7 @@ fn other_clients_get_the_line_as_progress_or_messages_or_not_at_all() {
             .iter()
             .any(|m| m["method"] == "$/progress" || m["method"] == "window/showMessage")
     );
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
@@ -314,7 +314,7 @@ fn configuration_problems_are_named_by_key() {
         })
         .expect("the bad value named");
     assert_eq!(m["params"]["type"], 1);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
@@ -338,7 +338,7 @@ fn switching_git_branches_pauses_one_task_and_resumes_another() {
         m["params"]["task"]["name"] == "feature-b"
     })
     .expect("the new branch's task");
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let out = run([
         "task",
         "list",
