@@ -1,10 +1,10 @@
 //! Nudges end to end: outside help early in a task draws diagnostics; the code actions are
 //! offered; *Explain* writes the explanation and opens it; typed words in it clear the nudge,
-//! pasted ones do not; *It's my own code* reclassifies the block.
+//! pasted ones do not; *It's my own code* reclassifies the block. The server runs in-process;
+//! `mindgap check` and `hook install` run as the binary.
 
 mod common;
 
-use std::path::Path;
 use std::thread::sleep;
 use std::time::Duration;
 
@@ -12,9 +12,13 @@ use common::edits_of;
 use mindgap_e2e::{Server, Workspace};
 use serde_json::{Value, json};
 
-fn start(home: &Path, root: &Path) -> Server {
-    let caps = json!({"general": {"positionEncodings": ["utf-16"]}, "window": {"showDocument": {"support": true}}});
-    Server::start_in(home, root, caps, json!({"explain_min_words": 6}))
+/// UTF-16 positions and `window/showDocument` (*Explain* opens the explanation).
+fn caps() -> Value {
+    json!({"general": {"positionEncodings": ["utf-16"]}, "window": {"showDocument": {"support": true}}})
+}
+
+fn options() -> Value {
+    json!({"explain_min_words": 6})
 }
 
 #[track_caller]
@@ -62,7 +66,7 @@ const BLOCK: &str = "def area(r):\n    return 3.14 * r * r\n\n\ndef perimeter(r)
 fn explain_a_pasted_block_by_typing_not_pasting() {
     let w = Workspace::new();
     let (root, home) = (w.root.clone(), w.home.clone());
-    let mut s = start(&home, &root);
+    let mut s = Server::in_process(&home, &root, caps(), options());
     let uri = format!("file://{}/geo.py", root.display());
     s.open(&uri, 1, "\n\n");
     s.insert(&uri, 2, 1, 0, BLOCK); // a 10-line paste at the very start of the task
@@ -180,7 +184,7 @@ fn check_staged_fails_until_the_block_is_explained_and_the_hook_runs_it() {
         ])
     };
 
-    let mut s = start(&home, &root);
+    let mut s = Server::in_process(&home, &root, caps(), options());
     let path = root.join("geo.py");
     let uri = format!("file://{}", path.display());
     let text = format!("\n{BLOCK}");
@@ -299,7 +303,7 @@ fn last_apply_edit(s: &Server, uri: &str) -> (Value, String) {
 fn rewrite_by_hand_and_restore_round_trip_exactly() {
     let w = Workspace::new();
     let (root, home) = (w.root.clone(), w.home.clone());
-    let mut s = start(&home, &root);
+    let mut s = Server::in_process(&home, &root, caps(), options());
     let uri = format!("file://{}/geo.py", root.display());
     let mut text = "x = 1\n\n".to_string();
     s.open(&uri, 1, &text);
@@ -390,7 +394,7 @@ fn rewrite_by_hand_and_restore_round_trip_exactly() {
 fn a_struggle_window_counts_attempts_and_flags_help() {
     let w = Workspace::new();
     let (root, home) = (w.root.clone(), w.home.clone());
-    let mut s = Server::start_in(
+    let mut s = Server::in_process(
         &home,
         &root,
         json!({"experimental": {"mindgapStatus": true}}),
