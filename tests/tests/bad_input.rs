@@ -1,5 +1,6 @@
 //! What a broken or hostile client may send: the server answers what it must, records what it
-//! can, and keeps serving.
+//! can, and keeps serving. These run the real binary: the bytes go through its stdin and
+//! stdout, and some of them check what it logs on stderr.
 
 mod common;
 
@@ -11,12 +12,6 @@ use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(5);
 
-fn started() -> Server {
-    let mut s = Server::start();
-    s.initialize(caps_with_encodings(&["utf-16"]));
-    s
-}
-
 /// The server still answers requests and still records edits; then it shuts down cleanly.
 fn assert_still_serving(mut s: Server, doc: &str) -> Server {
     let err = s
@@ -25,7 +20,7 @@ fn assert_still_serving(mut s: Server, doc: &str) -> Server {
     assert_eq!(err.code, -32601, "{err:?}");
     s.open(doc, 1, "ok\n");
     s.insert(doc, 2, 1, 0, "!");
-    assert_eq!(s.shutdown_and_exit().code(), Some(0), "{}", s.stderr());
+    assert_eq!(s.shutdown_and_exit(), Some(0), "{}", s.stderr());
     let e = edits_of(&s.db_path(), doc);
     assert_eq!(e.len(), 1, "the edit after the bad input is missing: {e:?}");
     assert_eq!((e[0].inserted, e[0].deleted), (1, 0));
@@ -39,7 +34,7 @@ fn null_id_error(s: &mut Server) -> Option<Value> {
 
 #[test]
 fn malformed_json_body_gets_a_parse_error_and_the_server_keeps_serving() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     s.send_raw(&frame(
         br#"{"jsonrpc": "2.0", "id": 99, "method": "shutdown""#,
     ));
@@ -56,7 +51,7 @@ fn malformed_json_body_gets_a_parse_error_and_the_server_keeps_serving() {
 
 #[test]
 fn a_body_that_is_json_but_not_json_rpc_gets_an_error_and_the_server_keeps_serving() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     s.send_raw(&frame(br#"{"hello": "world"}"#));
     let err = null_id_error(&mut s).unwrap_or_else(|| {
         panic!(
@@ -71,7 +66,7 @@ fn a_body_that_is_json_but_not_json_rpc_gets_an_error_and_the_server_keeps_servi
 
 #[test]
 fn unknown_request_method_is_method_not_found_and_the_server_keeps_serving() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     let hover = json!({
         "textDocument": {"uri": uri("h.txt")},
         "position": {"line": 0, "character": 0},
@@ -91,7 +86,7 @@ fn unknown_request_method_is_method_not_found_and_the_server_keeps_serving() {
 
 #[test]
 fn unknown_notifications_are_ignored() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     s.notify("mindgap/whatever", json!({"a": [1, 2, 3]}));
     s.notify("$/setTrace", json!({"value": "verbose"}));
     s.notify("workspace/didChangeConfiguration", json!({"settings": {}}));
@@ -104,7 +99,7 @@ fn unknown_notifications_are_ignored() {
 
 #[test]
 fn invalid_utf8_in_a_header_value_is_survived() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     let body = br#"{"jsonrpc":"2.0","method":"mindgap/ignored","params":{}}"#;
     let mut bytes = format!("Content-Length: {}\r\nX-Junk: ", body.len()).into_bytes();
     bytes.extend_from_slice(b"\xff\xfe\xc3\x28\r\n\r\n");
@@ -115,7 +110,7 @@ fn invalid_utf8_in_a_header_value_is_survived() {
 
 #[test]
 fn invalid_utf8_in_a_header_line_is_survived() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     let body = br#"{"jsonrpc":"2.0","method":"mindgap/ignored","params":{}}"#;
     let mut bytes = b"\xff\xfe\x80junk\r\n".to_vec();
     bytes.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
@@ -126,7 +121,7 @@ fn invalid_utf8_in_a_header_line_is_survived() {
 
 #[test]
 fn invalid_utf8_in_a_body_is_survived() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     s.send_raw(&frame(
         b"{\"jsonrpc\":\"2.0\",\"method\":\"x\xff\xfe\",\"params\":{}}",
     ));
@@ -135,7 +130,7 @@ fn invalid_utf8_in_a_body_is_survived() {
 
 #[test]
 fn notification_with_invalid_params_is_skipped() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     let u = uri("bad-params.txt");
     s.notify("textDocument/didOpen", json!({"textDocument": {"uri": u}}));
     s.notify("textDocument/didChange", json!({"textDocument": 5}));
@@ -145,7 +140,7 @@ fn notification_with_invalid_params_is_skipped() {
 
 #[test]
 fn a_range_past_the_end_is_clamped_and_recorded() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     let u = uri("clamp.txt");
     s.open(&u, 1, "abc\n");
     // Past the last line: clamped to the end of the document.
@@ -155,7 +150,7 @@ fn a_range_past_the_end_is_clamped_and_recorded() {
     // Later edits still apply where they should.
     s.insert(&u, 4, 1, 1, "Z");
     s.change(&u, 5, vec![full_change("abcY\nXZ")]);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let e = edits_of(&s.db_path(), &u);
     let got: Vec<(i64, i64, i64)> = e
         .iter()
@@ -171,12 +166,12 @@ fn a_range_past_the_end_is_clamped_and_recorded() {
 
 #[test]
 fn a_position_inside_a_surrogate_pair_resolves_to_the_char_start() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     let u = uri("surrogate.txt");
     s.open(&u, 1, "a😀b");
     s.insert(&u, 2, 0, 2, "X"); // between the two UTF-16 units of the emoji
     s.change(&u, 3, vec![full_change("aX😀b")]);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let e = edits_of(&s.db_path(), &u);
     let got: Vec<(i64, i64)> = e.iter().map(|e| (e.inserted, e.deleted)).collect();
     assert_eq!(got, vec![(1, 0), (0, 0)], "{e:#?}");
@@ -184,7 +179,7 @@ fn a_position_inside_a_surrogate_pair_resolves_to_the_char_start() {
 
 #[test]
 fn did_change_for_a_document_never_opened_is_ignored() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     let ghost = uri("never-opened.txt");
     s.insert(&ghost, 2, 0, 0, "boo");
     s.change(&ghost, 3, vec![full_change("whole")]);
@@ -208,7 +203,7 @@ fn text_sync_before_initialize_is_ignored() {
 
 #[test]
 fn a_version_going_backwards_is_ignored() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     let u = uri("backwards.txt");
     s.open(&u, 5, "base\n");
     s.insert(&u, 6, 1, 0, "a");
@@ -219,7 +214,7 @@ fn a_version_going_backwards_is_ignored() {
     s.insert(&u, 3, 0, 0, "S");
     s.insert(&u, 8, 1, 2, "c");
     s.change(&u, 9, vec![full_change("base\nabc")]);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let e = edits_of(&s.db_path(), &u);
     let got: Vec<(i64, i64, i64)> = e
         .iter()
@@ -235,7 +230,7 @@ fn a_version_going_backwards_is_ignored() {
 
 #[test]
 fn a_binary_document_with_nul_bytes_is_recorded() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     let u = uri("blob.bin");
     let text = "\0\u{1}\u{2}ELF\0\0\u{7f}\u{fffd}\n\0";
     s.open(&u, 1, text);
@@ -243,7 +238,7 @@ fn a_binary_document_with_nul_bytes_is_recorded() {
     s.insert(&u, 3, 1, 1, "\u{1b}");
     let expected = "\0\u{1}\u{2}\0\0\0ELF\0\0\u{7f}\u{fffd}\n\0\u{1b}";
     s.change(&u, 4, vec![full_change(expected)]);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let e = edits_of(&s.db_path(), &u);
     let got: Vec<(i64, i64)> = e.iter().map(|e| (e.inserted, e.deleted)).collect();
     assert_eq!(got, vec![(3, 0), (1, 0), (0, 0)], "{e:#?}");
@@ -251,7 +246,7 @@ fn a_binary_document_with_nul_bytes_is_recorded() {
 
 #[test]
 fn a_five_megabyte_paste_is_recorded_with_the_right_counts() {
-    let mut s = started();
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
     let u = uri("huge.txt");
     s.open(&u, 1, "start\nend\n");
     let unit = "fn x() { \"é😀\" }\r\n";
@@ -261,7 +256,7 @@ fn a_five_megabyte_paste_is_recorded_with_the_right_counts() {
     s.insert(&u, 2, 1, 0, &paste);
     s.insert(&u, 3, 0, 5, "!");
     s.change(&u, 4, vec![range_change((1, 0), (1, 3), "")]); // delete "fn "
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let e = edits_of(&s.db_path(), &u);
     let got: Vec<(&str, i64, i64)> = e
         .iter()

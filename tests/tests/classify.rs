@@ -31,7 +31,7 @@ fn hints_before_and_after_their_change_decide_the_class_in_the_store() {
     hint(&mut s, &u, 4, "telepathy");
     hint(&mut s, &u, 99, "paste");
     s.insert(&u, 4, 0, 0, "x");
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let classes: Vec<(String, i64)> = edits_of(&s.db_path(), &u)
         .into_iter()
         .map(|e| (e.class, e.version))
@@ -100,7 +100,7 @@ fn closing_a_document_saves_its_provenance_as_hashes_only() {
     s.open(&u, 1, "x = 1\n");
     s.insert(&u, 2, 1, 0, secret);
     s.close(&u);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let conn = open_store(&s.db_path());
     let data: Vec<u8> = conn
         .query_row(

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 fn negotiated(offered: &[&str]) -> Value {
     let mut s = Server::start();
     let result = s.initialize(caps_with_encodings(offered));
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     result["capabilities"]["positionEncoding"].clone()
 }
 
@@ -40,7 +40,7 @@ fn initialize_announces_incremental_sync_and_names_the_server() {
         json!(env!("CARGO_PKG_VERSION")),
         "{result}"
     );
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
@@ -48,16 +48,16 @@ fn shutdown_then_exit_exits_with_0() {
     let mut s = Server::start();
     s.initialize(json!({}));
     assert_eq!(s.request("shutdown", Value::Null), Ok(Value::Null));
-    let status = s.exit();
-    assert_eq!(status.code(), Some(0), "{}", s.stderr());
+    let code = s.exit();
+    assert_eq!(code, Some(0), "{}", s.stderr());
 }
 
 #[test]
 fn exit_without_shutdown_exits_with_1() {
     let mut s = Server::start();
     s.initialize(json!({}));
-    let status = s.exit();
-    assert_eq!(status.code(), Some(1), "{}", s.stderr());
+    let code = s.exit();
+    assert_eq!(code, Some(1), "{}", s.stderr());
 }
 
 #[test]
@@ -67,8 +67,8 @@ fn closing_stdin_without_exit_ends_the_process() {
     s.open(&uri("a.txt"), 1, "x");
     let start = Instant::now();
     s.close_stdin();
-    let status = s.wait(Duration::from_secs(4));
-    assert_eq!(status.code(), Some(1), "{}", s.stderr());
+    let code = s.wait(Duration::from_secs(4));
+    assert_eq!(code, Some(1), "{}", s.stderr());
     assert!(start.elapsed() < Duration::from_secs(4));
     s.assert_clean_stdout();
 }
@@ -81,7 +81,7 @@ fn a_request_before_initialize_is_refused_and_initialize_still_works() {
         .expect_err("shutdown before initialize must fail");
     assert_eq!(err.code, -32002, "{err:?}"); // ServerNotInitialized
     s.initialize(json!({}));
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
@@ -92,7 +92,7 @@ fn a_second_initialize_is_an_error() {
         .request("initialize", json!({"capabilities": {}}))
         .expect_err("initialize twice");
     assert_eq!(err.code, -32600, "{err:?}"); // InvalidRequest
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
@@ -121,7 +121,7 @@ fn stdout_carries_only_frames_even_with_trace_logging() {
     assert_eq!(err.code, -32601);
     s.save(&u);
     s.close(&u);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     // shutdown_and_exit checked the frames; the logs went to stderr, at trace level.
     let stderr = s.stderr();
     assert!(stderr.contains("initialize"), "{stderr}");

@@ -62,7 +62,7 @@ fn edit_session(enc: &str) -> (Vec<Edit>, String) {
     s.change(&u, 9, vec![full_change(&expected)]);
     s.save(&u);
     s.close(&u);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let db = s.db_path();
     let sess = sessions(&db);
     assert_eq!(sess.len(), 1, "{sess:?}");
@@ -146,7 +146,7 @@ fn several_changes_in_one_notification_apply_in_order() {
     );
     let expected = "def f(x):\n    return 42\nprint()\n";
     s.change(&u, 3, vec![full_change(expected)]);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let edits = edits_of(&s.db_path(), &u);
     let got: Vec<(i64, i64, i64, i64)> = edits
         .iter()
@@ -178,7 +178,7 @@ fn replacements_count_only_what_differs() {
     let renamed = "let total = compute(2);\n";
     s.change(&u, 3, vec![range_change((0, 4), (0, 9), "total")]);
     s.change(&u, 4, vec![full_change(renamed)]);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let edits = edits_of(&s.db_path(), &u);
     let counts: Vec<(i64, i64)> = edits.iter().map(|e| (e.inserted, e.deleted)).collect();
     let expect = |a: &str, b: &str| {
@@ -208,7 +208,7 @@ fn reopening_a_closed_document_with_new_text_is_recorded_as_a_reload() {
     s.open(&u, 2, "import os\nx = 1\ny");
     s.insert(&u, 3, 2, 1, "z");
     s.change(&u, 4, vec![full_change("import os\nx = 1\nyz")]);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let edits = edits_of(&s.db_path(), &u);
     let got: Vec<(&str, i64, i64, i64)> = edits
         .iter()
@@ -238,7 +238,7 @@ fn documents_are_kept_apart() {
     s.insert(&a, 3, 1, 0, "333");
     s.change(&a, 4, vec![full_change("aaa1\n333")]);
     s.change(&b, 9, vec![full_change("22bbb\n")]);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let db = s.db_path();
     let va: Vec<(i64, i64, i64)> = edits_of(&db, &a)
         .iter()

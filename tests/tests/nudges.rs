@@ -1,10 +1,10 @@
 //! Nudges end to end: outside help early in a task draws diagnostics; the code actions are
 //! offered; *Explain* writes the explanation and opens it; typed words in it clear the nudge,
-//! pasted ones do not; *It's my own code* reclassifies the block.
+//! pasted ones do not; *It's my own code* reclassifies the block. The server runs in-process;
+//! `mindgap check` and `hook install` run as the binary.
 
 mod common;
 
-use std::path::Path;
 use std::thread::sleep;
 use std::time::Duration;
 
@@ -12,9 +12,13 @@ use common::edits_of;
 use mindgap_e2e::{Server, Workspace};
 use serde_json::{Value, json};
 
-fn start(home: &Path, root: &Path) -> Server {
-    let caps = json!({"general": {"positionEncodings": ["utf-16"]}, "window": {"showDocument": {"support": true}}});
-    Server::start_in(home, root, caps, json!({"explain_min_words": 6}))
+/// UTF-16 positions and `window/showDocument` (*Explain* opens the explanation).
+fn caps() -> Value {
+    json!({"general": {"positionEncodings": ["utf-16"]}, "window": {"showDocument": {"support": true}}})
+}
+
+fn options() -> Value {
+    json!({"explain_min_words": 6})
 }
 
 #[track_caller]
@@ -62,7 +66,7 @@ const BLOCK: &str = "def area(r):\n    return 3.14 * r * r\n\n\ndef perimeter(r)
 fn explain_a_pasted_block_by_typing_not_pasting() {
     let w = Workspace::new();
     let (root, home) = (w.root.clone(), w.home.clone());
-    let mut s = start(&home, &root);
+    let mut s = Server::in_process(&home, &root, caps(), options());
     let uri = format!("file://{}/geo.py", root.display());
     s.open(&uri, 1, "\n\n");
     s.insert(&uri, 2, 1, 0, BLOCK); // a 10-line paste at the very start of the task
@@ -154,7 +158,7 @@ fn explain_a_pasted_block_by_typing_not_pasting() {
     )
     .unwrap();
     diagnostics_for(&mut s, &uri, |d| d.is_empty());
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let classes: Vec<String> = edits_of(&s.db_path(), &uri)
         .into_iter()
         .map(|e| e.class)
@@ -180,7 +184,7 @@ fn check_staged_fails_until_the_block_is_explained_and_the_hook_runs_it() {
         ])
     };
 
-    let mut s = start(&home, &root);
+    let mut s = Server::in_process(&home, &root, caps(), options());
     let path = root.join("geo.py");
     let uri = format!("file://{}", path.display());
     let text = format!("\n{BLOCK}");
@@ -229,7 +233,7 @@ fn check_staged_fails_until_the_block_is_explained_and_the_hook_runs_it() {
     std::fs::write(&md_path, format!("{template}{words}")).unwrap();
     s.save(&md_uri);
     s.save(&uri); // the block's tag (its explanation) reaches the store with the save
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let out = check();
     assert_eq!(
         out.status.code(),
@@ -299,7 +303,7 @@ fn last_apply_edit(s: &Server, uri: &str) -> (Value, String) {
 fn rewrite_by_hand_and_restore_round_trip_exactly() {
     let w = Workspace::new();
     let (root, home) = (w.root.clone(), w.home.clone());
-    let mut s = start(&home, &root);
+    let mut s = Server::in_process(&home, &root, caps(), options());
     let uri = format!("file://{}/geo.py", root.display());
     let mut text = "x = 1\n\n".to_string();
     s.open(&uri, 1, &text);
@@ -369,7 +373,7 @@ fn rewrite_by_hand_and_restore_round_trip_exactly() {
     s.change(&uri, 4, vec![json!({"range": range, "text": restored})]);
     // The restored block is outside help again.
     diagnostics_for(&mut s, &uri, |d| codes(d).contains(&"unexplained"));
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let classes: Vec<(String, i64)> = edits_of(&s.db_path(), &uri)
         .into_iter()
         .map(|e| (e.class, e.inserted))
@@ -390,7 +394,7 @@ fn rewrite_by_hand_and_restore_round_trip_exactly() {
 fn a_struggle_window_counts_attempts_and_flags_help() {
     let w = Workspace::new();
     let (root, home) = (w.root.clone(), w.home.clone());
-    let mut s = Server::start_in(
+    let mut s = Server::in_process(
         &home,
         &root,
         json!({"experimental": {"mindgapStatus": true}}),
@@ -433,7 +437,7 @@ fn a_struggle_window_counts_attempts_and_flags_help() {
         "def helper():\n    return compute_everything()\n",
     );
     diagnostics_for(&mut s, &uri, |d| codes(d).contains(&"struggle"));
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let out = mindgap_e2e::run([
         "status",
         "--json",

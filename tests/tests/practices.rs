@@ -1,7 +1,9 @@
 //! The practices end to end, through the real binary: the learning log (`mindgap learn`, hand
 //! edits, `$EDITOR`), the self-check (`--ratings` and piped answers), the monthly audit (piped
 //! answers, end of input), manual tasks broken by outside help, the status line's reminders, and
-//! the LSP commands `mindgap.learn` and `mindgap.selfCheck` with the once-a-day reminder.
+//! the LSP commands `mindgap.learn` and `mindgap.selfCheck` with the once-a-day reminder. The
+//! CLI runs as the binary; the language server runs in-process (the same server stack, no
+//! process per test).
 
 use std::io::Write;
 use std::path::Path;
@@ -375,9 +377,9 @@ fn a_manual_task_with_outside_help_is_broken_and_does_not_count() {
     );
 }
 
-fn start(home: &Path, root: &Path) -> Server {
-    let caps = json!({"general": {"positionEncodings": ["utf-16"]}, "window": {"showDocument": {"support": true}}});
-    Server::start_in(home, root, caps, Value::Null)
+/// UTF-16 positions and `window/showDocument` (the log and the report are shown).
+fn caps() -> Value {
+    json!({"general": {"positionEncodings": ["utf-16"]}, "window": {"showDocument": {"support": true}}})
 }
 
 fn command(s: &mut Server, command: &str, args: Value) -> Result<Value, String> {
@@ -391,7 +393,7 @@ fn command(s: &mut Server, command: &str, args: Value) -> Result<Value, String> 
 #[test]
 fn lsp_learn_appends_with_text_and_shows_the_log_without() {
     let w = Workspace::new();
-    let mut s = start(&w.home, &w.root);
+    let mut s = Server::in_process(&w.home, &w.root, caps(), Value::Null);
     let init_cmds = s.received().iter().find_map(|m| {
         m.pointer("/result/capabilities/executeCommandProvider/commands")
             .cloned()
@@ -435,13 +437,13 @@ fn lsp_learn_appends_with_text_and_shows_the_log_without() {
         );
         assert_eq!(show["params"]["takeFocus"], true);
     }
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
 fn lsp_self_check_gives_the_questions_and_records_ratings() {
     let w = Workspace::new();
-    let mut s = start(&w.home, &w.root);
+    let mut s = Server::in_process(&w.home, &w.root, caps(), Value::Null);
     let q = command(&mut s, "mindgap.selfCheck", json!([])).unwrap();
     assert_eq!(q["questions"].as_array().unwrap().len(), 5, "{q}");
     assert_eq!(q["previous"], Value::Null);
@@ -464,13 +466,13 @@ fn lsp_self_check_gives_the_questions_and_records_ratings() {
     );
     let e = command(&mut s, "mindgap.selfCheck", json!([{"ratings": [1, 2, 9]}])).unwrap_err();
     assert!(e.contains("five numbers"), "{e}");
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
 fn lsp_task_finish_says_a_manual_task_was_broken() {
     let w = Workspace::new();
-    let mut s = start(&w.home, &w.root);
+    let mut s = Server::in_process(&w.home, &w.root, caps(), Value::Null);
     command(
         &mut s,
         "mindgap.task.start",
@@ -485,7 +487,7 @@ fn lsp_task_finish_says_a_manual_task_was_broken() {
     assert_eq!(r["name"], "by hand");
     assert_eq!(r["broken"], true, "{r}");
     assert!(r["outside_chars"].as_u64().unwrap() > 0, "{r}");
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 fn reminders(s: &mut Server, wait: Duration) -> Vec<String> {
@@ -503,7 +505,7 @@ fn the_editor_reminds_of_a_silent_log_once_a_day() {
     let w = Workspace::new();
     std::fs::create_dir_all(&w.home).unwrap();
     std::fs::write(w.home.join("learning-log.md"), "## 2020-01-01\nlong ago\n").unwrap();
-    let mut s = start(&w.home, &w.root);
+    let mut s = Server::in_process(&w.home, &w.root, caps(), Value::Null);
     let shown = reminders(&mut s, Duration::from_secs(3));
     assert_eq!(shown.len(), 1, "{shown:?}");
     assert!(shown[0].contains("days"), "{shown:?}");
@@ -512,17 +514,17 @@ fn the_editor_reminds_of_a_silent_log_once_a_day() {
     s.open(&uri, 1, "");
     s.insert(&uri, 2, 0, 0, "x");
     assert_eq!(reminders(&mut s, Duration::from_secs(2)).len(), 1);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     // Neither does a restart the same day.
-    let mut s = start(&w.home, &w.root);
+    let mut s = Server::in_process(&w.home, &w.root, caps(), Value::Null);
     assert!(reminders(&mut s, Duration::from_secs(2)).is_empty());
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
 fn lsp_report_writes_the_html_report_and_opens_it_in_a_browser() {
     let w = Workspace::new();
-    let mut s = start(&w.home, &w.root);
+    let mut s = Server::in_process(&w.home, &w.root, caps(), Value::Null);
     command(
         &mut s,
         "mindgap.learn",
@@ -555,5 +557,5 @@ fn lsp_report_writes_the_html_report_and_opens_it_in_a_browser() {
         r.unwrap_err().contains("--since takes"),
         "a bad period is a plain error"
     );
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }

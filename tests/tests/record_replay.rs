@@ -87,7 +87,7 @@ fn record_session() -> Recorded {
         "textDocument/didSave",
         json!({"textDocument": {"uri": u}}),
     );
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     sent.push(json!({"method": "shutdown", "params": null}));
     sent.push(json!({"method": "exit", "params": null}));
     Recorded {
@@ -332,7 +332,7 @@ fn a_recording_that_cannot_be_written_does_not_stop_the_server() {
     let u = uri("unrecorded.txt");
     s.open(&u, 1, "");
     s.insert(&u, 2, 0, 0, "a");
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     assert!(s.stderr().contains("cannot record"), "{}", s.stderr());
     assert_eq!(edits(&s.db_path()).len(), 1);
 }

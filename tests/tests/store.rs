@@ -65,8 +65,8 @@ fn two_servers_on_one_home_both_record_everything() {
         b.response(ib, Duration::from_secs(10)),
         Some(Ok(Value::Null))
     );
-    assert_eq!(a.exit().code(), Some(0), "{}", a.stderr());
-    assert_eq!(b.exit().code(), Some(0), "{}", b.stderr());
+    assert_eq!(a.exit(), Some(0), "{}", a.stderr());
+    assert_eq!(b.exit(), Some(0), "{}", b.stderr());
     for s in [&a, &b] {
         assert!(!s.stderr().contains("could not open"), "{}", s.stderr());
     }
@@ -116,7 +116,7 @@ fn expect_one_warning(s: &mut Server) -> String {
     let doc = uri("degraded.txt");
     s.open(&doc, 1, "a");
     s.insert(&doc, 2, 0, 1, "b");
-    assert_eq!(s.shutdown_and_exit().code(), Some(0), "{}", s.stderr());
+    assert_eq!(s.shutdown_and_exit(), Some(0), "{}", s.stderr());
     let more: Vec<&Value> = s
         .received()
         .iter()
@@ -230,7 +230,7 @@ fn a_healthy_store_gives_no_warning() {
         s.recv_notification("window/showMessage", Duration::from_millis(500))
             .is_none()
     );
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
@@ -253,7 +253,7 @@ fn the_store_folder_is_0700_and_its_files_0600() {
         assert!(files >= 1);
     };
     check(&s);
-    assert_eq!(s.exit().code(), Some(0));
+    assert_eq!(s.exit(), Some(0));
     check(&s);
     assert_eq!(edits_of(&s.db_path(), &doc).len(), 3);
 }
@@ -265,7 +265,7 @@ fn a_home_whose_parents_are_missing_is_created() {
     let mut s = server_at(&home);
     s.initialize(json!({}));
     type_chars(&mut s, &uri("deep.txt"), 2);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     assert_eq!(mode(&home), 0o700);
     assert_eq!(edits(&home.join("mindgap.db")).len(), 2);
 }
@@ -285,7 +285,7 @@ fn the_store_keeps_no_code_text() {
     for entry in fs::read_dir(s.home()).unwrap() {
         bytes.extend(fs::read(entry.unwrap().path()).unwrap());
     }
-    assert_eq!(s.exit().code(), Some(0));
+    assert_eq!(s.exit(), Some(0));
     bytes.extend(fs::read(s.db_path()).unwrap());
     let hay = String::from_utf8_lossy(&bytes);
     for needle in [

@@ -1,7 +1,7 @@
 //! Tasks and the 80/20 ratio end to end: LSP commands start and finish a task while a session
 //! types, accepts a completion and pastes; `mindgap status --json` and `task show --json` then
 //! give the exact shares; editors that ask for it get `mindgap/status`; two servers and the CLI
-//! on one store see the same task.
+//! on one store see the same task. The servers run in-process; the CLI runs as the binary.
 
 use std::path::{Path, PathBuf};
 use std::thread::sleep;
@@ -17,9 +17,9 @@ fn places() -> (Workspace, PathBuf, PathBuf) {
     (w, root, home)
 }
 
-fn start(home: &Path, root: &Path) -> Server {
-    let caps = json!({"general": {"positionEncodings": ["utf-16"]}, "experimental": {"mindgapStatus": true}});
-    Server::start_in(home, root, caps, Value::Null)
+/// UTF-16 positions and the `mindgap/status` notification.
+fn caps() -> Value {
+    json!({"general": {"positionEncodings": ["utf-16"]}, "experimental": {"mindgapStatus": true}})
 }
 
 /// Types `text` at (line, col), one key every 25 ms (a quick typist, not a machine).
@@ -52,7 +52,7 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn a_task_over_lsp_gives_exact_shares_in_status_and_task_show() {
     let (_tmp, root, home) = places();
-    let mut s = start(&home, &root);
+    let mut s = Server::in_process(&home, &root, caps(), Value::Null);
     let started = s.request(
         "workspace/executeCommand",
         json!({"command": "mindgap.task.start", "arguments": [{"name": "area", "estimate": 2}]}),
@@ -98,7 +98,7 @@ fn a_task_over_lsp_gives_exact_shares_in_status_and_task_show() {
         close(finished["share"]["overall"].as_f64().unwrap(), 54.0 / 74.0),
         "{finished}"
     );
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 
     // Exact at finish: work 74 = typed 20, then completion 16, then paste 38. The boundary is at
     // 59.2 characters, inside the paste: 23.2 of its characters are early, 14.8 late.
@@ -138,8 +138,8 @@ fn two_servers_and_the_cli_agree_on_one_task() {
         &root.display().to_string(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
-    let mut a = start(&home, &root);
-    let mut b = start(&home, &root);
+    let mut a = Server::in_process(&home, &root, caps(), Value::Null);
+    let mut b = Server::in_process(&home, &root, caps(), Value::Null);
     let (ua, ub) = (
         format!("file://{}/a.py", root.display()),
         format!("file://{}/b.py", root.display()),
@@ -160,8 +160,8 @@ fn two_servers_and_the_cli_agree_on_one_task() {
             .expect("both editors see the shared task");
         assert_eq!(st["params"]["task"]["state"], "active");
     }
-    assert_eq!(a.shutdown_and_exit().code(), Some(0));
-    assert_eq!(b.shutdown_and_exit().code(), Some(0));
+    assert_eq!(a.shutdown_and_exit(), Some(0));
+    assert_eq!(b.shutdown_and_exit(), Some(0));
     let show = cli(&home, &root, &["task", "show", "--json"]);
     assert_eq!(show["name"], "shared");
     assert_eq!(show["work"], 9 + 8 + 29);
@@ -242,10 +242,6 @@ fn status_never_breaks_a_prompt() {
     assert_eq!((out.status.code(), &st["task"]), (Some(0), &Value::Null));
 }
 
-fn start_plain(home: &Path, root: &Path, window: Value, options: Value) -> Server {
-    Server::start_in(home, root, json!({"window": window}), options)
-}
-
 fn make_work(s: &mut Server, root: &Path) {
     let uri = format!("file://{}/w.py", root.display());
     s.open(&uri, 1, "\n");
@@ -266,7 +262,12 @@ fn other_clients_get_the_line_as_progress_or_messages_or_not_at_all() {
         &root.display().to_string(),
     ]);
     // Progress (the default) for a client that can show it.
-    let mut s = start_plain(&home, &root, json!({"workDoneProgress": true}), Value::Null);
+    let mut s = Server::in_process(
+        &home,
+        &root,
+        json!({"window": {"workDoneProgress": true}}),
+        Value::Null,
+    );
     make_work(&mut s, &root);
     let p = s
         .recv_where(Duration::from_secs(5), |m| {
@@ -285,9 +286,14 @@ fn other_clients_get_the_line_as_progress_or_messages_or_not_at_all() {
             .iter()
             .any(|m| m["method"] == "window/workDoneProgress/create")
     );
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     // Messages, when asked for.
-    let mut s = start_plain(&home, &root, json!({}), json!({"status_via": "message"}));
+    let mut s = Server::in_process(
+        &home,
+        &root,
+        json!({"window": {}}),
+        json!({"status_via": "message"}),
+    );
     make_work(&mut s, &root);
     let m = s
         .recv_where(Duration::from_secs(5), |m| {
@@ -301,12 +307,12 @@ fn other_clients_get_the_line_as_progress_or_messages_or_not_at_all() {
             .starts_with("mindgap: p "),
         "{m}"
     );
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     // Off.
-    let mut s = start_plain(
+    let mut s = Server::in_process(
         &home,
         &root,
-        json!({"workDoneProgress": true}),
+        json!({"window": {"workDoneProgress": true}}),
         json!({"mindgap": {"status_via": "off"}}),
     );
     make_work(&mut s, &root);
@@ -316,7 +322,7 @@ fn other_clients_get_the_line_as_progress_or_messages_or_not_at_all() {
             .iter()
             .any(|m| m["method"] == "$/progress" || m["method"] == "window/showMessage")
     );
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
@@ -327,7 +333,12 @@ fn configuration_problems_are_named_by_key() {
         "target_early_share = 7\ncolour = \"blue\"\n",
     )
     .unwrap();
-    let mut s = start_plain(&home, &root, json!({}), json!({"outside_help": ["typed"]}));
+    let mut s = Server::in_process(
+        &home,
+        &root,
+        json!({"window": {}}),
+        json!({"outside_help": ["typed"]}),
+    );
     let m = s
         .recv_where(Duration::from_secs(5), |m| {
             m["method"] == "window/showMessage" && m["params"]["type"] == 1
@@ -352,7 +363,7 @@ fn configuration_problems_are_named_by_key() {
         })
         .expect("the bad value named");
     assert_eq!(m["params"]["type"], 1);
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 
 #[test]
@@ -361,7 +372,7 @@ fn switching_git_branches_pauses_one_task_and_resumes_another() {
     let git = |args: &[&str]| mindgap_e2e::git(&root, args);
     git(&["init", "-q", "-b", "main"]);
     git(&["checkout", "-q", "-b", "feature-a"]);
-    let mut s = start(&home, &root);
+    let mut s = Server::in_process(&home, &root, caps(), Value::Null);
     let uri = format!("file://{}/f.py", root.display());
     s.open(&uri, 1, "\n\n");
     let mut v = 1;
@@ -376,7 +387,7 @@ fn switching_git_branches_pauses_one_task_and_resumes_another() {
         m["params"]["task"]["name"] == "feature-b"
     })
     .expect("the new branch's task");
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
     let out = run([
         "task",
         "list",

@@ -61,7 +61,7 @@ fn outside_writes_checkouts_and_saves_each_attributed() {
     std::fs::write(&a, "x = 1\ny").unwrap();
     s.save(&a_uri);
     sleep(Duration::from_millis(800));
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 
     let disk: Vec<(String, String)> = edits(&s.db_path())
         .into_iter()
@@ -130,7 +130,7 @@ fn agent_logs_and_git_baselines_live_and_replayed() {
     std::fs::write(project.join("session-1.jsonl"), format!("{line}\n")).unwrap();
     std::fs::write(&new, "def made():\n    return 'by an agent'\n").unwrap();
     sleep(Duration::from_millis(800));
-    assert_eq!(s.shutdown_and_exit().code(), Some(0));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
 
     let db = s.db_path();
     let conn = common::open_store(&db);

@@ -75,8 +75,8 @@ pub async fn serve(opts: ServeOptions) -> i32 {
     serve_io(tokio::io::stdin(), tokio::io::stdout(), opts).await
 }
 
-/// Runs the server on `input`/`output` (stdio for the binary, an in-memory duplex for the
-/// in-process tests) until `exit` or end of input; the exit code as [`serve`] says.
+/// [`serve`] on any byte streams (stdio for the binary, in-memory pipes for the in-process
+/// tests): the same transport, store and exit code.
 pub async fn serve_io<I, O>(input: I, output: O, opts: ServeOptions) -> i32
 where
     I: AsyncRead + Unpin + Send + 'static,
@@ -107,6 +107,9 @@ where
     .custom_method(ingest::EDIT_HINT, Backend::edit_hint)
     .finish();
     transport::run(input, output, service, socket, recorder.clone()).await;
+    // The watcher's thread holds the handlers' state: stopped here, nothing outlives the session,
+    // which matters to a caller that goes on running after this returns (a process ends).
+    drop(state::lock(&shared.watcher).take());
     if let Some(r) = recorder {
         r.finish();
     }
