@@ -89,89 +89,92 @@ pub struct Problems {
     pub errors: Vec<String>,
 }
 
+/// The outside-help classes a setting lists, when it is a list of them.
+fn outside_classes(value: &Value) -> Option<Vec<Class>> {
+    value.as_array().and_then(|a| {
+        a.iter()
+            .map(|v| {
+                v.as_str()
+                    .and_then(Class::parse)
+                    .filter(|c| c.is_outside_help())
+            })
+            .collect()
+    })
+}
+
 impl Config {
     /// Applies settings given as a JSON object (TOML files are read into the same shape).
     pub fn apply(&mut self, settings: &Map<String, Value>, origin: &str, problems: &mut Problems) {
         for (key, value) in settings {
-            let bad =
-                |what: &str| format!("{origin}: `{key}` {what}; keeping {}", "the previous value");
-            match key.as_str() {
-                "target_early_share" => match value.as_f64() {
-                    Some(v) if (0.0..=1.0).contains(&v) => self.target_early_share = v,
-                    _ => problems.errors.push(bad("must be a number from 0 to 1")),
-                },
-                "outside_help" => {
-                    let classes: Option<Vec<Class>> = value.as_array().and_then(|a| {
-                        a.iter()
-                            .map(|v| {
-                                v.as_str()
-                                    .and_then(Class::parse)
-                                    .filter(|c| c.is_outside_help())
-                            })
-                            .collect()
-                    });
-                    match classes {
-                        Some(c) => self.outside_help = c,
-                        None => problems.errors.push(bad(
-                            "must be a list of \"paste\", \"completion\", \"agent\"",
-                        )),
-                    }
-                }
-                "status_format" => match value {
-                    Value::String(s) if !s.trim().is_empty() => {
-                        self.status_format = Some(s.clone())
-                    }
-                    Value::String(_) | Value::Null => self.status_format = None,
-                    _ => problems.errors.push(bad("must be a string")),
-                },
-                "status_via" => match value.as_str() {
-                    Some("progress") => self.status_via = StatusVia::Progress,
-                    Some("message") => self.status_via = StatusVia::Message,
-                    Some("off") => self.status_via = StatusVia::Off,
-                    _ => problems
-                        .errors
-                        .push(bad("must be \"progress\", \"message\" or \"off\"")),
-                },
-                "chars_per_line" => match value.as_f64() {
-                    Some(v) if (1.0..=1000.0).contains(&v) => self.chars_per_line = v,
-                    _ => problems.errors.push(bad("must be a number from 1 to 1000")),
-                },
-                "struggle_minutes" => match value.as_u64() {
-                    Some(v) if (1..=600).contains(&v) => self.struggle_minutes = v as u32,
-                    _ => problems
-                        .errors
-                        .push(bad("must be a whole number of minutes from 1 to 600")),
-                },
-                "explain_min_lines" | "explain_min_words" => match value.as_u64() {
-                    Some(v) if (1..=10_000).contains(&v) => {
-                        if key == "explain_min_lines" {
-                            self.explain_min_lines = v as usize;
-                        } else {
-                            self.explain_min_words = v as usize;
-                        }
-                    }
-                    _ => problems
-                        .errors
-                        .push(bad("must be a whole number from 1 to 10000")),
-                },
-                "nudge_early" | "nudge_explain" | "nudge_manual" | "nudge_struggle" => {
-                    match value.as_str().and_then(Severity::parse) {
-                        Some(s) => match key.as_str() {
-                            "nudge_early" => self.nudge_early = s,
-                            "nudge_explain" => self.nudge_explain = s,
-                            "nudge_manual" => self.nudge_manual = s,
-                            _ => self.nudge_struggle = s,
-                        },
-                        None => problems.errors.push(bad(
-                            "must be \"off\", \"hint\", \"information\", \"warning\" or \"error\"",
-                        )),
-                    }
-                }
-                _ => problems
+            match self.set(key, value) {
+                Ok(()) => {}
+                Err(None) => problems
                     .warnings
                     .push(format!("{origin}: unknown key `{key}` ignored")),
+                Err(Some(what)) => problems.errors.push(format!(
+                    "{origin}: `{key}` {what}; keeping the previous value"
+                )),
             }
         }
+    }
+
+    /// Sets `key` to `value`; what the value must be when it is not that (`None`: no such key).
+    fn set(&mut self, key: &str, value: &Value) -> Result<(), Option<&'static str>> {
+        let bad = |what| Err(Some(what));
+        match key {
+            "target_early_share" => match value.as_f64() {
+                Some(v) if (0.0..=1.0).contains(&v) => self.target_early_share = v,
+                _ => return bad("must be a number from 0 to 1"),
+            },
+            "outside_help" => match outside_classes(value) {
+                Some(c) => self.outside_help = c,
+                None => return bad("must be a list of \"paste\", \"completion\", \"agent\""),
+            },
+            "status_format" => match value {
+                Value::String(s) if !s.trim().is_empty() => self.status_format = Some(s.clone()),
+                Value::String(_) | Value::Null => self.status_format = None,
+                _ => return bad("must be a string"),
+            },
+            "status_via" => match value.as_str() {
+                Some("progress") => self.status_via = StatusVia::Progress,
+                Some("message") => self.status_via = StatusVia::Message,
+                Some("off") => self.status_via = StatusVia::Off,
+                _ => return bad("must be \"progress\", \"message\" or \"off\""),
+            },
+            "chars_per_line" => match value.as_f64() {
+                Some(v) if (1.0..=1000.0).contains(&v) => self.chars_per_line = v,
+                _ => return bad("must be a number from 1 to 1000"),
+            },
+            "struggle_minutes" => match value.as_u64() {
+                Some(v) if (1..=600).contains(&v) => self.struggle_minutes = v as u32,
+                _ => return bad("must be a whole number of minutes from 1 to 600"),
+            },
+            "explain_min_lines" | "explain_min_words" => {
+                let Some(v) = value.as_u64().filter(|v| (1..=10_000).contains(v)) else {
+                    return bad("must be a whole number from 1 to 10000");
+                };
+                if key == "explain_min_lines" {
+                    self.explain_min_lines = v as usize;
+                } else {
+                    self.explain_min_words = v as usize;
+                }
+            }
+            "nudge_early" | "nudge_explain" | "nudge_manual" | "nudge_struggle" => {
+                let Some(s) = value.as_str().and_then(Severity::parse) else {
+                    return bad(
+                        "must be \"off\", \"hint\", \"information\", \"warning\" or \"error\"",
+                    );
+                };
+                match key {
+                    "nudge_early" => self.nudge_early = s,
+                    "nudge_explain" => self.nudge_explain = s,
+                    "nudge_manual" => self.nudge_manual = s,
+                    _ => self.nudge_struggle = s,
+                }
+            }
+            _ => return Err(None),
+        }
+        Ok(())
     }
 
     /// The configuration for a workspace: defaults, then the user's `mindgap.toml`, then the

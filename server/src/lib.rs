@@ -1,7 +1,6 @@
 //! mindgap: a language server that keeps an honest, local record of how a developer leans on
 //! outside help while coding. See `docs/ARCHITECTURE.md` for the map of this crate.
 
-pub mod agents;
 pub mod classify;
 pub mod cli;
 pub mod config;
@@ -13,7 +12,6 @@ pub mod nudges;
 pub mod pipeline;
 pub mod practices;
 pub mod provenance;
-pub mod ratio;
 pub mod replay;
 pub mod session;
 pub mod status;

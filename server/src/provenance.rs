@@ -221,8 +221,8 @@ impl Provenance {
     /// Restores saved provenance onto `rope`, re-anchoring it if the text changed meanwhile.
     pub fn restore(saved: &Saved, rope: &Rope) -> Provenance {
         let fits = |s: u32, e: u32| (s as usize) < (e as usize) && (e as usize) <= rope.len_chars();
-        if saved.text_hash == text_hash(rope) {
-            let ranges = saved
+        let ranges = if saved.text_hash == text_hash(rope) {
+            saved
                 .ranges
                 .iter()
                 .filter(|r| fits(r.start, r.end))
@@ -233,80 +233,86 @@ impl Provenance {
                     id: 0,
                     tags: r.tags,
                 })
-                .collect();
-            return Provenance {
-                ranges: Arc::new(ranges),
-            };
-        }
-        let new_lines = line_hashes(rope);
-        let old: Vec<u64> = saved.lines.iter().map(|(h, _)| *h).collect();
-        let new: Vec<u64> = new_lines.iter().map(|(h, _)| *h).collect();
-        // Old line → new line, for lines that survived unchanged.
-        let mut map: Vec<Option<usize>> = vec![None; old.len()];
-        for op in capture_diff_slices(Algorithm::Myers, &old, &new) {
-            if let DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } = op
-            {
-                for k in 0..len {
-                    map[old_index + k] = Some(new_index + k);
-                }
-            }
-        }
-        let starts = |lines: &[(u64, u32)]| {
-            let mut acc = 0usize;
-            lines
-                .iter()
-                .map(|(_, len)| {
-                    let s = acc;
-                    acc += *len as usize;
-                    s
-                })
-                .collect::<Vec<_>>()
+                .collect()
+        } else {
+            reanchor(saved, rope)
         };
-        let (old_starts, new_starts) = (starts(&saved.lines), starts(&new_lines));
-        let locate = |pos: usize| -> Option<(usize, usize)> {
-            let line = old_starts.partition_point(|&s| s <= pos).checked_sub(1)?;
-            Some((line, pos - old_starts[line]))
-        };
-        let mut ranges = Vec::new();
-        for &SavedRange {
-            start: s,
-            end: e,
-            class,
-            tags,
-        } in &saved.ranges
-        {
-            let (Some((l0, c0)), Some((l1, c1))) =
-                (locate(s as usize), locate((e as usize).saturating_sub(1)))
-            else {
-                continue;
-            };
-            // Every line of the range must have survived, in one piece.
-            let mapped: Option<Vec<usize>> =
-                (l0..=l1).map(|l| map.get(l).copied().flatten()).collect();
-            let Some(mapped) = mapped else { continue };
-            if mapped.windows(2).any(|w| w[1] != w[0] + 1) {
-                continue;
-            }
-            let start = new_starts[mapped[0]] + c0;
-            let end = new_starts[*mapped.last().expect("l0..=l1 is not empty")] + c1 + 1;
-            if end <= rope.len_chars() {
-                ranges.push(Range {
-                    start,
-                    end,
-                    class,
-                    id: 0,
-                    tags,
-                });
-            }
-        }
         Provenance {
             ranges: Arc::new(ranges),
         }
     }
+}
+
+/// The saved ranges that survive on `rope`, a changed text: each must lie on lines that
+/// survived unchanged, in one piece (a Myers diff of line hashes says which).
+fn reanchor(saved: &Saved, rope: &Rope) -> Vec<Range> {
+    let new_lines = line_hashes(rope);
+    let map = surviving_lines(saved, &new_lines);
+    let (old_starts, new_starts) = (line_starts(&saved.lines), line_starts(&new_lines));
+    let locate = |pos: usize| -> Option<(usize, usize)> {
+        let line = old_starts.partition_point(|&s| s <= pos).checked_sub(1)?;
+        Some((line, pos - old_starts[line]))
+    };
+    let mut ranges = Vec::new();
+    for r in &saved.ranges {
+        let (Some((l0, c0)), Some((l1, c1))) = (
+            locate(r.start as usize),
+            locate((r.end as usize).saturating_sub(1)),
+        ) else {
+            continue;
+        };
+        // Every line of the range must have survived, in one piece.
+        let mapped: Option<Vec<usize>> = (l0..=l1).map(|l| map.get(l).copied().flatten()).collect();
+        let Some(mapped) = mapped else { continue };
+        if mapped.windows(2).any(|w| w[1] != w[0] + 1) {
+            continue;
+        }
+        let start = new_starts[mapped[0]] + c0;
+        let end = new_starts[*mapped.last().expect("l0..=l1 is not empty")] + c1 + 1;
+        if end <= rope.len_chars() {
+            ranges.push(Range {
+                start,
+                end,
+                class: r.class,
+                id: 0,
+                tags: r.tags,
+            });
+        }
+    }
+    ranges
+}
+
+/// Old line → new line, for the saved lines that survived unchanged in `new_lines`.
+fn surviving_lines(saved: &Saved, new_lines: &[(u64, u32)]) -> Vec<Option<usize>> {
+    let old: Vec<u64> = saved.lines.iter().map(|(h, _)| *h).collect();
+    let new: Vec<u64> = new_lines.iter().map(|(h, _)| *h).collect();
+    let mut map: Vec<Option<usize>> = vec![None; old.len()];
+    for op in capture_diff_slices(Algorithm::Myers, &old, &new) {
+        if let DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } = op
+        {
+            for k in 0..len {
+                map[old_index + k] = Some(new_index + k);
+            }
+        }
+    }
+    map
+}
+
+/// The char offset each line starts at, from the lines' lengths.
+fn line_starts(lines: &[(u64, u32)]) -> Vec<usize> {
+    let mut acc = 0usize;
+    lines
+        .iter()
+        .map(|(_, len)| {
+            let s = acc;
+            acc += *len as usize;
+            s
+        })
+        .collect()
 }
 
 /// Provenance as saved between sessions: hashes and ranges, never text.

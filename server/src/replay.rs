@@ -99,7 +99,7 @@ pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&Emitted)
                 None => warn!(path, "replay: disk change before initialize skipped"),
             },
             Entry::Agent { t, name, path } => {
-                match (session.as_mut(), crate::agents::Agent::parse(name)) {
+                match (session.as_mut(), crate::classify::Agent::parse(name)) {
                     (Some(s), Some(agent)) => {
                         s.run(store, sink, |p, out| p.agent_write(*t, agent, path, out));
                     }

@@ -8,9 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 
 use crate::config::Config;
-use crate::ratio::Shares;
 use crate::store::TaskReport;
 use crate::tasks::TaskState;
+use crate::tasks::ratio::Shares;
 
 /// What the learning log says (SPEC section 7); the log itself is `practices::learning`.
 pub use crate::practices::learning::{Learning, learning};
@@ -284,8 +284,8 @@ impl Status {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ratio::{Split, Work};
     use crate::tasks::Task;
+    use crate::tasks::ratio::{Split, Work};
 
     fn report(work: &[(u64, bool)], state: &str) -> TaskReport {
         let w = work.iter().map(|&(chars, outside)| Work { chars, outside });

@@ -4,8 +4,8 @@
 //! (when `.git` last changed, which writes wait for a reload, which agent named which file) and
 //! asks here what it means, with which confidence and evidence.
 
+use super::Agent;
 use super::{Class, Decision, Evidence};
-use crate::agents::Agent;
 
 /// How long an outside disk write waits for the editor to reload it, in ms.
 pub const RELOAD_WINDOW_MS: f64 = 10_000.0;

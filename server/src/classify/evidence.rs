@@ -23,7 +23,7 @@ pub enum Evidence {
     /// A file the session never saw changed to exactly what git's index holds.
     MatchesGitIndex,
     /// A coding agent's own log says it wrote the file.
-    AgentLog(crate::agents::Agent),
+    AgentLog(super::Agent),
     /// Version control changed it: `.git` (HEAD, index, refs) changed at the same time.
     VcsOperation,
     /// The reload delivered an outside disk write already counted.

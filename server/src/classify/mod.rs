@@ -8,6 +8,7 @@
 //! Decisions can be amended afterwards — a hint that follows its change, or a run of characters
 //! that turns out to be a paste — and the amendments name the events they change.
 
+pub mod agent;
 mod batch;
 pub mod class;
 pub mod disk;
@@ -19,6 +20,7 @@ mod single;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+pub use agent::Agent;
 pub use class::Class;
 pub use evidence::{Decision, Evidence};
 use history::{Cuts, DocHistory, Recent};

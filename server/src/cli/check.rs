@@ -39,40 +39,10 @@ pub fn check(home: &Path, dir: Option<String>, staged: bool) -> Result<i32, Stri
         println!("mindgap: no record of outside help yet; nothing to explain.");
         return Ok(0);
     };
-    let root_s = root.to_string_lossy().into_owned();
-    let root_uri = uri::from_path(&root_s);
-    // (workspace-relative path, text as it will be committed)
-    let files: Vec<(String, Option<String>)> = if staged {
-        let names = git(
-            &root,
-            &[
-                "diff",
-                "--cached",
-                "--name-only",
-                "--diff-filter=ACMR",
-                "-z",
-            ],
-        )?;
-        names
-            .split(|b| *b == 0)
-            .filter(|n| !n.is_empty())
-            .map(|n| {
-                let rel = String::from_utf8_lossy(n).into_owned();
-                let text = git(&root, &["show", &format!(":{rel}")])
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok());
-                (rel, text)
-            })
-            .collect()
+    let files = if staged {
+        staged_files(&root)?
     } else {
-        db.provenance_subjects(&root_uri)
-            .into_iter()
-            .filter_map(|subject| uri::relative_to(&root_s, &subject))
-            .map(|rel| {
-                let text = std::fs::read_to_string(root.join(&rel)).ok();
-                (rel, text)
-            })
-            .collect()
+        recorded_files(&db, &root)
     };
     let provenance_of = |uri: &str, rope: &Rope| {
         let saved = db.load_provenance(uri).and_then(|b| Saved::decode(&b))?;
@@ -115,6 +85,44 @@ pub fn check(home: &Path, dir: Option<String>, staged: bool) -> Result<i32, Stri
         missing.len()
     );
     Ok(1)
+}
+
+/// The files git's index holds changes of: (workspace-relative path, text as it will be
+/// committed; `None` when it is not text).
+fn staged_files(root: &Path) -> Result<Vec<(String, Option<String>)>, String> {
+    let args = [
+        "diff",
+        "--cached",
+        "--name-only",
+        "--diff-filter=ACMR",
+        "-z",
+    ];
+    let names = git(root, &args)?;
+    Ok(names
+        .split(|b| *b == 0)
+        .filter(|n| !n.is_empty())
+        .map(|n| {
+            let rel = String::from_utf8_lossy(n).into_owned();
+            let text = git(root, &["show", &format!(":{rel}")])
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok());
+            (rel, text)
+        })
+        .collect())
+}
+
+/// The files of the workspace the store holds provenance for: (workspace-relative path, text
+/// on disk; `None` when it cannot be read).
+fn recorded_files(db: &Db, root: &Path) -> Vec<(String, Option<String>)> {
+    let root_s = root.to_string_lossy().into_owned();
+    db.provenance_subjects(&uri::from_path(&root_s))
+        .into_iter()
+        .filter_map(|subject| uri::relative_to(&root_s, &subject))
+        .map(|rel| {
+            let text = std::fs::read_to_string(root.join(&rel)).ok();
+            (rel, text)
+        })
+        .collect()
 }
 
 const HOOK_MARK: &str = "mindgap check --staged";

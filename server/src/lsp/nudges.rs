@@ -208,7 +208,18 @@ pub fn code_actions(shared: &Shared, doc: &str, range: Range) -> Vec<CodeActionO
     out
 }
 
-/// Runs `mindgap.explain` / `mindgap.own`. Returns what the command answers.
+/// A nudge command's subject: the client, the shared state, the document and the block (or,
+/// for `mindgap.restore`, the stash).
+struct Cmd<'a> {
+    client: &'a Client,
+    shared: &'a Arc<Shared>,
+    doc: String,
+    block: u64,
+}
+
+/// Runs `mindgap.explain`, `mindgap.own`, `mindgap.rewrite` or `mindgap.restore` (arguments:
+/// the document's URI, the block's id — or the stash's — and for `own` an optional reason).
+/// Returns what the command answers.
 pub async fn execute(
     client: &Client,
     shared: &Arc<Shared>,
@@ -225,108 +236,110 @@ pub async fn execute(
         .get(1)
         .and_then(Value::as_u64)
         .ok_or("the second argument must be the block's id")?;
+    let cmd = Cmd {
+        client,
+        shared,
+        doc,
+        block,
+    };
     match command {
-        EXPLAIN => {
-            let root = root.ok_or("explanations need a workspace folder")?;
-            let b = shared
-                .views()
-                .get(&doc)
-                .and_then(|v| block_text(&v, block))
-                .ok_or("that block is not outside help any more")?;
-            let (first, last, text) = (b.first_line, b.last_line, b.text);
-            let path = uri::file_path(&doc).ok_or("only files can be explained")?;
-            let rel = uri::relative_to(&root.to_string_lossy(), &doc).unwrap_or(path);
-            let (file, id) = {
-                let root = root.clone();
-                tokio::task::spawn_blocking(move || {
-                    explanations::create(&root, &rel, first, last, &text)
-                })
-                .await
-                .map_err(|e| e.to_string())?
-                .map_err(|e| format!("cannot write the explanation ({e})"))?
-            };
-            shared.ordered(|p, _, _| p.tag_explanation(&doc, block, id));
-            let file_uri = uri::from_path(&file.to_string_lossy());
-            info!(explanation = %file.display(), "explanation created");
-            super::show_file(client, &file, false).await;
-            Ok(json!({"explanation": file_uri}))
-        }
-        OWN => {
-            let reason = args.get(2).and_then(Value::as_str).unwrap_or("");
-            let done = shared
-                .ordered(|p, _, out| p.own_block(&doc, block, out))
-                .unwrap_or(false);
-            if !done {
-                return Err("that block is not outside help any more".into());
-            }
-            info!(doc, block, reason, "block marked as the person's own code");
-            Ok(json!({"reclassified": "move"}))
-        }
-        REWRITE => {
-            let DocView {
-                rope,
-                provenance: prov,
-                encoding: enc,
-                ..
-            } = shared.views().get(&doc).ok_or("the document is not open")?;
-            let b = nudges::blocks(&rope, &prov)
-                .into_iter()
-                .find(|b| b.id == block)
-                .ok_or("that block is not outside help any more")?;
-            let end = b.end.min(rope.len_chars());
-            let text = rope.slice(b.start..end).to_string();
-            let s = shared.clone();
-            let (d, t, class) = (doc.clone(), text.clone(), b.class);
-            let stash = tokio::task::spawn_blocking(move || s.store.stash(&d, class, &t))
-                .await
-                .map_err(|e| e.to_string())??;
-            let comment = crate::practices::rewrite::comment(&doc, stash, &text, b.class.as_str());
-            replace(
-                client,
-                shared,
-                &doc,
-                &rope,
-                (b.start, end),
-                &comment,
-                enc,
-                Class::Editor,
-            )
-            .await?;
-            Ok(json!({"stash": stash}))
-        }
-        RESTORE => {
-            let stash = block as i64;
-            let s = shared.clone();
-            let (text, class) = tokio::task::spawn_blocking(move || s.store.stashed(stash))
-                .await
-                .map_err(|e| e.to_string())?
-                .ok_or("that stash is gone")?;
-            let DocView {
-                rope,
-                encoding: enc,
-                ..
-            } = shared.views().get(&doc).ok_or("the document is not open")?;
-            let comment = crate::practices::rewrite::comment(&doc, stash, &text, class.as_str());
-            let whole = rope.to_string();
-            let at = whole.find(&comment).ok_or(
-                "the comment that replaced the block was changed; restore by hand from the stash",
-            )?;
-            let start = whole[..at].chars().count();
-            replace(
-                client,
-                shared,
-                &doc,
-                &rope,
-                (start, start + comment.chars().count()),
-                &text,
-                enc,
-                class,
-            )
-            .await?;
-            Ok(json!({"restored": stash}))
-        }
+        EXPLAIN => explain(cmd, root.ok_or("explanations need a workspace folder")?).await,
+        OWN => own(cmd, args.get(2).and_then(Value::as_str).unwrap_or("")),
+        REWRITE => rewrite(cmd).await,
+        RESTORE => restore(cmd).await,
         other => Err(format!("unknown command {other}")),
     }
+}
+
+/// Writes an explanation template for the block, opens it, and tags the block with it.
+async fn explain(c: Cmd<'_>, root: PathBuf) -> Result<Value, String> {
+    let (doc, block) = (c.doc, c.block);
+    let b = (c.shared.views().get(&doc))
+        .and_then(|v| block_text(&v, block))
+        .ok_or("that block is not outside help any more")?;
+    let path = uri::file_path(&doc).ok_or("only files can be explained")?;
+    let rel = uri::relative_to(&root.to_string_lossy(), &doc).unwrap_or(path);
+    let (file, id) = tokio::task::spawn_blocking(move || {
+        explanations::create(&root, &rel, b.first_line, b.last_line, &b.text)
+    })
+    .await
+    .map_err(|e| e.to_string())?
+    .map_err(|e| format!("cannot write the explanation ({e})"))?;
+    c.shared
+        .ordered(|p, _, _| p.tag_explanation(&doc, block, id));
+    let file_uri = uri::from_path(&file.to_string_lossy());
+    info!(explanation = %file.display(), "explanation created");
+    super::show_file(c.client, &file, false).await;
+    Ok(json!({"explanation": file_uri}))
+}
+
+/// The person says the block is their own code: it stops counting as outside help.
+fn own(c: Cmd<'_>, reason: &str) -> Result<Value, String> {
+    let (doc, block) = (c.doc.as_str(), c.block);
+    let done = (c.shared)
+        .ordered(|p, _, out| p.own_block(doc, block, out))
+        .unwrap_or(false);
+    if !done {
+        return Err("that block is not outside help any more".into());
+    }
+    info!(doc, block, reason, "block marked as the person's own code");
+    Ok(json!({"reclassified": "move"}))
+}
+
+/// Stashes the block and asks the client to put a comment in its place, to rewrite by hand.
+async fn rewrite(c: Cmd<'_>) -> Result<Value, String> {
+    let view = c
+        .shared
+        .views()
+        .get(&c.doc)
+        .ok_or("the document is not open")?;
+    let b = nudges::blocks(&view.rope, &view.provenance)
+        .into_iter()
+        .find(|b| b.id == c.block)
+        .ok_or("that block is not outside help any more")?;
+    let end = b.end.min(view.rope.len_chars());
+    let text = view.rope.slice(b.start..end).to_string();
+    let s = c.shared.clone();
+    let (d, t, class) = (c.doc.clone(), text.clone(), b.class);
+    let stash = tokio::task::spawn_blocking(move || s.store.stash(&d, class, &t))
+        .await
+        .map_err(|e| e.to_string())??;
+    let comment = crate::practices::rewrite::comment(&c.doc, stash, &text, b.class.as_str());
+    let edit = Replacement {
+        range: (b.start, end),
+        text: &comment,
+        class: Class::Editor,
+    };
+    replace(&c, &view, edit).await?;
+    Ok(json!({"stash": stash}))
+}
+
+/// Asks the client to put a stashed block back in place of the comment that replaced it.
+async fn restore(c: Cmd<'_>) -> Result<Value, String> {
+    let stash = c.block as i64;
+    let s = c.shared.clone();
+    let (text, class) = tokio::task::spawn_blocking(move || s.store.stashed(stash))
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("that stash is gone")?;
+    let view = c
+        .shared
+        .views()
+        .get(&c.doc)
+        .ok_or("the document is not open")?;
+    let comment = crate::practices::rewrite::comment(&c.doc, stash, &text, class.as_str());
+    let whole = view.rope.to_string();
+    let at = whole
+        .find(&comment)
+        .ok_or("the comment that replaced the block was changed; restore by hand from the stash")?;
+    let start = whole[..at].chars().count();
+    let edit = Replacement {
+        range: (start, start + comment.chars().count()),
+        text: &text,
+        class,
+    };
+    replace(&c, &view, edit).await?;
+    Ok(json!({"restored": stash}))
 }
 
 /// The 1-based first and last lines and the text of block `id` of a document.
@@ -350,32 +363,32 @@ fn block_text(view: &DocView, id: u64) -> Option<BlockText> {
     })
 }
 
-/// Asks the client to replace chars `range` of `doc` by `text`, and tells the pipeline which
-/// state that will leave, so the change comes back classed `class`.
-#[allow(clippy::too_many_arguments)]
-async fn replace(
-    client: &Client,
-    shared: &Arc<Shared>,
-    doc: &str,
-    rope: &Rope,
+/// An edit this server asks the client to apply: chars `range` replaced by `text`, coming back
+/// classed `class`.
+struct Replacement<'a> {
     range: (usize, usize),
-    text: &str,
-    enc: Encoding,
+    text: &'a str,
     class: Class,
-) -> Result<(), String> {
+}
+
+/// Asks the client to apply `edit` to the document of `c` (as `view` holds it), and tells the
+/// pipeline which state that will leave, so the change comes back with the edit's class.
+async fn replace(c: &Cmd<'_>, view: &DocView, edit: Replacement<'_>) -> Result<(), String> {
+    let (rope, (start, end)) = (&view.rope, edit.range);
     let mut after = rope.clone();
-    after.remove(range.0..range.1);
-    after.insert(range.0, text);
+    after.remove(start..end);
+    after.insert(start, edit.text);
     let state = crate::pipeline::state_of(&after.to_string());
-    let t = shared.now();
-    shared.ordered(|p, _, _| p.expect_state(t, doc, state, class));
-    let uri: Uri = doc.parse().map_err(|_| "not a valid URI".to_string())?;
-    let edit = TextEdit {
-        range: lsp_range(rope, range.0, range.1, enc),
-        new_text: text.to_string(),
+    let t = c.shared.now();
+    (c.shared).ordered(|p, _, _| p.expect_state(t, &c.doc, state, edit.class));
+    let uri: Uri = c.doc.parse().map_err(|_| "not a valid URI".to_string())?;
+    let text_edit = TextEdit {
+        range: lsp_range(rope, start, end, view.encoding),
+        new_text: edit.text.to_string(),
     };
-    let changes = std::collections::HashMap::from([(uri, vec![edit])]);
-    let res = client
+    let changes = std::collections::HashMap::from([(uri, vec![text_edit])]);
+    let res = c
+        .client
         .apply_edit(WorkspaceEdit {
             changes: Some(changes),
             ..Default::default()

@@ -259,87 +259,45 @@ impl Document {
         }
     }
 
-    fn apply_one(&mut self, change: &ContentChange, enc: Encoding) -> (RawApplied, String) {
-        let (start, end, clamped) = match change.range {
-            None => (0, self.rope.len_chars(), None),
-            Some(range) => {
-                let (a, ca) = encoding::to_char_index(&self.rope, range.start, enc);
-                let (b, cb) = encoding::to_char_index(&self.rope, range.end, enc);
-                let clamped = ca.or(cb);
-                if a <= b {
-                    (a, b, clamped)
-                } else {
-                    (b, a, clamped)
-                }
-            }
+    /// The char range a change replaces (ordered; clamped into the document, and how).
+    fn char_range(&self, change: &ContentChange, enc: Encoding) -> (usize, usize, Option<Clamp>) {
+        let Some(range) = change.range else {
+            return (0, self.rope.len_chars(), None);
         };
+        let (a, ca) = encoding::to_char_index(&self.rope, range.start, enc);
+        let (b, cb) = encoding::to_char_index(&self.rope, range.end, enc);
+        (a.min(b), a.max(b), ca.or(cb))
+    }
+
+    fn apply_one(&mut self, change: &ContentChange, enc: Encoding) -> (RawApplied, String) {
+        let (start, end, clamped) = self.char_range(change, enc);
         let text = change.text.as_str();
         let removed_slice = self.rope.slice(start..end);
-        let removed_len = end - start;
-        let Measure {
-            prefix,
-            inserted,
-            deleted,
-            hash,
-            text_chars: text_len,
-        } = measure(removed_slice, text);
-        let start_trimmed = start + prefix;
-        let span = Span::of(&self.rope, start_trimmed, start_trimmed + deleted);
-        let removed = if removed_len == 0 {
+        let m = measure(removed_slice, text);
+        let start_trimmed = start + m.prefix;
+        let span = Span::of(&self.rope, start_trimmed, start_trimmed + m.deleted);
+        let removed = if end == start {
             String::new()
         } else {
             removed_slice.to_string()
         };
-        let del_text = (deleted >= 2).then(|| {
-            removed
-                .chars()
-                .skip(prefix)
-                .take(deleted)
-                .collect::<String>()
-                .into_boxed_str()
-        });
-        let (ins_char, ins_text) = match inserted {
+        let del_text = (m.deleted >= 2).then(|| piece(&removed, m.prefix, m.deleted));
+        let (ins_char, ins_text) = match m.inserted {
             0 => (None, None),
-            1 => (text.chars().nth(prefix), None),
-            _ => (
-                None,
-                Some(
-                    text.chars()
-                        .skip(prefix)
-                        .take(inserted)
-                        .collect::<String>()
-                        .into_boxed_str(),
-                ),
-            ),
+            1 => (text.chars().nth(m.prefix), None),
+            _ => (None, Some(piece(text, m.prefix, m.inserted))),
         };
-
-        let (a, b) = Fingerprint::affected(&self.rope, start, end);
-        let lines_before = self.rope.len_lines();
-        self.fingerprint.remove(&self.rope, a, b);
-        if removed_len > 0 {
-            self.rope.remove(start..end);
-        }
-        if !text.is_empty() {
-            self.rope.insert(start, text);
-        }
-        let b_after = (b + self.rope.len_lines()).saturating_sub(lines_before);
-        self.fingerprint
-            .add(&self.rope, a, b_after.min(self.rope.len_lines() - 1));
+        self.replace(start, end, text);
         let prev_char = (start_trimmed > 0).then(|| self.rope.char(start_trimmed - 1));
-        let line_start = self
-            .rope
-            .line_to_char(self.rope.char_to_line(start_trimmed));
-        let code_before = self
-            .rope
-            .slice(line_start..start_trimmed)
-            .chars()
-            .any(|c| !c.is_whitespace());
+        let line_start = (self.rope).line_to_char(self.rope.char_to_line(start_trimmed));
+        let code_before =
+            (self.rope.slice(line_start..start_trimmed).chars()).any(|c| !c.is_whitespace());
         let applied = Applied {
             start: start_trimmed,
             span,
-            inserted,
-            deleted,
-            hash,
+            inserted: m.inserted,
+            deleted: m.deleted,
+            hash: m.hash,
             clamped,
             doc_chars: self.rope.len_chars(),
             state: self.fingerprint.state(&self.rope),
@@ -349,15 +307,39 @@ impl Document {
             prev_char,
             code_before,
         };
-        (
-            RawApplied {
-                applied,
-                start_raw: start,
-                inserted_raw: text_len,
-            },
-            removed,
-        )
+        let raw = RawApplied {
+            applied,
+            start_raw: start,
+            inserted_raw: m.text_chars,
+        };
+        (raw, removed)
     }
+
+    /// Replaces chars `start..end` by `text`, keeping the fingerprint in step (in time
+    /// proportional to the lines touched).
+    fn replace(&mut self, start: usize, end: usize, text: &str) {
+        let (a, b) = Fingerprint::affected(&self.rope, start, end);
+        let lines_before = self.rope.len_lines();
+        self.fingerprint.remove(&self.rope, a, b);
+        if end > start {
+            self.rope.remove(start..end);
+        }
+        if !text.is_empty() {
+            self.rope.insert(start, text);
+        }
+        let b_after = (b + self.rope.len_lines()).saturating_sub(lines_before);
+        self.fingerprint
+            .add(&self.rope, a, b_after.min(self.rope.len_lines() - 1));
+    }
+}
+
+/// `len` chars of `text` from char `skip`.
+fn piece(text: &str, skip: usize, len: usize) -> Box<str> {
+    text.chars()
+        .skip(skip)
+        .take(len)
+        .collect::<String>()
+        .into_boxed_str()
 }
 
 /// The difference between a replaced text and its replacement, after trimming their common

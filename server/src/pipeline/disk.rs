@@ -11,7 +11,7 @@ use std::sync::Arc;
 use ropey::Rope;
 
 use super::known_disk::KnownDisk;
-use crate::agents::Agent;
+use crate::classify::Agent;
 use crate::classify::Class;
 use crate::classify::disk::{AGENT_WINDOW_MS, RELOAD_WINDOW_MS, VCS_BEFORE_MS};
 

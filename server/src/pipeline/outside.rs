@@ -10,7 +10,7 @@ use tracing::{debug, warn};
 
 use super::Pipeline;
 use super::disk::{AgentNote, RecentDisk};
-use crate::agents::Agent;
+use crate::classify::Agent;
 use crate::classify::disk::{self, DiskChange, RELOAD_BEAT_MS};
 use crate::classify::{Amendment, Decision};
 use crate::events::{EditEvent, Emitted, Source, Span};

@@ -3,7 +3,7 @@
 //! control and agents' logs.
 
 use super::*;
-use crate::agents::Agent;
+use crate::classify::Agent;
 use crate::mirror::{Position, Range};
 
 fn events(out: &[Emitted]) -> Vec<&EditEvent> {

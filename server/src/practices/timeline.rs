@@ -6,8 +6,8 @@
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 
-use crate::ratio::EARLY;
 use crate::store::history::TaskHistory;
+use crate::tasks::ratio::EARLY;
 
 /// One day in milliseconds.
 pub const DAY_MS: i64 = 86_400_000;

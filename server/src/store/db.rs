@@ -18,7 +18,7 @@ pub struct Db {
 #[derive(Clone, Debug, PartialEq)]
 pub struct TaskReport {
     pub task: Task,
-    pub split: crate::ratio::Split,
+    pub split: crate::tasks::ratio::Split,
 }
 
 /// Which task a report is about.
@@ -102,13 +102,13 @@ impl Db {
         } else {
             let recent =
                 tasks::recent_finished_work(&self.conn, root, &config.outside_help).map_err(err)?;
-            Some(crate::ratio::expected_size(
+            Some(crate::tasks::ratio::expected_size(
                 task.estimate_lines,
                 config.chars_per_line,
                 &recent,
             ))
         };
-        let split = crate::ratio::Split::of(work, expected);
+        let split = crate::tasks::ratio::Split::of(work, expected);
         Ok(Some(TaskReport { task, split }))
     }
 

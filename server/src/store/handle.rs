@@ -12,6 +12,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 use tracing::{info, warn};
 
+use super::queue::{Control, Msg, Queue};
 use super::{DB_FILE, migrations, open_file, query_provenance, tasks};
 use super::{ImpliedTask, Location, SessionInfo, writer};
 use crate::classify::Class;
@@ -26,39 +27,6 @@ pub(super) fn no_answer() -> String {
         "the store did not answer within {} seconds: its writer is busy or stuck, most likely because another mindgap (an editor or the command line) holds the database locked; try again in a moment, and restart the editor if it keeps happening",
         ANSWER_WITHIN.as_secs()
     )
-}
-
-/// What the writer is asked to do, in order, through the [`Queue`].
-pub(super) enum Msg {
-    Session(SessionInfo, Option<ImpliedTask>),
-    Emitted(Emitted),
-    SaveProvenance(String, Vec<u8>),
-}
-
-/// What needs the writer now, through the channel.
-pub(super) enum Control {
-    /// The queue has work: write it within [`FLUSH_EVERY`].
-    Wake,
-    /// Write everything queued, then acknowledge.
-    Flush(mpsc::Sender<()>),
-    LoadProvenance(String, mpsc::Sender<Option<Vec<u8>>>),
-    /// Run a job on the writer's connection (task commands), after writing what is queued.
-    Run(Box<dyn FnOnce(&mut Connection) + Send>),
-}
-
-/// Messages for the writer, in order. The edit path only pushes here — an uncontended lock, no
-/// system call — and wakes the writer once per batch, not once per event.
-#[derive(Default)]
-pub(super) struct Queue {
-    pub(super) items: std::sync::Mutex<Vec<Msg>>,
-    /// Set while the writer has been woken for what is queued.
-    pub(super) armed: std::sync::atomic::AtomicBool,
-}
-
-impl Queue {
-    pub(super) fn take(&self) -> Vec<Msg> {
-        std::mem::take(&mut *self.items.lock().unwrap_or_else(|p| p.into_inner()))
-    }
 }
 
 pub struct Store {

@@ -200,7 +200,7 @@ fn task_history(
             None
         } else {
             let recent = tasks::recent_finished_work(conn, &task.root, outside)?;
-            Some(crate::ratio::expected_size(
+            Some(crate::tasks::ratio::expected_size(
                 task.estimate_lines,
                 chars_per_line,
                 &recent,

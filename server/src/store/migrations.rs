@@ -151,7 +151,7 @@ impl From<rusqlite::Error> for MigrateError {
 
 /// Brings the schema up to date in one immediate transaction (so two servers starting at once
 /// do not both migrate).
-pub fn migrate(conn: &mut Connection) -> Result<i64, MigrateError> {
+pub(super) fn migrate(conn: &mut Connection) -> Result<i64, MigrateError> {
     let known = MIGRATIONS.len() as i64;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let found: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;

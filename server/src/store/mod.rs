@@ -16,6 +16,7 @@ mod handle;
 pub mod history;
 mod migrations;
 pub mod practices;
+mod queue;
 pub mod tasks;
 mod writer;
 

@@ -7,7 +7,7 @@ use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::classify::Class;
-use crate::ratio::Work;
+use crate::tasks::ratio::Work;
 use crate::tasks::{self, Current, Implied, ImpliedKind, Task, TaskState};
 
 /// The columns [`task`] reads, in its order.
@@ -46,7 +46,7 @@ fn one(conn: &Connection, sql: &str, p: impl rusqlite::Params) -> rusqlite::Resu
         .optional()
 }
 
-pub fn active(conn: &Connection, root: &str) -> rusqlite::Result<Option<Task>> {
+pub(super) fn active(conn: &Connection, root: &str) -> rusqlite::Result<Option<Task>> {
     one(
         conn,
         "root = ?1 AND state = 'active' ORDER BY id DESC LIMIT 1",
@@ -55,7 +55,7 @@ pub fn active(conn: &Connection, root: &str) -> rusqlite::Result<Option<Task>> {
 }
 
 /// The unfinished task of that name, else the last finished one.
-pub fn by_name(conn: &Connection, root: &str, name: &str) -> rusqlite::Result<Option<Task>> {
+pub(super) fn by_name(conn: &Connection, root: &str, name: &str) -> rusqlite::Result<Option<Task>> {
     one(
         conn,
         "root = ?1 AND name = ?2 ORDER BY (state = 'finished'), id DESC LIMIT 1",
@@ -64,7 +64,7 @@ pub fn by_name(conn: &Connection, root: &str, name: &str) -> rusqlite::Result<Op
 }
 
 /// The unfinished tasks of `root` (active or paused).
-pub fn open(conn: &Connection, root: &str) -> rusqlite::Result<Vec<Task>> {
+pub(super) fn open(conn: &Connection, root: &str) -> rusqlite::Result<Vec<Task>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM tasks WHERE root = ?1 AND state <> 'finished' ORDER BY id"
     ))?;
@@ -72,13 +72,17 @@ pub fn open(conn: &Connection, root: &str) -> rusqlite::Result<Vec<Task>> {
 }
 
 /// The task a readout of `root` describes ([`tasks::shown`]).
-pub fn shown(conn: &Connection, root: &str, implied: &Implied) -> rusqlite::Result<Option<Task>> {
+pub(super) fn shown(
+    conn: &Connection,
+    root: &str,
+    implied: &Implied,
+) -> rusqlite::Result<Option<Task>> {
     let open = open(conn, root)?;
     let last = last_finished(conn, root)?;
     Ok(tasks::shown(&open, implied, last.as_ref()).cloned())
 }
 
-pub fn last_finished(conn: &Connection, root: &str) -> rusqlite::Result<Option<Task>> {
+pub(super) fn last_finished(conn: &Connection, root: &str) -> rusqlite::Result<Option<Task>> {
     one(
         conn,
         "root = ?1 AND state = 'finished' ORDER BY finished_ms DESC, id DESC LIMIT 1",
@@ -86,7 +90,7 @@ pub fn last_finished(conn: &Connection, root: &str) -> rusqlite::Result<Option<T
     )
 }
 
-pub fn list(conn: &Connection, root: &str) -> rusqlite::Result<Vec<Task>> {
+pub(super) fn list(conn: &Connection, root: &str) -> rusqlite::Result<Vec<Task>> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM tasks WHERE root = ?1 ORDER BY started_ms, id"
     ))?;
@@ -94,7 +98,7 @@ pub fn list(conn: &Connection, root: &str) -> rusqlite::Result<Vec<Task>> {
 }
 
 /// Starts (or resumes) the explicit task `name`, pausing whatever else was active in `root`.
-pub fn start(
+pub(super) fn start(
     conn: &mut Connection,
     root: &str,
     name: &str,
@@ -135,7 +139,11 @@ pub fn start(
 }
 
 /// Finishes the active task of `root`, if there is one.
-pub fn finish(conn: &mut Connection, root: &str, now_ms: i64) -> rusqlite::Result<Option<Task>> {
+pub(super) fn finish(
+    conn: &mut Connection,
+    root: &str,
+    now_ms: i64,
+) -> rusqlite::Result<Option<Task>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let Some(t) = active(&tx, root)? else {
         return Ok(None);
@@ -152,7 +160,7 @@ pub fn finish(conn: &mut Connection, root: &str, now_ms: i64) -> rusqlite::Resul
 /// The task new edits in `root` belong to ([`tasks::current`]): the explicit active one, else
 /// the implied task — found or created, made active, and every other active task paused (so
 /// switching branches pauses one task and resumes another).
-pub fn current_for_edits(
+pub(super) fn current_for_edits(
     conn: &Connection,
     root: &str,
     implied: &Implied,
@@ -182,7 +190,11 @@ pub fn current_for_edits(
 }
 
 /// The task's work in time order: typed and outside-help insertions, each counted once.
-pub fn work(conn: &Connection, task_id: i64, outside: &[Class]) -> rusqlite::Result<Vec<Work>> {
+pub(super) fn work(
+    conn: &Connection,
+    task_id: i64,
+    outside: &[Class],
+) -> rusqlite::Result<Vec<Work>> {
     let mut stmt = conn.prepare_cached(
         "SELECT inserted, class FROM edits WHERE task_id = ?1 AND counted AND inserted > 0 ORDER BY t_ms, id",
     )?;
@@ -205,7 +217,7 @@ pub fn work(conn: &Connection, task_id: i64, outside: &[Class]) -> rusqlite::Res
 }
 
 /// Work of the last ten tasks finished in `root`, newest first (for expected sizes).
-pub fn recent_finished_work(
+pub(super) fn recent_finished_work(
     conn: &Connection,
     root: &str,
     outside: &[Class],
@@ -230,7 +242,7 @@ pub struct Struggle {
 }
 
 /// Starts a struggle window of `minutes` in `root` (replacing one still running).
-pub fn start_struggle(
+pub(super) fn start_struggle(
     conn: &Connection,
     root: &str,
     minutes: u32,
@@ -253,7 +265,11 @@ pub fn start_struggle(
 }
 
 /// The struggle window running in `root` at `now_ms`, if any.
-pub fn struggle(conn: &Connection, root: &str, now_ms: i64) -> rusqlite::Result<Option<Struggle>> {
+pub(super) fn struggle(
+    conn: &Connection,
+    root: &str,
+    now_ms: i64,
+) -> rusqlite::Result<Option<Struggle>> {
     conn.query_row(
         "SELECT started_ms, ends_ms, attempts FROM struggles WHERE root = ?1 AND started_ms <= ?2 AND ends_ms > ?2 ORDER BY id DESC LIMIT 1",
         params![root, now_ms],
@@ -263,7 +279,7 @@ pub fn struggle(conn: &Connection, root: &str, now_ms: i64) -> rusqlite::Result<
 }
 
 /// Counts an attempt (a save after typed changes) in the running struggle window, if any.
-pub fn struggle_attempt(conn: &Connection, root: &str, now_ms: i64) -> rusqlite::Result<()> {
+pub(super) fn struggle_attempt(conn: &Connection, root: &str, now_ms: i64) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE struggles SET attempts = attempts + 1 WHERE root = ?1 AND started_ms <= ?2 AND ends_ms > ?2",
         params![root, now_ms],

@@ -9,7 +9,7 @@ use std::time::Instant;
 use rusqlite::{Connection, params};
 use tracing::{debug, error, warn};
 
-use super::handle::{Control, Msg, Queue};
+use super::queue::{Control, Msg, Queue};
 use super::{FLUSH_EVERY, ImpliedTask, SessionInfo};
 use crate::events::Emitted;
 

@@ -4,6 +4,8 @@
 //! tasks in SQL and asks [`current`] which one is current; reading git happens here, never in
 //! the store.
 
+pub mod ratio;
+
 use std::path::Path;
 
 use chrono::{DateTime, Local};

@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use notify::{RecursiveMode, Watcher};
 use tracing::debug;
 
+use super::agents;
 use super::{AgentWrite, News, Walker, lock};
-use crate::agents::{self, Agent};
+use crate::classify::Agent;
 
 /// Where Claude Code's logs for this workspace are, and how far each has been read.
 pub(super) struct ClaudeLogs {

@@ -18,6 +18,7 @@
 //! text for it) and `logs` (tailing coding agents' logs). Children reach the state through
 //! `super::`; siblings import only `filter` and `read`, never each other in a circle.
 
+pub mod agents;
 mod filter;
 mod logs;
 mod read;
@@ -34,7 +35,7 @@ use ignore::gitignore::Gitignore;
 use notify::{Event, RecommendedWatcher, RecursiveMode, Watcher};
 use tracing::{info, warn};
 
-use crate::agents::{self, Agent};
+use crate::classify::Agent;
 
 pub use filter::wanted;
 use logs::ClaudeLogs;

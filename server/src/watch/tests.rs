@@ -6,8 +6,9 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
 
+use super::agents;
 use super::{AgentWrite, DiskChange, News, Options, Watching, watch};
-use crate::agents::{self, Agent};
+use crate::classify::Agent;
 
 fn options(max_folders: usize) -> Options {
     Options {

@@ -11,8 +11,8 @@ use crate::practices::timeline::{DAY_MS, Piece, local, monday, pieces, week_of};
 use crate::store::history::{Audit, SelfCheck, TaskHistory};
 
 fn task_row(t: &TaskHistory) -> TaskRow {
-    let split = crate::ratio::Split::of(
-        t.work.iter().map(|w| crate::ratio::Work {
+    let split = crate::tasks::ratio::Split::of(
+        t.work.iter().map(|w| crate::tasks::ratio::Work {
             chars: w.chars,
             outside: w.outside,
         }),

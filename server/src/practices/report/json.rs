@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use super::{Report, TaskRow, Week};
 use crate::practices::timeline::local;
-use crate::ratio::Shares;
+use crate::tasks::ratio::Shares;
 
 fn time(r: &Report, ms: Option<i64>) -> Value {
     ms.map_or(Value::Null, |ms| {

@@ -19,8 +19,8 @@ use chrono::{Datelike, FixedOffset, NaiveDate};
 
 use crate::practices::signals::Signal;
 use crate::practices::timeline::local;
-use crate::ratio::Shares;
 use crate::store::history::{Audit, FileDay, SelfCheck, TaskHistory};
+use crate::tasks::ratio::Shares;
 
 pub use compute::build;
 

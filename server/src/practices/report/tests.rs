@@ -6,8 +6,8 @@ use chrono::{Datelike, Duration, FixedOffset, NaiveDate};
 
 use super::{Input, Week, build, pct, thousands};
 use crate::practices::timeline::{DAY_MS, local, week_of};
-use crate::ratio::Shares;
 use crate::store::history::{SelfCheck, TaskHistory, TimedWork};
+use crate::tasks::ratio::Shares;
 use crate::tasks::{Task, TaskState};
 
 /// 2026-11-25 12:00 UTC, a Wednesday.

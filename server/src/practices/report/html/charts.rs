@@ -8,7 +8,7 @@ use chrono::Datelike;
 
 use super::esc;
 use crate::practices::report::{Report, Week, pct, thousands};
-use crate::ratio::Shares;
+use crate::tasks::ratio::Shares;
 
 const W: f64 = 720.0;
 const LEFT: f64 = 44.0;
