@@ -421,7 +421,7 @@ fn names(line: &str, token: &str) -> bool {
         let before = line[..i].chars().next_back();
         let after = line[i + token.len()..].chars().next();
         let ident = |c: char| c.is_alphanumeric() || c == '_';
-        !before.is_some_and(ident) && !(after.is_some_and(ident) && !token.ends_with('<'))
+        !before.is_some_and(ident) && (!after.is_some_and(ident) || token.ends_with('<'))
     })
 }
 
