@@ -27,6 +27,7 @@ use history::{Cuts, DocHistory, Recent};
 
 use crate::mirror::Applied;
 pub use crate::mirror::Copied;
+pub use crate::mirror::copies::Around;
 
 /// Histories kept for documents (open or recently closed).
 const DOCS: usize = 1024;
@@ -37,7 +38,7 @@ pub struct Input<'a> {
     pub copied: Copied,
     /// For a replacement spanning lines: the rest of its first line before it and of its last
     /// line after it, so that whole lines can be compared.
-    pub around: Option<(String, String)>,
+    pub around: Option<Around>,
 }
 
 /// A decision taken earlier, changed.
@@ -45,6 +46,14 @@ pub struct Input<'a> {
 pub struct Amendment {
     pub id: u64,
     pub decision: Decision,
+}
+
+/// An edit this server applied: the document state it leaves, and the class the change that
+/// brings it there gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expected {
+    pub state: u64,
+    pub class: Class,
 }
 
 /// What the classifier is told about a notification besides its changes.
@@ -57,7 +66,7 @@ pub struct Context {
     /// A hint that named this notification before it arrived.
     pub hint: Option<Class>,
     /// A document state an edit this server applied will produce.
-    pub expected_state: Option<(u64, Class)>,
+    pub expected: Option<Expected>,
 }
 
 #[derive(Default)]
@@ -182,10 +191,8 @@ impl Classifier {
             let a = input.applied;
             let d = if let Some(class) = ctx.hint {
                 hinted(class, a.inserted, a.deleted)
-            } else if let Some((_, class)) =
-                ctx.expected_state.filter(|(state, _)| *state == a.state)
-            {
-                decide(class, 0.99, Evidence::ExpectedEdit)
+            } else if let Some(e) = ctx.expected.filter(|e| e.state == a.state) {
+                decide(e.class, 0.99, Evidence::ExpectedEdit)
             } else {
                 let s = single::Single {
                     cuts: &cuts,
@@ -215,7 +222,7 @@ impl Classifier {
             });
             out.push(d);
         }
-        if ctx.hint.is_none() && ctx.expected_state.is_none() {
+        if ctx.hint.is_none() && ctx.expected.is_none() {
             let b = batch::Batch {
                 inputs,
                 notification,

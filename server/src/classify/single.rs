@@ -7,7 +7,7 @@
 //! `paste`.
 
 use super::history::{Cuts, DocHistory, Recent};
-use super::{Amendment, Class, Copied, Decision, Evidence, Input, decide, shape};
+use super::{Amendment, Around, Class, Copied, Decision, Evidence, Input, decide, shape};
 use crate::mirror::Applied;
 
 /// Single characters in separate notifications closer than this are not keystrokes (key
@@ -167,7 +167,7 @@ fn typing_shape(input: &Input<'_>) -> Option<Decision> {
     if shape::is_comment_continuation(text) {
         return Some(decide(Class::Typed, 0.85, Evidence::CommentLeader));
     }
-    if let (Some(del), Some((before, after))) = (&a.del_text, &input.around)
+    if let (Some(del), Some(Around { before, after })) = (&a.del_text, &input.around)
         && shape::is_block_insert(
             &format!("{before}{del}{after}"),
             &format!("{before}{text}{after}"),

@@ -53,7 +53,7 @@ pub fn check(home: &Path, dir: Option<String>, staged: bool) -> Result<i32, Stri
         ))
     };
     let mut missing: Vec<Unexplained> = Vec::new();
-    for (rel, text) in &files {
+    for Candidate { rel, text } in &files {
         let Some(text) = text else { continue }; // binary or deleted
         let subject = uri::from_path(&root.join(rel).to_string_lossy());
         let saved = db.load_provenance(&subject).and_then(|b| Saved::decode(&b));
@@ -87,9 +87,15 @@ pub fn check(home: &Path, dir: Option<String>, staged: bool) -> Result<i32, Stri
     Ok(1)
 }
 
-/// The files git's index holds changes of: (workspace-relative path, text as it will be
-/// committed; `None` when it is not text).
-fn staged_files(root: &Path) -> Result<Vec<(String, Option<String>)>, String> {
+/// A file to check: its workspace-relative path and the text to check (`None` when it is not
+/// text, or cannot be read).
+struct Candidate {
+    rel: String,
+    text: Option<String>,
+}
+
+/// The files git's index holds changes of, with their text as it will be committed.
+fn staged_files(root: &Path) -> Result<Vec<Candidate>, String> {
     let args = [
         "diff",
         "--cached",
@@ -106,21 +112,20 @@ fn staged_files(root: &Path) -> Result<Vec<(String, Option<String>)>, String> {
             let text = git(root, &["show", &format!(":{rel}")])
                 .ok()
                 .and_then(|b| String::from_utf8(b).ok());
-            (rel, text)
+            Candidate { rel, text }
         })
         .collect())
 }
 
-/// The files of the workspace the store holds provenance for: (workspace-relative path, text
-/// on disk; `None` when it cannot be read).
-fn recorded_files(db: &Db, root: &Path) -> Vec<(String, Option<String>)> {
+/// The files of the workspace the store holds provenance for, with their text on disk.
+fn recorded_files(db: &Db, root: &Path) -> Vec<Candidate> {
     let root_s = root.to_string_lossy().into_owned();
     db.provenance_subjects(&uri::from_path(&root_s))
         .into_iter()
         .filter_map(|subject| uri::relative_to(&root_s, &subject))
         .map(|rel| {
             let text = std::fs::read_to_string(root.join(&rel)).ok();
-            (rel, text)
+            Candidate { rel, text }
         })
         .collect()
 }

@@ -318,10 +318,11 @@ async fn rewrite(c: Cmd<'_>) -> Result<Value, String> {
 async fn restore(c: Cmd<'_>) -> Result<Value, String> {
     let stash = c.block as i64;
     let s = c.shared.clone();
-    let (text, class) = tokio::task::spawn_blocking(move || s.store.stashed(stash))
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("that stash is gone")?;
+    let crate::store::Stashed { text, class } =
+        tokio::task::spawn_blocking(move || s.store.stashed(stash))
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("that stash is gone")?;
     let view = c
         .shared
         .views()

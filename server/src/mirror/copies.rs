@@ -22,9 +22,16 @@ pub enum Copied {
     Nearby,
 }
 
+/// The unchanged rest of the first line before a replacement and of its last line after it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Around {
+    pub before: String,
+    pub after: String,
+}
+
 /// For a replacement whose old and new text both span lines: the rest of the first line before
 /// it and of the last line after it (unchanged by the edit, so read from the text after it).
-pub fn around(doc: &Document, a: &Applied) -> Option<(String, String)> {
+pub fn around(doc: &Document, a: &Applied) -> Option<Around> {
     let (del, ins) = (a.del_text.as_deref()?, a.ins_text.as_deref()?);
     if !del.contains('\n') || !ins.contains('\n') {
         return None;
@@ -39,7 +46,10 @@ pub fn around(doc: &Document, a: &Applied) -> Option<(String, String)> {
         .chars()
         .take_while(|c| *c != '\n' && *c != '\r')
         .collect();
-    Some((rope.slice(line_start..a.start).to_string(), after))
+    Some(Around {
+        before: rope.slice(line_start..a.start).to_string(),
+        after,
+    })
 }
 
 /// Whether insertion `a` into the document `key` (already applied) brings text the open

@@ -112,9 +112,19 @@ const JOURNAL_BYTES: usize = 1 << 20;
 struct JournalEntry {
     version: i32,
     changes: Vec<ContentChange>,
-    /// For each applied change, in order: (char start, chars inserted, text removed).
-    inverse: Vec<(usize, usize, String)>,
+    /// How to take each applied change back, in order.
+    inverse: Vec<Inverse>,
     bytes: usize,
+}
+
+/// What takes one applied change back: remove what it inserted, put back what it removed.
+struct Inverse {
+    /// Char index where it applied.
+    start: usize,
+    /// Chars it inserted.
+    inserted: usize,
+    /// The text it removed.
+    removed: String,
 }
 
 pub struct Document {
@@ -194,9 +204,9 @@ impl Document {
         let later: Vec<JournalEntry> = self.journal.drain(slot..).collect();
         for entry in later.iter().rev() {
             self.journal_bytes -= entry.bytes;
-            for (start, inserted, removed) in entry.inverse.iter().rev() {
-                self.rope.remove(*start..*start + *inserted);
-                self.rope.insert(*start, removed);
+            for inv in entry.inverse.iter().rev() {
+                self.rope.remove(inv.start..inv.start + inv.inserted);
+                self.rope.insert(inv.start, &inv.removed);
             }
         }
         self.version = self.journal.back().map_or(self.base_version, |e| e.version);
@@ -238,7 +248,11 @@ impl Document {
         for change in &changes {
             let (applied, removed) = self.apply_one(change, enc);
             bytes += change.text.len() + removed.len();
-            inverse.push((applied.start_raw, applied.inserted_raw, removed));
+            inverse.push(Inverse {
+                start: applied.start_raw,
+                inserted: applied.inserted_raw,
+                removed,
+            });
             out.push(applied.applied);
         }
         self.version = version;

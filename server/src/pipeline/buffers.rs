@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use tracing::{debug, warn};
 
-use crate::classify::{Amendment, Class, Classifier, Context, Decision, Evidence, Input};
+use crate::classify::{Amendment, Class, Classifier, Context, Decision, Evidence, Expected, Input};
 use crate::mirror::copies::{around, copied};
 use crate::mirror::{Accepted, Applied, ContentChange, Encoding, Mirror, Rejected};
 
@@ -119,11 +119,14 @@ impl Buffers {
             })
             .collect();
         let hint = take_hint(&mut self.hints, &key, version, t);
-        let expected_state = self
+        let expected = self
             .expected
             .get(&key)
             .filter(|e| t - e.t <= EXPECT_WINDOW_MS)
-            .map(|e| (e.state, e.class));
+            .map(|e| Expected {
+                state: e.state,
+                class: e.class,
+            });
         self.decisions.clear();
         self.amends.clear();
         let ctx = Context {
@@ -131,14 +134,14 @@ impl Buffers {
             version,
             first_id,
             hint,
-            expected_state,
+            expected,
         };
         self.classifier
             .batch(&key, ctx, &inputs, &mut self.decisions, &mut self.amends);
         Classified {
             key,
             first_id,
-            expected: expected_state.is_some(),
+            expected: expected.is_some(),
         }
     }
 

@@ -29,6 +29,13 @@ pub(super) fn no_answer() -> String {
     )
 }
 
+/// A block the person stashed to rewrite by hand: its text and the class it had.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stashed {
+    pub text: String,
+    pub class: Class,
+}
+
 pub struct Store {
     tx: Option<mpsc::Sender<Control>>,
     queue: std::sync::Arc<Queue>,
@@ -213,7 +220,7 @@ impl Store {
     }
 
     /// A stashed block: its text and class.
-    pub fn stashed(&self, id: i64) -> Option<(String, Class)> {
+    pub fn stashed(&self, id: i64) -> Option<Stashed> {
         self.run(move |c| {
             c.query_row("SELECT text, class FROM stash WHERE id = ?1", [id], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
@@ -221,7 +228,10 @@ impl Store {
             .ok()
         })
         .flatten()
-        .map(|(t, c)| (t, Class::parse(&c).unwrap_or(Class::Paste)))
+        .map(|(text, c)| Stashed {
+            text,
+            class: Class::parse(&c).unwrap_or(Class::Paste),
+        })
     }
 
     /// Writes everything queued so far and waits until it is written (or failed).

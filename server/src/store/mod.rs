@@ -30,7 +30,7 @@ use rusqlite::{Connection, OpenFlags};
 use tracing::warn;
 
 pub use db::{Db, TaskReport, Which};
-pub use handle::Store;
+pub use handle::{Stashed, Store};
 pub use migrations::MIGRATIONS;
 
 /// The longest an event waits in memory before it is written.

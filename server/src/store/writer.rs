@@ -27,15 +27,26 @@ struct Recording {
     started_ms: i64,
 }
 
+/// The session's workspace: each batch is filed under its current task.
+struct Workspace {
+    root: String,
+    /// Which task it implies at a time.
+    implied: ImpliedTask,
+}
+
+/// A document's provenance waiting to be saved.
+struct SavedProvenance {
+    subject: String,
+    data: Vec<u8>,
+}
+
 struct Writer {
     conn: Connection,
     session: Option<Recording>,
-    /// The session's workspace root, whose current task each batch is filed under, and which
-    /// task it implies at a time.
-    root: Option<(String, ImpliedTask)>,
+    workspace: Option<Workspace>,
     documents: HashMap<std::sync::Arc<str>, i64>,
     pending: VecDeque<Emitted>,
-    pending_provenance: Vec<(String, Vec<u8>)>,
+    pending_provenance: Vec<SavedProvenance>,
     dropped: u64,
 }
 
@@ -43,7 +54,7 @@ pub(super) fn run(conn: Connection, rx: Receiver<Control>, queue: &Queue) {
     let mut w = Writer {
         conn,
         session: None,
-        root: None,
+        workspace: None,
         documents: HashMap::new(),
         pending: VecDeque::new(),
         pending_provenance: Vec::new(),
@@ -74,8 +85,8 @@ pub(super) fn run(conn: Connection, rx: Receiver<Control>, queue: &Queue) {
                 let pending = w
                     .pending_provenance
                     .iter()
-                    .find(|(s, _)| *s == subject)
-                    .map(|(_, d)| d.clone());
+                    .find(|p| p.subject == subject)
+                    .map(|p| p.data.clone());
                 let _ = reply.send(pending.or_else(|| w.load_provenance(&subject)));
             }
             Err(RecvTimeoutError::Timeout) => {
@@ -117,8 +128,9 @@ impl Writer {
                     }
                 }
                 Msg::SaveProvenance(subject, data) => {
-                    self.pending_provenance.retain(|(s, _)| *s != subject);
-                    self.pending_provenance.push((subject, data));
+                    self.pending_provenance.retain(|p| p.subject != subject);
+                    self.pending_provenance
+                        .push(SavedProvenance { subject, data });
                 }
             }
         }
@@ -146,7 +158,8 @@ impl Writer {
                     id: self.conn.last_insert_rowid(),
                     started_ms: info.started_ms,
                 });
-                self.root = info.root.clone().zip(implied);
+                self.workspace = (info.root.clone().zip(implied))
+                    .map(|(root, implied)| Workspace { root, implied });
             }
             Err(e) => error!("store: cannot record the session: {e}"),
         }
@@ -184,8 +197,8 @@ impl Writer {
                     "INSERT INTO provenance (subject, saved_ms, data) VALUES (?1, ?2, ?3)
                      ON CONFLICT(subject) DO UPDATE SET saved_ms = excluded.saved_ms, data = excluded.data",
                 )?;
-                for (subject, data) in &self.pending_provenance {
-                    put.execute(params![subject, now, data])?;
+                for p in &self.pending_provenance {
+                    put.execute(params![p.subject, now, p.data])?;
                 }
             }
             tx.commit()
@@ -227,10 +240,14 @@ impl Writer {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let task_id = match &self.root {
-            Some((root, implied)) => {
-                Some(task_for_batch(&tx, root, implied, session, &self.pending)?)
-            }
+        let task_id = match &self.workspace {
+            Some(w) => Some(task_for_batch(
+                &tx,
+                &w.root,
+                &w.implied,
+                session,
+                &self.pending,
+            )?),
             None => None,
         };
         {
@@ -263,14 +280,7 @@ impl Writer {
                 let doc_id = match self.documents.get(&e.subject) {
                     Some(id) => *id,
                     None => {
-                        let id = match find_doc.query_row([&*e.subject], |r| r.get(0)) {
-                            Ok(id) => id,
-                            Err(rusqlite::Error::QueryReturnedNoRows) => {
-                                add_doc.execute([&*e.subject])?;
-                                tx.last_insert_rowid()
-                            }
-                            Err(err) => return Err(err),
-                        };
+                        let id = document_id(&tx, &mut find_doc, &mut add_doc, &e.subject)?;
                         self.documents.insert(e.subject.clone(), id);
                         id
                     }
@@ -299,6 +309,23 @@ impl Writer {
             }
         }
         tx.commit()
+    }
+}
+
+/// The id of document `subject`'s row, added if it has none yet.
+fn document_id(
+    tx: &rusqlite::Transaction<'_>,
+    find: &mut rusqlite::CachedStatement<'_>,
+    add: &mut rusqlite::CachedStatement<'_>,
+    subject: &str,
+) -> rusqlite::Result<i64> {
+    match find.query_row([subject], |r| r.get(0)) {
+        Ok(id) => Ok(id),
+        Err(rusqlite::Error::QueryReturnedNoRows) => {
+            add.execute([subject])?;
+            Ok(tx.last_insert_rowid())
+        }
+        Err(err) => Err(err),
     }
 }
 

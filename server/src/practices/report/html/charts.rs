@@ -100,12 +100,7 @@ fn share_grid(s: &mut String, f: &Frame) {
 }
 
 /// Each week's early and late bars and its label; returns the points of the overall share.
-fn share_bars(
-    s: &mut String,
-    r: &Report,
-    all: &[Shares],
-    f: &Frame,
-) -> Vec<(f64, f64, String, f64)> {
+fn share_bars(s: &mut String, r: &Report, all: &[Shares], f: &Frame) -> Vec<Dot> {
     let bw = f.bw;
     let mut line = Vec::new();
     for (i, (w, sh)) in r.weeks.iter().zip(all).enumerate() {
@@ -129,7 +124,12 @@ fn share_bars(
             }
         }
         if let Some(v) = sh.overall {
-            line.push((cx, f.y(v), w.label(), v));
+            line.push(Dot {
+                x: cx,
+                y: f.y(v),
+                label: w.label(),
+                share: v,
+            });
         }
         let _ = write!(
             s,
@@ -141,12 +141,20 @@ fn share_bars(
     line
 }
 
+/// A week's point on the overall-share line: where it is drawn, the week, the share.
+struct Dot {
+    x: f64,
+    y: f64,
+    label: String,
+    share: f64,
+}
+
 /// The overall share as a line through dots, each titled.
-fn overall_line(s: &mut String, line: &[(f64, f64, String, f64)]) {
+fn overall_line(s: &mut String, line: &[Dot]) {
     if line.len() > 1 {
         let pts: Vec<String> = line
             .iter()
-            .map(|(x, y, _, _)| format!("{x:.1},{y:.1}"))
+            .map(|d| format!("{:.1},{:.1}", d.x, d.y))
             .collect();
         let _ = write!(
             s,
@@ -154,11 +162,14 @@ fn overall_line(s: &mut String, line: &[(f64, f64, String, f64)]) {
             pts.join(" ")
         );
     }
-    for (x, yv, label, v) in line {
+    for d in line {
         let _ = write!(
             s,
-            r#"<circle class="dot" cx="{x:.1}" cy="{yv:.1}" r="3.5"><title>{label}: {} outside help overall</title></circle>"#,
-            pct(Some(*v))
+            r#"<circle class="dot" cx="{:.1}" cy="{:.1}" r="3.5"><title>{}: {} outside help overall</title></circle>"#,
+            d.x,
+            d.y,
+            d.label,
+            pct(Some(d.share))
         );
     }
 }
