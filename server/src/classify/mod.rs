@@ -17,7 +17,6 @@ pub mod history;
 pub mod shape;
 mod single;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use agent::Agent;
@@ -71,7 +70,7 @@ pub struct Context {
 
 #[derive(Default)]
 pub struct Classifier {
-    docs: HashMap<Arc<str>, DocHistory>,
+    docs: crate::mirror::ByUri<DocHistory>,
     cuts: Cuts,
     notifications: u64,
 }

@@ -51,7 +51,7 @@ pub struct Shared {
     /// None until `initialize`.
     session: Mutex<Option<Session>>,
     /// The open documents as of their last change; set at `initialize`.
-    views: Mutex<Views>,
+    views: Mutex<Option<Views>>,
 }
 
 impl Shared {
@@ -68,19 +68,22 @@ impl Shared {
             started_ms: chrono::Utc::now().timestamp_millis(),
             shutdown_requested: AtomicBool::new(false),
             session: Mutex::new(None),
-            views: Mutex::new(Views::default()),
+            views: Mutex::new(None),
         }
     }
 
     /// Begins the session (at `initialize`).
     pub fn begin(&self, session: Session) {
-        *lock(&self.views) = session.pipeline().views();
+        *lock(&self.views) = Some(session.pipeline().views());
         *lock(&self.session) = Some(session);
     }
 
-    /// The open documents as of their last change, readable without stopping the edit path.
+    /// The open documents as of their last change, readable without stopping the edit path
+    /// (none before `initialize`).
     pub fn views(&self) -> Views {
-        lock(&self.views).clone()
+        lock(&self.views)
+            .clone()
+            .unwrap_or_else(|| Views::new(crate::mirror::Encoding::Utf16))
     }
 
     pub fn config(&self) -> Config {

@@ -11,7 +11,8 @@ pub mod fingerprint;
 #[cfg(test)]
 mod proptests;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 pub use copies::Copied;
@@ -20,6 +21,46 @@ pub use document::{
 };
 pub use encoding::{Clamp, Encoding, Position};
 
+/// A map keyed by document URI, hashed with [`UriHasher`].
+pub type ByUri<V> = HashMap<Arc<str>, V, BuildHasherDefault<UriHasher>>;
+/// A set of document URIs, hashed with [`UriHasher`].
+pub type UriSet = HashSet<Arc<str>, BuildHasherDefault<UriHasher>>;
+
+/// A multiply-rotate hash over 8-byte words (as rustc's FxHash), for URIs. Every change looks
+/// its document up a dozen times on the edit path, and the keys are the person's own documents,
+/// so speed wins over the flooding resistance of the standard hasher.
+#[derive(Default, Clone, Copy)]
+pub struct UriHasher(u64);
+
+impl UriHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for UriHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// How many closed documents are remembered for reload detection.
 const CLOSED_KEPT: usize = 16;
 /// Bound on the text of remembered closed documents, in chars.
@@ -27,7 +68,7 @@ const CLOSED_CHARS: usize = 8 << 20;
 
 #[derive(Default)]
 pub struct Mirror {
-    open: HashMap<Arc<str>, Document>,
+    open: ByUri<Document>,
     closed: VecDeque<(Arc<str>, Document)>,
 }
 
@@ -88,5 +129,32 @@ impl Mirror {
     /// The open documents.
     pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Document)> {
         self.open.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::Hash;
+
+    #[test]
+    fn uri_hashes_tell_documents_apart() {
+        let hash = |s: &str| {
+            let mut h = UriHasher::default();
+            s.hash(&mut h);
+            h.finish()
+        };
+        let uris = [
+            "file:///ws/a.py",
+            "file:///ws/b.py",
+            "file:///ws/a.pyi",
+            "file:///ws/",
+        ];
+        let hashes: HashSet<u64> = uris.iter().map(|u| hash(u)).collect();
+        assert_eq!(hashes.len(), uris.len());
+        assert_eq!(hash("file:///ws/a.py"), hash("file:///ws/a.py"));
+        let mut m: ByUri<u32> = ByUri::default();
+        m.insert(Arc::from("file:///ws/a.py"), 1);
+        assert_eq!(m.get("file:///ws/a.py"), Some(&1));
     }
 }

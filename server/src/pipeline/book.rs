@@ -2,11 +2,10 @@
 //! [`crate::provenance`]), tagged with what was true of the task when they arrived, and which
 //! documents' nudges may have changed since they were last computed.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::classify::{Amendment, Class, Decision};
-use crate::mirror::{Applied, Mirror};
+use crate::mirror::{Applied, ByUri, Mirror};
 use crate::provenance::{Provenance, Saved, Tags};
 
 /// Documents whose provenance is kept in memory (open ones, and the most recently closed).
@@ -55,7 +54,7 @@ pub struct Tracked {
 
 #[derive(Default)]
 pub struct Book {
-    docs: HashMap<Arc<str>, Tracked>,
+    docs: ByUri<Tracked>,
     task: TaskContext,
     /// Documents whose provenance changed since the nudges were last computed.
     dirty: Vec<Arc<str>>,
@@ -80,9 +79,11 @@ impl Book {
         }
     }
 
-    /// Documents whose provenance changed since the last call.
-    pub fn take_dirty(&mut self) -> Vec<Arc<str>> {
-        std::mem::take(&mut self.dirty)
+    /// Moves the documents whose provenance changed since the last call into `into` (which is
+    /// cleared first; its allocation is reused on every keystroke).
+    pub fn take_dirty(&mut self, into: &mut Vec<Arc<str>>) {
+        into.clear();
+        std::mem::swap(&mut self.dirty, into);
     }
 
     /// Restores what an earlier session saved for `key`, re-anchored onto `rope`, beside whatever

@@ -3,14 +3,13 @@
 //! hints from plugins (`mindgap/editHint`), waiting for the change they name, and edits this
 //! server applied itself, waiting to come back as the state they leave.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tracing::{debug, warn};
 
 use crate::classify::{Amendment, Class, Classifier, Context, Decision, Evidence, Expected, Input};
 use crate::mirror::copies::{around, copied};
-use crate::mirror::{Accepted, Applied, ContentChange, Encoding, Mirror, Rejected};
+use crate::mirror::{Accepted, Applied, ByUri, ContentChange, Encoding, Mirror, Rejected, UriSet};
 
 /// How long a hint waits for the change it names, in ms.
 const HINT_WINDOW_MS: f64 = 2_000.0;
@@ -50,9 +49,9 @@ pub struct Buffers {
     pub mirror: Mirror,
     pub classifier: Classifier,
     hints: Vec<PendingHint>,
-    expected: HashMap<Arc<str>, ExpectedEdit>,
+    expected: ByUri<ExpectedEdit>,
     /// Documents typed in since they were last saved (a save after typing is an attempt).
-    typed_since_save: HashSet<Arc<str>>,
+    typed_since_save: UriSet,
     /// The last notification's changes and their decisions (reused, to spare allocations).
     pub applied: Vec<Applied>,
     pub decisions: Vec<Decision>,

@@ -5,7 +5,7 @@
 //! buffers' last bulk insertions that a reload may yet explain. Memory only; what it all means is
 //! decided in [`crate::classify::disk`].
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use ropey::Rope;
@@ -14,6 +14,7 @@ use super::known_disk::KnownDisk;
 use crate::classify::Agent;
 use crate::classify::Class;
 use crate::classify::disk::{AGENT_WINDOW_MS, RELOAD_WINDOW_MS, VCS_BEFORE_MS};
+use crate::mirror::ByUri;
 
 /// An outside write not yet seen reaching the buffer.
 #[derive(Clone, Copy, Debug)]
@@ -58,12 +59,12 @@ pub struct DiskRoom {
     /// What each file holds on disk, as far as this session knows, by URI.
     pub known: KnownDisk,
     /// Outside writes not yet seen reaching the buffer, by URI.
-    pending: HashMap<Arc<str>, PendingWrite>,
+    pending: ByUri<PendingWrite>,
     /// When a `.git` change last marked version control at work.
     pub vcs_at: Option<f64>,
     recent: VecDeque<RecentDisk>,
     agent_notes: VecDeque<AgentNote>,
-    last_bulk: HashMap<Arc<str>, LastBulk>,
+    last_bulk: ByUri<LastBulk>,
 }
 
 impl DiskRoom {

@@ -3,7 +3,7 @@
 //! [`MAX_FILES`] files or [`MAX_CHARS`] characters the oldest knowledge is forgotten (a file
 //! forgotten and changed again is measured whole, as if first seen).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use ropey::Rope;
@@ -15,7 +15,7 @@ pub const MAX_CHARS: usize = 32 << 20;
 
 #[derive(Default)]
 pub struct KnownDisk {
-    files: HashMap<Arc<str>, (Rope, u64)>,
+    files: crate::mirror::ByUri<(Rope, u64)>,
     /// Insertion order, oldest first, as (file, generation); stale entries are skipped.
     order: VecDeque<(Arc<str>, u64)>,
     next: u64,

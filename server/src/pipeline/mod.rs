@@ -32,7 +32,7 @@ use crate::provenance::{Provenance, Saved};
 use book::{Book, Edit, TaskContext};
 use buffers::{Buffers, Classified};
 use disk::{DiskRoom, LastBulk};
-use views::{DocView, Views};
+use views::{Lease, Views};
 
 /// What `did_open` found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +52,8 @@ pub struct Pipeline {
     disk: DiskRoom,
     book: Book,
     views: Views,
+    /// The documents whose provenance the last call changed (reused, to spare allocations).
+    dirty: Vec<Arc<str>>,
     next_id: u64,
 }
 
@@ -63,7 +65,8 @@ impl Pipeline {
             buffers: Buffers::default(),
             disk: DiskRoom::default(),
             book: Book::default(),
-            views: Views::default(),
+            views: Views::new(encoding),
+            dirty: Vec::new(),
             next_id: 0,
         }
     }
@@ -93,35 +96,35 @@ impl Pipeline {
     }
 
     /// Brings the views of `key` (text and provenance) and of every document whose provenance
-    /// changed up to date. Called at the end of every call that changed something.
-    fn publish(&mut self, key: Option<&Arc<str>>) {
-        let dirty = self.book.take_dirty();
+    /// changed up to date, filling `lease` (the edit path's hold on `key`'s view) when it has
+    /// one. Called at the end of every call that changed something.
+    fn publish(&mut self, key: Option<&Arc<str>>, lease: Option<Lease<'_>>) {
+        let mut dirty = std::mem::take(&mut self.dirty);
+        self.book.take_dirty(&mut dirty);
         if let Some(k) = key {
-            self.refresh_view(k);
+            let changed = dirty.contains(k);
+            match (lease, self.buffers.mirror.get(k)) {
+                (Some(mut slot), Some(doc)) => {
+                    let tracked = self.book.get(k).map(|t| &t.provenance);
+                    slot.set(doc.rope(), tracked, changed);
+                }
+                _ => self.refresh_view(k, changed),
+            }
         }
         for k in dirty.iter().filter(|k| Some(*k) != key) {
-            self.refresh_view(k);
+            self.refresh_view(k, true);
         }
-        if !dirty.is_empty() {
-            self.views.mark_dirty(dirty);
-        }
+        self.dirty = dirty;
     }
 
-    fn refresh_view(&self, key: &Arc<str>) {
-        let Some(doc) = self.buffers.mirror.get(key) else {
-            self.views.remove(key);
-            return;
-        };
-        let tracked = self.book.get(key);
-        self.views.put(
-            key.clone(),
-            DocView {
-                rope: doc.rope().clone(),
-                provenance: tracked.map(|t| t.provenance.clone()).unwrap_or_default(),
-                encoding: self.encoding,
-                tracked: tracked.is_some(),
-            },
-        );
+    fn refresh_view(&self, key: &Arc<str>, dirty: bool) {
+        match self.buffers.mirror.get(key) {
+            Some(doc) => {
+                let tracked = self.book.get(key).map(|t| &t.provenance);
+                self.views.put(key, doc.rope(), tracked, dirty);
+            }
+            None => self.views.remove(key),
+        }
     }
 
     /// Opens `uri`. A reload (a document closed and opened again with other text) becomes an
@@ -163,7 +166,7 @@ impl Pipeline {
                 }
             }
         };
-        self.publish(Some(&key));
+        self.publish(Some(&key), None);
         outcome
     }
 
@@ -184,7 +187,7 @@ impl Pipeline {
         }
         self.book.restore(&key, saved, &rope);
         self.book.forget_closed(&self.buffers.mirror);
-        self.publish(Some(&key));
+        self.publish(Some(&key), None);
     }
 
     /// A reload: the text on disk changed while the editor held the document closed.
@@ -241,7 +244,15 @@ impl Pipeline {
         changes: Vec<ContentChange>,
         out: &mut Vec<Emitted>,
     ) {
+        // Holds the document's view while it changes (no copy-on-write of the rope, no reader
+        // seeing it half-updated); `publish` fills it again.
+        let views = self.views.clone();
+        let lease = views.lease(uri);
         let Some(key) = self.buffers.apply(uri, version, changes, self.encoding) else {
+            if let (Some(mut slot), Some(doc)) = (lease, self.buffers.mirror.get(uri)) {
+                let tracked = self.book.get(uri).map(|t| &t.provenance);
+                slot.set(doc.rope(), tracked, false);
+            }
             return;
         };
         let first_id = self.next_id + 1;
@@ -264,7 +275,7 @@ impl Pipeline {
             out.push(Emitted::Amend(*amend));
         }
         self.buffers.amends = amends;
-        self.publish(Some(&c.key));
+        self.publish(Some(&c.key), lease);
     }
 
     /// An outside write already counted as a disk change, now reaching the buffer by a change
@@ -402,7 +413,7 @@ impl Pipeline {
             self.amend_provenance(&key, &amend);
             out.push(Emitted::Amend(amend));
         }
-        self.publish(Some(&key));
+        self.publish(Some(&key), None);
     }
 
     /// This server is about to apply an edit to `uri` that leaves it holding `state`
@@ -419,7 +430,7 @@ impl Pipeline {
     /// Records that block `id` of `uri` has the explanation `explanation`.
     pub fn tag_explanation(&mut self, uri: &str, id: u64, explanation: u32) {
         self.book.tag_explanation(uri, id, explanation);
-        self.publish(None);
+        self.publish(None, None);
     }
 
     /// The person says block `id` of `uri` is their own code: it stops counting as outside help
@@ -434,7 +445,7 @@ impl Pipeline {
         let decision: Decision = classify::own_code();
         self.buffers.classifier.amend(&key, id, decision.class);
         out.push(Emitted::Amend(Amendment { id, decision }));
-        self.publish(Some(&key));
+        self.publish(Some(&key), None);
         true
     }
 }

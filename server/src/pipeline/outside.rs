@@ -43,7 +43,7 @@ impl Pipeline {
             self.disk.known.insert(uri, Rope::from_str(before));
         }
         self.disk_change(t, rel_path, text, out);
-        self.publish(None);
+        self.publish(None, None);
     }
 
     /// A file in the workspace changed on disk: written with `text`, or removed (`None`).

@@ -1,20 +1,25 @@
 //! What other tasks may read of the open documents without waiting for the edit path: each open
-//! document's text and provenance as of its last change, and which documents' nudges may have
-//! changed since they were last computed.
+//! document's text and provenance as of its last change, and whether its nudges may have changed
+//! since they were last computed.
 //!
-//! The edit path owns the pipeline and updates a document's view after every notification that
-//! touched it: a clone of the rope and of the provenance, both shared structures, so the update
-//! costs a reference count, not a copy. The status and diagnostics publisher, the code actions
-//! and the commands read views from a concurrent map (sharded locks held for a look-up, never
-//! across an `.await`), so they never stop the edit path and the edit path never stops them.
+//! The views live in a concurrent map (`dashmap`, sharded locks). The edit path owns the
+//! pipeline and updates a document's view after every notification that touched it: a clone of
+//! the rope and of the provenance, both shared structures, so an update costs reference counts,
+//! not a copy. While it applies a `didChange` it holds the document's entry ([`Views::lease`]),
+//! with the view's rope handed back: the rope it edits is then its own, so the edit needs no
+//! copy-on-write, and no reader can see the view half-updated. Readers — the status and
+//! diagnostics publisher, the code actions, the commands — hold an entry only to clone a view
+//! (nanoseconds), never across an `.await`, so they never stop the edit path and the edit path
+//! stops a reader of that one document for at most one change.
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
+use std::hash::BuildHasherDefault;
+use std::sync::Arc;
 
 use dashmap::DashMap;
+use dashmap::mapref::one::RefMut;
 use ropey::Rope;
 
-use crate::mirror::Encoding;
+use crate::mirror::{Encoding, UriHasher};
 use crate::provenance::Provenance;
 
 /// One open document as of its last change.
@@ -28,17 +33,55 @@ pub struct DocView {
     pub tracked: bool,
 }
 
+/// A view as the map keeps it.
+#[derive(Default)]
+pub struct Slot {
+    /// `None` only while the edit path holds the entry.
+    rope: Option<Rope>,
+    provenance: Provenance,
+    tracked: bool,
+    /// The provenance changed since the nudges were last computed.
+    dirty: bool,
+}
+
+impl Slot {
+    /// Fills the slot with a document's state after a change.
+    pub(super) fn set(&mut self, rope: &Rope, provenance: Option<&Provenance>, dirty: bool) {
+        self.rope = Some(rope.clone());
+        self.provenance = provenance.cloned().unwrap_or_default();
+        self.tracked = provenance.is_some();
+        self.dirty |= dirty;
+    }
+}
+
+/// The edit path's hold on one document's view while it changes the document.
+pub type Lease<'a> = RefMut<'a, Arc<str>, Slot>;
+
 /// The views of the open documents, shared between the pipeline and its readers.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Views {
-    docs: Arc<DashMap<Arc<str>, DocView>>,
-    dirty: Arc<Mutex<HashSet<Arc<str>>>>,
+    /// Keyed by URI, hashed as the pipeline's own maps ([`UriHasher`]).
+    docs: Arc<DashMap<Arc<str>, Slot, BuildHasherDefault<UriHasher>>>,
+    encoding: Encoding,
 }
 
 impl Views {
+    pub fn new(encoding: Encoding) -> Views {
+        Views {
+            docs: Arc::new(DashMap::with_hasher(BuildHasherDefault::default())),
+            encoding,
+        }
+    }
+
     /// The view of `uri`, if it is open.
     pub fn get(&self, uri: &str) -> Option<DocView> {
-        self.docs.get(uri).map(|v| v.value().clone())
+        let slot = self.docs.get(uri)?;
+        Some(DocView {
+            rope: slot.rope.clone()?,
+            provenance: slot.provenance.clone(),
+            encoding: self.encoding,
+            tracked: slot.tracked,
+        })
     }
 
     /// The open documents the pipeline keeps provenance for.
@@ -50,30 +93,42 @@ impl Views {
             .collect()
     }
 
-    /// Documents whose nudges may have changed since the last call (open ones only).
+    /// Open documents whose nudges may have changed since the last call.
     pub fn take_dirty(&self) -> Vec<Arc<str>> {
-        let dirty: Vec<Arc<str>> = self
-            .dirty
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .drain()
-            .collect();
-        dirty
-            .into_iter()
-            .filter(|u| self.docs.contains_key(u))
+        self.docs
+            .iter_mut()
+            .filter_map(|mut v| std::mem::take(&mut v.value_mut().dirty).then(|| v.key().clone()))
             .collect()
     }
 
-    pub(super) fn put(&self, key: Arc<str>, view: DocView) {
-        self.docs.insert(key, view);
+    /// Holds `uri`'s entry while the edit path changes the document, with the view's rope
+    /// handed back (see the module's comment). Nothing else may touch the views until the lease
+    /// is dropped.
+    pub(super) fn lease(&self, uri: &str) -> Option<Lease<'_>> {
+        let mut slot = self.docs.get_mut(uri)?;
+        slot.rope = None;
+        Some(slot)
+    }
+
+    /// Sets the view of `key` (opening it if need be).
+    pub(super) fn put(
+        &self,
+        key: &Arc<str>,
+        rope: &Rope,
+        provenance: Option<&Provenance>,
+        dirty: bool,
+    ) {
+        match self.docs.get_mut(key) {
+            Some(mut slot) => slot.set(rope, provenance, dirty),
+            None => {
+                let mut slot = Slot::default();
+                slot.set(rope, provenance, dirty);
+                self.docs.insert(key.clone(), slot);
+            }
+        }
     }
 
     pub(super) fn remove(&self, uri: &str) {
         self.docs.remove(uri);
-    }
-
-    pub(super) fn mark_dirty(&self, keys: impl IntoIterator<Item = Arc<str>>) {
-        let mut dirty = self.dirty.lock().unwrap_or_else(|p| p.into_inner());
-        dirty.extend(keys);
     }
 }
