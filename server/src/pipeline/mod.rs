@@ -108,7 +108,10 @@ impl Pipeline {
                     let tracked = self.book.get(k).map(|t| &t.provenance);
                     slot.set(doc.rope(), tracked, changed);
                 }
-                _ => self.refresh_view(k, changed),
+                (lease, _) => {
+                    drop(lease); // before touching the map again: its shard is locked
+                    self.refresh_view(k, changed);
+                }
             }
         }
         for k in dirty.iter().filter(|k| Some(*k) != key) {

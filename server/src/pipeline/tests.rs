@@ -395,3 +395,42 @@ fn a_file_never_seen_is_measured_against_what_git_held() {
     assert_eq!((e.class, e.inserted), (Class::Vcs, 0));
     assert_eq!(e.evidence.to_string(), "now holds what git's index holds");
 }
+
+#[test]
+fn readers_on_other_threads_always_see_whole_views_while_documents_change() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let uri = "file:///ws/a.py";
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let mut out = Vec::new();
+    p.did_open(0.0, uri, 1, "fn main() {}\n", &mut out);
+    let (views, stop) = (p.views(), Arc::new(AtomicBool::new(false)));
+    let reader = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let (mut reads, mut last) = (0u32, 0usize);
+            while !stop.load(Ordering::Relaxed) {
+                let v = views
+                    .get(uri)
+                    .expect("an open document always has a whole view");
+                assert!(v.rope.len_chars() >= last, "views never go back");
+                last = v.rope.len_chars();
+                views.take_dirty();
+                reads += 1;
+            }
+            reads
+        })
+    };
+    for v in 2..2_002 {
+        p.did_change(
+            f64::from(v) * 150.0,
+            uri,
+            v,
+            vec![insert(0, 0, "x")],
+            &mut out,
+        );
+    }
+    stop.store(true, Ordering::Relaxed);
+    assert!(reader.join().expect("the reader never panics") > 0);
+    assert_eq!(p.views().get(uri).unwrap().rope.len_chars(), 13 + 2_000);
+}
