@@ -357,6 +357,25 @@ mod tests {
     }
 
     #[test]
+    fn the_readout_describes_the_task_edits_go_to() {
+        let c = db();
+        let a = current_for_edits(&c, "/ws", &branch("feature-a"), 1).unwrap();
+        let b = current_for_edits(&c, "/ws", &branch("feature-b"), 2).unwrap();
+        // Back on feature-a, before any edit: its (paused) task is the current one for both.
+        let shown_a = shown(&c, "/ws", &branch("feature-a")).unwrap().unwrap();
+        assert_eq!(shown_a.id, a);
+        assert_eq!(
+            current_for_edits(&c, "/ws", &branch("feature-a"), 3).unwrap(),
+            a
+        );
+        // A branch without a task yet: edits will create it; until then the readout shows the
+        // task edits went to last.
+        let shown_c = shown(&c, "/ws", &branch("feature-c")).unwrap().unwrap();
+        assert_eq!(shown_c.id, a);
+        assert_ne!(b, a);
+    }
+
+    #[test]
     fn struggle_windows_count_attempts_until_they_end() {
         let c = db();
         assert_eq!(struggle(&c, "/ws", 0).unwrap(), None);
