@@ -15,6 +15,11 @@ use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::classify::Class;
 
+/// Ids of ranges restored from an earlier session start here, far above any event id of this
+/// session, so each restored block keeps an identity of its own (to explain it, or call it one's
+/// own code, without touching the others).
+pub const RESTORED_IDS: u64 = 1 << 63;
+
 /// Ranges kept per document; past this the oldest-inserted are merged away (dropped).
 const MAX_RANGES: usize = 4096;
 
@@ -23,7 +28,8 @@ pub struct Range {
     pub start: usize,
     pub end: usize,
     pub class: Class,
-    /// The event that inserted it (0 when restored from an earlier session).
+    /// The event that inserted it ([`RESTORED_IDS`] and above when restored from an earlier
+    /// session).
     pub id: u64,
     pub tags: Tags,
 }
@@ -225,12 +231,13 @@ impl Provenance {
             saved
                 .ranges
                 .iter()
-                .filter(|r| fits(r.start, r.end))
-                .map(|r| Range {
+                .enumerate()
+                .filter(|(_, r)| fits(r.start, r.end))
+                .map(|(i, r)| Range {
                     start: r.start as usize,
                     end: r.end as usize,
                     class: r.class,
-                    id: 0,
+                    id: RESTORED_IDS + i as u64,
                     tags: r.tags,
                 })
                 .collect()
@@ -254,7 +261,7 @@ fn reanchor(saved: &Saved, rope: &Rope) -> Vec<Range> {
         Some((line, pos - old_starts[line]))
     };
     let mut ranges = Vec::new();
-    for r in &saved.ranges {
+    for (i, r) in saved.ranges.iter().enumerate() {
         let (Some((l0, c0)), Some((l1, c1))) = (
             locate(r.start as usize),
             locate((r.end as usize).saturating_sub(1)),
@@ -274,7 +281,7 @@ fn reanchor(saved: &Saved, rope: &Rope) -> Vec<Range> {
                 start,
                 end,
                 class: r.class,
-                id: 0,
+                id: RESTORED_IDS + i as u64,
                 tags: r.tags,
             });
         }

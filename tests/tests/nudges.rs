@@ -449,3 +449,73 @@ fn a_struggle_window_counts_attempts_and_flags_help() {
     let st: Value = serde_json::from_str(out.stdout_str().trim()).unwrap();
     assert_eq!(st["struggle"]["attempts"], 1, "{st}");
 }
+
+/// The code actions offered on `line` of `uri` (their titles), asked until some come or the
+/// time is up: after a restart the saved provenance is restored in the background.
+fn action_titles_on(s: &mut Server, uri: &str, line: u32, wait: Duration) -> Vec<String> {
+    let deadline = std::time::Instant::now() + wait;
+    loop {
+        let actions = s
+            .request(
+                "textDocument/codeAction",
+                json!({
+                    "textDocument": {"uri": uri},
+                    "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 3}},
+                    "context": {"diagnostics": []},
+                }),
+            )
+            .unwrap();
+        let titles: Vec<String> = actions
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|a| a["title"].as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !titles.is_empty() || std::time::Instant::now() >= deadline {
+            return titles;
+        }
+        sleep(Duration::from_millis(20));
+    }
+}
+
+/// Restart: a pasted block saved, the server killed (no shutdown), the file reopened by a new
+/// server — its provenance comes back (read in the background after `didOpen`), the nudges and
+/// code actions are there again, and acting on them works; edits made before the restore
+/// arrives are kept beside it.
+#[test]
+fn a_saved_block_survives_a_kill_and_is_acted_on_after_reopening() {
+    let w = Workspace::new();
+    let (root, home) = (w.root.clone(), w.home.clone());
+    let uri = format!("file://{}/geo.py", root.display());
+    let mut text = String::from("\n\n");
+    text.insert_str(1, BLOCK);
+    {
+        let mut s = Server::start_in(&home, &root, caps(), options());
+        s.open(&uri, 1, "\n\n");
+        s.insert(&uri, 2, 1, 0, BLOCK);
+        s.save(&uri); // a commit follows a save: provenance is saved then
+        diagnostics_for(&mut s, &uri, |d| codes(d).contains(&"unexplained"));
+        s.kill();
+    }
+    let mut s = Server::in_process(&home, &root, caps(), options());
+    s.open(&uri, 1, &text);
+    // Typing at once, before the restore can have arrived, on a line of its own.
+    s.insert(&uri, 2, 0, 0, "x");
+    let titles = action_titles_on(&mut s, &uri, 3, Duration::from_secs(5));
+    assert!(
+        titles.iter().any(|t| t.starts_with("Explain this block")),
+        "{titles:?}"
+    );
+    let d = diagnostics_for(&mut s, &uri, |d| codes(d).contains(&"unexplained"));
+    let block = d[0]["data"]["block"].as_u64().unwrap();
+    s.request(
+        "workspace/executeCommand",
+        json!({"command": "mindgap.own", "arguments": [uri, block]}),
+    )
+    .unwrap();
+    diagnostics_for(&mut s, &uri, |d| d.is_empty());
+    assert!(action_titles_on(&mut s, &uri, 3, Duration::ZERO).is_empty());
+    assert_eq!(s.shutdown_and_exit(), Some(0));
+}

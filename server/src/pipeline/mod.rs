@@ -446,8 +446,11 @@ impl Pipeline {
             return false;
         }
         let decision: Decision = classify::own_code();
-        self.buffers.classifier.amend(&key, id, decision.class);
-        out.push(Emitted::Amend(Amendment { id, decision }));
+        // A block restored from an earlier session has no event of this session to amend.
+        if id < crate::provenance::RESTORED_IDS {
+            self.buffers.classifier.amend(&key, id, decision.class);
+            out.push(Emitted::Amend(Amendment { id, decision }));
+        }
         self.publish(Some(&key), None);
         true
     }

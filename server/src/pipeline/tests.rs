@@ -434,3 +434,59 @@ fn readers_on_other_threads_always_see_whole_views_while_documents_change() {
     assert!(reader.join().expect("the reader never panics") > 0);
     assert_eq!(p.views().get(uri).unwrap().rope.len_chars(), 13 + 2_000);
 }
+
+#[test]
+fn restored_blocks_keep_identities_of_their_own() {
+    use crate::provenance::Saved;
+    let uri = "file:///ws/two.py";
+    let mut out = Vec::new();
+    let text = "a = 1\n\n";
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    p.did_open(0.0, uri, 1, text, &mut out);
+    p.did_change(
+        10_000.0,
+        uri,
+        2,
+        vec![insert(1, 0, "def f():\n    return 1\n")],
+        &mut out,
+    );
+    p.did_change(
+        20_000.0,
+        uri,
+        3,
+        vec![insert(3, 0, "def g():\n    return 2\n")],
+        &mut out,
+    );
+    let now = p.views().get(uri).unwrap().rope.to_string();
+    let saved = Saved::decode(&p.did_close(uri).unwrap().encode()).unwrap();
+
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    p.did_open(0.0, uri, 1, &now, &mut out);
+    p.restore_provenance(uri, Some(&saved));
+    let ids: Vec<u64> = p
+        .provenance(uri)
+        .unwrap()
+        .ranges()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1], "two blocks, two identities");
+    // Explaining one, or calling it one's own, leaves the other as it was.
+    p.tag_explanation(uri, ids[0], 7);
+    let tags: Vec<u32> = (p.provenance(uri).unwrap().ranges().iter())
+        .map(|r| r.tags.explanation)
+        .collect();
+    assert_eq!(tags, vec![7, 0]);
+    out.clear();
+    assert!(p.own_block(uri, ids[0], &mut out));
+    assert!(out.is_empty(), "no event of this session to amend: {out:?}");
+    let left: Vec<u64> = p
+        .provenance(uri)
+        .unwrap()
+        .ranges()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(left, vec![ids[1]]);
+}
