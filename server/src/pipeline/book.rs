@@ -98,35 +98,20 @@ impl Book {
 
     /// Applies one edit at `start` (of the text before it) to the document's provenance.
     pub fn edit(&mut self, key: &Arc<str>, edit: Edit) {
-        let tags = self.task.tags();
-        if let Some(t) = self.docs.get_mut(key) {
-            t.provenance.edit(
-                edit.start,
-                edit.deleted,
-                edit.inserted,
-                edit.class,
-                edit.id,
-                tags,
-            );
-        } else if edit.class.is_outside_help() {
-            let mut p = Provenance::default();
-            p.edit(
-                edit.start,
-                edit.deleted,
-                edit.inserted,
-                edit.class,
-                edit.id,
-                tags,
-            );
-            self.docs.insert(
-                key.clone(),
-                Tracked {
-                    provenance: p,
-                    restored: false,
-                },
-            );
-        }
         self.touch(key);
+        if !self.docs.contains_key(key) && !edit.class.is_outside_help() {
+            return; // nothing from outside help here, before or now
+        }
+        let tags = self.task.tags();
+        let t = self.docs.entry(key.clone()).or_default();
+        let Edit {
+            start,
+            deleted,
+            inserted,
+            class,
+            id,
+        } = edit;
+        t.provenance.edit(start, deleted, inserted, class, id, tags);
     }
 
     /// Applies the changes of one notification, just classified, in order.
