@@ -76,13 +76,6 @@ impl Session {
         (value, emitted)
     }
 
-    /// Saves the provenance of `uri` (when there is any to save).
-    pub fn save_provenance(&self, store: &Store, uri: &str) {
-        if let Some(saved) = self.pipeline.saved_provenance(uri) {
-            store.save_provenance(uri, saved.encode());
-        }
-    }
-
     /// Saves the provenance of every open document (at shutdown).
     pub fn save_all(&self, store: &Store) {
         for (uri, saved) in self.pipeline.save_all() {

@@ -481,9 +481,10 @@ fn action_titles_on(s: &mut Server, uri: &str, line: u32, wait: Duration) -> Vec
 }
 
 /// Restart: a pasted block saved, the server killed (no shutdown), the file reopened by a new
-/// server — its provenance comes back (read in the background after `didOpen`), the nudges and
-/// code actions are there again, and acting on them works; edits made before the restore
-/// arrives are kept beside it.
+/// server — its provenance comes back (read in the background after `didOpen`, even with a
+/// keystroke arriving right after the open), the nudges and code actions are there again, and
+/// acting on them works. (That a restore merges with outside help recorded before it arrives is
+/// `pipeline::tests::provenance_follows_edits_and_survives_a_restart`.)
 #[test]
 fn a_saved_block_survives_a_kill_and_is_acted_on_after_reopening() {
     let w = Workspace::new();

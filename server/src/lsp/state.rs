@@ -7,7 +7,7 @@
 //! thread; never across an `.await`. Readers use [`Shared::views`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 use tracing::warn;
@@ -51,7 +51,7 @@ pub struct Shared {
     /// None until `initialize`.
     session: Mutex<Option<Session>>,
     /// The open documents as of their last change; set at `initialize`.
-    views: Mutex<Option<Views>>,
+    views: OnceLock<Views>,
 }
 
 impl Shared {
@@ -68,22 +68,20 @@ impl Shared {
             started_ms: chrono::Utc::now().timestamp_millis(),
             shutdown_requested: AtomicBool::new(false),
             session: Mutex::new(None),
-            views: Mutex::new(None),
+            views: OnceLock::new(),
         }
     }
 
     /// Begins the session (at `initialize`).
     pub fn begin(&self, session: Session) {
-        *lock(&self.views) = Some(session.pipeline().views());
+        let _ = self.views.set(session.pipeline().views());
         *lock(&self.session) = Some(session);
     }
 
     /// The open documents as of their last change, readable without stopping the edit path
     /// (none before `initialize`).
     pub fn views(&self) -> Views {
-        lock(&self.views)
-            .clone()
-            .unwrap_or_else(|| Views::new(crate::mirror::Encoding::Utf16))
+        (self.views.get().cloned()).unwrap_or_else(|| Views::new(crate::mirror::Encoding::Utf16))
     }
 
     pub fn config(&self) -> Config {

@@ -24,15 +24,11 @@ struct PendingHint {
     t: f64,
 }
 
-/// An edit this server asked the client to apply.
+/// An edit this server asked the client to apply, and when.
 #[derive(Clone, Copy, Debug)]
 struct ExpectedEdit {
-    /// The document state it leaves.
-    state: u64,
-    /// When it was asked for.
+    edit: Expected,
     t: f64,
-    /// The class the change that brings it gets.
-    class: Class,
 }
 
 /// One notification's changes, applied and classified: `applied[i]` got `decisions[i]` and the
@@ -122,10 +118,7 @@ impl Buffers {
             .expected
             .get(&key)
             .filter(|e| t - e.t <= EXPECT_WINDOW_MS)
-            .map(|e| Expected {
-                state: e.state,
-                class: e.class,
-            });
+            .map(|e| e.edit);
         self.decisions.clear();
         self.amends.clear();
         let ctx = Context {
@@ -186,7 +179,8 @@ impl Buffers {
     /// This server is about to apply an edit leaving `key` in `state`; the change that brings
     /// it there is classed `class`.
     pub fn expect(&mut self, t: f64, key: Arc<str>, state: u64, class: Class) {
-        self.expected.insert(key, ExpectedEdit { state, t, class });
+        let edit = Expected { state, class };
+        self.expected.insert(key, ExpectedEdit { edit, t });
     }
 }
 
