@@ -168,7 +168,8 @@ pub fn hint_class(kind: &str) -> Option<Class> {
         "paste" => Some(Class::Paste),
         "completion" => Some(Class::Completion),
         "undo" | "redo" => Some(Class::Undo),
-        "format" => Some(Class::Editor),
+        // A completion menu's item (snippet, keyword, function): mechanical, not AI.
+        "format" | "item" => Some(Class::Editor),
         "agent" => Some(Class::Agent),
         _ => None,
     }
@@ -251,5 +252,20 @@ pub fn notification(
             }
         }
         _ => debug!(method, "not followed by the pipeline"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hint_class;
+    use crate::classify::Class;
+
+    #[test]
+    fn hint_kinds_name_classes() {
+        assert_eq!(hint_class("item"), Some(Class::Editor));
+        assert_eq!(hint_class("format"), Some(Class::Editor));
+        assert_eq!(hint_class("completion"), Some(Class::Completion));
+        assert_eq!(hint_class("redo"), Some(Class::Undo));
+        assert_eq!(hint_class("snippet"), None);
     }
 }
