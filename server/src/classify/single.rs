@@ -219,6 +219,9 @@ fn brought(s: &Single<'_>, input: &Input<'_>, prev: Option<Recent>) -> Decision 
     match input.copied {
         Copied::Lines(lines) => return decide(Class::Move, 0.75, Evidence::CopiedLines { lines }),
         Copied::Nearby => return decide(Class::Move, 0.6, Evidence::CopiedNearby),
+        Copied::DiskLines(lines) => {
+            return decide(Class::Move, 0.7, Evidence::CopiedFromDisk { lines });
+        }
         Copied::No => {}
     }
     if let Some(p) = at_cursor {
