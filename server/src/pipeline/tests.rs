@@ -163,16 +163,17 @@ fn hints_win_before_or_after_their_change() {
         crate::classify::Evidence::Hint(Class::Completion)
     );
     // After: the hint amends the event already emitted.
-    p.did_change(3000.0, uri, 3, vec![insert(1, 0, "y = 2\n")], &mut out);
+    // (More than five seconds on: at the cursor sooner, it would be the suggestion's next piece.)
+    p.did_change(8000.0, uri, 3, vec![insert(1, 0, "y = 2\n")], &mut out);
     let id = events(&out)[1].id;
     assert_eq!(events(&out)[1].class, Class::Paste);
-    p.hint(3100.0, uri, 3, Class::Undo, &mut out);
+    p.hint(8100.0, uri, 3, Class::Undo, &mut out);
     assert!(
         matches!(out.last(), Some(Emitted::Amend(a)) if a.id == id && a.decision.class == Class::Undo)
     );
     // A hint that names no change is forgotten.
-    p.hint(3200.0, uri, 99, Class::Paste, &mut out);
-    p.did_change(9000.0, uri, 4, vec![insert(2, 0, "z = 3\n")], &mut out);
+    p.hint(8200.0, uri, 99, Class::Paste, &mut out);
+    p.did_change(19000.0, uri, 4, vec![insert(2, 0, "z = 3\n")], &mut out);
     assert_eq!(events(&out)[2].class, Class::Paste);
     assert_ne!(
         events(&out)[2].evidence,
