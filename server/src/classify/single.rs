@@ -242,7 +242,7 @@ fn brought(
         return decide(Class::Editor, 0.8, Evidence::ContentKept);
     }
     let at_word = shape::continues_word(a.prev_char)
-        || (a.del_text.as_deref()).is_some_and(|d| shape::is_identifier(d));
+        || (a.del_text.as_deref()).is_some_and(shape::is_identifier);
     if at_word && a.code_before && shape::is_snippet_item(text) {
         // Decided from the change alone (no plugin said which menu it came from): less sure.
         return decide(Class::Editor, 0.55, Evidence::SnippetItem);
