@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-pub use crate::classify::{Amendment, Class, Decision, Evidence};
+pub use crate::classify::{Amendment, Class, Decision, Evidence, Undone};
 pub use crate::mirror::Span;
 
 /// Where an event came from.
@@ -74,9 +74,11 @@ impl From<EditEvent> for Emitted {
     }
 }
 
-/// What the pipeline hands on: a new event, or a changed decision about an earlier one.
+/// What the pipeline hands on: a new event, a changed decision about an earlier one, or an
+/// earlier insertion taken back by an undo (or brought back by a redo).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Emitted {
     Event(EditEvent),
     Amend(Amendment),
+    Undone(Undone),
 }

@@ -154,6 +154,8 @@ pub enum Line<'a> {
         deleted: u32,
         #[serde(skip_serializing_if = "std::ops::Not::not")]
         reopen: bool,
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        undone: bool,
         #[serde(skip_serializing_if = "Option::is_none")]
         confidence: Option<f32>,
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -173,8 +175,9 @@ pub enum Line<'a> {
 }
 
 impl<'a> Line<'a> {
-    /// The line for `e`; with `explain`, its confidence and evidence too.
-    pub fn of(e: &'a EditEvent, explain: bool) -> Line<'a> {
+    /// The line for `e` (`undone`: an undo took it back); with `explain`, its confidence and
+    /// evidence too.
+    pub fn of(e: &'a EditEvent, undone: bool, explain: bool) -> Line<'a> {
         let confidence = explain.then_some(e.confidence);
         let evidence = explain.then(|| e.evidence.to_string());
         match e.source {
@@ -187,6 +190,7 @@ impl<'a> Line<'a> {
                 inserted: e.inserted,
                 deleted: e.deleted,
                 reopen: e.source == Source::Reopen,
+                undone,
                 confidence,
                 evidence,
             },
@@ -207,6 +211,8 @@ impl<'a> Line<'a> {
 #[derive(Default)]
 pub struct Report {
     pub events: Vec<EditEvent>,
+    /// Per event: an undo took its insertion back (and no redo brought it back).
+    pub undone: Vec<bool>,
     /// Event id → index in `events`, for the trace being replayed (ids restart per trace).
     index: HashMap<u64, usize>,
 }
@@ -222,34 +228,53 @@ impl Report {
             Emitted::Event(e) => {
                 self.index.insert(e.id, self.events.len());
                 self.events.push(e.clone());
+                self.undone.push(false);
             }
             Emitted::Amend(a) => match self.index.get(&a.id) {
                 Some(&i) => self.events[i].set_decision(a.decision),
                 None => warn!(id = a.id, "replay: amendment of an unknown event"),
             },
+            Emitted::Undone(u) => match self.index.get(&u.id) {
+                Some(&i) => self.undone[i] = u.undone,
+                None => warn!(id = u.id, "replay: undo of an unknown event"),
+            },
         }
+    }
+
+    /// Each event with whether an undo took it back.
+    pub fn iter(&self) -> impl Iterator<Item = (&EditEvent, bool)> {
+        self.events.iter().zip(self.undone.iter().copied())
     }
 
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
-        for e in &self.events {
-            s.add(e);
+        for (e, undone) in self.iter() {
+            s.add(e, undone);
         }
         s
     }
 }
 
-/// Inserted characters per class, each outside change counted once.
+/// Inserted characters per class, each outside change counted once, while in effect; and
+/// apart, what undos took back.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Summary {
     pub by_class: BTreeMap<Class, u64>,
+    /// Characters inserted, then taken back by an undo (tried and undone), per class.
+    pub undone: BTreeMap<Class, u64>,
 }
 
 impl Summary {
-    pub fn add(&mut self, e: &EditEvent) {
-        if e.counted {
-            *self.by_class.entry(e.class).or_default() += u64::from(e.inserted);
+    pub fn add(&mut self, e: &EditEvent, undone: bool) {
+        if !e.counted {
+            return;
         }
+        let to = if undone {
+            &mut self.undone
+        } else {
+            &mut self.by_class
+        };
+        *to.entry(e.class).or_default() += u64::from(e.inserted);
     }
 
     /// Typed plus outside-help characters.
@@ -282,13 +307,18 @@ impl Summary {
             .iter()
             .map(|(c, n)| (c.as_str().to_string(), Value::from(*n)))
             .collect();
-        serde_json::json!({
-            "summary": {
-                "by_class": by_class,
-                "work": self.work(),
-                "outside_share": self.outside_share(),
-            }
-        })
+        let mut summary = serde_json::json!({
+            "by_class": by_class,
+            "work": self.work(),
+            "outside_share": self.outside_share(),
+        });
+        if !self.undone.is_empty() {
+            let undone: serde_json::Map<String, Value> = (self.undone.iter())
+                .map(|(c, n)| (c.as_str().to_string(), Value::from(*n)))
+                .collect();
+            summary["undone"] = Value::from(undone);
+        }
+        serde_json::json!({ "summary": summary })
     }
 }
 
@@ -327,7 +357,7 @@ mod tests {
             ev(Class::Move, 50, true),
             ev(Class::Delete, 0, true),
         ] {
-            s.add(&e);
+            s.add(&e, false);
         }
         assert_eq!(s.work(), 50);
         assert_eq!(s.outside_share(), Some(0.4));
@@ -336,5 +366,13 @@ mod tests {
             r#"{"summary":{"by_class":{"typed":30,"paste":10,"agent":10,"move":50,"delete":0},"work":50,"outside_share":0.4}}"#
         );
         assert_eq!(Summary::default().outside_share(), None);
+        // A paste an undo took back counts apart, not as work.
+        s.add(&ev(Class::Paste, 300, true), true);
+        assert_eq!((s.work(), s.outside_share()), (50, Some(0.4)));
+        assert!(
+            s.to_json()
+                .to_string()
+                .ends_with(r#""undone":{"paste":300}}}"#)
+        );
     }
 }

@@ -409,3 +409,54 @@ fn switching_git_branches_pauses_one_task_and_resumes_another() {
     let b = cli(&home, &root, &["task", "show", "feature-b", "--json"]);
     assert_eq!((a["work"].as_u64(), b["work"].as_u64()), (Some(5), Some(7)));
 }
+
+/// Undo cancels: a paste tried and undone is neither work nor outside help — in the task, the
+/// status line and the report — and a redo puts it back.
+#[test]
+fn a_paste_undone_counts_for_nothing_and_a_redo_puts_it_back() {
+    let (_tmp, root, home) = places();
+    let mut s = Server::in_process(&home, &root, caps(), Value::Null);
+    let started = s.request(
+        "workspace/executeCommand",
+        json!({"command": "mindgap.task.start", "arguments": ["undo"]}),
+    );
+    assert_eq!(started.unwrap()["name"], "undo");
+    let uri = format!("file://{}/u.py", root.display());
+    s.open(&uri, 1, "\n\n");
+    let mut v = 1;
+    let typed = "def typed_by_hand(x):  # seventy-eight characters typed, one at a time"; // 70
+    type_text(&mut s, &uri, &mut v, 0, 0, typed);
+    type_text(&mut s, &uri, &mut v, 0, 70, " ok ok!!"); // 78 in all
+    sleep(Duration::from_millis(300));
+    let pasted: String = (0..10)
+        .map(|i| format!("value_{i:02} = compute({i}, scale=1.5)\n"))
+        .collect();
+    assert_eq!(pasted.chars().count(), 330);
+    v += 1;
+    s.insert(&uri, v, 1, 0, &pasted);
+    sleep(Duration::from_millis(400));
+    // Undo: the paste goes (the document returns to its state before it).
+    v += 1;
+    s.change(
+        &uri,
+        v,
+        vec![mindgap_e2e::messages::range_change((1, 0), (11, 0), "")],
+    );
+    sleep(Duration::from_millis(400));
+    s.drain(Duration::from_millis(800));
+    let st = cli(&home, &root, &["status", "--json"]);
+    assert_eq!(st["task"]["work"], 78, "{st}");
+    assert!(close(st["share"]["overall"].as_f64().unwrap(), 0.0), "{st}");
+    // Redo: it is back, and counts again.
+    v += 1;
+    s.insert(&uri, v, 1, 0, &pasted);
+    sleep(Duration::from_millis(400));
+    s.drain(Duration::from_millis(800));
+    let st = cli(&home, &root, &["status", "--json"]);
+    assert_eq!(st["task"]["work"], 78 + 330, "{st}");
+    assert!(
+        close(st["share"]["overall"].as_f64().unwrap(), 330.0 / 408.0),
+        "{st}"
+    );
+    assert_eq!(s.shutdown_and_exit(), Some(0));
+}

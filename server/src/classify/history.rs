@@ -1,7 +1,9 @@
-//! What the classifier remembers: per document, its recent changes and recent states; across
-//! the workspace, recent cuts. Every collection is a bounded ring.
+//! What the classifier remembers: per document, its recent changes and recent states (each with
+//! the insertions in effect in it, so that an undo knows what it took back and a redo what it
+//! brought back); across the workspace, recent cuts. Every collection is bounded.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use crate::classify::Class;
 
@@ -36,10 +38,77 @@ pub struct Recent {
     pub word_item: bool,
 }
 
+/// How many of the latest insertions in effect a state remembers: an undo further back than
+/// this still is an undo, but what it took back is no longer known.
+const IN_EFFECT: usize = 128;
+
+/// The insertions in effect in a document state, newest first: a persistent list, shared
+/// between the states that have it in common (one node per insertion).
+#[derive(Clone, Default)]
+pub struct InEffect(Option<Arc<Node>>);
+
+struct Node {
+    id: u64,
+    len: usize,
+    next: Option<Arc<Node>>,
+}
+
+impl InEffect {
+    fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, |n| n.len)
+    }
+
+    fn ids(&self) -> impl Iterator<Item = u64> + '_ {
+        let mut at = self.0.as_deref();
+        std::iter::from_fn(move || {
+            let n = at?;
+            at = n.next.as_deref();
+            Some(n.id)
+        })
+        .take(IN_EFFECT)
+    }
+
+    /// This list with insertion `id` in effect too. A list grown to twice the bound is copied
+    /// down to the bound, so the nodes no state needs can go.
+    pub fn with(&self, id: u64) -> InEffect {
+        let base = if self.len() >= 2 * IN_EFFECT {
+            let ids: Vec<u64> = self.ids().collect();
+            ids.iter()
+                .rev()
+                .fold(InEffect::default(), |l, &i| l.push(i))
+        } else {
+            self.clone()
+        };
+        base.push(id)
+    }
+
+    fn push(&self, id: u64) -> InEffect {
+        InEffect(Some(Arc::new(Node {
+            id,
+            len: self.len() + 1,
+            next: self.0.clone(),
+        })))
+    }
+
+    /// Going from `self` to `to`: the insertions that stop being in effect (undone) and those
+    /// that are in effect again (redone).
+    pub fn going_to(&self, to: &InEffect) -> (Vec<u64>, Vec<u64>) {
+        let from: Vec<u64> = self.ids().collect();
+        let dest: Vec<u64> = to.ids().collect();
+        let undone = from.iter().filter(|i| !dest.contains(i)).copied().collect();
+        let redone = dest.iter().filter(|i| !from.contains(i)).copied().collect();
+        (undone, redone)
+    }
+}
+
 #[derive(Default)]
 pub struct DocHistory {
     pub recent: VecDeque<Recent>,
     states: VecDeque<u64>,
+    /// The insertions in effect in each of `states`.
+    in_effect: VecDeque<InEffect>,
+    /// ...and in the document now.
+    pub now_in_effect: InEffect,
     anchors: VecDeque<u64>,
     /// Consecutive one-character insertions, each in its own notification, arriving faster
     /// than typing; and when the last notification came.
@@ -59,11 +128,24 @@ impl DocHistory {
         self.recent.back()
     }
 
+    /// The document is now in `state`, with [`DocHistory::now_in_effect`] in effect.
     pub fn push_state(&mut self, state: u64) {
         if self.states.len() == STATES {
             self.states.pop_front();
+            self.in_effect.pop_front();
         }
         self.states.push_back(state);
+        self.in_effect.push_back(self.now_in_effect.clone());
+    }
+
+    /// The insertions in effect the last time (before the current state) the document had
+    /// `state`.
+    pub fn in_effect_at(&self, state: u64) -> Option<&InEffect> {
+        let n = self.states.len();
+        let i = (self.states.iter().rev().skip(1))
+            .position(|&s| s == state)
+            .map(|back| n - 2 - back)?;
+        self.in_effect.get(i)
     }
 
     /// A state to recognise for as long as the document is known (opened, saved).
@@ -90,6 +172,40 @@ impl DocHistory {
 
     pub fn is_known(&self, state: u64) -> bool {
         self.anchors.contains(&state) || self.states.contains(&state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_undo_knows_what_it_took_back_and_a_redo_what_it_brought_back() {
+        let mut h = DocHistory::default();
+        h.push_state(10);
+        h.now_in_effect = h.now_in_effect.with(1); // typed
+        h.push_state(11);
+        h.now_in_effect = h.now_in_effect.with(2); // pasted
+        h.push_state(12);
+        // Undo: back to 11.
+        let back = h.in_effect_at(11).unwrap().clone();
+        assert_eq!(h.now_in_effect.going_to(&back), (vec![2], vec![]));
+        h.now_in_effect = back;
+        h.push_state(11);
+        // Redo: forward to 12 again.
+        let fwd = h.in_effect_at(12).unwrap().clone();
+        assert_eq!(h.now_in_effect.going_to(&fwd), (vec![], vec![2]));
+    }
+
+    #[test]
+    fn long_histories_stay_bounded() {
+        let mut l = InEffect::default();
+        for id in 0..10_000 {
+            l = l.with(id);
+        }
+        assert!(l.len() <= 2 * IN_EFFECT, "{}", l.len());
+        assert_eq!(l.ids().next(), Some(9_999));
+        assert_eq!(l.ids().count(), IN_EFFECT);
     }
 }
 

@@ -47,6 +47,14 @@ pub struct Amendment {
     pub decision: Decision,
 }
 
+/// An undo took an earlier insertion back (`undone`), or a redo brought it back (`!undone`):
+/// what it inserted counts as work, or outside help, only while it is in effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Undone {
+    pub id: u64,
+    pub undone: bool,
+}
+
 /// An edit this server applied: the document state it leaves, and the class the change that
 /// brings it there gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +81,8 @@ pub struct Classifier {
     docs: crate::mirror::ByUri<DocHistory>,
     cuts: Cuts,
     notifications: u64,
+    /// What the undos and redos of the last notification took back or brought back.
+    undone: Vec<Undone>,
 }
 
 fn decide(class: Class, confidence: f32, evidence: Evidence) -> Decision {
@@ -168,6 +178,12 @@ impl Classifier {
         }
     }
 
+    /// What the undos and redos of the notifications classified since the last call took back
+    /// or brought back, in order.
+    pub fn take_undone(&mut self) -> Vec<Undone> {
+        std::mem::take(&mut self.undone)
+    }
+
     /// Classifies the changes of one notification. `out` receives one decision per input, in
     /// order; `amends` any earlier decisions this batch shows to be wrong.
     pub fn batch(
@@ -183,6 +199,7 @@ impl Classifier {
         let first = out.len();
         let first_amend = amends.len();
         let mut cuts = std::mem::take(&mut self.cuts);
+        let mut undone = std::mem::take(&mut self.undone);
         let h = self.doc(key);
         let gap = h.last_notification_t.map(|p| ctx.t - p);
         h.last_notification_t = Some(ctx.t);
@@ -206,9 +223,11 @@ impl Classifier {
                 cuts.remember(text);
             }
             let returned = a.inserted + a.deleted > 0 && h.state_back(a.state, 1).is_some();
+            let id = ctx.first_id + i as u64;
+            track_effect(h, d.class, a, id, &mut undone);
             h.push_state(a.state);
             h.push_recent(Recent {
-                id: ctx.first_id + i as u64,
+                id,
                 t: ctx.t,
                 version: ctx.version,
                 start: a.start,
@@ -250,6 +269,23 @@ impl Classifier {
             }
         }
         self.cuts = cuts;
+        self.undone = undone;
+    }
+}
+
+/// Keeps the insertions in effect in step with change `id`: an undo or redo goes back to what
+/// was in effect in the state it returns to (and says what that took back or brought back);
+/// any other insertion adds itself.
+fn track_effect(h: &mut DocHistory, class: Class, a: &Applied, id: u64, out: &mut Vec<Undone>) {
+    if class == Class::Undo {
+        if let Some(then) = h.in_effect_at(a.state).cloned() {
+            let (undone, redone) = h.now_in_effect.going_to(&then);
+            out.extend(undone.into_iter().map(|id| Undone { id, undone: true }));
+            out.extend(redone.into_iter().map(|id| Undone { id, undone: false }));
+            h.now_in_effect = then;
+        }
+    } else if a.inserted > 0 {
+        h.now_in_effect = h.now_in_effect.with(id);
     }
 }
 

@@ -42,11 +42,11 @@ pub fn replay(
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut failed = None;
-    for e in &report.events {
+    for (e, undone) in report.iter() {
         let res = if json {
-            writeln!(out, "{}", line_json(e, explain))
+            writeln!(out, "{}", line_json(e, undone, explain))
         } else {
-            writeln!(out, "{}", line_text(e, explain))
+            writeln!(out, "{}", line_text(e, undone, explain))
         };
         if let Err(err) = res {
             failed.get_or_insert(err);
@@ -74,6 +74,7 @@ pub fn demo() -> Result<i32, String> {
     let mut report = Report::default();
     replay_trace(&trace, &store, &mut |e| report.add(e));
     drop(store);
+    let undone = report.undone;
     let events: Vec<EditEvent> = report.events;
 
     let client = trace.header.client_name.as_deref().unwrap_or("an editor");
@@ -94,10 +95,11 @@ pub fn demo() -> Result<i32, String> {
             && events[j].subject == first.subject
             && events[j].source == first.source
             && events[j].counted == first.counted
+            && undone[j] == undone[i]
         {
             ins += u64::from(events[j].inserted);
             del += u64::from(events[j].deleted);
-            summary.add(&events[j]);
+            summary.add(&events[j], undone[j]);
             j += 1;
         }
         let n = j - i;
@@ -107,6 +109,7 @@ pub fn demo() -> Result<i32, String> {
             format!("{n} changes")
         };
         let note = match (first.source, first.counted) {
+            _ if undone[i] => "  (undone)",
             (crate::events::Source::Disk, _) => "  (written on disk)",
             (_, false) => "  (the editor reloads it: counted once)",
             (crate::events::Source::Reopen, true) => "  (reloaded from disk)",
@@ -143,15 +146,15 @@ fn home_or_temp(home: Option<PathBuf>) -> Result<(Option<tempfile::TempDir>, Pat
     }
 }
 
-fn line_json(e: &EditEvent, explain: bool) -> String {
-    serde_json::to_string(&Line::of(e, explain)).expect("replay lines serialize")
+fn line_json(e: &EditEvent, undone: bool, explain: bool) -> String {
+    serde_json::to_string(&Line::of(e, undone, explain)).expect("replay lines serialize")
 }
 
 fn short_subject(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
 }
 
-fn line_text(e: &EditEvent, explain: bool) -> String {
+fn line_text(e: &EditEvent, undone: bool, explain: bool) -> String {
     let place = match e.source {
         crate::events::Source::Disk => format!("{} (disk)", e.subject),
         crate::events::Source::Reopen => {
@@ -162,12 +165,13 @@ fn line_text(e: &EditEvent, explain: bool) -> String {
         }
     };
     let line = format!(
-        "{:>9.3}s  {:<28} {:<10} +{} −{}",
+        "{:>9.3}s  {:<28} {:<10} +{} −{}{}",
         e.t / 1000.0,
         place,
         e.class.as_str(),
         e.inserted,
-        e.deleted
+        e.deleted,
+        if undone { "  (undone)" } else { "" }
     );
     if explain {
         format!("{line}  ({:.2}: {})", e.confidence, e.evidence)
@@ -186,8 +190,16 @@ fn summary_text(s: &Summary) -> String {
         Some(f) => format!("{:.1}% outside help", f * 100.0),
         None => "no work yet".into(),
     };
+    let undone: Vec<String> = (s.undone.iter())
+        .map(|(c, n)| format!("{} {n}", c.as_str()))
+        .collect();
+    let undone = if undone.is_empty() {
+        String::new()
+    } else {
+        format!("\ntried and undone (not counted): {}", undone.join(" · "))
+    };
     format!(
-        "characters by class: {}\nwork: {} characters, {share}",
+        "characters by class: {}\nwork: {} characters, {share}{undone}",
         if classes.is_empty() {
             "none".into()
         } else {

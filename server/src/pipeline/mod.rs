@@ -280,6 +280,10 @@ impl Pipeline {
             out.push(Emitted::Amend(*amend));
         }
         self.buffers.amends = amends;
+        for undone in self.buffers.classifier.take_undone() {
+            trace!(uri, id = undone.id, undone = undone.undone, "undo or redo");
+            out.push(Emitted::Undone(undone));
+        }
         self.publish(Some(&c.key), lease);
     }
 

@@ -10,7 +10,7 @@ fn events(out: &[Emitted]) -> Vec<&EditEvent> {
     out.iter()
         .filter_map(|e| match e {
             Emitted::Event(e) => Some(e),
-            Emitted::Amend(_) => None,
+            Emitted::Amend(_) | Emitted::Undone(_) => None,
         })
         .collect()
 }
@@ -294,7 +294,7 @@ fn version_control_is_not_an_agent() {
         .iter()
         .filter_map(|e| match e {
             Emitted::Amend(a) => Some(a.decision.class),
-            Emitted::Event(_) => None,
+            Emitted::Event(_) | Emitted::Undone(_) => None,
         })
         .collect();
     assert_eq!(amended, vec![Class::Vcs]);
@@ -324,7 +324,7 @@ fn amendments(out: &[Emitted]) -> Vec<(u64, Class, String)> {
     out.iter()
         .filter_map(|e| match e {
             Emitted::Amend(a) => Some((a.id, a.decision.class, a.decision.evidence.to_string())),
-            Emitted::Event(_) => None,
+            Emitted::Event(_) | Emitted::Undone(_) => None,
         })
         .collect()
 }

@@ -224,13 +224,17 @@ fn file_days(
     if !has_table(conn, "edits")? {
         return Ok(Vec::new());
     }
-    let mut stmt = conn.prepare(
+    let undone = match super::tasks::in_effect(conn)? {
+        "" => "",
+        _ => "AND NOT e.undone",
+    };
+    let mut stmt = conn.prepare(&format!(
         "SELECT d.subject, e.class, min(e.t_ms), sum(e.inserted)
          FROM edits e JOIN documents d ON d.id = e.document_id
-         WHERE e.t_ms >= ?1 AND e.counted AND e.inserted > 0
+         WHERE e.t_ms >= ?1 AND e.counted {undone} AND e.inserted > 0
          GROUP BY d.subject, e.t_ms / 86400000, e.class
-         ORDER BY 3",
-    )?;
+         ORDER BY 3"
+    ))?;
     let rows = stmt.query_map([since_ms], |r| {
         Ok((
             r.get::<_, String>(0)?,
@@ -343,9 +347,11 @@ fn timed_work(
     task_id: i64,
     outside: &[Class],
 ) -> rusqlite::Result<Vec<TimedWork>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT t_ms, inserted, class FROM edits WHERE task_id = ?1 AND counted AND inserted > 0 ORDER BY t_ms, id",
-    )?;
+    let sql = format!(
+        "SELECT t_ms, inserted, class FROM edits WHERE task_id = ?1 AND counted {} AND inserted > 0 ORDER BY t_ms, id",
+        super::tasks::in_effect(conn)?
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([task_id], |r| {
         Ok((
             r.get::<_, i64>(0)?,

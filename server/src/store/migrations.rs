@@ -119,6 +119,11 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX audits_by_time ON audits(started_ms);
     "#,
+    // 7: insertions an undo took back (a redo brings them back): they count as work, or outside
+    // help, only while in effect.
+    r#"
+    ALTER TABLE edits ADD COLUMN undone INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 #[derive(Debug)]

@@ -189,15 +189,25 @@ pub(super) fn current_for_edits(
     Ok(id)
 }
 
-/// The task's work in time order: typed and outside-help insertions, each counted once.
+/// The condition that leaves out insertions an undo took back (`AND NOT undone`), in a store
+/// that records them (schema 7 on; a store read before it is migrated has no such column).
+pub(super) fn in_effect(conn: &Connection) -> rusqlite::Result<&'static str> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(if version >= 7 { "AND NOT undone" } else { "" })
+}
+
+/// The task's work in time order: typed and outside-help insertions, each counted once, while
+/// in effect.
 pub(super) fn work(
     conn: &Connection,
     task_id: i64,
     outside: &[Class],
 ) -> rusqlite::Result<Vec<Work>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT inserted, class FROM edits WHERE task_id = ?1 AND counted AND inserted > 0 ORDER BY t_ms, id",
-    )?;
+    let sql = format!(
+        "SELECT inserted, class FROM edits WHERE task_id = ?1 AND counted {} AND inserted > 0 ORDER BY t_ms, id",
+        in_effect(conn)?
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([task_id], |r| {
         Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
     })?;

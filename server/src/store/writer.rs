@@ -262,6 +262,9 @@ impl Writer {
             let mut amend = tx.prepare_cached(
                 "UPDATE edits SET class = ?3, confidence = ?4, evidence = ?5 WHERE session_id = ?1 AND seq = ?2",
             )?;
+            let mut undo = tx.prepare_cached(
+                "UPDATE edits SET undone = ?3 WHERE session_id = ?1 AND seq = ?2",
+            )?;
             for emitted in &self.pending {
                 let e = match emitted {
                     Emitted::Event(e) => e,
@@ -274,6 +277,10 @@ impl Writer {
                             d.confidence,
                             d.evidence.to_string()
                         ])?;
+                        continue;
+                    }
+                    Emitted::Undone(u) => {
+                        undo.execute(params![session.id, u.id as i64, u.undone])?;
                         continue;
                     }
                 };
@@ -340,7 +347,7 @@ fn task_for_batch(
 ) -> rusqlite::Result<i64> {
     let first_ms = pending.iter().find_map(|e| match e {
         Emitted::Event(e) => Some(session.started_ms + e.t.round() as i64),
-        Emitted::Amend(_) => None,
+        Emitted::Amend(_) | Emitted::Undone(_) => None,
     });
     let now = first_ms.unwrap_or_else(|| chrono::Utc::now().timestamp_millis());
     super::tasks::current_for_edits(conn, root, &implied(now), now)
