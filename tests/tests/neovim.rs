@@ -4,7 +4,8 @@
 //! `<target dir>/nvim-venv` and reused. `editors/neovim/tests/e2e.lua` is the Neovim side: it
 //! calls `require('mindgap').setup()`, opens a file whose filetype Neovim does not know (so
 //! `vim.lsp.enable` alone would not attach), types, pastes with `vim.paste`, accepts two items
-//! of a completion menu (a language server's, then an AI tool's), runs
+//! of a completion menu (a language server's, then an AI tool's) and one of a stand-in
+//! nvim-cmp, runs
 //! `:Mindgap task start demo`, waits for the status line and a nudge, runs
 //! `:checkhealth mindgap`, stops the server and writes what it saw as JSON for this test.
 #![cfg(unix)]
@@ -286,7 +287,11 @@ fn plugin_attaches_sends_paste_and_menu_hints_and_shows_status_and_nudges() {
         .iter()
         .filter_map(|h| h["params"]["kind"].as_str())
         .collect();
-    assert_eq!(kinds, ["paste", "item", "completion"], "{hints:?}");
+    assert_eq!(
+        kinds,
+        ["paste", "item", "completion", "completion"],
+        "{hints:?}"
+    );
     assert_eq!(&hints[0]["params"]["textDocument"]["version"], version);
     assert!(
         msgs.iter().any(|m| m["method"] == "exit"),
@@ -323,6 +328,24 @@ fn plugin_attaches_sends_paste_and_menu_hints_and_shows_status_and_nudges() {
         r["lines"]
     );
     let replayed = out.json_lines();
+    // (and a stand-in nvim-cmp's entry from its `codeium` source: completion)
+    assert_eq!(
+        hints[3]["params"]["source"], "nvim-cmp:codeium",
+        "{}",
+        hints[3]
+    );
+    let cmp_change = msgs
+        .iter()
+        .find(|m| {
+            m["method"] == "textDocument/didChange"
+                && m["params"]["textDocument"]["version"]
+                    == hints[3]["params"]["textDocument"]["version"]
+        })
+        .expect("the hint names a didChange");
+    assert!(
+        cmp_change.to_string().contains("mean_of(xs)"),
+        "{cmp_change}"
+    );
     for (hint, word, class, typed) in [
         (hints[1], "al_count", "editor", "t"),
         (hints[2], "nt_items(xs)", "completion", "u"),

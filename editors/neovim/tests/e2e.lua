@@ -9,7 +9,8 @@
 -- It waits for the server to attach, types a few keys from libuv timers (40 ms apart), pastes a
 -- block with vim.paste (the plugin sends the hint), accepts two items from a stand-in completion
 -- menu with <C-y> (one offered by a language server, one by a client named `copilot`: the
--- plugin hints `item`, then `completion`), runs `:Mindgap task start demo`, waits for
+-- plugin hints `item`, then `completion`), then lets a stand-in nvim-cmp insert an entry of its
+-- `codeium` source (`completion`), runs `:Mindgap task start demo`, waits for
 -- the status line to name the task and for a mindgap diagnostic, runs :checkhealth mindgap,
 -- stops the server cleanly and quits. Results (and failures) go to MINDGAP_NVIM_RESULT.
 
@@ -51,6 +52,17 @@ local cmd = { bin, 'lsp' }
 if trace and trace ~= '' then
   vim.list_extend(cmd, { '--record', trace })
 end
+
+-- A stand-in for nvim-cmp's event API (`require('cmp').event:on(name, fn)`), loaded before the
+-- plugin's setup as a real nvim-cmp would be.
+local cmp_handlers = {}
+package.loaded['cmp'] = {
+  event = {
+    on = function(_, name, fn)
+      cmp_handlers[name] = fn
+    end,
+  },
+}
 
 local mindgap = require('mindgap')
 mindgap.setup({ cmd = cmd })
@@ -300,8 +312,19 @@ local function menus()
   R.tick_before_menus = vim.api.nvim_buf_get_changedtick(buf)
   local keys = { 't', 'o', 't', '<C-x>', '<C-u>', '<C-y>', '<Space>', '=', '<Space>', 'c', 'o', 'u', '<C-x>', '<C-u>', '<C-y>', '<CR>' }
   type_keys(keys, 80, function()
-    -- let the last didChange and hint go out before the task starts
-    vim.defer_fn(after_paste, 300)
+    -- nvim-cmp: its menu opens, it inserts an entry of its `codeium` source, confirm_done
+    vim.defer_fn(function()
+      R.cmp_hooked = cmp_handlers.menu_opened ~= nil and cmp_handlers.confirm_done ~= nil
+      if not R.cmp_hooked then
+        return fail('the plugin did not hook nvim-cmp events')
+      end
+      cmp_handlers.menu_opened({})
+      local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+      vim.api.nvim_buf_set_text(buf, row - 1, col, row - 1, col, { 'mean_of(xs)' })
+      cmp_handlers.confirm_done({ entry = { source = { name = 'codeium' } } })
+      -- let the last didChange and hint go out before the task starts
+      vim.defer_fn(after_paste, 300)
+    end, 300)
   end)
 end
 
