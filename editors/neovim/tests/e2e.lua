@@ -7,7 +7,10 @@
 -- MINDGAP_HOME (the server's home, inherited by the server).
 --
 -- It waits for the server to attach, types a few keys from libuv timers (40 ms apart), pastes a
--- block with vim.paste (the plugin sends the hint), runs `:Mindgap task start demo`, waits for
+-- block with vim.paste (the plugin sends the hint), accepts two items from a stand-in completion
+-- menu with <C-y> (one offered by a language server, one by a client named `copilot`: the
+-- plugin hints `item`, then `completion`), then lets a stand-in nvim-cmp insert an entry of its
+-- `codeium` source (`completion`), runs `:Mindgap task start demo`, waits for
 -- the status line to name the task and for a mindgap diagnostic, runs :checkhealth mindgap,
 -- stops the server cleanly and quits. Results (and failures) go to MINDGAP_NVIM_RESULT.
 
@@ -49,6 +52,17 @@ local cmd = { bin, 'lsp' }
 if trace and trace ~= '' then
   vim.list_extend(cmd, { '--record', trace })
 end
+
+-- A stand-in for nvim-cmp's event API (`require('cmp').event:on(name, fn)`), loaded before the
+-- plugin's setup as a real nvim-cmp would be.
+local cmp_handlers = {}
+package.loaded['cmp'] = {
+  event = {
+    on = function(_, name, fn)
+      cmp_handlers[name] = fn
+    end,
+  },
+}
 
 local mindgap = require('mindgap')
 mindgap.setup({ cmd = cmd })
@@ -231,6 +245,89 @@ local function after_paste()
   end, 100)
 end
 
+-- Stand-in language servers, in process: they only answer initialize and shutdown, so that
+-- `vim.lsp.get_client_by_id` names the source of a menu item the way `vim.lsp.completion`
+-- marks it (`user_data.nvim.lsp.client_id`).
+local function fake_client(name)
+  return vim.lsp.start({
+    name = name,
+    root_dir = vim.fn.getcwd(),
+    cmd = function(dispatchers)
+      local closing, id = false, 0
+      return {
+        request = function(method, _, callback)
+          id = id + 1
+          if callback then
+            vim.schedule(function()
+              callback(nil, method == 'initialize' and { capabilities = {} } or nil)
+            end)
+          end
+          return true, id
+        end,
+        notify = function(method)
+          if method == 'exit' then
+            closing = true
+            vim.schedule(function()
+              dispatchers.on_exit(0, 0)
+            end)
+          end
+          return true
+        end,
+        is_closing = function()
+          return closing
+        end,
+        terminate = function()
+          closing = true
+        end,
+      }
+    end,
+  }, { bufnr = buf })
+end
+
+-- The stand-in completion source ('completefunc', <C-x><C-u>): after `tot`, a language
+-- server's item; after `cou`, an AI tool's.
+local standin = {}
+_G.MindgapStandIn = function(findstart, base)
+  if findstart == 1 then
+    local line, col = vim.api.nvim_get_current_line(), vim.fn.col('.') - 1
+    while col > 0 and line:sub(col, col):match('[%w_]') do
+      col = col - 1
+    end
+    return col
+  end
+  local function item(word, client)
+    return { word = word, menu = '[LSP]', user_data = { nvim = { lsp = { client_id = client, completion_item = { label = word } } } } }
+  end
+  -- two items each, so that the menu shows and <C-y> accepts the first
+  if vim.startswith(base, 'tot') then
+    return { item('total_count', standin.ls), item('totals', standin.ls) }
+  end
+  return { item('count_items(xs)', standin.ai), item('count', standin.ai) }
+end
+
+local function menus()
+  standin.ls = fake_client('standin_ls')
+  standin.ai = fake_client('copilot')
+  vim.bo[buf].completefunc = 'v:lua.MindgapStandIn'
+  R.tick_before_menus = vim.api.nvim_buf_get_changedtick(buf)
+  local keys = { 't', 'o', 't', '<C-x>', '<C-u>', '<C-y>', '<Space>', '=', '<Space>', 'c', 'o', 'u', '<C-x>', '<C-u>', '<C-y>', '<CR>' }
+  type_keys(keys, 80, function()
+    -- nvim-cmp: its menu opens, it inserts an entry of its `codeium` source, confirm_done
+    vim.defer_fn(function()
+      R.cmp_hooked = cmp_handlers.menu_opened ~= nil and cmp_handlers.confirm_done ~= nil
+      if not R.cmp_hooked then
+        return fail('the plugin did not hook nvim-cmp events')
+      end
+      cmp_handlers.menu_opened({})
+      local row, col = unpack(vim.api.nvim_win_get_cursor(0))
+      vim.api.nvim_buf_set_text(buf, row - 1, col, row - 1, col, { 'mean_of(xs)' })
+      cmp_handlers.confirm_done({ entry = { source = { name = 'codeium' } } })
+      -- let the last didChange and hint go out before the task starts
+      vim.defer_fn(after_paste, 300)
+    end, 300)
+  end)
+end
+
 local function paste()
   -- give Neovim's didChange debounce (150 ms) time to send the typing on its own
   vim.defer_fn(function()
@@ -243,7 +340,7 @@ local function paste()
     R.tick_after_paste = vim.api.nvim_buf_get_changedtick(buf)
     R.lsp_version_after_paste = vim.lsp.util.buf_versions[buf]
     log({ ev = 'pasted', tick = R.tick_after_paste })
-    after_paste()
+    vim.defer_fn(menus, 300)
   end, 400)
 end
 

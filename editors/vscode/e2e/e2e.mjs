@@ -3,7 +3,10 @@
 //   CODE_SERVER  path to the code-server binary      CHROMIUM  /usr/bin/chromium
 //   VSIX         the packaged extension               MINDGAP_PATH  the server binary
 //   WORK         a scratch directory                   SHOT      where to save the screenshot PNG
-import { spawn, execFileSync } from 'node:child_process';
+//   INLINE_VSIX  e2e/inline-provider packaged: a stand-in AI inline completion provider
+// The server runs as `mindgap lsp --record WORK/vscode.trace.jsonl` (a wrapper script passed to
+// the extension as $MINDGAP_PATH); the run ends by replaying that trace.
+import { spawn, execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -20,6 +23,8 @@ const CODE_SERVER = env('CODE_SERVER');
 const VSIX = env('VSIX');
 const WORK = env('WORK');
 const SHOT = env('SHOT');
+const INLINE_VSIX = env('INLINE_VSIX');
+const MINDGAP = env('MINDGAP_PATH');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const PORT = Number(process.env.PORT ?? 18765);
 
@@ -38,7 +43,12 @@ const exts = path.join(WORK, 'extensions');
 const home = path.join(WORK, 'mindgap-home');
 for (const d of [ws, path.join(data, 'User'), exts, home, path.join(WORK, 'config')]) fs.mkdirSync(d, { recursive: true });
 fs.writeFileSync(path.join(ws, 'main.py'), '');
+fs.writeFileSync(path.join(ws, 'loop.js'), '');
 execFileSync('git', ['init', '-q', ws]);
+// The extension starts this as `… lsp`: the session is recorded.
+const TRACE = path.join(WORK, 'vscode.trace.jsonl');
+const recorder = path.join(WORK, 'mindgap-record.sh');
+fs.writeFileSync(recorder, `#!/bin/sh\nexec '${MINDGAP}' "$@" --record '${TRACE}'\n`, { mode: 0o755 });
 fs.writeFileSync(
   path.join(data, 'User', 'settings.json'),
   JSON.stringify({
@@ -59,10 +69,13 @@ const csEnv = {
   ...process.env,
   XDG_CONFIG_HOME: path.join(WORK, 'config'),
   MINDGAP_HOME: home,
+  MINDGAP_PATH: recorder,
   RUST_LOG: 'mindgap=debug',
 };
 const common = ['--user-data-dir', data, '--extensions-dir', exts];
-execFileSync(CODE_SERVER, [...common, '--install-extension', VSIX], { env: csEnv, stdio: 'inherit' });
+for (const vsix of [VSIX, INLINE_VSIX]) {
+  execFileSync(CODE_SERVER, [...common, '--install-extension', vsix], { env: csEnv, stdio: 'inherit' });
+}
 
 const server = spawn(
   CODE_SERVER,
@@ -115,6 +128,34 @@ async function palette(page, label) {
   const exact = rows.findIndex((t) => t.trim().startsWith(label) && !t.includes('manual') === !label.includes('manual'));
   if (exact >= 0) await page.locator('.quick-input-list .monaco-list-row').nth(exact).click();
   else await row.click();
+}
+
+/** Replays the recorded trace and checks the classes of loop.js's accepted suggestions. */
+function classesOfRecording() {
+  const lines = fs.readFileSync(TRACE, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const r = spawnSync(MINDGAP, ['replay', '--json', TRACE], { encoding: 'utf8', env: { ...process.env, MINDGAP_HOME: path.join(WORK, 'replay-home') } });
+  if (r.status !== 0) throw new Error(`mindgap replay: ${r.stderr}`);
+  const replayed = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const changes = lines
+    .map((l) => l.msg)
+    .filter((m) => m?.method === 'textDocument/didChange' && m.params.textDocument.uri.endsWith('/loop.js'));
+  const classOf = (version) => replayed.filter((l) => l.uri?.endsWith('/loop.js') && l.version === version && l.inserted > 0).map((l) => l.class);
+  const text = (m) => m.params.contentChanges.map((c) => c.text).join('');
+  const snippet = changes.find((m) => text(m).includes('for (let index'));
+  const snippetClasses = snippet ? classOf(snippet.params.textDocument.version) : [];
+  check(snippetClasses.length > 0 && snippetClasses.every((c) => c === 'editor'), `replay: the snippet from the suggest widget is editor (${JSON.stringify(snippetClasses)})`);
+  // after the typed `const greeting = `, each change is a word accepted
+  const eq = changes.findLastIndex((m, i) => text(m) === '=' && text(changes[i + 1] ?? m) === ' ');
+  const words = changes.slice(eq + 2).filter((m) => text(m).length > 0);
+  const wordClasses = words.map((m) => classOf(m.params.textDocument.version)).flat();
+  check(
+    words.length === 3 && wordClasses.length === 3 && wordClasses.every((c) => c === 'completion'),
+    `replay: each word of the inline suggestion is completion (${JSON.stringify(words.map(text))} → ${JSON.stringify(wordClasses)})`,
+  );
+  const typed = changes.filter((m) => text(m).length === 1 && /[a-z =]/.test(text(m)));
+  const typedClasses = new Set(typed.map((m) => classOf(m.params.textDocument.version)).flat());
+  check(typedClasses.size === 1 && typedClasses.has('typed'), `replay: the keys typed in loop.js are typed (${[...typedClasses]})`);
+  console.log(`     recorded session: ${TRACE}`);
 }
 
 let browser;
@@ -225,6 +266,62 @@ try {
   console.log(`screenshot: ${menuShot}`);
   await page.keyboard.press('Escape');
 
+  // Accepting suggestions, with VS Code's own keys. A snippet picked from the suggest widget
+  // (the built-in JavaScript `for` snippet, with Tab) is a menu item; an inline suggestion (the
+  // stand-in provider's) accepted word by word with Ctrl+Right is an AI completion.
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
+  await page.keyboard.type('loop.js', { delay: 20 });
+  await page.waitForTimeout(600);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(1500);
+  const loopText = () => page.evaluate(() => document.querySelector('.editor-instance .monaco-editor .view-lines')?.textContent?.replace(/\u00a0/g, ' ') ?? '');
+  await page.keyboard.type('for', { delay: 120 });
+  await page.keyboard.press('Control+Space');
+  let snippetPicked = false;
+  try {
+    await page.waitForSelector('.suggest-widget .monaco-list-row', { state: 'visible', timeout: 10_000 });
+    await page.waitForTimeout(500);
+    for (let i = 0; i < 25 && !snippetPicked; i++) {
+      const row = page.locator('.suggest-widget .monaco-list-row.focused').first();
+      const label = `${(await row.getAttribute('aria-label').catch(() => '')) ?? ''} ${(await row.textContent().catch(() => '')) ?? ''}`;
+      if (/For Loop/.test(label)) snippetPicked = true;
+      else {
+        await page.keyboard.press('ArrowDown');
+        await page.waitForTimeout(120);
+      }
+    }
+    if (snippetPicked) {
+      await page.waitForTimeout(300);
+      await page.keyboard.press('Tab');
+    }
+  } catch (e) {
+    console.log(`     (${e instanceof Error ? e.message.split('\n')[0] : e})`);
+  }
+  await page.waitForTimeout(800);
+  const afterSnippet = await loopText();
+  check(snippetPicked && afterSnippet.includes('for (let index = 0; index < array.length; index++)'), `Tab on the suggest widget inserts the For Loop snippet (${JSON.stringify(afterSnippet.slice(0, 80))})`);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('const greeting = ', { delay: 110 });
+  let ghost = false;
+  try {
+    await page.waitForSelector('.ghost-text-decoration, .ghost-text', { state: 'visible', timeout: 10_000 });
+    ghost = true;
+  } catch {
+    /* no suggestion shown */
+  }
+  check(ghost, 'the stand-in provider shows an inline suggestion');
+  for (let i = 0; i < 3; i++) {
+    await page.keyboard.press('Control+ArrowRight');
+    await page.waitForTimeout(500);
+  }
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(1000);
+  const afterInline = await loopText();
+  check(/const greeting = makeGreeting\(name/.test(afterInline) && !afterInline.includes("'en');"), `Ctrl+Right accepts the suggestion word by word (${JSON.stringify(afterInline.slice(-60))})`);
+
   // The practices from the palette: a learning-log entry, the self-check's five quick picks, the report.
   await palette(page, 'mindgap: Learned something…');
   await page.waitForTimeout(500);
@@ -277,15 +374,28 @@ try {
   check(/edit hint .*kind="undo" source="vscode:reason"/.test(log), 'the server received an undo hint');
   const pasteHints = (log.match(/edit hint .*kind="paste"/g) ?? []).length;
   check(pasteHints === 2, `one paste hint per paste, none for typing (${pasteHints})`);
+  const itemHints = (log.match(/edit hint .*kind="item" source="vscode:suggest-accept"/g) ?? []).length;
+  check(itemHints >= 1, `the server received an item hint for the snippet (${itemHints})`);
+  const inlineHints = (log.match(/edit hint .*kind="completion" source="vscode:inline-accept"/g) ?? []).length;
+  check(inlineHints === 3, `one completion hint per word accepted (${inlineHints})`);
 } catch (e) {
   failed++;
   console.log(`FAIL ${e instanceof Error ? e.stack : e}`);
+  await browser?.contexts()[0]?.pages()[0]?.screenshot({ path: path.join(WORK, 'failure.png') }).catch(() => undefined);
 } finally {
   if (browser) await browser.close();
   try {
     process.kill(-server.pid, 'SIGTERM');
   } catch {
     /* gone */
+  }
+  // The recorded session, replayed: how the server classed the accepted suggestions.
+  try {
+    await new Promise((r) => setTimeout(r, 500));
+    classesOfRecording();
+  } catch (e) {
+    failed++;
+    console.log(`FAIL replaying the recorded session: ${e instanceof Error ? e.message : e}`);
   }
   console.log(`e2e took ${Math.round((Date.now() - t0) / 1000)} s; logs in ${WORK}`);
   console.log(`${passed} passed, ${failed} failed`);

@@ -49,12 +49,16 @@ fi
 
 echo "== npm run package"
 (cd "$ext" && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run package </dev/null)
+# a stand-in AI inline completion provider, installed beside mindgap for the run
+(cd "$ext/e2e/inline-provider" && "$ext/node_modules/.bin/vsce" package --no-dependencies --skip-license \
+  --allow-missing-repository -o "$ext/e2e/inline-provider.vsix" </dev/null >/dev/null)
 
 echo "== e2e"
 CODE_SERVER="$cache/node_modules/.bin/code-server" \
   PLAYWRIGHT_FROM="$cache/package.json" \
   CHROMIUM="$chromium" \
   VSIX="$ext/mindgap.vsix" \
+  INLINE_VSIX="$ext/e2e/inline-provider.vsix" \
   WORK="${MINDGAP_E2E_WORK:-${TMPDIR:-/tmp}/mindgap-e2e-work}" \
   SHOT="$ext/screenshots/status-bar.png" \
   MINDGAP_PATH="$MINDGAP_PATH" \

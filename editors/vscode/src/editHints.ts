@@ -8,12 +8,18 @@
 //   for a multi-cursor paste, is a paste. A paste of text the person cut a moment ago (a
 //   deletion of the same length shortly before) is left to the server, which calls it a `move`;
 //   so is text that the open documents already hold (copy within the workspace).
-// - accepted inline completions: no event either; only when the person accepts with the
-//   extension's own Tab binding (opt-in setting `mindgap.hintInlineCompletions`) is the next
-//   change of that document hinted `completion`.
+// - accepted suggestions: no event either, but the keys that accept them run commands, and the
+//   extension binds those keys to its own commands, which note what is being accepted and run
+//   the original. The changes that follow in that document are hinted:
+//   - an item of the suggest widget (a language server's function, a keyword, a snippet):
+//     `item` for the first change, and for further changes within ITEM_FOLLOW_UP_MS that no
+//     keystroke makes (the item's additional edits, such as an import);
+//   - an inline (ghost text) suggestion or inline edit, whole, next word or next line:
+//     `completion` for the one change each accept makes.
+//   Accepts by mouse, from the inline toolbar, or by a commit character go unseen.
 // - formatting, agent writes: not observable from the extension API; the server classifies them.
 
-export type HintKind = 'paste' | 'completion' | 'undo' | 'redo' | 'format' | 'agent';
+export type HintKind = 'paste' | 'completion' | 'item' | 'undo' | 'redo' | 'format' | 'agent';
 export type Reason = 'undo' | 'redo' | undefined;
 
 export interface Change {
@@ -97,13 +103,102 @@ export function rememberDeletions(
   return next.slice(-MAX_DELETIONS);
 }
 
+/** What the person accepted through mindgap's keybindings: a suggest-widget item or an inline suggestion. */
+export type AcceptKind = 'item' | 'completion';
+
+export interface Accepting {
+  kind: AcceptKind;
+  /** The document the accept happened in. */
+  uri: string;
+  /** The accept's own change must arrive by then. */
+  firstBy: number;
+  /** A menu item's further changes (additional edits) may arrive until then. */
+  until: number;
+  /** Changes hinted so far. */
+  hinted: number;
+}
+
+/** The longest an accept's own change may take to arrive. */
+export const FIRST_CHANGE_MS = 1000;
+/** Once the accepting command has finished, its change (if any) arrives within this. */
+export const AFTER_COMMAND_MS = 150;
+/** A menu item's additional edits (auto-import) may follow the item this long after the accept. */
+export const ITEM_FOLLOW_UP_MS = 1000;
+
+/** The person accepted a suggestion of `kind` in `uri` at `now`. */
+export function accepting(kind: AcceptKind, uri: string, now: number): Accepting {
+  return { kind, uri, firstBy: now + FIRST_CHANGE_MS, until: now + (kind === 'item' ? ITEM_FOLLOW_UP_MS : FIRST_CHANGE_MS), hinted: 0 };
+}
+
+/** The accepting command finished at `now`: an accept that has changed nothing yet expires soon. */
+export function commandDone(a: Accepting, now: number): Accepting {
+  return a.hinted > 0 ? a : { ...a, firstBy: Math.min(a.firstBy, now + AFTER_COMMAND_MS) };
+}
+
+/** Changes no keystroke makes: one of them inserts three or more non-blank characters. */
+export function looksMechanical(changes: readonly Change[]): boolean {
+  return changes.some((c) => c.text.replace(/\s+/g, '').length >= 3);
+}
+
+/**
+ * mindgap's accepting commands: each notes what is accepted and runs VS Code's own command with
+ * the same arguments. package.json binds them to the keys VS Code binds the originals to (with
+ * the same `when`, plus the setting), and hides them from the command palette.
+ */
+export const ACCEPT_COMMANDS: Readonly<Record<string, { kind: AcceptKind; forward: string; setting: string }>> = {
+  'mindgap.acceptSelectedSuggestion': { kind: 'item', forward: 'acceptSelectedSuggestion', setting: 'hintCompletionItems' },
+  'mindgap.acceptAlternativeSelectedSuggestion': {
+    kind: 'item',
+    forward: 'acceptAlternativeSelectedSuggestion',
+    setting: 'hintCompletionItems',
+  },
+  'mindgap.acceptInlineCompletion': { kind: 'completion', forward: 'editor.action.inlineSuggest.commit', setting: 'hintInlineCompletions' },
+  'mindgap.acceptInlineCompletionWord': {
+    kind: 'completion',
+    forward: 'editor.action.inlineSuggest.acceptNextWord',
+    setting: 'hintInlineCompletions',
+  },
+  'mindgap.acceptInlineCompletionLine': {
+    kind: 'completion',
+    forward: 'editor.action.inlineSuggest.acceptNextLine',
+    setting: 'hintInlineCompletions',
+  },
+};
+
+export interface AcceptedChange {
+  /** The accept's own change: hint this kind. */
+  accepted?: AcceptKind;
+  /** A later change within a menu item's window that no keystroke makes: an `item`, unless it is a paste. */
+  followUp?: boolean;
+  /** What is left of the accept. */
+  next?: Accepting;
+}
+
+/** Whether a change event of `uri` at `now` comes from the accept `a`. */
+export function acceptedChange(
+  a: Accepting | undefined,
+  uri: string,
+  changes: readonly Change[],
+  now: number,
+): AcceptedChange {
+  if (!a || now > (a.hinted === 0 ? a.firstBy : a.until)) return {};
+  if (uri !== a.uri || !changes.some((c) => c.text.length > 0)) return { next: a };
+  const more = { ...a, hinted: a.hinted + 1 };
+  // An inline suggestion (whole, word or line) is one change per accept.
+  if (a.hinted === 0) return { accepted: a.kind, next: a.kind === 'item' ? more : undefined };
+  if (looksMechanical(changes)) return { followUp: true, next: more };
+  return { next: a };
+}
+
 export interface Decision {
   reason: Reason;
   changes: readonly Change[];
   /** The clipboard's text, when it was read (only when mightBePaste). */
   clipboard?: string;
-  /** The person accepted an inline completion with mindgap's binding just before. */
-  completionPending?: boolean;
+  /** The change is the one a suggestion accepted through mindgap's bindings made. */
+  accepted?: AcceptKind;
+  /** The change follows a menu item's accept and no keystroke makes it (acceptedChange). */
+  followUp?: boolean;
   /** Recent deletions in any document. */
   deletions?: readonly Deletion[];
   /** How many times the clipboard text occurs in the open documents, after the change. */
@@ -111,17 +206,22 @@ export interface Decision {
   now?: number;
 }
 
+function isPaste(d: Decision): boolean {
+  if (d.clipboard === undefined || !mightBePaste(d.changes)) return false;
+  if (!matchesClipboard(d.changes, d.clipboard)) return false;
+  if (looksLikeCut(d.changes, d.deletions ?? [], d.now ?? 0)) return false;
+  // Each cursor's paste is one occurrence; more means the text was already in the workspace.
+  return d.occurrences === undefined || d.occurrences <= d.changes.length;
+}
+
 export function decideHint(d: Decision): HintKind | undefined {
   const byReason = hintForReason(d.reason);
   if (byReason) return byReason;
   if (d.changes.length === 0 || !d.changes.some((c) => c.text.length > 0)) return undefined;
-  if (d.completionPending) return 'completion';
-  if (d.clipboard === undefined || !mightBePaste(d.changes)) return undefined;
-  if (!matchesClipboard(d.changes, d.clipboard)) return undefined;
-  if (looksLikeCut(d.changes, d.deletions ?? [], d.now ?? 0)) return undefined;
-  // Each cursor's paste is one occurrence; more means the text was already in the workspace.
-  if (d.occurrences !== undefined && d.occurrences > d.changes.length) return undefined;
-  return 'paste';
+  if (d.accepted) return d.accepted;
+  if (isPaste(d)) return 'paste';
+  if (d.followUp) return 'item';
+  return undefined;
 }
 
 /** How many times `needle` occurs in `haystack` (non-overlapping). */

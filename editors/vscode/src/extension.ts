@@ -12,7 +12,22 @@ import {
   StaticFeature,
 } from 'vscode-languageclient/node';
 import { ExecuteCommandFeature } from 'vscode-languageclient/lib/common/executeCommand';
-import { Change, Deletion, HintKind, countOccurrences, decideHint, mightBePaste, rememberDeletions, withEol } from './editHints';
+import {
+  ACCEPT_COMMANDS,
+  AcceptKind,
+  Accepting,
+  Change,
+  Deletion,
+  HintKind,
+  acceptedChange,
+  accepting,
+  commandDone,
+  countOccurrences,
+  decideHint,
+  mightBePaste,
+  rememberDeletions,
+  withEol,
+} from './editHints';
 import { INSTALL_HINT, resolveServerPath } from './serverPath';
 import { SERVER_KEYS, ServerKey, serverSettings } from './settings';
 import { previousRatings, questionsFrom, ratingItems } from './selfCheck';
@@ -65,8 +80,7 @@ const OWN_COMMANDS = new Set([
   'mindgap.showMenu',
   'mindgap.showLog',
   'mindgap.restart',
-  'mindgap.acceptInlineCompletion',
-  'mindgap.acceptInlineCompletionWord',
+  ...Object.keys(ACCEPT_COMMANDS),
 ]);
 
 /** The next `mindgap/status`, or undefined after `ms`. */
@@ -97,7 +111,8 @@ function registerPassthrough(): void {
   }
 }
 let deletions: Deletion[] = [];
-let completionPending: { uri: string; until: number } | undefined;
+/** A suggestion accepted through mindgap's keybindings, whose changes are still to come. */
+let accept: Accepting | undefined;
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('mindgap');
@@ -338,12 +353,16 @@ async function onChange(e: vscode.TextDocumentChangeEvent): Promise<void> {
       : e.reason === vscode.TextDocumentChangeReason.Redo
         ? 'redo'
         : undefined;
-  const pending =
-    completionPending !== undefined && completionPending.uri === doc.uri.toString() && now <= completionPending.until;
-  if (reason || pending) {
-    if (pending) completionPending = undefined;
-    const kind = decideHint({ reason, changes, completionPending: pending });
-    if (kind) sendHint(doc, version, kind, reason ? 'vscode:reason' : 'vscode:inline-accept');
+  if (reason) {
+    const kind = decideHint({ reason, changes });
+    if (kind) sendHint(doc, version, kind, 'vscode:reason');
+    return;
+  }
+  const acc = acceptedChange(accept, doc.uri.toString(), changes, now);
+  accept = acc.next;
+  if (acc.accepted) {
+    const kind = decideHint({ reason, changes, accepted: acc.accepted });
+    if (kind) sendHint(doc, version, kind, acc.accepted === 'item' ? 'vscode:suggest-accept' : 'vscode:inline-accept');
     return;
   }
   // Deletions other than undo/redo may be cuts: a paste of as many characters is then a move.
@@ -364,15 +383,22 @@ async function onChange(e: vscode.TextDocumentChangeEvent): Promise<void> {
       occurrences += countOccurrences(d.getText(), withEol(clipboard, eol));
     }
   }
-  const kind = decideHint({ reason, changes, clipboard, deletions: before, occurrences, now });
-  if (kind) sendHint(doc, version, kind, 'vscode:clipboard');
+  const kind = decideHint({ reason, changes, clipboard, deletions: before, occurrences, now, followUp: acc.followUp });
+  if (kind) sendHint(doc, version, kind, kind === 'item' ? 'vscode:suggest-accept' : 'vscode:clipboard');
 }
 
-function acceptInline(command: string): () => Promise<void> {
-  return async () => {
+/** A mindgap accepting command: notes the accept, then runs VS Code's own command. */
+function acceptThrough(kind: AcceptKind, command: string): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
     const editor = vscode.window.activeTextEditor;
-    if (editor) completionPending = { uri: editor.document.uri.toString(), until: Date.now() + 1000 };
-    await vscode.commands.executeCommand(command);
+    const mine = editor ? accepting(kind, editor.document.uri.toString(), Date.now()) : undefined;
+    if (mine) accept = mine;
+    try {
+      await vscode.commands.executeCommand(command, ...args);
+    } finally {
+      // Nothing changed yet: the accept did nothing (or its change is about to arrive).
+      if (mine && accept === mine) accept = commandDone(mine, Date.now());
+    }
   };
 }
 
@@ -408,8 +434,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     client = undefined;
     await startClient(context);
   });
-  reg('mindgap.acceptInlineCompletion', acceptInline('editor.action.inlineSuggest.commit'));
-  reg('mindgap.acceptInlineCompletionWord', acceptInline('editor.action.inlineSuggest.acceptNextWord'));
+  for (const [id, { kind, forward }] of Object.entries(ACCEPT_COMMANDS)) reg(id, acceptThrough(kind, forward));
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeTextDocument((e) => void onChange(e)),

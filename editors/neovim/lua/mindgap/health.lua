@@ -76,9 +76,9 @@ function M.check()
     h.info('no mindgap/status received yet')
   end
   if mg.options.hints then
-    h.ok('paste hints: on')
+    h.ok('edit hints (pastes, completion-menu items): on' .. (package.loaded['cmp'] and ', nvim-cmp too' or ''))
   else
-    h.info('paste hints: off')
+    h.info('edit hints (pastes, completion-menu items): off')
   end
 end
 

@@ -1,5 +1,6 @@
 -- mindgap for Neovim 0.11+: starts `mindgap lsp` for every file, keeps the latest
--- status line, tells the server about pastes, and offers :Mindgap.
+-- status line, tells the server about pastes and accepted completion-menu items, and offers
+-- :Mindgap.
 --
 --   require('mindgap').setup()                 -- defaults
 --   require('mindgap').setup({ cmd = '/path/to/mindgap', hints = true })
@@ -12,8 +13,28 @@ local NAME = 'mindgap'
 ---@class mindgap.Options
 ---@field cmd? string|string[] the mindgap binary (string) or the whole command (list); default {'mindgap','lsp'}
 ---@field enable? boolean start the server for every file buffer (default true)
----@field hints? boolean send `mindgap/editHint` for pastes (default true)
-M.options = { cmd = nil, enable = true, hints = true }
+---@field hints? boolean send `mindgap/editHint` for pastes and accepted menu items (default true)
+---@field ai_sources? string[] completion sources and LSP clients whose items are AI suggestions
+---  (`completion`, outside help) rather than menu items (`item`); whole words, case ignored
+M.options = {
+  cmd = nil,
+  enable = true,
+  hints = true,
+  ai_sources = {
+    'copilot',
+    'codeium',
+    'windsurf',
+    'supermaven',
+    'tabnine',
+    'tabby',
+    'minuet',
+    'llm',
+    'lsp-ai',
+    'lsp_ai',
+    'cody',
+    'ollama',
+  },
+}
 
 -- The latest `mindgap/status` per client id, and the latest of all.
 local by_client = {} ---@type table<integer, table>
@@ -113,7 +134,7 @@ end
 --- Sends `mindgap/editHint` for the current state of `buf` (its LSP version, which is the
 --- buffer's changedtick).
 ---@param buf integer
----@param kind 'paste'|'completion'|'undo'|'redo'|'format'|'agent'
+---@param kind 'paste'|'completion'|'item'|'undo'|'redo'|'format'|'agent'
 ---@param source? string
 function M.hint(buf, kind, source)
   local clients = M.clients(buf)
@@ -157,6 +178,165 @@ local function wrap_paste()
     end
     return ret
   end
+end
+
+-- Completion menus. An item picked from a menu (a language server's function, a snippet, a
+-- buffer word) is `item` (class editor); an item an AI tool offered is `completion`.
+
+--- Is `name` (a source, a client, a menu tag like "[Copilot]") one of `ai_sources`?
+---@param name any
+---@return boolean
+function M.is_ai_source(name)
+  if type(name) ~= 'string' or name == '' then
+    return false
+  end
+  local n = name:lower()
+  for _, s in ipairs(M.options.ai_sources or {}) do
+    if n:find('%f[%w]' .. vim.pesc(s:lower()) .. '%f[^%w]') then
+      return true
+    end
+  end
+  return false
+end
+
+--- What offered a completed item (`v:completed_item`): the LSP client's name for Neovim's own
+--- `vim.lsp.completion` (`user_data.nvim.lsp.client_id`), else a name its `user_data` gives
+--- (`source`, `source_name`, `client_name`, `provider`); nil when nothing says.
+---@param item table
+---@return string?
+function M.item_source(item)
+  local ud = item.user_data
+  if type(ud) == 'string' and ud:match('^%s*{') then
+    local ok, decoded = pcall(vim.json.decode, ud)
+    ud = ok and decoded or nil
+  end
+  if type(ud) ~= 'table' then
+    return nil
+  end
+  local lsp = vim.tbl_get(ud, 'nvim', 'lsp')
+  if type(lsp) == 'table' and lsp.client_id then
+    local c = vim.lsp.get_client_by_id(lsp.client_id)
+    if c then
+      return c.name
+    end
+  end
+  for _, k in ipairs({ 'source', 'source_name', 'client_name', 'provider' }) do
+    if type(ud[k]) == 'string' and ud[k] ~= '' then
+      return ud[k]
+    end
+  end
+  return nil
+end
+
+--- The hint a completed item deserves: `completion` when an AI tool offered it (by its source,
+--- or its menu or kind tag such as "[Copilot]"), else `item`; and the source's name.
+---@param item table
+---@return 'item'|'completion', string?
+function M.item_kind(item)
+  local source = M.item_source(item)
+  if M.is_ai_source(source) or M.is_ai_source(item.menu) or M.is_ai_source(item.kind) then
+    return 'completion', source
+  end
+  return 'item', source
+end
+
+-- A completion session per buffer: { tick = changedtick when it began, inserted = whether the
+-- menu had already inserted an item by then }.
+local sessions = {} ---@type table<integer, {tick: integer, inserted: boolean}>
+
+-- The menu opens: send what was typed before it on its own, so that the hint that follows the
+-- accept names the menu's changes only. Neovim (ModeChanged to ic/ix, nvim-cmp's menu_opened)
+-- says so before the menu inserts anything; a menu that Lua opened with complete() has
+-- already inserted its first item when CompleteChanged fires (inserted = true).
+local function session_start(buf, inserted)
+  if sessions[buf] or not M.options.hints then
+    return
+  end
+  local clients = M.clients(buf)
+  if #clients == 0 then
+    return
+  end
+  flush(clients, buf)
+  sessions[buf] = { tick = vim.api.nvim_buf_get_changedtick(buf), inserted = inserted }
+end
+
+-- An item was accepted: once the accept's own edits are done (a snippet's expansion, additional
+-- edits the item carried; they run in the same CompleteDone), flush and hint that version.
+local function session_done(buf, kind, source)
+  local s = sessions[buf]
+  sessions[buf] = nil
+  if not M.options.hints or not kind then
+    return
+  end
+  vim.schedule(function()
+    if not vim.api.nvim_buf_is_valid(buf) then
+      return
+    end
+    -- nothing changed since the menu opened (the word was typed out already): no hint, or it
+    -- would name the typing
+    if s and not s.inserted and vim.api.nvim_buf_get_changedtick(buf) == s.tick then
+      return
+    end
+    M.hint(buf, kind, source)
+  end)
+end
+
+local cmp_hooked = false
+
+-- nvim-cmp draws its own menu and applies the item itself; its events say when and from which
+-- source (`nvim_lsp` names the client).
+local function hook_cmp()
+  local cmp = package.loaded['cmp']
+  if cmp_hooked or type(cmp) ~= 'table' or type(cmp.event) ~= 'table' then
+    return
+  end
+  cmp_hooked = true
+  cmp.event:on('menu_opened', function()
+    session_start(vim.api.nvim_get_current_buf(), false)
+  end)
+  cmp.event:on('confirm_done', function(evt)
+    local entry = type(evt) == 'table' and evt.entry or nil
+    local name = entry and vim.tbl_get(entry, 'source', 'name')
+    local client = entry and vim.tbl_get(entry, 'source', 'source', 'client', 'name')
+    local source = (client and name and (name .. ':' .. client)) or name or client
+    local ai = M.is_ai_source(name) or M.is_ai_source(client)
+    session_done(vim.api.nvim_get_current_buf(), ai and 'completion' or 'item', 'nvim-cmp:' .. tostring(source))
+  end)
+end
+
+local function hook_menus(group)
+  vim.api.nvim_create_autocmd('ModeChanged', {
+    group = group,
+    pattern = { 'i:ic', 'i:ix' },
+    callback = function()
+      session_start(vim.api.nvim_get_current_buf(), false)
+    end,
+  })
+  vim.api.nvim_create_autocmd('CompleteChanged', {
+    group = group,
+    callback = function()
+      session_start(vim.api.nvim_get_current_buf(), true)
+    end,
+  })
+  vim.api.nvim_create_autocmd('CompleteDone', {
+    group = group,
+    callback = function()
+      local buf = vim.api.nvim_get_current_buf()
+      local item = vim.v.completed_item
+      local reason = vim.v.event and vim.v.event.reason
+      local ud = type(item) == 'table' and item.user_data
+      -- nvim-cmp's native menu: its confirm_done tells the source
+      local from_cmp = cmp_hooked and type(ud) == 'table' and ud.cmp ~= nil
+      if type(item) ~= 'table' or vim.tbl_isempty(item) or reason == 'cancel' or from_cmp then
+        sessions[buf] = nil
+        return
+      end
+      local kind, source = M.item_kind(item)
+      session_done(buf, kind, 'nvim.complete:' .. (source or 'menu'))
+    end,
+  })
+  vim.api.nvim_create_autocmd('InsertEnter', { group = group, callback = hook_cmp })
+  hook_cmp()
 end
 
 -- ---------------------------------------------------------------------------------------------
@@ -493,6 +673,7 @@ function M.setup(opts)
         end)
       end,
     })
+    hook_menus(group)
     vim.api.nvim_create_autocmd('LspDetach', {
       group = group,
       callback = function(args)
