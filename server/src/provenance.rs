@@ -17,7 +17,9 @@ use crate::classify::Class;
 
 /// Ids of ranges restored from an earlier session start here, far above any event id of this
 /// session, so each restored block keeps an identity of its own (to explain it, or call it one's
-/// own code, without touching the others).
+/// own code, without touching the others). The rest of the id comes from the block's saved
+/// text (its lines' hashes and where in them it lies), so a block gets the same id every time
+/// it is restored, whatever moved around it.
 pub const RESTORED_IDS: u64 = 1 << 63;
 
 /// Ranges kept per document; past this the oldest-inserted are merged away (dropped).
@@ -227,22 +229,23 @@ impl Provenance {
     /// Restores saved provenance onto `rope`, re-anchoring it if the text changed meanwhile.
     pub fn restore(saved: &Saved, rope: &Rope) -> Provenance {
         let fits = |s: u32, e: u32| (s as usize) < (e as usize) && (e as usize) <= rope.len_chars();
+        let ids = restored_ids(saved);
         let ranges = if saved.text_hash == text_hash(rope) {
             saved
                 .ranges
                 .iter()
-                .enumerate()
-                .filter(|(_, r)| fits(r.start, r.end))
-                .map(|(i, r)| Range {
+                .zip(&ids)
+                .filter(|(r, _)| fits(r.start, r.end))
+                .map(|(r, &id)| Range {
                     start: r.start as usize,
                     end: r.end as usize,
                     class: r.class,
-                    id: RESTORED_IDS + i as u64,
+                    id,
                     tags: r.tags,
                 })
                 .collect()
         } else {
-            reanchor(saved, rope)
+            reanchor(saved, rope, &ids)
         };
         Provenance {
             ranges: Arc::new(ranges),
@@ -250,9 +253,34 @@ impl Provenance {
     }
 }
 
+/// The identity of each saved range: [`RESTORED_IDS`] plus a hash of the saved lines it covers
+/// and where in them it starts and ends (two identical blocks get neighbouring ids).
+fn restored_ids(saved: &Saved) -> Vec<u64> {
+    let starts = line_starts(&saved.lines);
+    let line_of = |pos: usize| starts.partition_point(|&s| s <= pos).saturating_sub(1);
+    let mut ids: Vec<u64> = Vec::with_capacity(saved.ranges.len());
+    for r in &saved.ranges {
+        let (start, end) = (r.start as usize, r.end as usize);
+        let (l0, l1) = (line_of(start), line_of(end.saturating_sub(1)));
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for (line, _) in saved.lines.get(l0..=l1).unwrap_or(&[]) {
+            h.update(&line.to_le_bytes());
+        }
+        let offset = start - starts.get(l0).copied().unwrap_or(0).min(start);
+        h.update(&(offset as u64).to_le_bytes());
+        h.update(&(end.saturating_sub(start) as u64).to_le_bytes());
+        let mut id = RESTORED_IDS | (h.digest() >> 1);
+        while ids.contains(&id) {
+            id = RESTORED_IDS | (id.wrapping_add(1) & !RESTORED_IDS);
+        }
+        ids.push(id);
+    }
+    ids
+}
+
 /// The saved ranges that survive on `rope`, a changed text: each must lie on lines that
 /// survived unchanged, in one piece (a Myers diff of line hashes says which).
-fn reanchor(saved: &Saved, rope: &Rope) -> Vec<Range> {
+fn reanchor(saved: &Saved, rope: &Rope, ids: &[u64]) -> Vec<Range> {
     let new_lines = line_hashes(rope);
     let map = surviving_lines(saved, &new_lines);
     let (old_starts, new_starts) = (line_starts(&saved.lines), line_starts(&new_lines));
@@ -281,7 +309,7 @@ fn reanchor(saved: &Saved, rope: &Rope) -> Vec<Range> {
                 start,
                 end,
                 class: r.class,
-                id: RESTORED_IDS + i as u64,
+                id: ids[i],
                 tags: r.tags,
             });
         }
