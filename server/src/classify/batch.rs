@@ -38,6 +38,9 @@ pub fn revise(h: &DocHistory, b: &Batch<'_>, out: &mut [Decision], amends: &mut 
     if machine_batch(h, b, contiguous, out, amends) {
         return;
     }
+    if menu_rewrite(b.inputs, out) {
+        return;
+    }
     let (same, text) = same_text(b.inputs);
     if same && text.is_some_and(|t| t.chars().count() <= 2) && distinct_lines(b.inputs) {
         let cursors = b.inputs.len() as u32;
@@ -90,6 +93,47 @@ fn content_kept(inputs: &[Input<'_>], out: &mut [Decision]) -> bool {
     for d in out.iter_mut().filter(|d| d.class.is_outside_help()) {
         *d = decide(Class::Editor, 0.8, Evidence::ContentKept);
     }
+    true
+}
+
+/// Fewer changes than [`MACHINE_BATCH`] at once can rewrite a word too: a completion menu
+/// showing its next item takes the word back and writes the item in, in one notification —
+/// removals first, then at least three characters, one after the other from where the removals
+/// began, making one identifier. Typing puts removals after what it typed, not before.
+fn menu_rewrite(inputs: &[Input<'_>], out: &mut [Decision]) -> bool {
+    let removals = inputs
+        .iter()
+        .take_while(|i| i.applied.inserted == 0 && i.applied.deleted > 0)
+        .count();
+    let chars = &inputs[removals..];
+    let Some(first) = chars.first() else {
+        return false;
+    };
+    let (line, start) = (first.applied.span.start_line, first.applied.start);
+    let word: String = chars.iter().filter_map(|i| i.applied.ins_char).collect();
+    let in_a_row = chars.iter().enumerate().all(|(k, i)| {
+        i.applied.deleted == 0
+            && i.applied.ins_char.is_some()
+            && i.applied.start == start + k
+            && i.applied.span.start_line == line
+    });
+    let from_removal = inputs[..removals]
+        .iter()
+        .any(|i| i.applied.start == start && i.applied.span.start_line == line);
+    if removals == 0
+        || chars.len() < 3
+        || !in_a_row
+        || !from_removal
+        || !shape::is_identifier(&word)
+    {
+        return false;
+    }
+    let changes = inputs.len() as u32;
+    out.fill(decide(
+        Class::Editor,
+        0.7,
+        Evidence::WordRewrite { changes },
+    ));
     true
 }
 

@@ -89,6 +89,9 @@ pub enum Evidence {
     SnippetItem,
     /// The next piece (word, line) of a suggestion whose first piece was just accepted here.
     NextPiece,
+    /// An insertion at the indentation of a line opened moments before (an accepted
+    /// suggestion).
+    AcceptOnFreshLine,
     /// Git already holds the text written to disk (a checkout, merge, stash, reset or pull).
     GitHoldsText,
     /// The text written holds git's conflict markers (a merge that stopped on a conflict).
@@ -168,6 +171,9 @@ impl fmt::Display for Evidence {
             }
             Evidence::SnippetItem => f.write_str("a completion menu's snippet at the word typed"),
             Evidence::NextPiece => f.write_str("next piece of a suggestion accepted just before"),
+            Evidence::AcceptOnFreshLine => {
+                f.write_str("insertion on the line just opened, right after opening it")
+            }
             Evidence::GitHoldsText => f.write_str("git already holds this text"),
             Evidence::GitConflict => f.write_str("git's conflict markers"),
             Evidence::ContinuesChunk => f.write_str("continues the insertion before it"),

@@ -36,6 +36,16 @@ pub struct Recent {
     pub code_before: bool,
     /// It was taken for a completion menu's item finishing the word (one identifier).
     pub word_item: bool,
+    /// It opened a line: a line break and the indentation after it.
+    pub opened_line: bool,
+}
+
+/// The last bulk insertion into a document, with its text (for a removal that may complete a
+/// rewrite of it).
+pub struct LastInsert {
+    pub id: u64,
+    pub t: f64,
+    pub text: Box<str>,
 }
 
 /// How many of the latest insertions in effect a state remembers: an undo further back than
@@ -109,6 +119,8 @@ pub struct DocHistory {
     in_effect: VecDeque<InEffect>,
     /// ...and in the document now.
     pub now_in_effect: InEffect,
+    /// The last change, when it inserted bulk text.
+    pub last_insert: Option<LastInsert>,
     anchors: VecDeque<u64>,
     /// Consecutive one-character insertions, each in its own notification, arriving faster
     /// than typing; and when the last notification came.

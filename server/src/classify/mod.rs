@@ -13,6 +13,7 @@ mod batch;
 pub mod class;
 pub mod disk;
 pub mod evidence;
+mod follow;
 pub mod history;
 pub mod shape;
 mod single;
@@ -222,24 +223,9 @@ impl Classifier {
             if let Some(text) = &a.del_text {
                 cuts.remember(text);
             }
-            let returned = a.inserted + a.deleted > 0 && h.state_back(a.state, 1).is_some();
             let id = ctx.first_id + i as u64;
             track_effect(h, d.class, a, id, &mut undone);
-            h.push_state(a.state);
-            h.push_recent(Recent {
-                id,
-                t: ctx.t,
-                version: ctx.version,
-                start: a.start,
-                end_after: a.start + a.inserted,
-                inserted: a.inserted as u32,
-                deleted: a.deleted as u32,
-                class: d.class,
-                notification,
-                returned,
-                code_before: a.code_before,
-                word_item: d.evidence == Evidence::CompletionItem,
-            });
+            remember(h, &ctx, notification, id, a, &d);
             out.push(d);
         }
         if ctx.hint.is_none() && ctx.expected.is_none() {
@@ -251,25 +237,64 @@ impl Classifier {
             };
             batch::revise(h, &b, &mut out[first..], amends);
         }
-        // Keep the history's classes in step with the batch-level corrections.
-        let n = inputs.len();
-        let len = h.recent.len();
-        for (r, d) in h
-            .recent
-            .iter_mut()
-            .skip(len.saturating_sub(n))
-            .zip(&out[first..])
-        {
-            r.class = d.class;
-        }
-        // ...and with the earlier decisions this notification changed.
-        for amend in &amends[first_amend..] {
-            if let Some(r) = h.recent.iter_mut().find(|r| r.id == amend.id) {
-                r.class = amend.decision.class;
-            }
-        }
+        sync_classes(h, &out[first..], &amends[first_amend..]);
         self.cuts = cuts;
         self.undone = undone;
+    }
+}
+
+/// Remembers change `id` (decided `d`) in the document's history: the state it leaves, and
+/// what later rules read of it.
+fn remember(
+    h: &mut DocHistory,
+    ctx: &Context,
+    notification: u64,
+    id: u64,
+    a: &Applied,
+    d: &Decision,
+) {
+    let returned = a.inserted + a.deleted > 0 && h.state_back(a.state, 1).is_some();
+    h.push_state(a.state);
+    h.push_recent(Recent {
+        id,
+        t: ctx.t,
+        version: ctx.version,
+        start: a.start,
+        end_after: a.start + a.inserted,
+        inserted: a.inserted as u32,
+        deleted: a.deleted as u32,
+        class: d.class,
+        notification,
+        returned,
+        code_before: a.code_before,
+        word_item: d.evidence == Evidence::CompletionItem,
+        opened_line: d.class == Class::Typed
+            && (d.evidence == Evidence::Indent || a.ins_char == Some('\n')),
+    });
+    h.last_insert = match &a.ins_text {
+        Some(text) if !matches!(d.class, Class::Typed | Class::Undo) => Some(history::LastInsert {
+            id,
+            t: ctx.t,
+            text: text.clone(),
+        }),
+        _ => None,
+    };
+}
+
+/// Keeps the history's classes in step with the notification's own decisions (`out`, after the
+/// batch-level corrections) and with the earlier decisions it changed (`amends`).
+fn sync_classes(h: &mut DocHistory, out: &[Decision], amends: &[Amendment]) {
+    let len = h.recent.len();
+    for (r, d) in (h.recent.iter_mut())
+        .skip(len.saturating_sub(out.len()))
+        .zip(out)
+    {
+        r.class = d.class;
+    }
+    for amend in amends {
+        if let Some(r) = h.recent.iter_mut().find(|r| r.id == amend.id) {
+            r.class = amend.decision.class;
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! `paste`.
 
 use super::history::{Cuts, DocHistory, Recent};
-use super::{Amendment, Around, Class, Copied, Decision, Evidence, Input, decide, shape};
+use super::{Amendment, Around, Class, Copied, Decision, Evidence, Input, decide, follow, shape};
 use crate::mirror::Applied;
 
 /// Single characters in separate notifications closer than this are not keystrokes (key
@@ -17,10 +17,11 @@ const MACHINE_GAP_MS: f64 = 12.0;
 const MACHINE_RUN: u32 = 3;
 /// How long after typing at a spot an insertion there still counts as accepted at the cursor.
 const ACCEPT_WINDOW_MS: f64 = 10_000.0;
+/// How long after typing at a spot one line starting on a new line there still counts as
+/// accepted at the cursor (a suggestion's next line).
+const NEW_LINE_ACCEPT_MS: f64 = 3_000.0;
 /// How long after a bulk insertion a contiguous one continues it.
 const CHUNK_WINDOW_MS: f64 = 1_000.0;
-/// How long after one piece of a suggestion the next piece accepted at the cursor continues it.
-const NEXT_PIECE_MS: f64 = 5_000.0;
 /// How close a one-character change must be to an undo to be part of it.
 const UNDO_COMPANION_MS: f64 = 300.0;
 
@@ -51,6 +52,9 @@ pub fn decide_one(
     }
     if a.inserted == 0 {
         h.fast_run = 0;
+        if let Some(d) = follow::rewrite_completed(h, a, s.t, amends) {
+            return d;
+        }
         return decide(Class::Delete, 0.99, Evidence::Removal);
     }
     if a.inserted == 1 && a.ins_text.is_none() {
@@ -222,7 +226,10 @@ fn brought(
     {
         return decide(p.class, 0.7, Evidence::ContinuesChunk);
     }
-    if let Some(d) = next_piece(h, at_cursor, t, text, amends) {
+    if let Some(d) = follow::next_piece(h, at_cursor, t, text, amends) {
+        return d;
+    }
+    if let Some(d) = follow::snippet_expansion(prev, a, s.cuts, t, amends) {
         return d;
     }
     if s.cuts.contains(text) {
@@ -230,11 +237,18 @@ fn brought(
     }
     match input.copied {
         Copied::Lines(lines) => return decide(Class::Move, 0.75, Evidence::CopiedLines { lines }),
-        Copied::Nearby => return decide(Class::Move, 0.6, Evidence::CopiedNearby),
         Copied::DiskLines(lines) => {
             return decide(Class::Move, 0.7, Evidence::CopiedFromDisk { lines });
         }
-        Copied::No => {}
+        Copied::Nearby | Copied::No => {}
+    }
+    // A suggestion accepted on the line the person just opened, before a piece of text found
+    // close by (a weak sign of a copy: suggestions repeat what is near).
+    if let Some(d) = follow::fresh_line_accept(at_cursor, a, t, text) {
+        return d;
+    }
+    if input.copied == Copied::Nearby {
+        return decide(Class::Move, 0.6, Evidence::CopiedNearby);
     }
     if let Some(del) = a.del_text.as_deref()
         && shape::keeps_content(&[del], &[text], 0)
@@ -247,39 +261,30 @@ fn brought(
         // Decided from the change alone (no plugin said which menu it came from): less sure.
         return decide(Class::Editor, 0.55, Evidence::SnippetItem);
     }
-    if let Some(p) = at_cursor {
-        let starts_line = text.starts_with(['\n', '\r']);
-        if a.code_before && !starts_line && t - p.t <= ACCEPT_WINDOW_MS {
-            return decide(Class::Completion, 0.7, Evidence::AcceptAtCursor);
-        }
+    if let Some(d) = accepted_at_cursor(at_cursor, a, t, text) {
+        return d;
     }
     decide(Class::Paste, 0.8, Evidence::Bulk)
 }
 
-/// The next piece (a word, a line) of an inline suggestion accepted piece by piece: a bulk
-/// insertion where the last accepted piece left the cursor, moments later. A first piece that
-/// finished the word typed was taken for a menu item: it was the suggestion's first piece.
-fn next_piece(
-    h: &DocHistory,
+/// A suggestion accepted where the person was just typing, after code on the line: any text
+/// within [`ACCEPT_WINDOW_MS`], or one line starting on a new line (its next line) within
+/// [`NEW_LINE_ACCEPT_MS`] of a keystroke.
+fn accepted_at_cursor(
     at_cursor: Option<Recent>,
+    a: &Applied,
     t: f64,
     text: &str,
-    amends: &mut Vec<Amendment>,
 ) -> Option<Decision> {
     let p = at_cursor?;
-    if shape::is_whitespace(text) || p.inserted < 2 || t - p.t > NEXT_PIECE_MS {
-        return None;
-    }
-    let d = decide(Class::Completion, 0.7, Evidence::NextPiece);
-    match p.class {
-        Class::Completion => Some(d),
-        Class::Editor if h.last().is_some_and(|l| l.id == p.id && l.word_item) => {
-            amends.push(Amendment {
-                id: p.id,
-                decision: d,
-            });
-            Some(d)
-        }
-        _ => None,
-    }
+    // One line starting on a new line is accepted at the cursor only moments after typing
+    // there (a suggestion's next line); several lines, or later, are a paste of lines.
+    let starts_line = text.starts_with(['\n', '\r']);
+    let one_line = text.lines().filter(|l| !l.trim().is_empty()).count() == 1;
+    let accepted = if starts_line {
+        p.class == Class::Typed && one_line && t - p.t <= NEW_LINE_ACCEPT_MS
+    } else {
+        t - p.t <= ACCEPT_WINDOW_MS
+    };
+    (a.code_before && accepted).then(|| decide(Class::Completion, 0.7, Evidence::AcceptAtCursor))
 }

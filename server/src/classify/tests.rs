@@ -322,7 +322,7 @@ fn rewrites_that_keep_the_content_are_editor_in_one_change_or_many() {
     // Neovim's `:%!`: the output inserted below, then the input deleted, in one notification.
     let mut s = Session::new(&format!("{json}\n"));
     let classes = s.send(5_000.0, vec![ins(1, 0, pretty), change(0, 0, 1, 0, "")]);
-    assert_eq!(classes, vec![Class::Editor, Class::Delete]);
+    assert_eq!(classes, vec![Class::Editor, Class::Editor]);
     // Lines sorted.
     let list = "pear = 3\napple = 1\nfig = 2\nkiwi = 5\n";
     let mut s = Session::new(list);
@@ -396,4 +396,74 @@ fn a_menu_snippet_at_the_word_typed_is_editor() {
     t += 800.0;
     let ai = "r item in items:\n        total += item.price";
     assert_eq!(s.send(t, vec![ins(1, 6, ai)]), vec![Class::Completion]);
+}
+
+#[test]
+fn a_suggestion_accepted_on_a_line_just_opened_is_completion_a_block_pasted_there_is_not() {
+    let mut s = Session::new("def mean(rows):\n");
+    let mut t = 0.0;
+    t += 150.0;
+    s.send(t, vec![ins(1, 0, "\n"), ins(2, 0, "    ")]);
+    t += 1_200.0;
+    assert_eq!(
+        s.send(t, vec![ins(2, 4, "total = sum(rows)")]),
+        vec![Class::Completion]
+    );
+    assert_eq!(
+        s.events().last().unwrap().evidence,
+        Evidence::AcceptOnFreshLine
+    );
+    // The next line of it, starting with its line break, moments later.
+    t += 700.0;
+    assert_eq!(
+        s.send(t, vec![ins(2, 21, "\n    return total / len(rows)")]),
+        vec![Class::Completion]
+    );
+    let mut s = Session::new("def mean(rows):\n");
+    s.send(150.0, vec![ins(1, 0, "\n"), ins(2, 0, "    ")]);
+    let block = "\"\"\"The mean.\"\"\"\n    if not rows:\n        raise ValueError(\"empty\")";
+    assert_eq!(s.send(700.0, vec![ins(2, 4, block)]), vec![Class::Paste]);
+}
+
+#[test]
+fn a_menu_snippet_replacing_the_menu_word_is_editor_and_so_is_the_word_going() {
+    let mut s = Session::new("def f(items):\n    \n");
+    let mut t = 0.0;
+    s.type_text(&mut t, 1, 4, "fo", 150.0);
+    // The menu rewrites the word (its item), then on accept takes it away and expands.
+    t += 300.0;
+    let classes = s.send(
+        t,
+        vec![
+            change(1, 4, 1, 6, ""),
+            ins(1, 4, "f"),
+            ins(1, 5, "o"),
+            ins(1, 6, "r"),
+        ],
+    );
+    assert_eq!(classes, vec![Class::Editor; 4]);
+    t += 400.0;
+    s.send(t, vec![change(1, 4, 1, 7, "")]);
+    t += 150.0;
+    let expanded = "for name, qty in items.items():\n        ";
+    assert_eq!(s.send(t, vec![ins(1, 4, expanded)]), vec![Class::Editor]);
+    let n = s.events().len();
+    assert_eq!(s.events()[n - 2].class, Class::Editor, "the word's removal");
+}
+
+#[test]
+fn a_rewrite_whose_output_and_input_come_apart_is_editor() {
+    let json = r#"{"name": "widget", "tags": ["a", "b"], "price": 3}"#;
+    let pretty = "{\n    \"name\": \"widget\",\n    \"tags\": [\n        \"a\",\n        \"b\"\n    ],\n    \"price\": 3\n}\n";
+    let mut s = Session::new(&format!("{json}\n"));
+    // Neovim's `:%!`: the output below the input in one notification, the input deleted in the
+    // next.
+    s.send(5_000.0, vec![ins(1, 0, pretty)]);
+    assert_eq!(
+        s.send(5_150.0, vec![change(0, 0, 1, 0, "")]),
+        vec![Class::Editor]
+    );
+    let classes: Vec<Class> = s.events().iter().map(|d| d.class).collect();
+    assert_eq!(classes, vec![Class::Editor, Class::Editor]);
+    assert_eq!(s.events()[0].evidence, Evidence::ContentKept);
 }

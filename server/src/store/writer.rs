@@ -259,28 +259,11 @@ impl Writer {
                                     confidence, evidence, counted, task_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             )?;
-            let mut amend = tx.prepare_cached(
-                "UPDATE edits SET class = ?3, confidence = ?4, evidence = ?5 WHERE session_id = ?1 AND seq = ?2",
-            )?;
-            let mut undo = tx.prepare_cached(
-                "UPDATE edits SET undone = ?3 WHERE session_id = ?1 AND seq = ?2",
-            )?;
             for emitted in &self.pending {
                 let e = match emitted {
                     Emitted::Event(e) => e,
-                    Emitted::Amend(a) => {
-                        let d = a.decision;
-                        amend.execute(params![
-                            session.id,
-                            a.id as i64,
-                            d.class.as_str(),
-                            d.confidence,
-                            d.evidence.to_string()
-                        ])?;
-                        continue;
-                    }
-                    Emitted::Undone(u) => {
-                        undo.execute(params![session.id, u.id as i64, u.undone])?;
+                    Emitted::Amend(_) | Emitted::Undone(_) => {
+                        revise(&tx, session.id, emitted)?;
                         continue;
                     }
                 };
@@ -317,6 +300,36 @@ impl Writer {
         }
         tx.commit()
     }
+}
+
+/// Applies a later insight to an event already written (or written earlier in this batch): a
+/// changed decision, or an undo taking its insertion back (a redo bringing it back).
+fn revise(
+    tx: &rusqlite::Transaction<'_>,
+    session_id: i64,
+    emitted: &Emitted,
+) -> rusqlite::Result<()> {
+    match emitted {
+        Emitted::Amend(a) => {
+            let d = a.decision;
+            tx.prepare_cached(
+                "UPDATE edits SET class = ?3, confidence = ?4, evidence = ?5 WHERE session_id = ?1 AND seq = ?2",
+            )?
+            .execute(params![
+                session_id,
+                a.id as i64,
+                d.class.as_str(),
+                d.confidence,
+                d.evidence.to_string()
+            ])?;
+        }
+        Emitted::Undone(u) => {
+            tx.prepare_cached("UPDATE edits SET undone = ?3 WHERE session_id = ?1 AND seq = ?2")?
+                .execute(params![session_id, u.id as i64, u.undone])?;
+        }
+        Emitted::Event(_) => {}
+    }
+    Ok(())
 }
 
 /// The id of document `subject`'s row, added if it has none yet.
