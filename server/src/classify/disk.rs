@@ -142,7 +142,7 @@ pub enum Reloaded {
 pub fn reload(r: Reloaded) -> Decision {
     match r {
         Reloaded::CountedWrite { vcs: true } => {
-            Decision::new(Class::Vcs, 0.85, Evidence::VcsOperation)
+            Decision::new(Class::Vcs, 0.85, Evidence::ReloadOfVcsWrite)
         }
         Reloaded::CountedWrite { vcs: false } => {
             Decision::new(Class::Agent, 0.9, Evidence::ReloadOfCountedWrite)

@@ -28,6 +28,8 @@ pub enum Evidence {
     VcsOperation,
     /// The reload delivered an outside disk write already counted.
     ReloadOfCountedWrite,
+    /// The reload delivered a write version control made.
+    ReloadOfVcsWrite,
     /// The change altered nothing.
     NoChange {
         inherited: bool,
@@ -120,6 +122,7 @@ impl fmt::Display for Evidence {
             Evidence::ReloadOfCountedWrite => {
                 f.write_str("reload of an outside write already counted")
             }
+            Evidence::ReloadOfVcsWrite => f.write_str("reload of a write version control made"),
             Evidence::OutsideWrite => f.write_str("written to disk outside the editor"),
             Evidence::ReloadBeforeWatcher => {
                 f.write_str("reload of an outside write, ahead of the file watcher")

@@ -150,6 +150,13 @@ impl DocHistory {
         self.in_effect.push_back(self.now_in_effect.clone());
     }
 
+    /// Forgets the recent states (not the anchors): the document's text was replaced from
+    /// outside, and the states before are another line of history.
+    pub fn forget_states(&mut self) {
+        self.states.clear();
+        self.in_effect.clear();
+    }
+
     /// The insertions in effect the last time (before the current state) the document had
     /// `state`.
     pub fn in_effect_at(&self, state: u64) -> Option<&InEffect> {

@@ -144,6 +144,9 @@ impl Classifier {
                 known_state: h.is_known(state),
             },
         };
+        // The text came from disk: typing after it that happens to rebuild a text from before
+        // (retyping what a checkout threw away) is not an undo.
+        h.forget_states();
         h.anchor(state);
         h.push_state(state);
         disk::reload(reloaded)

@@ -467,3 +467,32 @@ fn a_rewrite_whose_output_and_input_come_apart_is_editor() {
     assert_eq!(classes, vec![Class::Editor, Class::Editor]);
     assert_eq!(s.events()[0].evidence, Evidence::ContentKept);
 }
+
+#[test]
+fn typing_after_a_reload_that_rebuilds_an_older_text_is_not_an_undo() {
+    let mut s = Session::new("def f():");
+    let mut t = 0.0;
+    t += 150.0;
+    assert_eq!(s.send(t, vec![ins(0, 8, "\n    ")]), vec![Class::Typed]);
+    s.type_text(&mut t, 1, 4, "pass", 150.0);
+    // A checkout puts the committed text back; the editor reloads it.
+    let doc = s.mirror.get_mut(URI).unwrap();
+    let mut applied = Vec::new();
+    s.version += 1;
+    let revert = vec![change(0, 8, 1, 8, "")];
+    doc.apply(
+        s.version,
+        revert,
+        crate::mirror::Encoding::Utf32,
+        &mut applied,
+    )
+    .unwrap();
+    let state = s.mirror.get(URI).unwrap().state();
+    assert_eq!(
+        s.classifier.reload(&s.key, state, Some(true)).class,
+        Class::Vcs
+    );
+    // Enter again goes through a state the document had before the reload: typing still.
+    t += 2_000.0;
+    assert_eq!(s.send(t, vec![ins(0, 8, "\n    ")]), vec![Class::Typed]);
+}
