@@ -1,6 +1,8 @@
 //! How the watcher copes with a large workspace: builds a tree of N source files (default
-//! 100,000) plus dependency and build folders it must skip, starts watching it, and reports the
-//! start-up time, the folders watched, the memory it took, and how soon a write is seen.
+//! 100,000, each of 40 distinct lines) plus dependency and build folders it must skip, starts
+//! watching it, and reports the start-up time, the folders watched, the memory it took, the
+//! index of the workspace's lines (files read, lines held, its memory, whether its bound was
+//! reached) and how soon a write is seen.
 //!
 //! `cargo run --release -p mindgap --example watch_scale [FILES] [MAX_FOLDERS]`
 
@@ -8,6 +10,7 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use mindgap::mirror::disk_lines::{Added, DiskLines, MAX_LINES};
 use mindgap::watch::{self, News, Options};
 
 fn rss_kib() -> u64 {
@@ -22,6 +25,13 @@ fn rss_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// A source file of 40 lines no other file holds.
+fn source(d: usize, f: usize) -> String {
+    (0..40)
+        .map(|i| format!("    let value_{d}_{f}_{i} = compute({i}, \"{d}/{f}\");\n"))
+        .collect()
+}
+
 /// `files` files, 20 to a folder, two folder levels deep.
 fn build(root: &Path, files: usize) -> usize {
     let mut folders = 0;
@@ -32,7 +42,7 @@ fn build(root: &Path, files: usize) -> usize {
         std::fs::create_dir_all(&dir).unwrap();
         folders += 1;
         for f in 0..per_dir.min(files - d * per_dir) {
-            std::fs::write(dir.join(format!("f{f}.rs")), "fn f() {}\n").unwrap();
+            std::fs::write(dir.join(format!("f{f}.rs")), source(d, f)).unwrap();
         }
     }
     folders
@@ -66,6 +76,7 @@ fn main() {
     let options = Options {
         max_folders,
         claude_dir: None,
+        keep_texts: false,
     };
     let _w = watch::watch(&root, options, move |n| {
         let _ = tx.send(n);
@@ -86,6 +97,31 @@ fn main() {
         ready.folders,
         ready.complete,
         after.saturating_sub(before)
+    );
+    // The index, as the session builds it from the walk's batches.
+    let before_index = rss_kib();
+    let mut index = DiskLines::default();
+    let (mut files_read, mut left_out) = (0, 0);
+    let indexing = Instant::now();
+    while let Ok(news) = rx.recv_timeout(Duration::from_secs(5)) {
+        if let News::Exists(batch) = news {
+            for f in batch {
+                files_read += 1;
+                if index.add(&f.keys) == Added::Full {
+                    left_out += 1;
+                }
+            }
+        }
+    }
+    println!(
+        "index: {files_read} files read in {:.1} s; {} files' lines held ({} distinct lines, \
+         bound {MAX_LINES}, full: {}, {} KiB), {left_out} files left out; memory +{} KiB",
+        indexing.elapsed().as_secs_f64() - 5.0,
+        index.files(),
+        index.len(),
+        index.is_full(),
+        index.heap_bytes() >> 10,
+        rss_kib().saturating_sub(before_index)
     );
     let target = root.join("src/m001/p0001/f3.rs");
     let wrote = Instant::now();

@@ -14,6 +14,8 @@ use crate::classify::Class;
 use crate::events::{EditEvent, Emitted, Source};
 use crate::lsp::ingest::{self, Settled};
 use crate::mirror::Encoding;
+use crate::mirror::disk_lines;
+use crate::pipeline::Reported;
 use crate::session::Session;
 use crate::store::Store;
 use crate::trace::{Entry, Trace};
@@ -90,13 +92,26 @@ pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&Emitted)
                 path,
                 text,
                 before,
+                in_git,
             } => match session.as_mut() {
                 Some(s) => {
-                    s.run(store, sink, |p, out| {
-                        p.disk_report(*t, path, text.as_deref(), before.as_deref(), out)
-                    });
+                    let reported = Reported {
+                        rel_path: path,
+                        text: text.as_deref(),
+                        before: before.as_deref(),
+                        in_git: *in_git,
+                    };
+                    s.run(store, sink, |p, out| p.disk_report(*t, reported, out));
                 }
                 None => warn!(path, "replay: disk change before initialize skipped"),
+            },
+            Entry::Exists { path, text, .. } => match session.as_mut() {
+                Some(s) if disk_lines::is_text(text) => {
+                    let keys = disk_lines::line_keys(text);
+                    s.run(store, sink, |p, _| p.disk_exists(path, &keys));
+                }
+                Some(_) => {}
+                None => warn!(path, "replay: a file on disk before initialize skipped"),
             },
             Entry::Agent { t, name, path } => {
                 match (session.as_mut(), crate::classify::Agent::parse(name)) {

@@ -176,3 +176,101 @@ fn agent_logs_and_git_baselines_live_and_replayed() {
         of("new.py")
     );
 }
+
+/// Version control is judged by what git holds, not by the clock, and the person's own code on
+/// disk is known for a copy — live, and the same when the recording is replayed (the trace
+/// carries the walk's `exists` lines and `in_git` on writes).
+#[test]
+fn version_control_by_content_and_copies_of_files_never_opened_live_and_replayed() {
+    let w = Workspace::new();
+    let git = |args: &[&str]| mindgap_e2e::git(&w.root, args);
+    git(&["init", "-q", "-b", "main"]);
+    std::fs::create_dir_all(w.root.join("lib")).unwrap();
+    let helpers = "def clamp(value, lo, hi):\n    return max(lo, min(value, hi))\n";
+    std::fs::write(w.root.join("lib/helpers.py"), helpers).unwrap();
+    std::fs::write(w.root.join("c.py"), "version = 1\n").unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-qm", "one"]);
+    git(&["checkout", "-qb", "feature"]);
+    std::fs::write(w.root.join("c.py"), "version = 2\nextra = True\n").unwrap();
+    git(&["commit", "-qam", "two"]);
+    git(&["checkout", "-q", "main"]);
+    let trace = w.root.parent().unwrap().join("session.jsonl");
+    let no_claude = w.root.parent().unwrap().join("no-claude");
+
+    let mut s = Server::start_with(mindgap_e2e::Options {
+        home: Some(w.home.clone()),
+        args: vec!["--record".into(), trace.clone().into()],
+        env: vec![("CLAUDE_CONFIG_DIR".into(), no_claude.display().to_string())],
+        ..Default::default()
+    });
+    s.initialize_with(json!({
+        "processId": std::process::id(),
+        "clientInfo": {"name": "mindgap-e2e"},
+        "rootUri": format!("file://{}", w.root.display()),
+        "capabilities": {},
+    }));
+    sleep(Duration::from_millis(600)); // the walk reads lib/helpers.py
+    let a = w.root.join("a.py");
+    std::fs::write(&a, "x = 1\n").unwrap();
+    let a_uri = format!("file://{}", a.display());
+    s.open(&a_uri, 1, "x = 1\n");
+    // The person pastes their own function from a file that is not open.
+    s.insert(&a_uri, 2, 1, 0, helpers);
+    sleep(Duration::from_millis(400));
+    // A merge brings c.py; 2.5 s later an agent writes a file git never held.
+    git(&["merge", "-q", "feature"]);
+    sleep(Duration::from_millis(2500));
+    std::fs::write(w.root.join("z.py"), "def zed():\n    return 26\n").unwrap();
+    sleep(Duration::from_millis(600));
+    // An agent edits c.py; `git checkout -- c.py` puts back what git holds (no HEAD change).
+    std::fs::write(w.root.join("c.py"), "version = 3\n").unwrap();
+    sleep(Duration::from_millis(600));
+    git(&["checkout", "--", "c.py"]);
+    sleep(Duration::from_millis(800));
+    assert_eq!(s.shutdown_and_exit(), Some(0));
+
+    let live: Vec<(String, String)> = edits(&s.db_path())
+        .into_iter()
+        .map(|e| (e.subject, e.class))
+        .collect();
+    let expected: Vec<(String, String)> = [
+        ("a.py", "move"),
+        ("c.py", "vcs"),
+        ("z.py", "agent"),
+        ("c.py", "agent"),
+        ("c.py", "vcs"),
+    ]
+    .iter()
+    .map(|(p, c)| {
+        let subject = if *p == "a.py" {
+            a_uri.clone()
+        } else {
+            (*p).to_string()
+        };
+        (subject, (*c).to_string())
+    })
+    .collect();
+    assert_eq!(live, expected);
+
+    let recorded = std::fs::read_to_string(&trace).unwrap();
+    assert!(
+        recorded.contains(r#""op":"exists","path":"lib/helpers.py""#),
+        "{recorded}"
+    );
+    assert!(recorded.contains(r#""in_git":true"#), "{recorded}");
+    assert!(recorded.contains(r#""in_git":false"#), "{recorded}");
+    let out = mindgap_e2e::run(["replay", "--json", trace.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", out.stderr);
+    let replayed: Vec<(String, String)> = (out.json_lines().iter())
+        .filter(|l| l.get("summary").is_none())
+        .map(|l| {
+            let subject = l.get("path").or(l.get("uri")).unwrap();
+            (
+                subject.as_str().unwrap().to_string(),
+                l["class"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(replayed, expected);
+}

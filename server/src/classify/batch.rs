@@ -1,4 +1,5 @@
-//! Decisions that only the whole notification shows: many single-character changes arriving
+//! Decisions that only the whole notification shows: changes that together keep the content
+//! they replaced (a filter, a formatter, sorted lines); many single-character changes arriving
 //! faster than anyone types (a paste or an accepted completion sent character by character, or
 //! a completion menu rewriting a word), the same text typed at several cursors, and scattered
 //! edits (a rename, a format) sent bottom-up in one notification.
@@ -30,6 +31,9 @@ pub fn revise(h: &DocHistory, b: &Batch<'_>, out: &mut [Decision], amends: &mut 
     if b.inputs.len() < 2 {
         return;
     }
+    if content_kept(b.inputs, out) {
+        return;
+    }
     let contiguous = contiguous(b.inputs);
     if machine_batch(h, b, contiguous, out, amends) {
         return;
@@ -53,6 +57,40 @@ pub fn revise(h: &DocHistory, b: &Batch<'_>, out: &mut [Decision], amends: &mut 
             Evidence::ScatteredEdits { changes },
         ));
     }
+}
+
+/// A notification whose changes together keep the content they replaced (a filter's output
+/// inserted and its input deleted, a formatter's edits, lines sorted): what it inserted is not
+/// outside help. Changes already called the person's own are left as they are. Returns whether
+/// the rule applied.
+fn content_kept(inputs: &[Input<'_>], out: &mut [Decision]) -> bool {
+    if !out.iter().any(|d| d.class.is_outside_help()) {
+        return false;
+    }
+    let mut old: Vec<&str> = Vec::new();
+    let mut new: Vec<String> = Vec::new();
+    let mut unknown = 0;
+    for i in inputs {
+        let a = i.applied;
+        match (&a.del_text, a.deleted) {
+            (Some(d), _) => old.push(d),
+            (None, 0) => {}
+            (None, n) => unknown += n,
+        }
+        match (&a.ins_text, a.ins_char) {
+            (Some(t), _) => new.push(t.to_string()),
+            (None, Some(c)) => new.push(c.to_string()),
+            (None, None) => {}
+        }
+    }
+    let new: Vec<&str> = new.iter().map(String::as_str).collect();
+    if !shape::keeps_content(&old, &new, unknown) {
+        return false;
+    }
+    for d in out.iter_mut().filter(|d| d.class.is_outside_help()) {
+        *d = decide(Class::Editor, 0.8, Evidence::ContentKept);
+    }
+    true
 }
 
 /// Each change starts where the one before it left the cursor (or just before, for a

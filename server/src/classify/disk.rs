@@ -1,6 +1,7 @@
 //! Decisions about text that reaches a file from outside the editor's buffer: disk writes the
-//! watcher reports, the editor's reloads of them, version control at work and coding agents that
-//! name their writes in their own logs. Pure: the pipeline's disk room remembers what happened
+//! watcher reports, the editor's reloads of them, version control (judged by content: git
+//! already holds the text, or wrote its conflict markers; the clock only where git cannot be
+//! asked) and coding agents that name their writes in their own logs. Pure: the pipeline's disk room remembers what happened
 //! (when `.git` last changed, which writes wait for a reload, which agent named which file) and
 //! asks here what it means, with which confidence and evidence.
 
@@ -36,6 +37,21 @@ pub fn is_vcs_mark(git_rel: &str) -> bool {
     )
 }
 
+/// Whether `text` holds git's conflict markers: a line starting `<<<<<<< `, later `=======`,
+/// later one starting `>>>>>>> ` (git writes them when a merge, rebase or stash pop stops).
+pub fn has_conflict_markers(text: &str) -> bool {
+    let mut stage = 0;
+    for line in text.lines() {
+        stage = match stage {
+            0 if line.starts_with("<<<<<<< ") => 1,
+            1 if line == "=======" => 2,
+            2 if line.starts_with(">>>>>>> ") => return true,
+            s => s,
+        };
+    }
+    false
+}
+
 /// Whether `t` falls in the window after version control was last seen at work (`vcs_at`).
 pub fn in_vcs_window(vcs_at: Option<f64>, t: f64) -> bool {
     vcs_at.is_some_and(|at| t - at <= VCS_WINDOW_MS)
@@ -48,19 +64,44 @@ pub struct DiskChange {
     pub removed: bool,
     /// An agent's own log named this file within [`AGENT_WINDOW_MS`].
     pub logged_by: Option<Agent>,
-    /// Version control was at work moments ago ([`in_vcs_window`]).
+    /// Version control was at work moments ago ([`in_vcs_window`]): evidence that adds to
+    /// what the content says, never decides on its own where the content can be asked.
     pub vcs_recent: bool,
+    /// Whether git's object store already held the new text; `None` when git could not be
+    /// asked (no repository, or a trace recorded before `in_git`).
+    pub in_git: Option<bool>,
+    /// The new text holds git's conflict markers.
+    pub conflict: bool,
+}
+
+/// Whether a write is version control's, by its content: git held the text, or wrote its
+/// conflict markers; only where git could not be asked, the clock.
+pub fn is_vcs_write(c: &DiskChange) -> bool {
+    match c.in_git {
+        Some(held) => held || c.conflict,
+        None => c.conflict || c.vcs_recent,
+    }
 }
 
 /// The class of a disk change: a removal is `delete`; a write an agent's log names is that
-/// agent's; a write right after `.git` changed is version control's; any other write is an
-/// outside write (`agent`).
+/// agent's; a write of text git already holds (or of its conflict markers) is version control's,
+/// one of text git never held is an outside write (`agent`), however close to a git command.
+/// Where git could not be asked, a write right after `.git` changed is taken for version
+/// control's.
 pub fn disk_change(c: &DiskChange) -> Decision {
-    match (c.removed, c.logged_by) {
-        (true, _) => Decision::new(Class::Delete, 0.8, Evidence::Removal),
-        (false, Some(agent)) => agent_logged(agent),
-        (false, None) if c.vcs_recent => Decision::new(Class::Vcs, 0.8, Evidence::VcsOperation),
-        (false, None) => Decision::new(Class::Agent, 0.8, Evidence::OutsideWrite),
+    if c.removed {
+        return Decision::new(Class::Delete, 0.8, Evidence::Removal);
+    }
+    if let Some(agent) = c.logged_by {
+        return agent_logged(agent);
+    }
+    let sure = if c.vcs_recent { 0.95 } else { 0.9 };
+    match c.in_git {
+        Some(true) => Decision::new(Class::Vcs, sure, Evidence::GitHoldsText),
+        _ if c.conflict => Decision::new(Class::Vcs, sure, Evidence::GitConflict),
+        Some(false) => Decision::new(Class::Agent, 0.85, Evidence::OutsideWrite),
+        None if c.vcs_recent => Decision::new(Class::Vcs, 0.7, Evidence::VcsOperation),
+        None => Decision::new(Class::Agent, 0.8, Evidence::OutsideWrite),
     }
 }
 
@@ -134,7 +175,32 @@ mod tests {
             vcs_recent: true,
             ..write
         };
-        assert_eq!(disk_change(&vcs).class, Class::Vcs);
+        assert_eq!(
+            disk_change(&vcs).class,
+            Class::Vcs,
+            "git not asked: the clock"
+        );
+        // Content decides, whatever the clock says.
+        let new_text = DiskChange {
+            in_git: Some(false),
+            vcs_recent: true,
+            ..write
+        };
+        assert_eq!(disk_change(&new_text).class, Class::Agent);
+        assert!(!is_vcs_write(&new_text));
+        let held = DiskChange {
+            in_git: Some(true),
+            ..write
+        };
+        assert_eq!(disk_change(&held).class, Class::Vcs);
+        assert_eq!(disk_change(&held).evidence, Evidence::GitHoldsText);
+        assert!(is_vcs_write(&held));
+        let conflict = DiskChange {
+            in_git: Some(false),
+            conflict: true,
+            ..write
+        };
+        assert_eq!(disk_change(&conflict).evidence, Evidence::GitConflict);
         // An agent's log outweighs the clock.
         let logged = DiskChange {
             logged_by: Some(Agent::ClaudeCode),
@@ -147,6 +213,14 @@ mod tests {
             d.evidence.to_string(),
             "Claude Code's log says it wrote this file"
         );
+    }
+
+    #[test]
+    fn conflict_markers_are_three_lines_in_order() {
+        let text = "a\n<<<<<<< HEAD\nx = 1\n=======\nx = 2\n>>>>>>> feature\nb\n";
+        assert!(has_conflict_markers(text));
+        assert!(!has_conflict_markers("<<<<<<< HEAD\nx\n"));
+        assert!(!has_conflict_markers("=======\n>>>>>>> x\n<<<<<<< y\n"));
     }
 
     #[test]

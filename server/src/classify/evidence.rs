@@ -78,6 +78,21 @@ pub enum Evidence {
     },
     /// The inserted text already exists close by (copy and paste).
     CopiedNearby,
+    /// The inserted lines exist in the workspace's files on disk (a copy from a file not open).
+    CopiedFromDisk {
+        lines: u32,
+    },
+    /// The text keeps the tokens of what it replaced, in another layout or order (a formatter,
+    /// re-indentation, sorted lines, a filter).
+    ContentKept,
+    /// An item of a completion menu with the shape of a snippet or keyword at the word typed.
+    SnippetItem,
+    /// The next piece (word, line) of a suggestion whose first piece was just accepted here.
+    NextPiece,
+    /// Git already holds the text written to disk (a checkout, merge, stash, reset or pull).
+    GitHoldsText,
+    /// The text written holds git's conflict markers (a merge that stopped on a conflict).
+    GitConflict,
     /// Continues a bulk insertion that just ended here (a chunked paste or accept).
     ContinuesChunk,
     /// A single identifier completing the word at the cursor (a completion item).
@@ -145,6 +160,16 @@ impl fmt::Display for Evidence {
             Evidence::RecentCut => f.write_str("text cut a little earlier"),
             Evidence::CopiedLines { lines } => write!(f, "{lines} lines already in the workspace"),
             Evidence::CopiedNearby => f.write_str("text already close by"),
+            Evidence::CopiedFromDisk { lines } => {
+                write!(f, "{lines} lines already in the workspace's files")
+            }
+            Evidence::ContentKept => {
+                f.write_str("same tokens as the text it replaced (format, sort, indent)")
+            }
+            Evidence::SnippetItem => f.write_str("a completion menu's snippet at the word typed"),
+            Evidence::NextPiece => f.write_str("next piece of a suggestion accepted just before"),
+            Evidence::GitHoldsText => f.write_str("git already holds this text"),
+            Evidence::GitConflict => f.write_str("git's conflict markers"),
             Evidence::ContinuesChunk => f.write_str("continues the insertion before it"),
             Evidence::CompletionItem => f.write_str("one identifier completing the word"),
             Evidence::AcceptAtCursor => {

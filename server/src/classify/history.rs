@@ -32,6 +32,8 @@ pub struct Recent {
     pub returned: bool,
     /// The line held code before where it started.
     pub code_before: bool,
+    /// It was taken for a completion menu's item finishing the word (one identifier).
+    pub word_item: bool,
 }
 
 #[derive(Default)]

@@ -181,6 +181,7 @@ impl Classifier {
         self.notifications += 1;
         let notification = self.notifications;
         let first = out.len();
+        let first_amend = amends.len();
         let mut cuts = std::mem::take(&mut self.cuts);
         let h = self.doc(key);
         let gap = h.last_notification_t.map(|p| ctx.t - p);
@@ -218,6 +219,7 @@ impl Classifier {
                 notification,
                 returned,
                 code_before: a.code_before,
+                word_item: d.evidence == Evidence::CompletionItem,
             });
             out.push(d);
         }
@@ -240,6 +242,12 @@ impl Classifier {
             .zip(&out[first..])
         {
             r.class = d.class;
+        }
+        // ...and with the earlier decisions this notification changed.
+        for amend in &amends[first_amend..] {
+            if let Some(r) = h.recent.iter_mut().find(|r| r.id == amend.id) {
+                r.class = amend.decision.class;
+            }
         }
         self.cuts = cuts;
     }

@@ -1,5 +1,9 @@
 //! Text shapes that typing produces on its own: indentation after Enter, auto-closed pairs,
-//! comment leaders; and the "skeleton" of a text, to see that a replacement kept its shape.
+//! comment leaders; the "skeleton" of a text, to see that a replacement kept its shape; the
+//! words and marks of texts, to see that a rewrite kept their content; and the shape of a
+//! completion menu's snippet.
+
+use std::collections::HashMap;
 
 /// White space only, at most two line breaks and short: Enter with auto-indent, or indent.
 pub fn is_indent(s: &str) -> bool {
@@ -108,6 +112,106 @@ pub fn same_shape(a: &str, b: &str) -> bool {
     sa == sb && sa.chars().any(|c| c != '\u{1}')
 }
 
+/// The words (runs of letters, digits and `_`) and the other visible characters of `s`, for
+/// comparing what two texts say regardless of layout.
+fn tally<'a>(
+    s: &'a str,
+    sign: i32,
+    words: &mut HashMap<&'a str, i32>,
+    marks: &mut HashMap<char, i32>,
+) {
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        if is_ident_char(c) {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(b) = start.take() {
+            *words.entry(&s[b..i]).or_default() += sign;
+        }
+        if !c.is_whitespace() {
+            // Formatters swap quote styles.
+            let c = if c == '\'' { '"' } else { c };
+            *marks.entry(c).or_default() += sign;
+        }
+    }
+    if let Some(b) = start {
+        *words.entry(&s[b..]).or_default() += sign;
+    }
+}
+
+/// Punctuation formatters add or take away (trailing commas, semicolons, brackets, quotes).
+const LAYOUT_MARKS: &[char] = &[',', ';', '(', ')', '[', ']', '{', '}', '"', '`'];
+
+/// True when `new` keeps the content of `old` — every word, as many times, and the same
+/// punctuation but for a little that formatters add or take away (commas, semicolons, brackets,
+/// quotes: at most 2 plus a tenth of the marks) — in any layout or order: a formatter,
+/// re-indentation, sorted lines, a filter that keeps the document's tokens. `unknown` single
+/// characters were removed without their text being known (they may be such marks). Texts
+/// with fewer than three words say too little.
+pub fn keeps_content(old: &[&str], new: &[&str], unknown: usize) -> bool {
+    let mut words: HashMap<&str, i32> = HashMap::new();
+    let mut marks: HashMap<char, i32> = HashMap::new();
+    let mut old_words = 0;
+    for s in old {
+        tally(s, 1, &mut words, &mut marks);
+    }
+    for w in words.values() {
+        old_words += w;
+    }
+    for s in new {
+        tally(s, -1, &mut words, &mut marks);
+    }
+    if old_words < 3 || words.values().any(|&n| n != 0) {
+        return false;
+    }
+    let total: i32 = marks.values().map(|n| n.abs()).sum();
+    let differ: i32 = marks
+        .iter()
+        .filter(|(_, n)| **n != 0)
+        .map(|(_, n)| n.abs())
+        .sum();
+    let foreign = marks
+        .iter()
+        .any(|(c, n)| *n != 0 && !LAYOUT_MARKS.contains(c));
+    !foreign && (differ - unknown as i32).max(0) <= 2 + total / 10
+}
+
+/// An item of a completion menu with the shape of a snippet, as it lands after the word typed:
+/// a short block whose first line opens a body (`:`, `{`, `then`, `do`) and whose other lines
+/// are empty, closers, or a single placeholder word — no statements (an AI suggestion brings
+/// real code). Also a function item with empty parentheses (`len()`).
+pub fn is_snippet_item(s: &str) -> bool {
+    let lines: Vec<&str> = s.lines().collect();
+    if s.chars().count() > 200 || lines.len() > 8 || s.trim().is_empty() {
+        return false;
+    }
+    if lines.len() == 1 {
+        let t = s.trim_end_matches(';');
+        return t
+            .strip_suffix("()")
+            .is_some_and(|name| !name.is_empty() && name.chars().all(is_ident_char));
+    }
+    let head = lines[0].trim_end();
+    let opens = head.ends_with([':', '{', '('])
+        || head.ends_with(" then")
+        || head.ends_with(" do")
+        || head.ends_with("=>");
+    let placeholder = |l: &str| {
+        let t = l.trim();
+        t.is_empty()
+            || t.chars().all(|c| matches!(c, '}' | ')' | ']' | ';' | ','))
+            || matches!(
+                t,
+                "end" | "fi" | "done" | "esac" | "..." | "pass" | "else:" | "} else {"
+            )
+            || (t.chars().all(is_ident_char) && t.chars().count() <= 12)
+            || t.starts_with("//") && t.len() <= 12
+            || t.starts_with('#') && t.len() <= 12
+    };
+    opens && lines[1..].iter().all(|l| placeholder(l))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +241,52 @@ mod tests {
         assert!(!is_block_insert("x = 1\ny = 2", "# x = 1\n// y = 2"));
         assert!(!is_block_insert("x = 1", "# x = 1"));
         assert!(!is_block_insert("a\nb", "def f():\n    return 1"));
+    }
+
+    #[test]
+    fn rewrites_that_keep_the_content() {
+        let json = r#"{"name": "widget", "tags": ["a", "b"], "price": 3}"#;
+        let pretty = "{\n    \"name\": \"widget\",\n    \"tags\": [\n        \"a\",\n        \"b\"\n    ],\n    \"price\": 3\n}\n";
+        assert!(keeps_content(&[json], &[pretty], 0));
+        // Sorted lines, re-indented lines.
+        assert!(keeps_content(
+            &["pear 3\napple 1\nfig 2\n"],
+            &["apple 1\nfig 2\npear 3\n"],
+            0
+        ));
+        assert!(keeps_content(
+            &["if x:\nreturn y\n"],
+            &["if x:\n    return y\n"],
+            0
+        ));
+        // Black: quotes and a trailing comma.
+        assert!(keeps_content(
+            &["f('a', 'b')"],
+            &["f(\n    \"a\",\n    \"b\",\n)"],
+            0
+        ));
+        // As a delete and an insert of one notification.
+        assert!(keeps_content(
+            &["b = 2\n", "a = 1\n"],
+            &["a = 1\nb = 2\n"],
+            0
+        ));
+        // New words, or operators, are new content.
+        assert!(!keeps_content(&["x = a + b"], &["x = a + b + c"], 0));
+        assert!(!keeps_content(&["x = a + b"], &["x = a - b"], 0));
+        assert!(!keeps_content(&["a b"], &["b a"], 0), "too little to say");
+    }
+
+    #[test]
+    fn snippet_items_and_ai_suggestions() {
+        assert!(is_snippet_item("r i in range(n):\n    pass"));
+        assert!(is_snippet_item(" (let i = 0; i < length; i++) {\n\t\n}"));
+        assert!(is_snippet_item("n () {\n    body\n}"));
+        assert!(is_snippet_item("len()"));
+        assert!(!is_snippet_item("_ms(kmh):\n    return kmh / 3.6"));
+        assert!(!is_snippet_item("m(items)"));
+        assert!(!is_snippet_item("def f(x):\n    y = x * 2\n    return y"));
+        assert!(!is_snippet_item("perimeter"));
     }
 
     #[test]

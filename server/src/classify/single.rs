@@ -19,6 +19,8 @@ const MACHINE_RUN: u32 = 3;
 const ACCEPT_WINDOW_MS: f64 = 10_000.0;
 /// How long after a bulk insertion a contiguous one continues it.
 const CHUNK_WINDOW_MS: f64 = 1_000.0;
+/// How long after one piece of a suggestion the next piece accepted at the cursor continues it.
+const NEXT_PIECE_MS: f64 = 5_000.0;
 /// How close a one-character change must be to an undo to be part of it.
 const UNDO_COMPANION_MS: f64 = 300.0;
 
@@ -58,7 +60,7 @@ pub fn decide_one(
     if let Some(d) = typing_shape(input) {
         return d;
     }
-    brought(s, input, prev)
+    brought(h, s, input, prev, amends)
 }
 
 /// A change that altered nothing (typed over an auto-inserted closer, or part of the change
@@ -184,9 +186,16 @@ fn typing_shape(input: &Input<'_>) -> Option<Decision> {
 }
 
 /// What brought a longer insertion: a completion item finishing the word, the continuation of
-/// a bulk insertion, a recent cut or a copy of the person's own code, an accepted suggestion
-/// at the cursor; else a paste.
-fn brought(s: &Single<'_>, input: &Input<'_>, prev: Option<Recent>) -> Decision {
+/// a bulk insertion or of a suggestion accepted piece by piece, a recent cut or a copy of the
+/// person's own code, a rewrite that keeps the content it replaced, a menu's snippet at the
+/// word typed, an accepted suggestion at the cursor; else a paste.
+fn brought(
+    h: &DocHistory,
+    s: &Single<'_>,
+    input: &Input<'_>,
+    prev: Option<Recent>,
+    amends: &mut Vec<Amendment>,
+) -> Decision {
     let a = input.applied;
     let text: &str = a.ins_text.as_deref().unwrap_or("");
     let t = s.t;
@@ -213,13 +222,30 @@ fn brought(s: &Single<'_>, input: &Input<'_>, prev: Option<Recent>) -> Decision 
     {
         return decide(p.class, 0.7, Evidence::ContinuesChunk);
     }
+    if let Some(d) = next_piece(h, at_cursor, t, text, amends) {
+        return d;
+    }
     if s.cuts.contains(text) {
         return decide(Class::Move, 0.8, Evidence::RecentCut);
     }
     match input.copied {
         Copied::Lines(lines) => return decide(Class::Move, 0.75, Evidence::CopiedLines { lines }),
         Copied::Nearby => return decide(Class::Move, 0.6, Evidence::CopiedNearby),
+        Copied::DiskLines(lines) => {
+            return decide(Class::Move, 0.7, Evidence::CopiedFromDisk { lines });
+        }
         Copied::No => {}
+    }
+    if let Some(del) = a.del_text.as_deref()
+        && shape::keeps_content(&[del], &[text], 0)
+    {
+        return decide(Class::Editor, 0.8, Evidence::ContentKept);
+    }
+    let at_word = shape::continues_word(a.prev_char)
+        || (a.del_text.as_deref()).is_some_and(shape::is_identifier);
+    if at_word && a.code_before && shape::is_snippet_item(text) {
+        // Decided from the change alone (no plugin said which menu it came from): less sure.
+        return decide(Class::Editor, 0.55, Evidence::SnippetItem);
     }
     if let Some(p) = at_cursor {
         let starts_line = text.starts_with(['\n', '\r']);
@@ -228,4 +254,32 @@ fn brought(s: &Single<'_>, input: &Input<'_>, prev: Option<Recent>) -> Decision 
         }
     }
     decide(Class::Paste, 0.8, Evidence::Bulk)
+}
+
+/// The next piece (a word, a line) of an inline suggestion accepted piece by piece: a bulk
+/// insertion where the last accepted piece left the cursor, moments later. A first piece that
+/// finished the word typed was taken for a menu item: it was the suggestion's first piece.
+fn next_piece(
+    h: &DocHistory,
+    at_cursor: Option<Recent>,
+    t: f64,
+    text: &str,
+    amends: &mut Vec<Amendment>,
+) -> Option<Decision> {
+    let p = at_cursor?;
+    if shape::is_whitespace(text) || p.inserted < 2 || t - p.t > NEXT_PIECE_MS {
+        return None;
+    }
+    let d = decide(Class::Completion, 0.7, Evidence::NextPiece);
+    match p.class {
+        Class::Completion => Some(d),
+        Class::Editor if h.last().is_some_and(|l| l.id == p.id && l.word_item) => {
+            amends.push(Amendment {
+                id: p.id,
+                decision: d,
+            });
+            Some(d)
+        }
+        _ => None,
+    }
 }

@@ -308,3 +308,92 @@ fn every_decision_carries_confidence_and_evidence() {
     assert!(e.confidence > 0.5 && e.confidence <= 1.0);
     assert_eq!(e.evidence.to_string(), "one character");
 }
+
+#[test]
+fn rewrites_that_keep_the_content_are_editor_in_one_change_or_many() {
+    let json = r#"{"name": "widget", "tags": ["a", "b"], "price": 3, "stock": {"shelf": 4}}"#;
+    let pretty = "{\n    \"name\": \"widget\",\n    \"tags\": [\n        \"a\",\n        \"b\"\n    ],\n    \"price\": 3,\n    \"stock\": {\n        \"shelf\": 4\n    }\n}\n";
+    // A filter's output replacing the document in one change.
+    let mut s = Session::new(&format!("{json}\n"));
+    assert_eq!(
+        s.send(5_000.0, vec![change(0, 0, 1, 0, pretty)]),
+        vec![Class::Editor]
+    );
+    // Neovim's `:%!`: the output inserted below, then the input deleted, in one notification.
+    let mut s = Session::new(&format!("{json}\n"));
+    let classes = s.send(5_000.0, vec![ins(1, 0, pretty), change(0, 0, 1, 0, "")]);
+    assert_eq!(classes, vec![Class::Editor, Class::Delete]);
+    // Lines sorted.
+    let list = "pear = 3\napple = 1\nfig = 2\nkiwi = 5\n";
+    let mut s = Session::new(list);
+    let sorted = "apple = 1\nfig = 2\nkiwi = 5\npear = 3\n";
+    assert_eq!(
+        s.send(5_000.0, vec![change(0, 0, 4, 0, sorted)]),
+        vec![Class::Editor]
+    );
+    // Not content: the same place rewritten with new code is still a paste.
+    let mut s = Session::new(&format!("{json}\n"));
+    let other = "def price(item):\n    return item.price * 1.2\n";
+    assert_eq!(
+        s.send(5_000.0, vec![change(0, 0, 1, 0, other)]),
+        vec![Class::Paste]
+    );
+}
+
+#[test]
+fn a_suggestion_accepted_word_by_word_or_line_by_line_is_completion_throughout() {
+    let mut s = Session::new("def c_to_k(c):\n    \n");
+    let mut t = 0.0;
+    s.type_text(&mut t, 1, 4, "ret", 150.0);
+    // The first word finishes the word typed (it looks like a menu item), then the next pieces.
+    t += 600.0;
+    assert_eq!(s.send(t, vec![ins(1, 7, "urn")]), vec![Class::Editor]);
+    t += 700.0;
+    assert_eq!(s.send(t, vec![ins(1, 10, " c +")]), vec![Class::Completion]);
+    t += 900.0;
+    assert_eq!(
+        s.send(t, vec![ins(1, 14, " 273.15")]),
+        vec![Class::Completion]
+    );
+    t += 1_500.0;
+    assert_eq!(
+        s.send(t, vec![ins(1, 21, "\n    # Kelvin")]),
+        vec![Class::Completion],
+        "a line piece"
+    );
+    let classes: Vec<Class> = s.events().iter().skip(3).map(|d| d.class).collect();
+    assert_eq!(
+        classes,
+        vec![Class::Completion; 4],
+        "the first word amended"
+    );
+    assert_eq!(s.events()[4].evidence, Evidence::NextPiece);
+}
+
+#[test]
+fn a_menu_snippet_at_the_word_typed_is_editor() {
+    let mut s = Session::new("def total(items):\n    \n");
+    let mut t = 0.0;
+    s.type_text(&mut t, 1, 4, "fo", 150.0);
+    t += 800.0;
+    let snippet = "r item in items:\n        pass";
+    assert_eq!(s.send(t, vec![ins(1, 6, snippet)]), vec![Class::Editor]);
+    assert_eq!(s.events().last().unwrap().evidence, Evidence::SnippetItem);
+    // Helix replaces the word typed with the item.
+    let mut s = Session::new("def total(items):\n    \n");
+    let mut t = 0.0;
+    s.type_text(&mut t, 1, 4, "whi", 150.0);
+    t += 800.0;
+    let item = "while condition:\n        pass";
+    assert_eq!(
+        s.send(t, vec![change(1, 4, 1, 7, item)]),
+        vec![Class::Editor]
+    );
+    // An AI suggestion at the same spot brings statements: completion.
+    let mut s = Session::new("def total(items):\n    \n");
+    let mut t = 0.0;
+    s.type_text(&mut t, 1, 4, "fo", 150.0);
+    t += 800.0;
+    let ai = "r item in items:\n        total += item.price";
+    assert_eq!(s.send(t, vec![ins(1, 6, ai)]), vec![Class::Completion]);
+}

@@ -1,6 +1,7 @@
 //! The watcher in the server: started once `initialized` says where the workspace is; its
-//! news — changes on disk and agents' log lines — go through the session like any notification
-//! (and into the trace being recorded, as `fs` and `agent` lines); its warnings become one
+//! news — changes on disk, the files its first walk found, agents' log lines — go through the
+//! session like any notification (and into the trace being recorded, as `fs` and `agent`
+//! lines); its warnings become one
 //! `window/showMessage` each.
 
 use std::path::Path;
@@ -11,6 +12,7 @@ use tower_lsp_server::ls_types::MessageType;
 use tracing::warn;
 
 use super::state::{Shared, lock};
+use crate::pipeline::Reported;
 use crate::watch::{self, News};
 
 /// Starts watching `root`, delivering its news to the session.
@@ -32,7 +34,11 @@ pub async fn start(client: &Client, shared: &Arc<Shared>, root: &str) {
             news => disk_news(&shared, news),
         }
     };
-    match watch::watch(Path::new(root), watch::Options::from_env(), deliver) {
+    let options = watch::Options {
+        keep_texts: shared.recorder.is_some(),
+        ..watch::Options::from_env()
+    };
+    match watch::watch(Path::new(root), options, deliver) {
         Ok(w) => *lock(&shared.watcher) = Some(w),
         Err(e) => {
             warn!("{e}");
@@ -50,12 +56,35 @@ fn disk_news(shared: &Shared, news: News) {
         News::Changes(changes) => {
             if let Some(r) = &shared.recorder {
                 for c in &changes {
-                    r.disk(&c.rel_path, c.text.as_deref(), c.before.as_deref());
+                    r.disk(
+                        &c.rel_path,
+                        c.text.as_deref(),
+                        c.before.as_deref(),
+                        c.in_git,
+                    );
                 }
             }
             shared.ordered(|p, t, out| {
                 for c in &changes {
-                    p.disk_report(t, &c.rel_path, c.text.as_deref(), c.before.as_deref(), out);
+                    let reported = Reported {
+                        rel_path: &c.rel_path,
+                        text: c.text.as_deref(),
+                        before: c.before.as_deref(),
+                        in_git: c.in_git,
+                    };
+                    p.disk_report(t, reported, out);
+                }
+            });
+        }
+        News::Exists(files) => {
+            if let Some(r) = &shared.recorder {
+                for f in &files {
+                    r.exists(&f.rel_path, f.text.as_deref().unwrap_or(""));
+                }
+            }
+            shared.ordered(|p, _, _| {
+                for f in &files {
+                    p.disk_exists(&f.rel_path, &f.keys);
                 }
             });
         }

@@ -1,6 +1,6 @@
-//! What the open documents already hold, as the classifier needs to know it: whether an
-//! insertion brings text that exists elsewhere in the workspace (a copy of the person's own code,
-//! not outside help), and the unchanged rest of the lines around a replacement that spans lines
+//! What the workspace already holds, as the classifier needs to know it: whether an insertion
+//! brings text that exists elsewhere in the workspace — in an open document, or in a file on disk
+//! ([`super::disk_lines`]) — a copy of the person's own code, not outside help; and the unchanged rest of the lines around a replacement that spans lines
 //! (so whole lines can be compared). Facts about documents, not decisions.
 
 use std::collections::HashMap;
@@ -11,13 +11,18 @@ use super::{Applied, Document, Mirror};
 
 /// How far around an insertion to look for the same text (a copy close by), in chars.
 const NEARBY_CHARS: usize = 2_000;
+/// A piece of a line found as a whole line of a file on disk must be at least this long
+/// (trimmed): short lines (`return x`) are everywhere.
+const DISK_LINE_CHARS: usize = 8;
 
 /// Whether an insertion brings text the workspace already holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Copied {
     No,
-    /// Every substantial inserted line already exists in the workspace.
+    /// Every substantial inserted line already exists in the open documents.
     Lines(u32),
+    /// Every substantial inserted line exists in the workspace, some only in files on disk.
+    DiskLines(u32),
     /// The inserted text already exists close by in the document.
     Nearby,
 }
@@ -64,9 +69,15 @@ pub fn copied(mirror: &Mirror, doc: &Document, key: &Arc<str>, a: &Applied) -> C
     if text.contains('\n') {
         return copied_lines(mirror, doc, key, text);
     }
-    // A piece of a line: look for it around the insertion, not counting the insertion itself.
+    // A piece of a line: look for it around the insertion, not counting the insertion itself,
+    // and as a whole line of a file on disk.
     let rope = doc.rope();
     let needle = text.trim();
+    if needle.chars().count() >= DISK_LINE_CHARS
+        && content_hash(needle).is_some_and(|h| mirror.disk_lines.contains(h))
+    {
+        return Copied::DiskLines(1);
+    }
     let end = (a.start + a.inserted).min(rope.len_chars());
     let before = rope.slice(a.start.saturating_sub(NEARBY_CHARS)..a.start.min(rope.len_chars()));
     let after = rope.slice(end..(end + NEARBY_CHARS).min(rope.len_chars()));
@@ -77,22 +88,30 @@ pub fn copied(mirror: &Mirror, doc: &Document, key: &Arc<str>, a: &Applied) -> C
     }
 }
 
-/// Each substantial inserted line must occur more often in the workspace than in the insertion.
+/// Each substantial inserted line must occur more often in the open documents than in the
+/// insertion, or in a file on disk.
 fn copied_lines(mirror: &Mirror, doc: &Document, key: &Arc<str>, text: &str) -> Copied {
     let mut inserted: HashMap<u64, u32> = HashMap::new();
     for h in text.split_inclusive('\n').filter_map(content_hash) {
         *inserted.entry(h).or_default() += 1;
     }
+    let mut on_disk_only = false;
     let all_found = !inserted.is_empty()
         && inserted.iter().all(|(h, n)| {
-            doc.fingerprint().line_count(*h) > *n
+            let open = doc.fingerprint().line_count(*h) > *n
                 || mirror
                     .iter()
-                    .any(|(k, d)| k != key && d.fingerprint().line_count(*h) > 0)
+                    .any(|(k, d)| k != key && d.fingerprint().line_count(*h) > 0);
+            if !open && mirror.disk_lines.contains(*h) {
+                on_disk_only = true;
+                return true;
+            }
+            open
         });
-    if all_found {
-        Copied::Lines(inserted.values().sum())
-    } else {
-        Copied::No
+    let lines = inserted.values().sum();
+    match (all_found, on_disk_only) {
+        (false, _) => Copied::No,
+        (true, false) => Copied::Lines(lines),
+        (true, true) => Copied::DiskLines(lines),
     }
 }

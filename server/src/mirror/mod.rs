@@ -2,9 +2,11 @@
 //!
 //! Owns positions and encodings ([`encoding`]), per-document text and version order
 //! ([`document`]), and a small memory of recently closed documents so that a reload that
-//! arrives as close-then-open (Neovim) can be measured against the text it replaced.
+//! arrives as close-then-open (Neovim) can be measured against the text it replaced; and, as
+//! line hashes, what the workspace's files on disk hold ([`disk_lines`]).
 
 pub mod copies;
+pub mod disk_lines;
 pub mod document;
 pub mod encoding;
 pub mod fingerprint;
@@ -70,6 +72,8 @@ const CLOSED_CHARS: usize = 8 << 20;
 pub struct Mirror {
     open: ByUri<Document>,
     closed: VecDeque<(Arc<str>, Document)>,
+    /// The lines of the workspace's files on disk (hashes), for copies from files not open.
+    pub disk_lines: disk_lines::DiskLines,
 }
 
 /// What `didOpen` found.

@@ -36,6 +36,9 @@ pub struct RecentDisk {
     pub class: Class,
     /// An agent's log confirmed it: version control does not take it over.
     pub confirmed: bool,
+    /// Its content decided its class (git held the text, or did not): the clock does not
+    /// take it over.
+    pub by_content: bool,
 }
 
 /// An agent's log line naming a file it wrote.
@@ -65,6 +68,8 @@ pub struct DiskRoom {
     recent: VecDeque<RecentDisk>,
     agent_notes: VecDeque<AgentNote>,
     last_bulk: ByUri<LastBulk>,
+    /// The log has said the index of the workspace's lines is full.
+    pub index_full_said: bool,
 }
 
 impl DiskRoom {
@@ -106,12 +111,12 @@ impl DiskRoom {
     }
 
     /// Disk events of the moments before `t` that version control may take over: not already
-    /// version control's, not confirmed by an agent's log. Each is marked `vcs`, and so is its
+    /// version control's, not confirmed by an agent's log, not decided by their content. Each is marked `vcs`, and so is its
     /// write waiting for a reload.
     pub fn take_over_for_vcs(&mut self, t: f64) -> Vec<u64> {
         let mut ids = Vec::new();
         for r in &mut self.recent {
-            if t - r.t <= VCS_BEFORE_MS && r.class != Class::Vcs && !r.confirmed {
+            if t - r.t <= VCS_BEFORE_MS && r.class != Class::Vcs && !r.confirmed && !r.by_content {
                 r.class = Class::Vcs;
                 ids.push(r.id);
                 if let Some(w) = self.pending.get_mut(&r.uri) {

@@ -19,6 +19,8 @@ pub mod known_disk;
 mod outside;
 pub mod views;
 
+pub use outside::Reported;
+
 use std::sync::Arc;
 
 use ropey::Rope;

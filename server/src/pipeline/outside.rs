@@ -6,29 +6,39 @@
 use std::sync::Arc;
 
 use ropey::Rope;
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 use super::Pipeline;
 use super::disk::{AgentNote, RecentDisk};
 use crate::classify::Agent;
 use crate::classify::disk::{self, DiskChange, RELOAD_BEAT_MS};
-use crate::classify::{Amendment, Decision};
+use crate::classify::{Amendment, Class, Decision};
 use crate::events::{EditEvent, Emitted, Source, Span};
+use crate::mirror::disk_lines::{self, Added};
 use crate::mirror::{Measure, measure};
 use crate::uri;
 
+/// A disk change as the watcher reports it (and a trace's `fs` line records it).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Reported<'a> {
+    pub rel_path: &'a str,
+    /// The new text; `None` for a removal.
+    pub text: Option<&'a str>,
+    /// What git's index held for a file reported for the first time.
+    pub before: Option<&'a str>,
+    /// Whether git's object store already held the new text (`None`: unknown).
+    pub in_git: Option<bool>,
+}
+
 impl Pipeline {
-    /// A disk change as the watcher reports it (and a trace's `fs` line records it): written
-    /// with `text`, or removed (`None`); with `before`, what git's index held for a file
-    /// reported for the first time.
-    pub fn disk_report(
-        &mut self,
-        t: f64,
-        rel_path: &str,
-        text: Option<&str>,
-        before: Option<&str>,
-        out: &mut Vec<Emitted>,
-    ) {
+    /// A disk change as the watcher reports it (and a trace's `fs` line records it).
+    pub fn disk_report(&mut self, t: f64, r: Reported<'_>, out: &mut Vec<Emitted>) {
+        let Reported {
+            rel_path,
+            text,
+            before,
+            in_git,
+        } = r;
         if let (Some(before), Some(uri)) = (before, self.disk_uri(rel_path))
             && !self.disk.known.contains_key(&uri)
         {
@@ -42,16 +52,34 @@ impl Pipeline {
             }
             self.disk.known.insert(uri, Rope::from_str(before));
         }
-        self.disk_change(t, rel_path, text, out);
+        self.disk_change(t, rel_path, text, in_git, out);
         self.publish(None, None);
     }
 
-    /// A file in the workspace changed on disk: written with `text`, or removed (`None`).
+    /// A file the watcher found on disk (its walk at start, or a folder met later), as the keys
+    /// of its lines ([`crate::mirror::disk_lines::line_keys`]): the person's own code that a
+    /// paste may copy. Not a change.
+    pub fn disk_exists(&mut self, rel_path: &str, keys: &[u32]) {
+        if self.buffers.mirror.disk_lines.add(keys) == Added::Full && !self.disk.index_full_said {
+            self.disk.index_full_said = true;
+            info!(
+                rel_path,
+                lines = self.buffers.mirror.disk_lines.len(),
+                files = self.buffers.mirror.disk_lines.files(),
+                "the index of the workspace's lines is full: copies from the files left out \
+                 are not recognised as the person's own code"
+            );
+        }
+    }
+
+    /// A file in the workspace changed on disk: written with `text`, or removed (`None`);
+    /// `in_git` says whether git already held the new text.
     pub(super) fn disk_change(
         &mut self,
         t: f64,
         rel_path: &str,
         text: Option<&str>,
+        in_git: Option<bool>,
         out: &mut Vec<Emitted>,
     ) {
         if self.root.is_none() {
@@ -63,6 +91,11 @@ impl Pipeline {
                 self.vcs_changed(t, out);
             }
             return;
+        }
+        if let Some(text) = text
+            && disk_lines::is_text(text)
+        {
+            self.disk_exists(rel_path, &disk_lines::line_keys(text));
         }
         let Some(uri) = self.disk_uri(rel_path) else {
             return;
@@ -78,12 +111,13 @@ impl Pipeline {
         if as_buffer && !as_known {
             // ...unless the buffer got there by a bulk change just now, no save seen: the
             // editor reloaded an outside write before the watcher delivered it.
-            self.reload_beat_the_watcher(t, &uri, out);
+            let vcs = disk::is_vcs_write(&self.write_facts(t, text, in_git));
+            self.reload_beat_the_watcher(t, &uri, vcs, out);
         }
         if as_known || as_buffer {
             debug!(rel_path, "disk change explained by the buffer");
         } else {
-            self.outside_write(t, rel_path, &uri, text, out);
+            self.outside_write(t, rel_path, &uri, text, in_git, out);
         }
         match text {
             Some(text) => self.disk.known.insert(uri, Rope::from_str(text)),
@@ -100,6 +134,7 @@ impl Pipeline {
         rel_path: &str,
         uri: &Arc<str>,
         text: Option<&str>,
+        in_git: Option<bool>,
         out: &mut Vec<Emitted>,
     ) {
         let known = self.disk.known.get(uri);
@@ -110,38 +145,57 @@ impl Pipeline {
         let span = known.map_or_else(Span::default, |r| {
             Span::of(r, m.prefix, m.prefix + m.deleted)
         });
-        let vcs_recent = disk::in_vcs_window(self.disk.vcs_at, t);
-        let logged_by = self.disk.logged_agent(uri, t);
-        let decision = disk::disk_change(&DiskChange {
+        let change = DiskChange {
             removed: text.is_none(),
-            logged_by,
-            vcs_recent,
-        });
+            logged_by: self.disk.logged_agent(uri, t),
+            ..self.write_facts(t, text, in_git)
+        };
+        let decision = disk::disk_change(&change);
         let id = self.emit_disk(out, t, rel_path, span, &m, decision);
         if let Some(text) = text {
-            self.disk.await_reload(uri.clone(), text, t, vcs_recent);
+            let vcs = decision.class == Class::Vcs;
+            self.disk.await_reload(uri.clone(), text, t, vcs);
         }
         self.disk.remember(RecentDisk {
             id,
             t,
             uri: uri.clone(),
             class: decision.class,
-            confirmed: logged_by.is_some(),
+            confirmed: change.logged_by.is_some(),
+            // Git's store (or its conflict markers) said what the write is: a `.git` change
+            // that follows does not take it over.
+            by_content: in_git.is_some() || change.conflict,
         });
+    }
+
+    /// What the content of a write and the clock say about it.
+    fn write_facts(&self, t: f64, text: Option<&str>, in_git: Option<bool>) -> DiskChange {
+        DiskChange {
+            in_git,
+            conflict: text.is_some_and(disk::has_conflict_markers),
+            vcs_recent: disk::in_vcs_window(self.disk.vcs_at, t),
+            ..DiskChange::default()
+        }
     }
 
     /// The disk now holds what the buffer holds, but no save said so. When the buffer's last
     /// notification was a bulk insertion classed `paste` (no hint) moments ago, it was the editor
     /// reloading this write before the watcher's settle time delivered it (VS Code can reload
     /// within ~100 ms): it is amended to the outside write it was (`agent`, or `vcs`).
-    fn reload_beat_the_watcher(&mut self, t: f64, uri: &Arc<str>, out: &mut Vec<Emitted>) {
+    fn reload_beat_the_watcher(
+        &mut self,
+        t: f64,
+        uri: &Arc<str>,
+        vcs: bool,
+        out: &mut Vec<Emitted>,
+    ) {
         let Some(last) = self.disk.take_last_bulk(uri) else {
             return;
         };
         if t - last.t > RELOAD_BEAT_MS {
             return;
         }
-        let decision = disk::reload_before_watcher(disk::in_vcs_window(self.disk.vcs_at, t));
+        let decision = disk::reload_before_watcher(vcs);
         for id in last.ids {
             let amend = Amendment { id, decision };
             self.amend_provenance(uri, &amend);

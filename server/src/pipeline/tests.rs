@@ -3,7 +3,7 @@
 //! control and agents' logs.
 
 use super::*;
-use crate::classify::Agent;
+use crate::classify::{Agent, Evidence};
 use crate::mirror::{Position, Range};
 
 fn events(out: &[Emitted]) -> Vec<&EditEvent> {
@@ -45,10 +45,10 @@ fn outside_write_then_reload_is_counted_once() {
     p.did_change(1.0, "file:///ws/a.py", 2, vec![insert(1, 0, "y")], &mut out);
     p.did_save("file:///ws/a.py");
     // The editor's own save reaching disk yields nothing.
-    p.disk_change(2.0, "a.py", Some("x = 1\ny"), &mut out);
+    p.disk_change(2.0, "a.py", Some("x = 1\ny"), None, &mut out);
     assert_eq!(out.len(), 1);
     // An agent adds an import; the editor reloads (Neovim: close, then open).
-    p.disk_change(3.0, "a.py", Some("import os\nx = 1\ny"), &mut out);
+    p.disk_change(3.0, "a.py", Some("import os\nx = 1\ny"), None, &mut out);
     p.did_close("file:///ws/a.py");
     p.did_open(4.0, "file:///ws/a.py", 2, "import os\nx = 1\ny", &mut out);
     let tail: Vec<_> = events(&out)[1..]
@@ -69,7 +69,7 @@ fn reload_by_did_change_matches_the_outside_write() {
     let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
     let mut out = Vec::new();
     p.did_open(0.0, "file:///ws/a.py", 1, "x = 1\n", &mut out);
-    p.disk_change(1.0, "a.py", Some("import os\nx = 1\n"), &mut out);
+    p.disk_change(1.0, "a.py", Some("import os\nx = 1\n"), None, &mut out);
     p.did_change(
         2.0,
         "file:///ws/a.py",
@@ -103,7 +103,7 @@ fn a_reload_that_beats_the_watcher_is_the_outside_write_counted_once() {
         &mut out,
     );
     let new = "def f():\n    total = compute_total(items, tax_rate)\n    return total\n";
-    p.disk_change(5_150.0, "a.py", Some(new), &mut out);
+    p.disk_change(5_150.0, "a.py", Some(new), None, &mut out);
     let ev = events(&out);
     let counted: Vec<_> = ev.iter().filter(|e| e.counted).collect();
     assert_eq!(counted.len(), 1, "{ev:?}");
@@ -127,7 +127,7 @@ fn a_reload_that_beats_the_watcher_is_the_outside_write_counted_once() {
     );
     assert_eq!(events(&out)[0].class, Class::Paste);
     p.did_save(uri);
-    p.disk_change(9_150.0, "a.py", Some(pasted), &mut out);
+    p.disk_change(9_150.0, "a.py", Some(pasted), None, &mut out);
     assert!(amendments(&out).is_empty(), "{:?}", amendments(&out));
 }
 
@@ -138,7 +138,7 @@ fn unknown_documents_are_ignored() {
     p.did_change(0.0, "file:///nope", 3, vec![insert(0, 0, "a")], &mut out);
     p.did_close("file:///nope");
     p.did_save("file:///nope");
-    p.disk_change(0.0, "x", Some("y"), &mut out);
+    p.disk_change(0.0, "x", Some("y"), None, &mut out);
     assert!(out.is_empty());
 }
 
@@ -163,16 +163,17 @@ fn hints_win_before_or_after_their_change() {
         crate::classify::Evidence::Hint(Class::Completion)
     );
     // After: the hint amends the event already emitted.
-    p.did_change(3000.0, uri, 3, vec![insert(1, 0, "y = 2\n")], &mut out);
+    // (More than five seconds on: at the cursor sooner, it would be the suggestion's next piece.)
+    p.did_change(8000.0, uri, 3, vec![insert(1, 0, "y = 2\n")], &mut out);
     let id = events(&out)[1].id;
     assert_eq!(events(&out)[1].class, Class::Paste);
-    p.hint(3100.0, uri, 3, Class::Undo, &mut out);
+    p.hint(8100.0, uri, 3, Class::Undo, &mut out);
     assert!(
         matches!(out.last(), Some(Emitted::Amend(a)) if a.id == id && a.decision.class == Class::Undo)
     );
     // A hint that names no change is forgotten.
-    p.hint(3200.0, uri, 99, Class::Paste, &mut out);
-    p.did_change(9000.0, uri, 4, vec![insert(2, 0, "z = 3\n")], &mut out);
+    p.hint(8200.0, uri, 99, Class::Paste, &mut out);
+    p.did_change(19000.0, uri, 4, vec![insert(2, 0, "z = 3\n")], &mut out);
     assert_eq!(events(&out)[2].class, Class::Paste);
     assert_ne!(
         events(&out)[2].evidence,
@@ -281,14 +282,14 @@ fn version_control_is_not_an_agent() {
     let uri = "file:///ws/a.py";
     p.did_open(0.0, uri, 1, "x = 1\n", &mut out);
     // A checkout: git writes the work tree, then moves HEAD and the index.
-    p.disk_change(1_000.0, "a.py", Some("x = 2\ny = 3\n"), &mut out);
+    p.disk_change(1_000.0, "a.py", Some("x = 2\ny = 3\n"), None, &mut out);
     assert_eq!(
         events(&out)[0].class,
         Class::Agent,
         "an agent's until .git says otherwise"
     );
-    p.disk_change(1_200.0, ".git/index", None, &mut out);
-    p.disk_change(1_250.0, ".git/HEAD", None, &mut out);
+    p.disk_change(1_200.0, ".git/index", None, None, &mut out);
+    p.disk_change(1_250.0, ".git/HEAD", None, None, &mut out);
     let amended: Vec<Class> = out
         .iter()
         .filter_map(|e| match e {
@@ -302,20 +303,20 @@ fn version_control_is_not_an_agent() {
     p.did_open(1_500.0, uri, 1, "x = 2\ny = 3\n", &mut out);
     assert_eq!(events(&out).last().unwrap().class, Class::Vcs);
     // A write right after .git changed is version control's at once...
-    p.disk_change(2_000.0, "b.py", Some("b = 1\n"), &mut out);
+    p.disk_change(2_000.0, "b.py", Some("b = 1\n"), None, &mut out);
     assert_eq!(events(&out).last().unwrap().class, Class::Vcs);
     // ...one much later is an agent's.
-    p.disk_change(20_000.0, "c.py", Some("c = 1\n"), &mut out);
+    p.disk_change(20_000.0, "c.py", Some("c = 1\n"), None, &mut out);
     assert_eq!(events(&out).last().unwrap().class, Class::Agent);
     // An agent that adds and commits its own work is still an agent.
-    p.disk_change(40_000.0, "d.py", Some("d = 1\n"), &mut out);
-    p.disk_change(40_100.0, ".git/index", None, &mut out);
-    p.disk_change(40_150.0, ".git/refs/heads/main", None, &mut out);
+    p.disk_change(40_000.0, "d.py", Some("d = 1\n"), None, &mut out);
+    p.disk_change(40_100.0, ".git/index", None, None, &mut out);
+    p.disk_change(40_150.0, ".git/refs/heads/main", None, None, &mut out);
     assert_eq!(events(&out).last().unwrap().class, Class::Agent);
     assert!(!matches!(out.last(), Some(Emitted::Amend(_))));
     // Objects written by git say nothing by themselves.
     let before = out.len();
-    p.disk_change(60_000.0, ".git/objects/ab/cdef", None, &mut out);
+    p.disk_change(60_000.0, ".git/objects/ab/cdef", None, None, &mut out);
     assert_eq!(out.len(), before);
 }
 
@@ -334,7 +335,7 @@ fn an_agents_log_names_the_writer_before_or_after_the_write() {
     let mut out = Vec::new();
     // The log line first, then the write it names.
     p.agent_write(1_000.0, Agent::ClaudeCode, "a.py", &mut out);
-    p.disk_change(1_400.0, "a.py", Some("a = 1\n"), &mut out);
+    p.disk_change(1_400.0, "a.py", Some("a = 1\n"), None, &mut out);
     let e = events(&out)[0];
     assert_eq!((e.class, e.confidence), (Class::Agent, 0.97));
     assert_eq!(
@@ -342,7 +343,7 @@ fn an_agents_log_names_the_writer_before_or_after_the_write() {
         "Claude Code's log says it wrote this file"
     );
     // The write first, then the log line: amended by name.
-    p.disk_change(5_000.0, "b.py", Some("b = 1\n"), &mut out);
+    p.disk_change(5_000.0, "b.py", Some("b = 1\n"), None, &mut out);
     let id = events(&out).last().unwrap().id;
     assert_eq!(events(&out).last().unwrap().confidence, 0.8);
     p.agent_write(5_300.0, Agent::ClaudeCode, "b.py", &mut out);
@@ -356,16 +357,25 @@ fn an_agents_log_names_the_writer_before_or_after_the_write() {
     );
     // A log line about another file, or long after, names nothing.
     out.clear();
-    p.disk_change(9_000.0, "c.py", Some("c = 1\n"), &mut out);
+    p.disk_change(9_000.0, "c.py", Some("c = 1\n"), None, &mut out);
     p.agent_write(9_100.0, Agent::ClaudeCode, "d.py", &mut out);
     p.agent_write(30_000.0, Agent::ClaudeCode, "c.py", &mut out);
     assert!(amendments(&out).is_empty());
     // Version control does not take over what the log confirmed.
     out.clear();
     p.agent_write(40_000.0, Agent::ClaudeCode, "e.py", &mut out);
-    p.disk_change(40_100.0, "e.py", Some("e = 1\n"), &mut out);
-    p.disk_change(40_200.0, ".git/HEAD", None, &mut out);
+    p.disk_change(40_100.0, "e.py", Some("e = 1\n"), None, &mut out);
+    p.disk_change(40_200.0, ".git/HEAD", None, None, &mut out);
     assert!(amendments(&out).is_empty(), "{:?}", amendments(&out));
+}
+
+fn rep<'a>(rel_path: &'a str, text: Option<&'a str>, before: Option<&'a str>) -> Reported<'a> {
+    Reported {
+        rel_path,
+        text,
+        before,
+        in_git: None,
+    }
 }
 
 #[test]
@@ -374,23 +384,18 @@ fn a_file_never_seen_is_measured_against_what_git_held() {
     let mut out = Vec::new();
     let before = "def f():\n    return 1\n";
     let after = "def f():\n    return 1\n\ndef g():\n    return 2\n";
-    p.disk_report(1_000.0, "m.py", Some(after), Some(before), &mut out);
+    p.disk_report(1_000.0, rep("m.py", Some(after), Some(before)), &mut out);
     let e = events(&out)[0];
     assert_eq!((e.class, e.inserted, e.deleted), (Class::Agent, 23, 0));
     // Without a baseline the whole file is new to the session.
-    p.disk_report(2_000.0, "n.py", Some(after), None, &mut out);
+    p.disk_report(2_000.0, rep("n.py", Some(after), None), &mut out);
     assert_eq!(events(&out)[1].inserted, after.chars().count() as u32);
     // A baseline never overrides what the session knows.
-    p.disk_report(
-        3_000.0,
-        "m.py",
-        Some(before),
-        Some("something else"),
-        &mut out,
-    );
+    let baseline = rep("m.py", Some(before), Some("something else"));
+    p.disk_report(3_000.0, baseline, &mut out);
     assert_eq!((events(&out)[2].inserted, events(&out)[2].deleted), (0, 23));
     // A file that now holds just what git's index holds was put there by version control.
-    p.disk_report(4_000.0, "o.py", Some(before), Some(before), &mut out);
+    p.disk_report(4_000.0, rep("o.py", Some(before), Some(before)), &mut out);
     let e = events(&out)[3];
     assert_eq!((e.class, e.inserted), (Class::Vcs, 0));
     assert_eq!(e.evidence.to_string(), "now holds what git's index holds");
@@ -489,4 +494,69 @@ fn restored_blocks_keep_identities_of_their_own() {
         .map(|r| r.id)
         .collect();
     assert_eq!(left, vec![ids[1]]);
+}
+
+#[test]
+fn version_control_is_judged_by_content_not_by_the_clock() {
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let mut out = Vec::new();
+    let uri = "file:///ws/a.py";
+    p.did_open(0.0, uri, 1, "x = 1\n", &mut out);
+    // A merge moves HEAD; 2.5 s later an agent writes a file git never held: an agent's.
+    p.disk_change(1_000.0, ".git/MERGE_HEAD", None, None, &mut out);
+    p.disk_change(
+        3_500.0,
+        "new.py",
+        Some("def g():\n    pass\n"),
+        Some(false),
+        &mut out,
+    );
+    assert_eq!(events(&out).last().unwrap().class, Class::Agent);
+    // ...and a `.git` change right after it does not take it over.
+    p.disk_change(3_600.0, ".git/HEAD", None, None, &mut out);
+    assert!(amendments(&out).is_empty(), "{:?}", amendments(&out));
+    // `git checkout -- a.py`, no `.git` mark at all: git held the text, so it is version
+    // control's, and so is the editor's reload of it.
+    p.disk_change(60_000.0, "a.py", Some("x = 0\n"), Some(true), &mut out);
+    let e = (*events(&out).last().unwrap()).clone();
+    assert_eq!((e.class, e.evidence), (Class::Vcs, Evidence::GitHoldsText));
+    p.did_close(uri);
+    p.did_open(60_100.0, uri, 1, "x = 0\n", &mut out);
+    let reload = (*events(&out).last().unwrap()).clone();
+    assert_eq!((reload.class, reload.counted), (Class::Vcs, false));
+    // A merge that stops on a conflict writes markers git never held: version control's too.
+    let conflict = "<<<<<<< HEAD\nx = 0\n=======\nx = 2\n>>>>>>> topic\n";
+    p.disk_change(70_000.0, "b.py", Some(conflict), Some(false), &mut out);
+    assert_eq!(events(&out).last().unwrap().class, Class::Vcs);
+}
+
+#[test]
+fn a_paste_of_lines_from_a_file_never_opened_is_a_move() {
+    use crate::mirror::disk_lines::line_keys;
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let mut out = Vec::new();
+    let helpers = "def clamp(v, lo, hi):\n    return max(lo, min(v, hi))\n";
+    p.disk_exists("lib/helpers.py", &line_keys(helpers));
+    let uri = "file:///ws/a.py";
+    p.did_open(0.0, uri, 1, "x = 1\n", &mut out);
+    let pasted = "def clamp(v, lo, hi):\n        return max(lo, min(v, hi))\n";
+    p.did_change(1_000.0, uri, 2, vec![insert(1, 0, pasted)], &mut out);
+    let e = (*events(&out).last().unwrap()).clone();
+    assert_eq!(e.class, Class::Move, "{}", e.evidence);
+    assert_eq!(
+        e.evidence.to_string(),
+        "2 lines already in the workspace's files"
+    );
+    // One line of it, pasted alone, is found too; a line nowhere on disk is a paste.
+    let line = "return max(lo, min(v, hi))";
+    p.did_change(2_000.0, uri, 3, vec![insert(0, 0, line)], &mut out);
+    assert_eq!(events(&out).last().unwrap().class, Class::Move);
+    let novel = "def lerp(a, b, t):\n    return a + (b - a) * t\n";
+    p.did_change(3_000.0, uri, 4, vec![insert(0, 0, novel)], &mut out);
+    assert_eq!(events(&out).last().unwrap().class, Class::Paste);
+    // A file the watcher met later (written on disk) joins the index too.
+    let other = "def lerp(a, b, t):\n    return a + (b - a) * t\n";
+    p.disk_change(4_000.0, "lib/more.py", Some(other), Some(false), &mut out);
+    p.did_change(5_000.0, uri, 5, vec![insert(0, 0, novel)], &mut out);
+    assert_eq!(events(&out).last().unwrap().class, Class::Move);
 }

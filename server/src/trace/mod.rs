@@ -42,12 +42,16 @@ pub enum Entry {
     Out { t: f64, out: Value },
     /// A disk change in the workspace; `text` is `None` for a removal. `before` (an addition to
     /// SPEC section 3) is what git's index held for a file the session had not seen before.
+    /// `in_git` (SPEC section 3): whether git's object store already held the new text.
     Fs {
         t: f64,
         path: String,
         text: Option<String>,
         before: Option<String>,
+        in_git: Option<bool>,
     },
+    /// Not a change: a file the watcher's walk found on disk, with the text it held then.
+    Exists { t: f64, path: String, text: String },
     /// A coding agent's log named a workspace file it wrote (an addition to SPEC section 3:
     /// `{"t": MS, "agent": {"name": "claude-code", "path": "REL/PATH"}}`).
     Agent { t: f64, name: String, path: String },
@@ -134,6 +138,14 @@ fn parse_entry(line: &str) -> Result<Entry, String> {
                     .to_string(),
             ),
             Some("remove") => None,
+            Some("exists") => {
+                let text = fs.get("text").and_then(Value::as_str);
+                return Ok(Entry::Exists {
+                    t,
+                    path: path.to_string(),
+                    text: text.ok_or("fs exists without \"text\"")?.to_string(),
+                });
+            }
             other => return Err(format!("unknown fs op {other:?}")),
         };
         return Ok(Entry::Fs {
@@ -141,6 +153,7 @@ fn parse_entry(line: &str) -> Result<Entry, String> {
             path: path.to_string(),
             text,
             before: fs.get("before").and_then(Value::as_str).map(str::to_string),
+            in_git: fs.get("in_git").and_then(Value::as_bool),
         });
     }
     if let Some(agent) = v.get("agent") {

@@ -66,8 +66,9 @@ impl Recorder {
         self.start.elapsed().as_secs_f64() * 1000.0
     }
 
-    /// Records a disk change the watcher delivered (SPEC section 3 `fs`).
-    pub fn disk(&self, path: &str, text: Option<&str>, before: Option<&str>) {
+    /// Records a disk change the watcher delivered (SPEC section 3 `fs`), with whether git
+    /// already held the new text when that is known.
+    pub fn disk(&self, path: &str, text: Option<&str>, before: Option<&str>, in_git: Option<bool>) {
         let mut fs = match text {
             Some(text) => json!({"op": "write", "path": path, "text": text}),
             // `.git` marks carry no text: they changed, which is all that matters.
@@ -77,6 +78,15 @@ impl Recorder {
         if let Some(before) = before {
             fs["before"] = Value::from(before);
         }
+        if let (Some(in_git), Some(_)) = (in_git, text) {
+            fs["in_git"] = Value::from(in_git);
+        }
+        let _ = self.tx.send(Msg::Line(self.now(), "fs", fs));
+    }
+
+    /// Records a file the watcher's walk found on disk (SPEC section 3 `fs` `exists`).
+    pub fn exists(&self, path: &str, text: &str) {
+        let fs = json!({"op": "exists", "path": path, "text": text});
         let _ = self.tx.send(Msg::Line(self.now(), "fs", fs));
     }
 

@@ -14,12 +14,14 @@
 //! This file owns the public face ([`watch`], [`Options`], [`News`] and what it carries) and the
 //! watcher thread's state, [`Walker`], whose work is split by job among the children: `filter`
 //! (which paths are worth reporting), `tree` (folder watches within the budget), `settle`
-//! (batching notify's events into bursts), `read` (a changed file's new text and git's index
-//! text for it) and `logs` (tailing coding agents' logs). Children reach the state through
+//! (batching notify's events into bursts), `read` (a changed file's new text, git's index text
+//! for it and whether git holds the new text), `index` (the walked files' lines, for the index
+//! of the person's own code on disk) and `logs` (tailing coding agents' logs). Children reach the state through
 //! `super::`; siblings import only `filter` and `read`, never each other in a circle.
 
 pub mod agents;
 mod filter;
+mod index;
 mod logs;
 mod read;
 mod settle;
@@ -43,12 +45,24 @@ use logs::ClaudeLogs;
 /// One change on disk: the workspace-relative path and the new text (`None`: removed, or not
 /// text). `.git` entries carry no text. `before` is what git's index holds for the file, given
 /// the first time this watcher reports it, so a file the server never saw is measured against
-/// its last committed or staged content rather than counted whole.
+/// its last committed or staged content rather than counted whole. `in_git` says whether git
+/// already held the new text (version control writes only what git has).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DiskChange {
     pub rel_path: String,
     pub text: Option<String>,
     pub before: Option<String>,
+    /// Whether git's object store already held the new text (`None`: unknown, or no git).
+    pub in_git: Option<bool>,
+}
+
+/// A file the first walk found on disk (not a change): the keys of its lines, and its text when
+/// asked for ([`Options::keep_texts`], to record it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Existing {
+    pub rel_path: String,
+    pub keys: Vec<u32>,
+    pub text: Option<String>,
 }
 
 /// An agent's log says it wrote this workspace file.
@@ -78,6 +92,8 @@ pub enum News {
     /// Watching is degraded or stopped: one sentence for the person, once per cause.
     Warning(String),
     Ready(Ready),
+    /// Files the first walk found, after [`News::Ready`], in batches.
+    Exists(Vec<Existing>),
 }
 
 /// How to watch.
@@ -87,6 +103,8 @@ pub struct Options {
     pub max_folders: usize,
     /// Claude Code's configuration folder, whose session logs name the files it wrote.
     pub claude_dir: Option<PathBuf>,
+    /// Deliver the text of the files the first walk finds (the session is being recorded).
+    pub keep_texts: bool,
 }
 
 impl Options {
@@ -105,6 +123,7 @@ impl Options {
         Options {
             max_folders,
             claude_dir: agents::claude_config_dir(),
+            keep_texts: false,
         }
     }
 }
@@ -172,6 +191,7 @@ struct Walker<D> {
     /// Files reported before (the first report of a file carries git's content as `before`).
     reported: HashSet<String>,
     claude: Option<ClaudeLogs>,
+    keep_texts: bool,
     deliver: D,
 }
 
@@ -199,6 +219,7 @@ impl<D: Fn(News)> Walker<D> {
             warned: HashSet::new(),
             reported: HashSet::new(),
             claude,
+            keep_texts: options.keep_texts,
             deliver,
         }
     }
@@ -215,13 +236,12 @@ impl<D: Fn(News)> Walker<D> {
         Some(rel.to_string_lossy().replace('\\', "/"))
     }
 
-    /// The first walk: folder watches, and agents' logs.
+    /// The first walk: folder watches, agents' logs, then the files found, for the index.
     fn start(&mut self) {
         let began = Instant::now();
-        if self.per_folder {
-            let root = self.root.clone();
-            self.add_tree(&root, None);
-        }
+        let root = self.root.clone();
+        let mut files = Vec::new();
+        self.add_tree(&root, Some(&mut files));
         self.start_agent_logs();
         let ready = Ready {
             folders: self.folders.len(),
@@ -236,6 +256,7 @@ impl<D: Fn(News)> Walker<D> {
             self.root.display()
         );
         (self.deliver)(News::Ready(ready));
+        self.index_files(files);
     }
 }
 

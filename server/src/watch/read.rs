@@ -1,7 +1,9 @@
-//! What a change carries: the new text of a file that changed (text files up to a size only),
-//! and, the first time a file is reported, what git's index holds for it (read in one
+//! What a change carries: the new text of a file that changed (text files up to a size only);
+//! the first time a file is reported, what git's index holds for it (read in one
 //! `git cat-file --batch`), so a file the server never saw is measured against its last
-//! committed or staged content rather than counted whole.
+//! committed or staged content rather than counted whole; and whether git's object store
+//! already holds the new text (one `git hash-object --stdin-paths` and one
+//! `git cat-file --batch-check` per burst): version control writes only what git has.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -12,7 +14,7 @@ use super::{DiskChange, News, Walker};
 /// Files larger than this are not read (their change is not measured).
 const MAX_BYTES: u64 = 2 << 20;
 
-fn read(path: &Path) -> Option<String> {
+pub(super) fn read(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     if !meta.is_file() || meta.len() > MAX_BYTES {
         return None;
@@ -29,6 +31,7 @@ pub(super) fn change_at(path: &Path, rel: String) -> Option<DiskChange> {
             rel_path: rel,
             text: None,
             before: None,
+            in_git: None,
         });
     }
     match read(path) {
@@ -36,12 +39,14 @@ pub(super) fn change_at(path: &Path, rel: String) -> Option<DiskChange> {
             rel_path: rel,
             text: Some(text),
             before: None,
+            in_git: None,
         }),
         None if path.exists() => None, // binary or too large: not measured
         None => Some(DiskChange {
             rel_path: rel,
             text: None,
             before: None,
+            in_git: None,
         }),
     }
 }
@@ -68,6 +73,70 @@ impl<D: Fn(News)> Walker<D> {
             c.before = known.remove(&c.rel_path);
         }
     }
+}
+
+impl<D: Fn(News)> Walker<D> {
+    /// Says for each written file whether git's object store already holds its text.
+    pub(super) fn add_in_git(&mut self, changes: &mut [DiskChange]) {
+        let written: Vec<&str> = (changes.iter())
+            .filter(|c| c.text.is_some() && !c.rel_path.starts_with(".git/"))
+            .map(|c| c.rel_path.as_str())
+            .collect();
+        if written.is_empty() || crate::workspace::git_dir(&self.root).is_none() {
+            return;
+        }
+        let held = held_by_git(&self.root, &written);
+        for c in changes.iter_mut() {
+            c.in_git = held.get(&c.rel_path).copied();
+        }
+    }
+}
+
+/// Runs `git -C root ARGS`, writes `input` to it and returns what it printed (`None` if git
+/// cannot run or fails).
+fn git_filter(root: &Path, args: &[&str], input: String) -> Option<Vec<u8>> {
+    let mut child = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let mut out = Vec::new();
+    child.stdout.take()?.read_to_end(&mut out).ok()?;
+    let _ = writer.join();
+    child.wait().ok()?.success().then_some(out)
+}
+
+/// For each of `rels`: whether git's object store holds the file's current content as a blob
+/// (hashed as git would store it, filters included; never written). Files git cannot hash are
+/// left out (unknown).
+fn held_by_git(root: &Path, rels: &[&str]) -> HashMap<String, bool> {
+    let mut out = HashMap::new();
+    let paths: String = rels.iter().map(|r| format!("{r}\n")).collect();
+    let Some(ids) = git_filter(root, &["hash-object", "--stdin-paths"], paths) else {
+        return out;
+    };
+    let ids: Vec<String> = String::from_utf8_lossy(&ids)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    if ids.len() != rels.len() {
+        return out;
+    }
+    let asked: String = ids.iter().map(|id| format!("{id}\n")).collect();
+    let Some(answers) = git_filter(root, &["cat-file", "--batch-check"], asked) else {
+        return out;
+    };
+    // Each answer: "<oid> blob <size>", or "<oid> missing".
+    for (rel, answer) in rels.iter().zip(String::from_utf8_lossy(&answers).lines()) {
+        out.insert((*rel).to_owned(), !answer.ends_with(" missing"));
+    }
+    out
 }
 
 /// What git's index holds for each of `rels` (text files only), read in one `git cat-file`.

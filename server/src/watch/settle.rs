@@ -133,6 +133,7 @@ impl<D: Fn(News)> Walker<D> {
             changes.extend(change_at(&path, rel));
         }
         self.add_baselines(&mut changes);
+        self.add_in_git(&mut changes);
         if !changes.is_empty() {
             debug!(changes = changes.len(), "disk changes");
             (self.deliver)(News::Changes(changes));

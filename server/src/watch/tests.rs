@@ -14,6 +14,7 @@ fn options(max_folders: usize) -> Options {
     Options {
         max_folders,
         claude_dir: None,
+        keep_texts: false,
     }
 }
 
@@ -34,7 +35,7 @@ fn next_changes(rx: &mpsc::Receiver<News>) -> Vec<DiskChange> {
     loop {
         match rx.recv_timeout(Duration::from_secs(5)).expect("news") {
             News::Changes(c) => return c,
-            News::Ready(_) => {}
+            News::Ready(_) | News::Exists(_) => {}
             other => panic!("{other:?}"),
         }
     }
@@ -54,6 +55,7 @@ fn writes_arrive_settled_with_their_text() {
             rel_path: "a.py".into(),
             text: Some("x = 1\n".into()),
             before: None,
+            in_git: None,
         }]
     );
 }
@@ -110,7 +112,7 @@ fn too_many_folders_degrades_with_one_warning() {
     loop {
         match rx.recv_timeout(Duration::from_secs(5)).unwrap() {
             News::Changes(c) if c.iter().any(|c| c.rel_path == "top.py") => break,
-            News::Changes(_) => {}
+            News::Changes(_) | News::Exists(_) => {}
             other => panic!("no second warning expected: {other:?}"),
         }
     }
@@ -126,7 +128,7 @@ fn a_removed_root_stops_watching_with_one_warning() {
     let warning = loop {
         match rx.recv_timeout(Duration::from_secs(5)).expect("a warning") {
             News::Warning(w) => break w,
-            News::Changes(_) => {}
+            News::Changes(_) | News::Exists(_) => {}
             other => panic!("{other:?}"),
         }
     };
@@ -186,6 +188,7 @@ fn claude_code_logs_name_the_files_it_wrote() {
         Options {
             max_folders: 1000,
             claude_dir: Some(config),
+            keep_texts: false,
         },
     );
     // A new session log, written in two steps (the second line arrives half, then whole).
@@ -194,7 +197,7 @@ fn claude_code_logs_name_the_files_it_wrote() {
     let writes = loop {
         match rx.recv_timeout(Duration::from_secs(5)).expect("news") {
             News::AgentWrites(w) => break w,
-            News::Changes(_) => {}
+            News::Changes(_) | News::Exists(_) => {}
             other => panic!("{other:?}"),
         }
     };
@@ -215,7 +218,7 @@ fn claude_code_logs_name_the_files_it_wrote() {
     let writes = loop {
         match rx.recv_timeout(Duration::from_secs(5)).expect("news") {
             News::AgentWrites(w) => break w,
-            News::Changes(_) => {}
+            News::Changes(_) | News::Exists(_) => {}
             other => panic!("{other:?}"),
         }
     };

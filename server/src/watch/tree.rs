@@ -1,5 +1,5 @@
 //! The tree walk within the budget: one non-recursive watch per folder worth watching (Linux),
-//! shallowest first, at most `max_folders` of them; reaching the budget or the system's limit is
+//! shallowest first, at most `max_folders` of them, listing the files it passes; reaching the budget or the system's limit is
 //! one warning, and the rest of the tree is left unwatched instead of failing.
 
 use std::collections::VecDeque;
@@ -63,7 +63,8 @@ impl<D: Fn(News)> Walker<D> {
     pub(super) fn add_tree(&mut self, top: &Path, mut files: Option<&mut Vec<PathBuf>>) {
         let mut queue = VecDeque::from([top.to_path_buf()]);
         while let Some(dir) = queue.pop_front() {
-            if !self.add_watch(&dir) {
+            // Where the platform watches the whole tree at once, the walk only lists files.
+            if self.per_folder && !self.add_watch(&dir) {
                 return;
             }
             let Ok(entries) = std::fs::read_dir(&dir) else {
