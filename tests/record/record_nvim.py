@@ -1668,7 +1668,7 @@ def build_undocancel_h(p: Plan, ctx: dict):
     # 1. type about 80 characters (with a typo fixed)
     p.pause(200, 400)
     p.keys(["G", "o"], "typing", "typing")
-    p.type("\n\ndef add(title):\nTASKS.append({\"title\": tilte\b\b\b\btle, \"done\": False})\x1b")
+    p.type("\n\ndef add(title):\nTASKS.append({\"title\": tilte\b\b\b\bitle, \"done\": False})\x1b")
     # 2. put ~300 characters copied from a chat answer ("ap, linewise)
     p.pause(700, 1000)
     p.setreg("a", "\n".join(UNDOCANCEL_H_PASTE) + "\n", "l")
