@@ -129,8 +129,10 @@ class Plan:
         """An Ex command typed on the command line (':' ... Enter)."""
         self.keys([":"] + [key_notation(c) for c in cmd] + ["<CR>"], action, kind, gap=gap)
 
-    def paste(self, text: str, action: str, phase: int = -1, delay: float = 0.0):
-        self._add(delay, **{"do": "paste", "text": text, "phase": phase, "action": action, "kind": "paste"})
+    def paste(self, text: str, action: str, phase: int = -1, delay: float = 0.0, kind: str = "paste"):
+        """A bracketed paste (nvim_paste). `kind` is "move" when the text is the person's
+        own, copied from a file of the workspace."""
+        self._add(delay, **{"do": "paste", "text": text, "phase": phase, "action": action, "kind": kind})
 
     def setreg(self, reg: str, text: str, regtype: str = "l"):
         self._add(0, **{"do": "setreg", "reg": reg, "text": text, "regtype": regtype,
@@ -1001,6 +1003,7 @@ def read_lines(path):
 
 COPIES_WEB = '''
 
+
 def reading_time(text, words_per_minute=200):
     """Minutes needed to read text, rounded up (at least one)."""
     words = len(text.split())
@@ -1031,7 +1034,8 @@ def build_copies(p: Plan, ctx: dict):
     p.type("from lib.helpers import slugify\n\n\ndef load_posts(path):\n")
     p.pause(700, 1000)
     body = lines_of(COPIES_SNIPPETS, "    with open", 2).lstrip(" ").rstrip("\n")
-    p.paste(body, "paste the body of read_lines() copied from notes/snippets.py (bracketed paste)")
+    p.paste(body, "paste the body of read_lines() copied from notes/snippets.py (bracketed paste)",
+            kind="move")
     p.pause(300, 500)
     p.keys(["<Esc>"], "typing", "typing")
     # 2. chunks() from lib/helpers.py (committed, not open), put from a register
@@ -1135,18 +1139,18 @@ def build_copies_h(p: Plan, ctx: dict):
     p.type("\n\ndef banner(text, width):\nlines, line = [], \"\"\n")
     p.pause(700, 1000)
     loop = lines_of(COPIES_H_TEXTUTIL, "    for word in", 6).lstrip(" ").rstrip("\n")
-    p.paste(loop, "paste wrap()'s loop copied from src/textutil.py (bracketed paste)")
+    p.paste(loop, "paste wrap()'s loop copied from src/textutil.py (bracketed paste)", kind="move")
     p.pause(400, 700)
     p.type("\n\b\breturn paint(\" / \".join(lines), BOLD)\x1b")
     # 4. indent() from src/textutil.py, two lines, as a bracketed paste in normal mode
     p.pause(700, 1000)
     p.keys(["G", "o", "<Esc>"], "typing", "typing")
     p.pause(300, 500)
-    p.paste("\n" + lines_of(COPIES_H_TEXTUTIL, "def indent", 2).rstrip("\n"),
-            "paste indent() copied from src/textutil.py (bracketed paste, normal mode)")
+    p.paste("\n\n" + lines_of(COPIES_H_TEXTUTIL, "def indent", 2).rstrip("\n"),
+            "paste indent() copied from src/textutil.py (bracketed paste, normal mode)", kind="move")
     # 5. a function from a chat answer, text found nowhere in the workspace
     p.pause(700, 1000)
-    p.keys(["G", "o", "<Esc>", "o"], "typing", "typing")
+    p.keys(["G", "o", "<Esc>", "o", "<Esc>", "o"], "typing", "typing")
     p.pause(400, 600)
     p.paste(COPIES_H_WEB, "paste terminal_width() from a chat answer (bracketed paste)")
     p.pause(300, 500)
