@@ -1509,9 +1509,9 @@ def build_vcs(p: Plan, ctx: dict):
     p.shell(GIT + ["merge", "-q", "--no-edit", "feature"], "git merge feature (on disk)", "vcs")
     p.pause(400, 600)
     p.command("checktime", "git merge feature; :checktime reloads it", "vcs")
-    # 4. ~2.5 s after the merge a shell agent writes a new file and appends to the open
-    #    one: content git never held
-    p.pause(2500, 2700)
+    # 4. ~2.5 s after the merge wrote the file (the :checktime in between takes ~1.5 s)
+    #    a shell agent writes a new file and appends to the open one: content git never held
+    p.pause(800, 1000)
     p.write_file(str(work / "summary.py"), VCS_AGENT_NEW, "a shell agent writes summary.py (new, closed)")
     p.pause(100, 200)
     p.append_file(ctx["src"], VCS_AGENT_APPEND, "a shell agent appends by_month() to ledger.py (on disk)")
@@ -1592,8 +1592,9 @@ def build_vcs_h(p: Plan, ctx: dict):
     p.shell(GIT + ["stash", "pop", "-q"], "git stash pop (on disk)", "vcs")
     p.pause(400, 600)
     p.command("checktime", "git stash pop; :checktime reloads it", "vcs")
-    # 4. ~2.5 s later an agent edits the open file in the middle and writes a new file
-    p.pause(2500, 2700)
+    # 4. ~2.5 s after the stash pop wrote the file (the :checktime in between takes ~1.5 s)
+    #    an agent edits the open file in the middle and writes a new file
+    p.pause(800, 1000)
     p.edit_file(ctx["src"], "    SHELVES[shelf].append(item)\n",
                 "    if item in SHELVES[shelf]:\n        raise ValueError(f\"{item} already on {shelf}\")\n"
                 "    SHELVES[shelf].append(item)\n",
