@@ -46,6 +46,17 @@ vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile' }, {
       flags = { exit_timeout = plan.exit_timeout or 1000 },
     }, { bufnr = buf })
     emit({ ev = 'lsp_start', buf = buf, client = id, name = vim.api.nvim_buf_get_name(buf) })
+    if plan.menu then
+      -- A second language server whose only job is a completion menu (menu_server.py):
+      -- the ordinary "some other language server" a person has, with no mindgap plugin.
+      local menu_id = vim.lsp.start({
+        name = 'menu',
+        cmd = plan.menu.cmd,
+        root_dir = plan.root,
+        flags = { exit_timeout = 1000 },
+      }, { bufnr = buf })
+      emit({ ev = 'lsp_start', buf = buf, client = menu_id, name = 'menu' })
+    end
     if attached[buf] then
       return
     end
@@ -74,6 +85,22 @@ vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile' }, {
 vim.api.nvim_create_autocmd('LspAttach', {
   callback = function(args)
     emit({ ev = 'lsp_attach', buf = args.buf, client = args.data.client_id })
+    local client = vim.lsp.get_client_by_id(args.data.client_id)
+    if plan.menu and client and client.name == 'menu' then
+      -- Neovim 0.11's built-in LSP completion (:h lsp-completion): <C-y> on an item
+      -- expands snippets through vim.snippet. <C-x><C-o> (omnifunc) or <C-Space>
+      -- (vim.lsp.completion.get(), the mapping the help suggests) opens the menu.
+      vim.lsp.completion.enable(true, client.id, args.buf, { autotrigger = plan.menu.autotrigger or false })
+      if plan.menu.completeopt then
+        -- e.g. the help's `set completeopt+=menuone,noselect,popup`: the menu shows even
+        -- for one match, and <C-y> has an item to accept
+        vim.o.completeopt = plan.menu.completeopt
+      end
+      vim.bo[args.buf].omnifunc = 'v:lua.vim.lsp.omnifunc'
+      vim.keymap.set('i', '<C-Space>', function()
+        vim.lsp.completion.get()
+      end, { buffer = args.buf })
+    end
   end,
 })
 
@@ -102,6 +129,16 @@ local function dump(path)
     expandtab = vim.bo[buf].expandtab,
     shiftwidth = vim.bo[buf].shiftwidth,
     version = tostring(vim.version()),
+    buffers = vim.tbl_map(function(b)
+      return {
+        name = vim.api.nvim_buf_get_name(b),
+        lines = vim.api.nvim_buf_get_lines(b, 0, -1, false),
+        eol = vim.bo[b].eol,
+        modified = vim.bo[b].modified,
+      }
+    end, vim.tbl_filter(function(b)
+      return vim.api.nvim_buf_is_loaded(b) and vim.api.nvim_buf_get_name(b) ~= ''
+    end, vim.api.nvim_list_bufs())),
   }))
   f:close()
 end
@@ -143,7 +180,8 @@ local function ai_show(step, at)
   vim.api.nvim_buf_set_extmark(ai.buf, ai_ns, row - 1, col, opts)
 end
 
--- Take the suggestion on show (all of it, or its next word), clear the ghost text.
+-- Take the suggestion on show (all of it, its next word, or its next line: `word` is
+-- false, true or 'line'), clear the ghost text.
 local function ai_take(word)
   local s = ai
   if not s then
@@ -156,7 +194,15 @@ local function ai_take(word)
   vim.api.nvim_buf_clear_namespace(s.buf, ai_ns, 0, -1)
   ai = nil
   local text = s.text
-  if word then
+  if word == 'line' then
+    -- copilot.lua accept_line: up to the next newline and the next line's indent; when
+    -- the suggestion starts with a newline, the whole next line with it
+    local pat = text:sub(1, 1) == '\n' and '^\n[ \t]*[^\n]*\n?[ \t]*' or '^[^\n]*\n[ \t]*'
+    local _, e = text:find(pat)
+    if e and e > 0 then
+      text = text:sub(1, e)
+    end
+  elseif word then
     local _, e = text:find('^%s*%p*[^%s%p]*%s*')
     if e and e > 0 then
       text = text:sub(1, e)
@@ -192,10 +238,9 @@ local function ai_apply(s, text)
   part = 'after' -- whatever the fed keys do next (supermaven's space pair)
   local rest = s.text:sub(#text + 1)
   if rest ~= '' then
-    -- accept-next-word: the rest stays on show after the accepted chunk, where the
-    -- fed <End> puts the cursor
-    assert(#lines == 1, 'accept-next-word chunks are single-line here')
-    ai_show({ text = rest, style = s.style }, { row, col + #text })
+    -- accept-next-word/line: the rest stays on show after the accepted chunk, where the
+    -- fed <Down>s and <End> put the cursor
+    ai_show({ text = rest, style = s.style }, { row + #lines - 1, (#lines == 1 and col or 0) + #lines[#lines] })
   end
 end
 
@@ -215,10 +260,17 @@ local function ai_accept(word)
 end
 
 vim.keymap.set('i', '<Tab>', function()
+  if not ai and vim.snippet.active({ direction = 1 }) then
+    -- no suggestion on show: <Tab> is Neovim's own snippet jump (its default mapping)
+    return vim.snippet.jump(1)
+  end
   ai_accept(false)
 end)
 vim.keymap.set('i', '<M-Right>', function()
   ai_accept(true)
+end)
+vim.keymap.set('i', '<M-Down>', function()
+  ai_accept('line')
 end)
 vim.keymap.set('i', '<C-J>', function()
   local ok, s, text = pcall(ai_take, false)
@@ -355,7 +407,12 @@ local waited = 0
 local function wait_ready()
   local buf = vim.api.nvim_get_current_buf()
   local client = vim.lsp.get_clients({ name = 'mindgap', bufnr = buf })[1]
-  if client and client.initialized and vim.lsp.buf_is_attached(buf, client.id) then
+  local menu_ok = true
+  if plan.menu then
+    local menu = vim.lsp.get_clients({ name = 'menu', bufnr = buf })[1]
+    menu_ok = menu ~= nil and menu.initialized and vim.lsp.buf_is_attached(buf, menu.id)
+  end
+  if client and client.initialized and vim.lsp.buf_is_attached(buf, client.id) and menu_ok then
     emit({
       ev = 'ready',
       buf = buf,

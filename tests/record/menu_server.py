@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""A stand-in language server whose only feature is a completion menu.
+
+record_nvim.py starts it as a second client beside mindgap in the `menu`
+scenarios: the everyday case of a language server (pyright, lua_ls, clangd...)
+offering snippets, keywords and function names through Neovim 0.11's built-in
+`vim.lsp.completion`, with no mindgap plugin in the editor. It answers
+`initialize` (completionProvider, no resolve, trigger character "."),
+`textDocument/completion` (always the same items, read from --items, a JSON
+list of LSP CompletionItems; Neovim filters them by the word before the cursor)
+and `shutdown`; everything else is ignored. Only the standard library.
+
+    python3 menu_server.py --items ITEMS.json
+"""
+
+import argparse
+import json
+import sys
+
+
+def read_message(stream):
+    headers = {}
+    while True:
+        line = stream.readline()
+        if not line:
+            return None
+        line = line.rstrip(b"\r\n")
+        if not line:
+            break
+        name, _, value = line.decode("ascii").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    length = int(headers["content-length"])
+    body = stream.read(length)
+    if len(body) < length:
+        return None
+    return json.loads(body)
+
+
+def write_message(stream, obj):
+    body = json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    stream.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    stream.flush()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--items", required=True, help="JSON list of LSP CompletionItems")
+    args = ap.parse_args()
+    with open(args.items, encoding="utf-8") as f:
+        items = json.load(f)
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while True:
+        msg = read_message(stdin)
+        if msg is None:
+            break
+        method = msg.get("method")
+        if method == "exit":
+            break
+        if "id" not in msg or method is None:
+            continue  # notifications (didOpen, didChange...) and answers need nothing
+        result = None
+        if method == "initialize":
+            result = {
+                "capabilities": {
+                    "positionEncoding": "utf-16",
+                    "textDocumentSync": {"openClose": True, "change": 2},
+                    "completionProvider": {"triggerCharacters": ["."], "resolveProvider": False},
+                },
+                "serverInfo": {"name": "menu-stand-in", "version": "0"},
+            }
+        elif method == "textDocument/completion":
+            result = {"isIncomplete": False, "items": items}
+        write_message(stdout, {"jsonrpc": "2.0", "id": msg["id"], "result": result})
+
+
+if __name__ == "__main__":
+    main()
