@@ -151,6 +151,10 @@ end
 --              from the start of the line to the cursor and whose newText re-sends
 --              the typed prefix + the suggestion (how copilot LSP items look), then
 --              <Down>s and <End> fed to put the cursor after it (copilot.lua accept).
+--              style 'copilot_cursor': the same one edit, but the cursor is then put
+--              at the end of the inserted text with nvim_win_set_cursor (copilot.lua's
+--              current accept), not at <End>, so text after the cursor stays after it
+--              (a suggestion taken mid-line, piece by piece).
 --              style 'supermaven': feedkeys('<Space><Left><Del>') queued first, then
 --              apply_text_edits over cursor..end of line, then nvim_win_set_cursor
 --              (supermaven-nvim on_accept_suggestion): the space goes in and out
@@ -170,6 +174,9 @@ local function ai_show(step, at)
   local row, col = unpack(at or vim.api.nvim_win_get_cursor(0))
   ai = { text = step.text, style = step.style, outdent = step.outdent or 0, delete = step.delete or 0,
          buf = vim.api.nvim_get_current_buf(), row = row, col = col }
+  -- a new suggestion replaces one still on show (e.g. the rest of a word accept that the
+  -- person typed past): ghost text only, no buffer change
+  vim.api.nvim_buf_clear_namespace(ai.buf, ai_ns, 0, -1)
   local lines = vim.split(step.text, '\n', { plain = true })
   local opts = { virt_text = { { lines[1], 'Comment' } }, virt_text_pos = 'inline' }
   if #lines > 1 then
@@ -233,7 +240,11 @@ local function ai_apply(s, text)
       range = { start = { line = row - 1, character = 0 }, ['end'] = { line = row - 1, character = col } },
       newText = line:sub(1, col) .. text,
     } }, buf, 'utf-8')
-    feed(string.rep('<Down>', #lines - 1) .. '<End>')
+    if s.style == 'copilot_cursor' then
+      vim.api.nvim_win_set_cursor(0, { row + #lines - 1, (#lines == 1 and col or 0) + #lines[#lines] })
+    else
+      feed(string.rep('<Down>', #lines - 1) .. '<End>')
+    end
   end
   part = 'after' -- whatever the fed keys do next (supermaven's space pair)
   local rest = s.text:sub(#text + 1)

@@ -51,7 +51,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 DRIVER = HERE / "driver.lua"
-RUN_TIMEOUT_S = 55.0
+RUN_TIMEOUT_S = 120.0  # the longest plans (menu2, partial2) play for about 90 s
 
 # ---------------------------------------------------------------------------
 # Plans: what to type, when
@@ -181,7 +181,7 @@ class Plan:
 
     def ai_suggest(self, text: str, style: str, outdent: int = 0, delete: int = 0):
         """The stand-in AI plugin in driver.lua shows `text` as ghost text at the cursor
-        (no buffer change). `style`: copilot | supermaven | copilot_vim."""
+        (no buffer change). `style`: copilot | copilot_cursor | supermaven | copilot_vim."""
         self._add(0, **{"do": "ai_suggest", "text": text, "style": style, "outdent": outdent,
                         "delete": delete, "action": f"AI suggestion on show ({style})", "kind": "none"})
 
@@ -1692,6 +1692,265 @@ def build_undocancel_h(p: Plan, ctx: dict):
     finish(p, ctx, "w")
 
 
+# -- menu2: a second tuning session with the completion menu (editor) -------
+# Fresh file, identifiers and items; both completeopt variants in one session, <C-n>/<C-p>
+# walks over several items, keyword, `name()` and `name(${1:arg})` items, and class/def/
+# if/try/while snippets filled in with <Tab>.
+
+MENU2_START = '''"""Watering rounds for the greenhouse beds."""
+
+MOISTURE = {"tomato": 0.31, "basil": 0.52, "chili": 0.18}
+
+
+def soil_moisture(bed):
+    return MOISTURE.get(bed, 0.0)
+
+
+def open_valve(bed):
+    print("valve open:", bed)
+
+
+def sound_alarm():
+    print("ALARM: valve stuck")
+'''
+
+
+def menu2_item(label: str, kind: int, group: str, text: str | None = None, snippet: bool = False,
+               detail: str | None = None) -> dict:
+    """One CompletionItem. `sortText` fixes the menu's order the way real servers do
+    (functions, then keywords, then snippets; Neovim sorts by sortText, else label)."""
+    item = {"label": label, "kind": kind, "sortText": f"{group}_{label}",
+            "insertText": text if text is not None else label}
+    if snippet:
+        item["insertTextFormat"] = 2
+    if detail:
+        item["detail"] = detail
+    return item
+
+
+MENU2_ITEMS = [
+    # functions: `name()` as plain text, `name(${1:arg})` as snippets
+    menu2_item("sound_alarm", 3, "a", "sound_alarm()", detail="()"),
+    menu2_item("close_all_valves", 3, "a", "close_all_valves()", detail="()"),
+    menu2_item("open_valve", 3, "a", "open_valve(${1:bed})", snippet=True, detail="(bed)"),
+    menu2_item("soil_moisture", 3, "a", "soil_moisture(${1:bed})", snippet=True, detail="(bed)"),
+    menu2_item("dew_point", 3, "a", "dew_point(${1:temp}, ${2:humidity})", snippet=True,
+               detail="(temp, humidity)"),
+    # keywords
+    *[menu2_item(k, 14, "b") for k in ("if", "elif", "else", "while", "del", "return", "None",
+                                         "pass", "raise")],
+    # multi-line snippets with several placeholders
+    menu2_item("if", 15, "c", "if ${1:condition}:\n\t${2:pass}", snippet=True, detail="if block"),
+    menu2_item("while", 15, "c", "while ${1:condition}:\n\t${2:pass}", snippet=True,
+               detail="while loop"),
+    menu2_item("def", 15, "c", "def ${1:name}(${2:params}):\n\t${3:pass}", snippet=True,
+               detail="function"),
+    menu2_item("class", 15, "c", "class ${1:Name}:\n\tdef __init__(self, ${2:params}):\n\t\t${3:pass}",
+               snippet=True, detail="class"),
+    menu2_item("try", 15, "c", "try:\n\t${1:pass}\nexcept ${2:Exception} as ${3:err}:\n\t${4:raise}",
+               snippet=True, detail="try/except"),
+]
+
+MENU2_NOSELECT = "menu,menuone,noselect,popup"
+MENU2_NOINSERT = "menu,menuone,noinsert,popup"
+
+
+def menu_walk(p: Plan, open_keys: list[str], open_action: str, item: str, moves: list[str]):
+    """Open the menu, walk it with `moves` (<C-n>/<C-p>, in order), accept with <C-y>. Like
+    menu_pick, every change the menu makes is the editor's."""
+    p.keys(open_keys, open_action, "editor")
+    p.pause(300, 500)
+    for key in moves:
+        what = {"<C-n>": "select the next item in the completion menu (<C-n>)",
+                "<C-p>": "select the previous item in the completion menu (<C-p>)"}[key]
+        p.keys([key], what, "editor")
+    p.pause(200, 400)
+    p.keys(["<C-y>"], f"accept {item} from the completion menu (<C-y>)", "editor")
+
+
+def snippet_tab(p: Plan):
+    p.keys(["<Tab>"], "jump to the next snippet placeholder (<Tab>)", "none")
+    p.pause(200, 400)
+
+
+def build_menu2(p: Plan, ctx: dict):
+    omni = ["<C-x>", "<C-o>"]
+    by_omni = "open the completion menu (<C-x><C-o>)"
+    space = ["<C-Space>"]
+    by_space = "open the completion menu (<C-Space>, vim.lsp.completion.get())"
+    # completeopt starts as noselect: each <C-n>/<C-p> rewrites the word in the buffer.
+    # 1. a class snippet at column 0, reached by walking past close_all_valves() and back
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\b\n\ncl")
+    menu_walk(p, omni, by_omni, "the class snippet", ["<C-n>", "<C-n>", "<C-p>", "<C-n>"])
+    p.pause(500, 800)
+    p.type("Bed")                      # over Name
+    snippet_tab(p)
+    p.type("name, target")             # over params
+    snippet_tab(p)
+    p.type("self.name = name")         # over pass
+    p.type("\nself.target = target\n\n\bde")
+    # 2. a def snippet at a line start (three items walked), return and a call snippet
+    #    typed into its last placeholder
+    menu_walk(p, space, by_space, "the def snippet", ["<C-n>", "<C-n>", "<C-n>"])
+    p.pause(500, 800)
+    p.type("is_dry")                   # over name
+    snippet_tab(p)
+    p.type("self")                     # over params
+    snippet_tab(p)
+    p.type("ret")                      # over pass
+    menu_walk(p, omni, by_omni, "the keyword return", ["<C-n>"])
+    p.type(" soil_")
+    menu_walk(p, omni, by_omni, "the soil_moisture call snippet", ["<C-n>"])
+    p.pause(400, 700)
+    p.type("self.name")                # over bed
+    snippet_tab(p)                     # to $0, after the )
+    p.type(" < self.target\x1b")
+    # 3. the other setting: the first item is selected but nothing goes in until <C-y>
+    p.pause(600, 900)
+    p.command(f"set completeopt={MENU2_NOINSERT}", "switch completeopt to noinsert (:set)")
+    p.pause(400, 700)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\b\n\ndef water_round(beds):\nfor bed in beds:\nif")
+    menu_walk(p, space, by_space, "the if snippet", ["<C-n>", "<C-p>", "<C-n>"])
+    p.pause(500, 800)
+    p.type("bed.is_dry()")             # over condition
+    snippet_tab(p)
+    p.type("open_")                    # over pass
+    menu_walk(p, omni, by_omni, "the open_valve call snippet", [])
+    p.pause(400, 700)
+    p.type("bed.name")                 # over bed
+    snippet_tab(p)
+    p.type("\n\bel")
+    menu_walk(p, omni, by_omni, "the keyword else", ["<C-n>"])  # elif, then else
+    p.type(":\ntr")
+    menu_walk(p, omni, by_omni, "the try snippet", [])
+    p.pause(500, 800)
+    p.type('print(bed.name, "is wet")')  # over pass
+    snippet_tab(p)
+    p.type("KeyError")                 # over Exception
+    snippet_tab(p)                     # keep err
+    snippet_tab(p)
+    p.type("sou")                      # over raise
+    menu_walk(p, space, by_space, "sound_alarm()", [])
+    # 4. a while snippet, then keywords at a line start and after code
+    p.type("\n\b\b\b\b\n\ndef drain(level):\nwh")  # four Backspaces: 16 -> 0
+    menu_walk(p, omni, by_omni, "the while snippet", ["<C-n>"])  # the keyword, then the snippet
+    p.pause(500, 800)
+    p.type("level > 0.2")              # over condition
+    snippet_tab(p)
+    p.type("level -= 0.05")            # over pass
+    p.type("\n\bret")
+    menu_walk(p, omni, by_omni, "the keyword return", [])
+    p.type(" N")
+    menu_walk(p, space, by_space, "the keyword None", [])
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    finish(p, ctx, "w")
+
+
+# -- partial2: a second tuning session with the AI plugin's partial accepts --------
+# Every accepted piece is `completion`; some bracketed pastes of new text (`paste`) and
+# typing in between.
+
+PARTIAL2_START = '''"""Hours logged per person, from the time clock's export."""
+from collections import defaultdict
+
+
+def parse_line(line):
+    name, day, minutes = line.split(";")
+    return name.strip(), day.strip(), int(minutes)
+'''
+
+PARTIAL2_PASTE_BODY = ("per_day = defaultdict(int)\n"
+                       "    for _name, day, minutes in map(parse_line, lines):\n"
+                       "        per_day[day] += minutes\n"
+                       "    return max(per_day, key=per_day.get) if per_day else None")
+
+PARTIAL2_PASTE_TAIL = '("name", "day", "minutes", "approved_by")'
+
+
+def build_partial2(p: Plan, ctx: dict):
+    word = "accept the AI suggestion's next word (<M-Right>)"
+    line = "accept the AI suggestion's next line (<M-Down>)"
+    whole = "accept the rest of the AI suggestion (<Tab>)"
+    # 1. right after Enter, on the fresh indented line: two words, then four lines, the
+    #    line accepts 0.3-4 s apart
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef hours_by_person(lines):\n")
+    p.pause(700, 1000)
+    p.ai_suggest("totals = defaultdict(int)\n"
+                 "    for name, _day, minutes in map(parse_line, lines):\n"
+                 "        totals[name] += minutes\n"
+                 "    return {name: m / 60 for name, m in totals.items()}", "copilot")
+    for _ in range(2):  # "totals " | "= "
+        p.accept("<M-Right>", word, ai_parts(word))
+    p.accept("<M-Down>", line, ai_parts(line), gap=(300, 450))
+    p.accept("<M-Down>", line, ai_parts(line), gap=(3200, 4000))
+    p.accept("<M-Down>", line, ai_parts(line), gap=(300, 400))
+    p.accept("<M-Down>", line, ai_parts(line), gap=(1200, 2000))
+    # 2. a bracketed paste of new text on a fresh indented line
+    p.type("\n\n\ndef busiest_day(lines):\n")
+    p.pause(600, 900)
+    p.paste(PARTIAL2_PASTE_BODY, "paste busiest_day()'s body from a chat answer (bracketed paste)")
+    # 3. mid-line: inside print(), the ) after the cursor stays after each piece
+    p.pause(500, 800)
+    p.type("\n\n\ndef report(lines):\nfor name, hours in sorted(hours_by_person(lines).items()):\nprint()")
+    p.pause(150, 250)
+    p.keys(["<Left>"], "into the parentheses", "none")
+    p.pause(600, 900)
+    p.ai_suggest('f"{name:<12} {hours:6.2f}"', "copilot_cursor")
+    for _ in range(2):  # "f" | '"{name'
+        p.accept("<M-Right>", word, ai_parts(word))
+    p.accept("<Tab>", whole, ai_parts(whole))
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 4. after code on the line: words, then the rest of the line with <M-Down>
+    p.pause(400, 700)
+    p.keys(["o"], "typing", "typing")
+    p.type("\b\b\n\ndef average_day(lines):\nentries = list(map(parse_line, lines))\nreturn ")
+    p.pause(600, 900)
+    p.ai_suggest("sum(m for _n, _d, m in entries) / max(len(entries), 1)", "copilot")
+    for _ in range(3):  # "sum" | "(m " | "for "
+        p.accept("<M-Right>", word, ai_parts(word))
+    p.accept("<M-Down>", line, ai_parts(line), gap=(500, 900))
+    # 5. the first word finishes the word being typed, then the lines, 0.3-4 s apart
+    p.type("\n\n\ndef people(lines):\nseen = set()\nfor name, _day, _m in map(parse_li")
+    p.pause(500, 800)
+    p.ai_suggest("ne, lines):\n        seen.add(name)\n    return sorted(seen)", "copilot")
+    for _ in range(2):  # "ne" | ", "
+        p.accept("<M-Right>", word, ai_parts(word))
+    p.accept("<M-Down>", line, ai_parts(line), gap=(2500, 3500))
+    p.accept("<M-Down>", line, ai_parts(line), gap=(300, 400))
+    p.accept("<M-Down>", line, ai_parts(line), gap=(700, 1200))
+    # 6. a whole multi-line accept right after Enter
+    p.type("\n\n\ndef overtime(lines, limit=40):\n")
+    p.pause(700, 1000)
+    p.ai_suggest("weekly = hours_by_person(lines)\n"
+                 "    return {n: h - limit for n, h in weekly.items() if h > limit}", "copilot")
+    act = "accept an AI suggestion, whole (<Tab>)"
+    p.accept("<Tab>", act, ai_parts(act), gap=(500, 800))
+    # 7. a word accept, the person types on, and a new suggestion follows
+    p.type("\n\n\ndef total_hours(lines):\n")
+    p.pause(600, 900)
+    p.ai_suggest("return sum(hours_by_person(lines).values())", "copilot")
+    p.accept("<M-Right>", word, ai_parts(word))  # "return "
+    p.type("round(")
+    p.pause(600, 900)
+    p.ai_suggest("sum(hours_by_person(lines).values()), 1)", "copilot")
+    p.accept("<M-Right>", word, ai_parts(word))  # "sum"
+    p.accept("<Tab>", whole, ai_parts(whole))
+    # 8. a bracketed paste after code on the line
+    p.type("\n\n\nFIELDS = ")
+    p.pause(500, 800)
+    p.paste(PARTIAL2_PASTE_TAIL, "paste the field names from the export's manual (bracketed paste)")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    finish(p, ctx, "w")
+
+
 SCENARIOS = {
     "basic": Scenario(
         name="basic",
@@ -1817,6 +2076,27 @@ SCENARIOS = {
         about=("type ~80 characters; a ~300-character bracketed paste in normal mode; u, <C-r>, u; "
                ":w; :qa!"),
         build=build_undocancel,
+    ),
+    "menu2": Scenario(
+        name="menu2",
+        file="greenhouse.py",
+        text=MENU2_START,
+        about=("the completion menu again (menu_server.py), fresh items: noselect, then noinsert "
+               "(:set completeopt); <C-n>/<C-p> walks over several items before <C-y>; class, def, "
+               "if, try and while snippets filled in with <Tab>; keyword, name() and name(${1:arg}) "
+               "items at line starts and after code (editor); typing; :w; :qa!"),
+        build=build_menu2,
+        menu={"items": MENU2_ITEMS, "completeopt": MENU2_NOSELECT},
+    ),
+    "partial2": Scenario(
+        name="partial2",
+        file="timesheet.py",
+        text=PARTIAL2_START,
+        about=("the stand-in AI plugin taken a piece at a time in many places: after Enter, after "
+               "code, mid-line, a first word finishing the typed word, line accepts 0.3-4 s apart, "
+               "a whole multi-line accept, a word accept then typing then a new suggestion "
+               "(completion); two bracketed pastes of new text (paste); typing; :w; :qa!"),
+        build=build_partial2,
     ),
 }
 
