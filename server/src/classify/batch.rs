@@ -38,7 +38,7 @@ pub fn revise(h: &DocHistory, b: &Batch<'_>, out: &mut [Decision], amends: &mut 
     if machine_batch(h, b, contiguous, out, amends) {
         return;
     }
-    if menu_rewrite(b.inputs, out) {
+    if menu_rewrite(h, b, out, amends) {
         return;
     }
     let (same, text) = same_text(b.inputs);
@@ -96,11 +96,23 @@ fn content_kept(inputs: &[Input<'_>], out: &mut [Decision]) -> bool {
     true
 }
 
+/// How soon after a removal sent alone the menu's item it made room for follows.
+const MENU_STEP_MS: f64 = 400.0;
+
 /// Fewer changes than [`MACHINE_BATCH`] at once can rewrite a word too: a completion menu
-/// showing its next item takes the word back and writes the item in, in one notification —
-/// removals first, then at least three characters, one after the other from where the removals
-/// began, making one identifier. Typing puts removals after what it typed, not before.
-fn menu_rewrite(inputs: &[Input<'_>], out: &mut [Decision]) -> bool {
+/// showing its next item takes the word back and writes the item in — removals first, in this
+/// notification (beginning with what the item begins with), or one char alone in the one just
+/// before (moments earlier, where the item starts, the item's first char), then at least two
+/// characters, one after the other from where the removals began, making one word. Typing puts
+/// removals after what it typed, and typing over a selection writes something else than it
+/// took away. A removal sent alone is amended.
+fn menu_rewrite(
+    h: &DocHistory,
+    b: &Batch<'_>,
+    out: &mut [Decision],
+    amends: &mut Vec<Amendment>,
+) -> bool {
+    let inputs = b.inputs;
     let removals = inputs
         .iter()
         .take_while(|i| i.applied.inserted == 0 && i.applied.deleted > 0)
@@ -117,23 +129,35 @@ fn menu_rewrite(inputs: &[Input<'_>], out: &mut [Decision]) -> bool {
             && i.applied.start == start + k
             && i.applied.span.start_line == line
     });
-    let from_removal = inputs[..removals]
-        .iter()
-        .any(|i| i.applied.start == start && i.applied.span.start_line == line);
-    if removals == 0
-        || chars.len() < 3
-        || !in_a_row
-        || !from_removal
-        || !shape::is_identifier(&word)
-    {
+    // The menu takes back the previous item (or the end of the word typed) and writes the next
+    // item, which starts as the word typed did: what it removed and what it writes begin alike.
+    let mut leading: Vec<&Input<'_>> = inputs[..removals].iter().collect();
+    leading.sort_by_key(|i| i.applied.start);
+    let removed: String = (leading.iter())
+        .map(|i| {
+            let a = i.applied;
+            a.del_text.as_deref().map(str::to_owned).or(a.del_char.map(String::from))
+        })
+        .collect::<Option<String>>()
+        .unwrap_or_default();
+    let from_removal = leading.first().is_some_and(|i| {
+        i.applied.start == start && i.applied.span.start_line == line
+    }) && removed.chars().next() == word.chars().next();
+    // ...or the menu's first step: one char taken back alone, just before, where the item starts.
+    let lone = (h.recent.iter().rev())
+        .find(|r| r.notification != b.notification)
+        .filter(|r| r.inserted == 0 && r.start == start && b.t - r.t <= MENU_STEP_MS)
+        .filter(|r| r.del_char.is_some() && r.del_char == word.chars().next());
+    let word_ok = shape::is_item_word(&word);
+    if chars.len() < 2 || !in_a_row || !(from_removal || lone.is_some()) || !word_ok {
         return false;
     }
     let changes = inputs.len() as u32;
-    out.fill(decide(
-        Class::Editor,
-        0.7,
-        Evidence::WordRewrite { changes },
-    ));
+    let d = decide(Class::Editor, 0.7, Evidence::WordRewrite { changes });
+    out.fill(d);
+    if let Some(r) = lone {
+        amends.push(Amendment { id: r.id, decision: d });
+    }
     true
 }
 
@@ -230,7 +254,7 @@ fn burst_class(inputs: &[Input<'_>], lone: Option<Recent>, t: f64) -> (Class, Ev
             .find(|i| i.applied.inserted > 0)
             .is_some_and(|i| i.applied.code_before),
     };
-    if rewrites && single_line && shape::is_identifier(&typed_word) {
+    if rewrites && single_line && shape::is_item_word(&typed_word) {
         (Class::Editor, Evidence::WordRewrite { changes: n })
     } else if origin_code {
         (Class::Completion, Evidence::MachineBatch { changes: n })

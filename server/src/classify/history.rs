@@ -38,6 +38,8 @@ pub struct Recent {
     pub word_item: bool,
     /// It opened a line: a line break and the indentation after it.
     pub opened_line: bool,
+    /// The char it removed, when it removed one.
+    pub del_char: Option<char>,
 }
 
 /// The last bulk insertion into a document, with its text (for a removal that may complete a

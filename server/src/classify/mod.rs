@@ -273,6 +273,7 @@ fn remember(
         word_item: d.evidence == Evidence::CompletionItem,
         opened_line: d.class == Class::Typed
             && (d.evidence == Evidence::Indent || a.ins_char == Some('\n')),
+        del_char: a.del_char,
     });
     h.last_insert = match &a.ins_text {
         Some(text) if !matches!(d.class, Class::Typed | Class::Undo) => Some(history::LastInsert {

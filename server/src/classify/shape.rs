@@ -46,6 +46,15 @@ pub fn is_identifier(s: &str) -> bool {
     chars.next().is_some_and(|c| c.is_alphabetic() || c == '_') && chars.all(is_ident_char)
 }
 
+/// What a completion menu writes in as it shows an item: one word without spaces, starting like
+/// an identifier, perhaps with brackets or a dot (`close_all()`, `self.count`, `Vec<T>`).
+pub fn is_item_word(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_alphabetic() || c == '_')
+        && s.chars().count() <= 80
+        && s.chars().all(|c| !c.is_whitespace())
+}
+
 pub fn continues_word(prev: Option<char>) -> bool {
     prev.is_some_and(is_ident_char)
 }
@@ -229,6 +238,8 @@ mod tests {
         assert!(is_identifier("perimeter_circle"));
         assert!(!is_identifier("kmh)"));
         assert!(!is_identifier("2x"));
+        assert!(is_item_word("close_all_valves()") && is_item_word("self.count"));
+        assert!(!is_item_word("a = b") && !is_item_word("(x)"));
     }
 
     #[test]

@@ -20,6 +20,9 @@ const ACCEPT_WINDOW_MS: f64 = 10_000.0;
 /// How long after typing at a spot one line starting on a new line there still counts as
 /// accepted at the cursor (a suggestion's next line).
 const NEW_LINE_ACCEPT_MS: f64 = 3_000.0;
+/// How soon after typing at the cursor an insertion there is taken for an accepted suggestion
+/// even when its text is found close by.
+const PIECE_OVER_NEARBY_MS: f64 = 2_000.0;
 /// How long after a bulk insertion a contiguous one continues it.
 const CHUNK_WINDOW_MS: f64 = 1_000.0;
 /// How close a one-character change must be to an undo to be part of it.
@@ -248,6 +251,15 @@ fn brought(
         return d;
     }
     if input.copied == Copied::Nearby {
+        // ...and moments after typing at the cursor, a suggestion's piece that repeats a word
+        // close by is still the suggestion's.
+        if let Some(p) = at_cursor
+            && a.code_before
+            && t - p.t <= PIECE_OVER_NEARBY_MS
+            && !text.starts_with(['\n', '\r'])
+        {
+            return decide(Class::Completion, 0.6, Evidence::AcceptAtCursor);
+        }
         return decide(Class::Move, 0.6, Evidence::CopiedNearby);
     }
     if let Some(del) = a.del_text.as_deref()

@@ -81,6 +81,8 @@ pub struct Applied {
     pub ins_text: Option<Box<str>>,
     /// The trimmed deleted text, for deletions of two chars or more.
     pub del_text: Option<Box<str>>,
+    /// The deleted char, for a one-char deletion.
+    pub del_char: Option<char>,
     /// The char just before the change, and whether the line holds anything but white space
     /// before it (the cursor follows code the person wrote).
     pub prev_char: Option<char>,
@@ -296,6 +298,11 @@ impl Document {
             removed_slice.to_string()
         };
         let del_text = (m.deleted >= 2).then(|| piece(&removed, m.prefix, m.deleted));
+        let del_char = if m.deleted == 1 {
+            removed.chars().nth(m.prefix)
+        } else {
+            None
+        };
         let (ins_char, ins_text) = match m.inserted {
             0 => (None, None),
             1 => (text.chars().nth(m.prefix), None),
@@ -318,6 +325,7 @@ impl Document {
             ins_char,
             ins_text,
             del_text,
+            del_char,
             prev_char,
             code_before,
         };
