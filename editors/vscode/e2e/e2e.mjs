@@ -6,19 +6,11 @@
 //   INLINE_VSIX  e2e/inline-provider packaged: a stand-in AI inline completion provider
 // The server runs as `mindgap lsp --record WORK/vscode.trace.jsonl` (a wrapper script passed to
 // the extension as $MINDGAP_PATH); the run ends by replaying that trace.
-import { spawn, execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import { env, BASE_SETTINGS, prepare, startCodeServer, stopCodeServer, waitForHttp, openWorkbench, waitForStatus, palette, quickOpen } from './harness.mjs';
 
-const require = createRequire(process.env.PLAYWRIGHT_FROM ?? import.meta.url);
-const { chromium } = require('playwright-core');
-
-const env = (k) => {
-  const v = process.env[k];
-  if (!v) throw new Error(`e2e: set ${k}`);
-  return v;
-};
 const CODE_SERVER = env('CODE_SERVER');
 const VSIX = env('VSIX');
 const WORK = env('WORK');
@@ -36,99 +28,13 @@ const check = (ok, what) => {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
 };
 
-fs.rmSync(WORK, { recursive: true, force: true });
-const ws = path.join(WORK, 'workspace');
-const data = path.join(WORK, 'data');
-const exts = path.join(WORK, 'extensions');
-const home = path.join(WORK, 'mindgap-home');
-for (const d of [ws, path.join(data, 'User'), exts, home, path.join(WORK, 'config')]) fs.mkdirSync(d, { recursive: true });
+const TRACE = path.join(WORK, 'vscode.trace.jsonl');
+const { ws, data, home, csEnv, common } = prepare({ CODE_SERVER, WORK, MINDGAP, TRACE, vsixes: [VSIX, INLINE_VSIX], settings: BASE_SETTINGS });
 fs.writeFileSync(path.join(ws, 'main.py'), '');
 fs.writeFileSync(path.join(ws, 'loop.js'), '');
 execFileSync('git', ['init', '-q', ws]);
-// The extension starts this as `… lsp`: the session is recorded.
-const TRACE = path.join(WORK, 'vscode.trace.jsonl');
-const recorder = path.join(WORK, 'mindgap-record.sh');
-fs.writeFileSync(recorder, `#!/bin/sh\nexec '${MINDGAP}' "$@" --record '${TRACE}'\n`, { mode: 0o755 });
-fs.writeFileSync(
-  path.join(data, 'User', 'settings.json'),
-  JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'security.workspace.trust.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.autoCheckUpdates': false,
-    'editor.autoClosingBrackets': 'never',
-    'editor.acceptSuggestionOnEnter': 'off',
-    'editor.quickSuggestions': { other: false, comments: false, strings: false },
-    'workbench.colorTheme': 'Default Dark Modern',
-  }),
-);
 
-const csEnv = {
-  ...process.env,
-  XDG_CONFIG_HOME: path.join(WORK, 'config'),
-  MINDGAP_HOME: home,
-  MINDGAP_PATH: recorder,
-  RUST_LOG: 'mindgap=debug',
-};
-const common = ['--user-data-dir', data, '--extensions-dir', exts];
-for (const vsix of [VSIX, INLINE_VSIX]) {
-  execFileSync(CODE_SERVER, [...common, '--install-extension', vsix], { env: csEnv, stdio: 'inherit' });
-}
-
-const server = spawn(
-  CODE_SERVER,
-  [...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${PORT}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', ws],
-  { env: csEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
-);
-const serverLog = fs.createWriteStream(path.join(WORK, 'code-server.log'));
-server.stdout.pipe(serverLog);
-server.stderr.pipe(serverLog);
-
-async function waitForHttp(url, ms) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    try {
-      const r = await fetch(url);
-      if (r.ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`code-server did not answer at ${url}`);
-}
-
-const statusText = (page) =>
-  page.evaluate(() => {
-    const el = [...document.querySelectorAll('.statusbar-item')].find((e) => e.id.includes('mindgap'));
-    return el ? (el.textContent ?? '').trim() : null;
-  });
-
-async function waitForStatus(page, pred, ms) {
-  const end = Date.now() + ms;
-  let last = null;
-  while (Date.now() < end) {
-    last = await statusText(page);
-    if (last !== null && pred(last)) return last;
-    await page.waitForTimeout(250);
-  }
-  return last;
-}
-
-/** Runs the palette entry whose label is exactly `label` (fuzzy matching ranks others too). */
-async function palette(page, label) {
-  await page.keyboard.press('F1');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type(label, { delay: 10 });
-  await page.waitForTimeout(600);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first();
-  const rows = await page.locator('.quick-input-list .monaco-list-row').allTextContents();
-  const exact = rows.findIndex((t) => t.trim().startsWith(label) && !t.includes('manual') === !label.includes('manual'));
-  if (exact >= 0) await page.locator('.quick-input-list .monaco-list-row').nth(exact).click();
-  else await row.click();
-}
+const server = startCodeServer({ CODE_SERVER, WORK, PORT, common, csEnv, folder: ws });
 
 /** Replays the recorded trace and checks the classes of loop.js's accepted suggestions. */
 function classesOfRecording() {
@@ -159,20 +65,11 @@ function classesOfRecording() {
 }
 
 let browser;
+let page;
 const t0 = Date.now();
 try {
   await waitForHttp(`http://127.0.0.1:${PORT}/healthz`, 60_000);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const origin = `http://127.0.0.1:${PORT}`;
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
-  const page = await context.newPage();
-  await page.goto(`${origin}/?folder=${encodeURIComponent(ws)}`);
-  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  ({ browser, page } = await openWorkbench({ CHROMIUM, PORT, folder: ws }));
 
   const first = await waitForStatus(page, (t) => t.includes('mindgap') || t.length > 0, 60_000);
   check(first !== null, `status bar item appears (${JSON.stringify(first)})`);
@@ -189,12 +86,7 @@ try {
   check((started?.includes('e2e-task') && !started.includes('(manual)')) ?? false, `status shows the task (${JSON.stringify(started)})`);
 
   // Open the file and type like a person.
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
-  await page.keyboard.type('main.py', { delay: 20 });
-  await page.waitForTimeout(600);
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('.monaco-editor textarea', { timeout: 15_000 });
+  await quickOpen(page, 'main.py');
   await page.waitForTimeout(800);
   await page.click('.monaco-editor .view-lines');
   await page.keyboard.type('def total(items):\n', { delay: 90 });
@@ -384,11 +276,7 @@ try {
   await browser?.contexts()[0]?.pages()[0]?.screenshot({ path: path.join(WORK, 'failure.png') }).catch(() => undefined);
 } finally {
   if (browser) await browser.close();
-  try {
-    process.kill(-server.pid, 'SIGTERM');
-  } catch {
-    /* gone */
-  }
+  stopCodeServer(server);
   // The recorded session, replayed: how the server classed the accepted suggestions.
   try {
     await new Promise((r) => setTimeout(r, 500));
