@@ -136,13 +136,17 @@ fn menu_rewrite(
     let removed: String = (leading.iter())
         .map(|i| {
             let a = i.applied;
-            a.del_text.as_deref().map(str::to_owned).or(a.del_char.map(String::from))
+            a.del_text
+                .as_deref()
+                .map(str::to_owned)
+                .or(a.del_char.map(String::from))
         })
         .collect::<Option<String>>()
         .unwrap_or_default();
-    let from_removal = leading.first().is_some_and(|i| {
-        i.applied.start == start && i.applied.span.start_line == line
-    }) && removed.chars().next() == word.chars().next();
+    let from_removal = leading
+        .first()
+        .is_some_and(|i| i.applied.start == start && i.applied.span.start_line == line)
+        && removed.chars().next() == word.chars().next();
     // ...or the menu's first step: one char taken back alone, just before, where the item starts.
     let lone = (h.recent.iter().rev())
         .find(|r| r.notification != b.notification)
@@ -156,7 +160,10 @@ fn menu_rewrite(
     let d = decide(Class::Editor, 0.7, Evidence::WordRewrite { changes });
     out.fill(d);
     if let Some(r) = lone {
-        amends.push(Amendment { id: r.id, decision: d });
+        amends.push(Amendment {
+            id: r.id,
+            decision: d,
+        });
     }
     true
 }

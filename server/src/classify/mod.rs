@@ -101,6 +101,16 @@ pub fn hinted(class: Class, inserted: usize, deleted: usize) -> Decision {
     decide(class, 0.99, Evidence::Hint(class))
 }
 
+/// The decision a hint that follows its change gives that change, if any: a `paste` hint says
+/// only that the clipboard brought it, so a change already known for the person's own code (a
+/// `move`) stays as it is.
+pub fn hinted_after(class: Class, r: &Recent) -> Option<Decision> {
+    if class == Class::Paste && r.class == Class::Move {
+        return None;
+    }
+    Some(hinted(class, r.inserted as usize, r.deleted as usize))
+}
+
 /// The person says a block is their own code: it stops counting as outside help.
 pub fn own_code() -> Decision {
     decide(Class::Move, 0.99, Evidence::OwnCode)
@@ -211,7 +221,12 @@ impl Classifier {
         for (i, input) in inputs.iter().enumerate() {
             let a = input.applied;
             let d = if let Some(class) = ctx.hint {
-                hinted(class, a.inserted, a.deleted)
+                // A paste hint says the clipboard brought it, not whose it is: the person's
+                // own code pasted is still a move.
+                (class == Class::Paste)
+                    .then(|| single::own_code_pasted(&cuts, input))
+                    .flatten()
+                    .unwrap_or_else(|| hinted(class, a.inserted, a.deleted))
             } else if let Some(e) = ctx.expected.filter(|e| e.state == a.state) {
                 decide(e.class, 0.99, Evidence::ExpectedEdit)
             } else {

@@ -279,6 +279,22 @@ fn brought(
     decide(Class::Paste, 0.8, Evidence::Bulk)
 }
 
+/// Text the workspace already holds, or the person cut moments ago, pasted: a move, whatever
+/// brought it (a plugin's `paste` hint says only that the clipboard did).
+pub fn own_code_pasted(cuts: &Cuts, input: &Input<'_>) -> Option<Decision> {
+    let text = input.applied.ins_text.as_deref()?;
+    if cuts.contains(text) {
+        return Some(decide(Class::Move, 0.8, Evidence::RecentCut));
+    }
+    match input.copied {
+        Copied::Lines(lines) => Some(decide(Class::Move, 0.75, Evidence::CopiedLines { lines })),
+        Copied::DiskLines(lines) => {
+            Some(decide(Class::Move, 0.7, Evidence::CopiedFromDisk { lines }))
+        }
+        Copied::Nearby | Copied::No => None,
+    }
+}
+
 /// A suggestion accepted where the person was just typing, after code on the line: any text
 /// within [`ACCEPT_WINDOW_MS`], or one line starting on a new line (its next line) within
 /// [`NEW_LINE_ACCEPT_MS`] of a keystroke.

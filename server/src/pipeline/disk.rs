@@ -49,12 +49,14 @@ pub struct AgentNote {
     pub agent: Agent,
 }
 
-/// A document's last notification, when it inserted bulk text the classifier called `paste`
-/// on its own judgement: a reload that beat the watcher may yet explain it.
+/// A document's last notification, when it changed bulk text and the classifier called it
+/// `paste` (`ids`) or `undo` (`undo_ids`) on its own judgement: a reload that beat the watcher
+/// may yet explain it.
 #[derive(Clone, Debug)]
 pub struct LastBulk {
     pub t: f64,
     pub ids: Vec<u64>,
+    pub undo_ids: Vec<u64>,
 }
 
 #[derive(Default)]

@@ -311,16 +311,20 @@ impl Pipeline {
     /// Remembers bulk text the classifier called `paste` on its own judgement: a reload that
     /// beat the watcher may yet explain it.
     fn note_bulk(&mut self, c: &Classified, t: f64, counted: bool) {
-        let ids: Vec<u64> = (self.buffers.applied.iter().zip(&self.buffers.decisions))
-            .enumerate()
-            .filter(|(_, (a, d))| {
-                a.inserted > 1
-                    && d.class == Class::Paste
-                    && !matches!(d.evidence, classify::Evidence::Hint(_))
-            })
-            .map(|(i, _)| c.first_id + i as u64)
-            .collect();
-        let bulk = (!ids.is_empty() && counted).then_some(LastBulk { t, ids });
+        let of = |class: Class| -> Vec<u64> {
+            (self.buffers.applied.iter().zip(&self.buffers.decisions))
+                .enumerate()
+                .filter(|(_, (a, d))| {
+                    a.inserted + a.deleted > 1
+                        && d.class == class
+                        && !matches!(d.evidence, classify::Evidence::Hint(_))
+                })
+                .map(|(i, _)| c.first_id + i as u64)
+                .collect()
+        };
+        let (ids, undo_ids) = (of(Class::Paste), of(Class::Undo));
+        let any = !ids.is_empty() || !undo_ids.is_empty();
+        let bulk = (any && counted).then_some(LastBulk { t, ids, undo_ids });
         self.disk.set_last_bulk(&c.key, bulk);
     }
 
@@ -416,7 +420,9 @@ impl Pipeline {
             return;
         }
         for r in recent {
-            let decision = classify::hinted(class, r.inserted as usize, r.deleted as usize);
+            let Some(decision) = classify::hinted_after(class, &r) else {
+                continue;
+            };
             self.buffers.classifier.amend(&key, r.id, decision.class);
             let amend = Amendment { id: r.id, decision };
             self.amend_provenance(&key, &amend);

@@ -179,7 +179,8 @@ impl Pipeline {
     }
 
     /// The disk now holds what the buffer holds, but no save said so. When the buffer's last
-    /// notification was a bulk insertion classed `paste` (no hint) moments ago, it was the editor
+    /// notification was a bulk change classed `paste` (or `undo`, for a write git holds; no
+    /// hint) moments ago, it was the editor
     /// reloading this write before the watcher's settle time delivered it (VS Code can reload
     /// within ~100 ms): it is amended to the outside write it was (`agent`, or `vcs`).
     fn reload_beat_the_watcher(
@@ -196,7 +197,10 @@ impl Pipeline {
             return;
         }
         let decision = disk::reload_before_watcher(vcs);
-        for id in last.ids {
+        // A reload back to a text the buffer had before looked like an undo; it was one only
+        // if git does not hold that text (else an undo that an autosave wrote is left alone).
+        let undos = if vcs { last.undo_ids } else { Vec::new() };
+        for id in last.ids.into_iter().chain(undos) {
             let amend = Amendment { id, decision };
             self.amend_provenance(uri, &amend);
             out.push(Emitted::Amend(amend));

@@ -560,3 +560,54 @@ fn a_paste_of_lines_from_a_file_never_opened_is_a_move() {
     p.did_change(5_000.0, uri, 5, vec![insert(0, 0, novel)], &mut out);
     assert_eq!(events(&out).last().unwrap().class, Class::Move);
 }
+
+#[test]
+fn a_paste_hint_on_the_persons_own_code_leaves_it_a_move() {
+    use crate::mirror::disk_lines::line_keys;
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let mut out = Vec::new();
+    let helpers = "function roundCents(value) {\n  return Math.round(value * 100) / 100;\n}\n";
+    p.disk_exists("lib/pricing.js", &line_keys(helpers));
+    let uri = "file:///ws/app.js";
+    p.did_open(0.0, uri, 1, "\n", &mut out);
+    // VS Code sees the clipboard's text come in and says `paste` just after.
+    p.did_change(1_000.0, uri, 2, vec![insert(1, 0, helpers)], &mut out);
+    p.hint(1_015.0, uri, 2, Class::Paste, &mut out);
+    assert_eq!(events(&out).last().unwrap().class, Class::Move);
+    assert!(amendments(&out).is_empty(), "{:?}", amendments(&out));
+    // ...and before it, too.
+    p.hint(2_000.0, uri, 3, Class::Paste, &mut out);
+    p.did_change(2_010.0, uri, 3, vec![insert(0, 0, helpers)], &mut out);
+    assert_eq!(events(&out).last().unwrap().class, Class::Move);
+}
+
+#[test]
+fn a_checkout_reloaded_before_the_watcher_saw_it_is_vcs_not_undo() {
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let mut out = Vec::new();
+    let uri = "file:///ws/a.py";
+    let committed = "def f():\n    return 1\n";
+    p.did_open(0.0, uri, 1, committed, &mut out);
+    p.did_change(
+        1_000.0,
+        uri,
+        2,
+        vec![insert(2, 0, "def g():\n    return 2\n")],
+        &mut out,
+    );
+    p.did_save(uri);
+    p.disk_change(
+        1_100.0,
+        "a.py",
+        Some("def f():\n    return 1\ndef g():\n    return 2\n"),
+        Some(false),
+        &mut out,
+    );
+    // `git checkout -- a.py`: VS Code reloads (back to the text it had: it looks like an undo)
+    // a moment before the watcher reports the write.
+    p.did_change(5_000.0, uri, 3, vec![replace_lines(2, 4, "")], &mut out);
+    assert_eq!(events(&out).last().unwrap().class, Class::Undo);
+    p.disk_change(5_120.0, "a.py", Some(committed), Some(true), &mut out);
+    let amended = amendments(&out);
+    assert_eq!(amended.last().map(|a| a.1), Some(Class::Vcs), "{amended:?}");
+}
