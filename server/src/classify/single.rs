@@ -235,15 +235,8 @@ fn brought(
     if let Some(d) = follow::snippet_expansion(prev, a, s.cuts, t, amends) {
         return d;
     }
-    if s.cuts.contains(text) {
-        return decide(Class::Move, 0.8, Evidence::RecentCut);
-    }
-    match input.copied {
-        Copied::Lines(lines) => return decide(Class::Move, 0.75, Evidence::CopiedLines { lines }),
-        Copied::DiskLines(lines) => {
-            return decide(Class::Move, 0.7, Evidence::CopiedFromDisk { lines });
-        }
-        Copied::Nearby | Copied::No => {}
+    if let Some(d) = own_code_pasted(s.cuts, input) {
+        return d;
     }
     // A suggestion accepted on the line the person just opened, before a piece of text found
     // close by (a weak sign of a copy: suggestions repeat what is near).
