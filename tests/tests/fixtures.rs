@@ -377,19 +377,21 @@ fn disk_and_agent_lines_of_a_recorded_session_replay_to_their_attribution() {
     assert_eq!(agent_chars, 30 + 39 + 28, "{summary}");
 }
 
-/// The held-out sessions (`tests/fixtures/heldout/`): recorded from real editors and never used
-/// to tune a rule. Scored apart from the tuning corpus, against the target: at least 99% of
-/// inserted characters rightly outside help or not, every labelled class at least 95% of its
-/// characters (of its changes, for deletes), and no typed run called outside help.
-#[test]
-fn held_out_sessions_meet_the_target() {
+/// Scores the labelled sessions in `folder` (held out: never tuned on) in aggregate — per
+/// session the share of inserted characters rightly outside help or not, over all of them the
+/// same and the agreement per labelled class — and returns what falls short of the target: at
+/// least 99% of inserted characters rightly outside help or not, every labelled class at least
+/// 95% of its characters (of its changes, for classes that insert none), and no typed change
+/// called outside help.
+fn held_out_shortfalls(folder: &str) -> Vec<String> {
     const OUTSIDE: [&str; 3] = ["paste", "completion", "agent"];
-    let held_out = labelled_in("tests/fixtures/heldout");
-    assert!(!held_out.is_empty(), "no held-out sessions");
+    let held_out = labelled_in(folder);
+    assert!(!held_out.is_empty(), "no held-out sessions in {folder}");
     let (mut total, mut right) = (0u64, 0u64);
     // class → (changes, agreeing changes, chars, agreeing chars)
     let mut by_class: BTreeMap<String, (u64, u64, u64, u64)> = BTreeMap::new();
-    let mut failures = Vec::new();
+    let mut shortfalls = Vec::new();
+    let mut typed_called_outside = 0u64;
     for (trace, labels_path) in held_out {
         let lines = replay_json(&trace, &[]);
         let changes: Vec<&Value> = lines.iter().filter(|l| l.get("uri").is_some()).collect();
@@ -408,7 +410,7 @@ fn held_out_sessions_meet_the_target() {
                 r += chars;
             }
             if want_class == "typed" && got_outside {
-                failures.push(format!("{}: typed called {got_class}: {got}", name(&trace)));
+                typed_called_outside += 1;
             }
             let c = by_class.entry(want_class.to_string()).or_default();
             c.0 += 1;
@@ -419,7 +421,7 @@ fn held_out_sessions_meet_the_target() {
             }
         }
         eprintln!(
-            "held out: {}: {r}/{t} characters rightly outside help or not ({:.2}%)",
+            "{folder}: {}: {r}/{t} characters rightly outside help or not ({:.2}%)",
             name(&trace),
             100.0 * r as f64 / t.max(1) as f64
         );
@@ -427,20 +429,33 @@ fn held_out_sessions_meet_the_target() {
         right += r;
     }
     let share = 100.0 * right as f64 / total.max(1) as f64;
-    eprintln!("held out: all: {right}/{total} characters ({share:.2}%), target 99%");
+    eprintln!("{folder}: all: {right}/{total} characters ({share:.2}%), target 99%");
     if share < 99.0 {
-        failures.push(format!("outside help or not: {share:.2}% < 99%"));
+        shortfalls.push(format!("outside help or not: {share:.2}% < 99%"));
+    }
+    if typed_called_outside > 0 {
+        shortfalls.push(format!(
+            "{typed_called_outside} typed changes called outside help"
+        ));
     }
     for (class, (n, agree, chars, chars_agree)) in &by_class {
         let changes = 100.0 * *agree as f64 / (*n).max(1) as f64;
         let of_chars = 100.0 * *chars_agree as f64 / (*chars).max(1) as f64;
         eprintln!(
-            "held out: {class:<11} changes {agree}/{n} ({changes:.1}%), characters {chars_agree}/{chars} ({of_chars:.1}%)"
+            "{folder}: {class:<11} changes {agree}/{n} ({changes:.1}%), characters {chars_agree}/{chars} ({of_chars:.1}%)"
         );
         let measured = if *chars > 0 { of_chars } else { changes };
         if measured < 95.0 {
-            failures.push(format!("{class}: {measured:.1}% < 95%"));
+            shortfalls.push(format!("{class}: {measured:.1}% < 95%"));
         }
     }
-    assert!(failures.is_empty(), "{failures:#?}");
+    shortfalls
+}
+
+/// The first held-out set (`tests/fixtures/heldout/`): recorded with the real editors, never
+/// used to tune a rule.
+#[test]
+fn held_out_sessions_meet_the_target() {
+    let shortfalls = held_out_shortfalls("tests/fixtures/heldout");
+    assert!(shortfalls.is_empty(), "{shortfalls:#?}");
 }
