@@ -11,6 +11,23 @@ local plan_path = assert(os.getenv('MINDGAP_RECORD_PLAN'), 'MINDGAP_RECORD_PLAN 
 local plan = vim.json.decode(assert(io.open(plan_path)):read('*a'))
 
 local uv = vim.uv or vim.loop
+
+if plan.clipboard then
+  -- A stand-in clipboard tool (the `"+`/`"*` registers): what xclip or wl-copy would hold.
+  -- A `setreg` step on `+` is the person copying text outside the editor.
+  local held = { ['+'] = { { '' }, 'v' }, ['*'] = { { '' }, 'v' } }
+  vim.g.clipboard = {
+    name = 'record-stand-in',
+    copy = {
+      ['+'] = function(lines, regtype) held['+'] = { lines, regtype } end,
+      ['*'] = function(lines, regtype) held['*'] = { lines, regtype } end,
+    },
+    paste = {
+      ['+'] = function() return held['+'] end,
+      ['*'] = function() return held['*'] end,
+    },
+  }
+end
 local t0 = uv.hrtime()
 local log = assert(io.open(plan.events, 'w'))
 
@@ -277,12 +294,66 @@ vim.keymap.set('i', '<Tab>', function()
   end
   ai_accept(false)
 end)
+-- copilot.vim's partial accepts (copilot#AcceptWord, copilot#AcceptLine, its <M-Right> and
+-- <M-C-Right>): the same keys as its <C-J> below, for the chunk its patterns cut, and no
+-- <End> after. The word is `\n*` then non-keyword characters then keyword characters
+-- (`\%(\k\@!.\)*\k*`); the line is `\n*` then the rest of the line, without its newline, so
+-- the next line accept starts with that newline. A chunk holding a newline goes in through
+-- <C-R><C-O>=, a one-line chunk through <C-R><C-R>= (as typed). The rest of the suggestion
+-- stays on show where the insert leaves the cursor (copilot.vim asks for a new suggestion).
+local ai_rest = nil
+local function cv_partial(kind)
+  local ok, s, text = pcall(ai_take, false)
+  if not ok then
+    emit({ ev = 'error', step = current, message = 'ai accept: ' .. tostring(s) })
+    return
+  end
+  local chunk = kind == 'word' and text:match('^\n*[^%w_\n]*[%w_]*') or text:match('^\n*[^\n]*')
+  chunk = chunk:gsub('\n*$', '')
+  if chunk == '' then
+    chunk = text
+  end
+  ai_queued = chunk
+  part = 'del'
+  local recall = chunk:find('\n') and '<C-R><C-O>=' or '<C-R><C-R>='
+  local keys = string.rep('<Left><Del>', s.outdent) .. string.rep('<Del>', s.delete)
+    .. recall .. 'v:lua.mindgap_ai_queued()<CR>'
+  if #chunk < #text then
+    ai_rest = { text = text:sub(#chunk + 1), style = s.style }
+    keys = keys .. '<Cmd>lua mindgap_ai_rest()<CR>'
+  end
+  feed(keys)
+end
+function _G.mindgap_ai_rest()
+  local rest = ai_rest
+  ai_rest = nil
+  if rest then
+    ai_show(rest)
+  end
+end
+
 vim.keymap.set('i', '<M-Right>', function()
+  if ai and ai.style == 'copilot_vim' then
+    return cv_partial('word')
+  end
   ai_accept(true)
 end)
 vim.keymap.set('i', '<M-Down>', function()
+  if ai and ai.style == 'copilot_vim' then
+    return cv_partial('line')
+  end
   ai_accept('line')
 end)
+-- Dismissing a suggestion changes no text: the ghost text goes, on copilot.lua's and
+-- supermaven's dismiss key (<C-]>) or when Insert mode is left, as the real plugins do.
+local function ai_dismiss()
+  if ai then
+    vim.api.nvim_buf_clear_namespace(ai.buf, ai_ns, 0, -1)
+    ai = nil
+  end
+end
+vim.keymap.set('i', '<C-]>', ai_dismiss)
+vim.api.nvim_create_autocmd('InsertLeave', { callback = ai_dismiss })
 vim.keymap.set('i', '<C-J>', function()
   local ok, s, text = pcall(ai_take, false)
   if not ok then

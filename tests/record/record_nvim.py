@@ -51,7 +51,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 DRIVER = HERE / "driver.lua"
-RUN_TIMEOUT_S = 120.0  # the longest plans (menu2, partial2) play for about 90 s
+RUN_TIMEOUT_S = 150.0  # the longest plans (menu3, partial3) play for about 95-110 s
 
 # ---------------------------------------------------------------------------
 # Plans: what to type, when
@@ -216,6 +216,8 @@ class Scenario:
     # a second language server offering a completion menu (menu_server.py), or None:
     # {"items": [LSP CompletionItem...], "completeopt": "..."}
     menu: dict | None = None
+    # a stand-in clipboard tool for the "+ and "* registers (driver.lua's g:clipboard)
+    clipboard: bool = False
 
 
 BASIC_START = '''"""Small statistics helpers for the sensor log."""
@@ -1951,6 +1953,521 @@ def build_partial2(p: Plan, ctx: dict):
     finish(p, ctx, "w")
 
 
+# -- menu3: a third tuning session with the completion menu (editor) -------
+# Fresh file, identifiers and items. <C-y> the moment the menu opens under noinsert and
+# under Neovim's default completeopt (menu,popup: the first item goes in on opening), and
+# under noselect (nothing is selected, so it does nothing); <C-y> after typing more
+# characters to filter the open menu; snippets whose trigger is typed in full (class, defm,
+# fori, try, main), snippets with nested and choice placeholders and a mirrored one,
+# a snippet after code at the end of a line; items inserting `obj.method()` and `name(arg)`;
+# an item whose accept adds an import at the top (additionalTextEdits); and the person
+# typing straight after each accept, into the first placeholder and after <Tab> jumps.
+
+MENU3_START = '''"""Jars and tins on the pantry shelves."""
+
+SHELF = {"rice": 2, "lentils": 5, "oats": 1}
+
+
+class Jar:
+    def __init__(self, name, grams):
+        self.name = name
+        self.grams = grams
+
+    def scoop(self, amount):
+        self.grams -= amount
+        return self.grams
+
+
+PANTRY = [Jar("rice", 900), Jar("oats", 400)]
+'''
+
+
+def menu3_item(label: str, kind: int, group: str, text: str | None = None, snippet: bool = False,
+               detail: str | None = None, **more) -> dict:
+    """One CompletionItem, ordered by `sortText` as real servers do. This server puts
+    snippets first, then functions, then keywords (menu2's order is the other way round),
+    so that under noinsert and Neovim's default completeopt the snippet is the item taken
+    when the menu opens."""
+    item = {"label": label, "kind": kind, "sortText": f"{group}_{label}",
+            "insertText": text if text is not None else label}
+    if snippet:
+        item["insertTextFormat"] = 2
+    if detail:
+        item["detail"] = detail
+    item.update(more)
+    return item
+
+
+MENU3_ITEMS = [
+    # snippets, triggered by 3-5 characters typed in full
+    menu3_item("class", 15, "a", "class ${1:Name}(${2:object}):\n\t${3:pass}", snippet=True,
+               detail="class"),
+    # nested placeholders: $2 holds $3
+    menu3_item("defm", 15, "a", "def ${1:name}(self, ${2:arg}):\n\t$0", snippet=True,
+               detail="method"),
+    # nested placeholders: $2 holds $3. Neovim 0.11's snippet grammar takes a placeholder made
+    # of one nested node (`${2:${3:n}}`; one <Tab> stop for both), not text and a node
+    # (`${2:len(${3:n})}` fails to parse: the item's word is removed and nothing put in)
+    menu3_item("fori", 15, "a", "for ${1:i} in range(${2:${3:n}}):\n\t$0", snippet=True,
+               detail="for i in range(n)"),
+    menu3_item("try", 15, "a", "try:\n\t${1:pass}\nfinally:\n\t${2:jar.close()}", snippet=True,
+               detail="try/finally"),
+    menu3_item("main", 15, "a", 'if __name__ == "__main__":\n\t${1:main()}', snippet=True,
+               detail="main guard"),
+    # a choice placeholder ($1), shown by vim.snippet as a menu of its own
+    menu3_item("log", 15, "a", 'print(f"${1|DEBUG,INFO,WARN|}: ${2:message}")', snippet=True,
+               detail="log line"),
+    # a mirrored placeholder, for use after code ("sizes = lcomp")
+    menu3_item("lcomp", 15, "a", "[${1:x} for ${1:x} in ${2:items}]", snippet=True,
+               detail="list comprehension"),
+    # functions and methods: `obj.method()` and `name(arg)` as plain text, one snippet call
+    menu3_item("jar.refill", 2, "b", "jar.refill()", detail="method"),
+    menu3_item("jar.scoop", 2, "b", "jar.scoop(50)", detail="method"),
+    menu3_item("pantry_log.write", 3, "b", "pantry_log.write()", detail="function"),
+    menu3_item("weigh", 3, "b", "weigh(jar)", detail="(jar)"),
+    menu3_item("restock_shelf", 3, "b", "restock_shelf(SHELF)", detail="(shelf)"),
+    menu3_item("grams_left", 3, "b", "grams_left(${1:jar})", snippet=True, detail="(jar)"),
+    # an auto-import: accepting it also adds `from math import ceil` at the top (pyright's way)
+    menu3_item("ceil", 3, "b", "ceil", detail="from math (auto-import)",
+               additionalTextEdits=[{"range": {"start": {"line": 1, "character": 0},
+                                               "end": {"line": 1, "character": 0}},
+                                     "newText": "from math import ceil\n"}]),
+    # keywords
+    *[menu3_item(k, 14, "c") for k in ("class", "try", "for", "from", "return", "raise", "with",
+                                         "while", "import", "in", "is", "not", "lambda")],
+]
+
+MENU3_NOINSERT = "menu,menuone,noinsert,popup"
+MENU3_DEFAULT = "menu,popup"  # Neovim 0.11's own default
+MENU3_NOSELECT = "menu,menuone,noselect,popup"
+
+
+def menu3_take(p: Plan, open_keys: list[str], open_action: str, item: str, filter_text: str = "",
+               moves: tuple = (), accept: bool = True, after=(60, 160)):
+    """Open the menu, maybe type `filter_text` into it (typed: the menu narrows), maybe walk
+    it (<C-n>/<C-p>), then <C-y> with no pause for thought; the person's next keys follow
+    `after` ms later. Every change the menu makes is the editor's."""
+    p.keys(open_keys, open_action, "editor")
+    p.pause(250, 450)
+    if filter_text:
+        first = len(p.steps)
+        p.type(filter_text, "typing (filtering the open completion menu)")
+        for step in p.steps[first:]:
+            # the key goes in (typed); then the menu takes the typed word out and puts it
+            # back, a character at a time, as it narrows: those are the menu's
+            step["then"] = {"kind": "editor",
+                            "action": "the open completion menu re-inserts the typed word as it narrows"}
+        p.pause(150, 300)
+    for key in moves:
+        what = {"<C-n>": "select the next item in the completion menu (<C-n>)",
+                "<C-p>": "select the previous item in the completion menu (<C-p>)"}[key]
+        p.keys([key], what, "editor", gap=(200, 380))
+    if accept:
+        p.pause(120, 260)
+        p.keys(["<C-y>"], f"accept {item} from the completion menu (<C-y>)", "editor")
+    p.pause(*after)
+
+
+def snippet_jump(p: Plan, after=(70, 180)):
+    """<Tab> to the next placeholder (no change), then the person types on at once."""
+    p.keys(["<Tab>"], "jump to the next snippet placeholder (<Tab>)", "none", gap=(150, 300))
+    p.pause(*after)
+
+
+def type_on(p: Plan, text: str, first=(40, 120)):
+    """Type `text` straight on, without the usual thinking pause before its first key (the
+    person keeps typing right after a menu accept or a <Tab> jump)."""
+    carry, p.carry = p.carry, 0.0
+    start = len(p.steps)
+    p.type(text)
+    p.steps[start]["delay"] = max(1, int(round(carry + p.rng.uniform(*first))))
+
+
+def build_menu3(p: Plan, ctx: dict):
+    omni = ["<C-x>", "<C-o>"]
+    by_omni = "open the completion menu (<C-x><C-o>)"
+    space = ["<C-Space>"]
+    by_space = "open the completion menu (<C-Space>, vim.lsp.completion.get())"
+    # completeopt starts as noinsert: the first item is selected on opening, nothing goes in
+    # until <C-y>.
+    # 1. "class" typed in full, <C-y> at once; typing into each placeholder straight away
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\nclass")
+    menu3_take(p, space, by_space, "the class snippet")
+    type_on(p, "Tin")                      # over Name
+    snippet_jump(p)
+    type_on(p, "Jar")                      # over object
+    snippet_jump(p)                    # pass selected
+    type_on(p, "defm")                     # over pass: a snippet inside a snippet
+    menu3_take(p, omni, by_omni, "the defm snippet")
+    type_on(p, "seal")                     # over name
+    snippet_jump(p)                    # arg selected
+    type_on(p, "lid")
+    snippet_jump(p)                    # $0, on the body line
+    type_on(p, "self.lid = lid\n\n\bdef scoop_all(self, jars):\nfori")  # Backspace: 8 -> 4
+    # 2. fori with a nested placeholder
+    menu3_take(p, omni, by_omni, "the fori snippet")
+    type_on(p, "k")                        # over i
+    snippet_jump(p)                    # $2 and the $3 in it: n selected
+    type_on(p, "len(jars)")
+    snippet_jump(p)                    # $0
+    type_on(p, "jars[k].scoop(1)\n\breturn gr")  # Backspace: 12 -> 8
+    # 3. filter the open menu by typing, then <C-y> (no <C-n>): a call snippet after code
+    menu3_take(p, omni, by_omni, "the grams_left call snippet", filter_text="am")
+    type_on(p, "jars[-1]")                 # over jar
+    snippet_jump(p)                    # $0, after the )
+    type_on(p, " // 100\x1b")
+    # 4. Neovim's default completeopt: with two or more matches the first goes in as the
+    #    menu opens and <C-y> keeps it; with one match there is no menu, the word just goes in
+    p.pause(600, 900)
+    p.command(f"set completeopt={MENU3_DEFAULT}", "switch completeopt to Neovim's default (:set)")
+    p.pause(400, 700)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\b\n\ndef stock_up(jar):\nre")  # Backspace: 4 (after return) -> 0
+    menu3_take(p, omni, by_omni, "restock_shelf(SHELF)")  # restock_shelf(SHELF), return
+    type_on(p, "\ntotal = we")
+    p.keys(omni, "complete weigh(jar), the only match: no menu (<C-x><C-o>)", "editor")
+    p.pause(250, 450)
+    p.type(" * 2\nja")
+    menu3_take(p, space, by_space, "jar.refill()")        # jar.refill(), jar.scoop(50)
+    type_on(p, "\ntry")
+    menu3_take(p, omni, by_omni, "the try snippet")        # the snippet, the keyword
+    type_on(p, "jar.scoop(total)")        # over pass
+    snippet_jump(p)                    # jar.close() selected
+    type_on(p, "print(total)\x1b")
+    # 5. noselect: nothing is selected on opening, so <C-y> right away only rewrites the typed
+    #    word; the person walks to the item, or filters first
+    p.pause(600, 900)
+    p.command(f"set completeopt={MENU3_NOSELECT}", "switch completeopt to noselect (:set)")
+    p.pause(400, 700)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\b\b\n\ndef audit(jars):\nlog")  # two Backspaces: 8 -> 0
+    menu3_take(p, omni, by_omni, "the log snippet", moves=("<C-n>",))
+    # the choice placeholder opens its own menu (vim.fn.complete), nothing selected: the
+    # first <C-n> puts DEBUG in, the second INFO
+    p.pause(200, 350)
+    for _ in range(2):
+        p.keys(["<C-n>"], "select the next choice in the snippet's choice menu (<C-n>)", "editor",
+               gap=(200, 380))
+    p.pause(120, 260)
+    p.keys(["<C-y>"], "accept INFO from the snippet's choice menu (<C-y>)", "editor")
+    snippet_jump(p)                    # message selected
+    type_on(p, "{len(jars)} jars")
+    snippet_jump(p)                    # $0, after the )
+    type_on(p, "\nsizes = lc")
+    menu3_take(p, omni, by_omni, "the lcomp snippet (after code)", filter_text="o",
+               moves=("<C-n>",))
+    type_on(p, "jar")                  # over x, mirrored into the second x
+    snippet_jump(p)
+    type_on(p, "jars")                     # over items
+    snippet_jump(p)                    # $0, after the ]
+    type_on(p, "\nrounded = ce")
+    menu3_take(p, space, by_space, "nothing (noselect: <C-y> with no item selected)")
+    p.pause(300, 500)
+    menu3_take(p, omni, by_omni, "ceil, which adds its import", moves=("<C-n>",))
+    type_on(p, "(len(sizes) / 2)\npan")
+    menu3_take(p, omni, by_omni, "pantry_log.write()", moves=("<C-n>",))
+    type_on(p, "\bsizes)\n\b\n\nma")       # Backspace: 4 -> 0
+    menu3_take(p, omni, by_omni, "the main snippet", filter_text="in", moves=("<C-n>",))
+    type_on(p, "audit(PANTRY)")            # over main()
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    finish(p, ctx, "w")
+
+
+# -- partial3: a third tuning session with the AI plugin's accepts (completion) ---------
+# Every style driver.lua's stand-in plugin has (copilot, copilot_cursor, supermaven,
+# copilot_vim, whose word and line accepts are copilot.vim's own), word accepts of a long
+# line, line accepts of suggestions with blank lines, a partial accept then <Esc> (the rest
+# dismissed), a partial accept then the person editing the piece, accepts right after `o`/`O`
+# and after Enter with and without auto-indent. Genuine pastes (bracketed, `"+p` linewise and
+# after code, insert-mode <C-r>+) are `paste`; typing in between.
+
+PARTIAL3_START = '''"""Ferry crossings: timetable and fares."""
+from datetime import time
+
+DEPARTURES = [time(7, 15), time(9, 40), time(12, 5), time(16, 30)]
+FARES = {"adult": 4.5, "child": 2.0, "bike": 1.5}
+
+
+def next_departure(now):
+    for t in DEPARTURES:
+        if t >= now:
+            return t
+    return None
+'''
+
+PARTIAL3_PASTE_FUNC = ('def cheapest(kinds):\n'
+                       '    """The cheapest fare among kinds, or None."""\n'
+                       '    prices = [FARES[k] for k in kinds if k in FARES]\n'
+                       '    return min(prices) if prices else None\n')
+PARTIAL3_PASTE_TAIL = "[time(8, 0), time(11, 30), time(15, 0)]"
+PARTIAL3_CLIP_LINE = 'HOLIDAYS = {"12-25", "01-01", "05-01"}\n'
+PARTIAL3_CLIP_TEXT = '"Bikes ride free on Sundays."'
+PARTIAL3_CLIP_INSERT = "time(19, 45)"
+
+
+def build_partial3(p: Plan, ctx: dict):
+    word = "accept the AI suggestion's next word (<M-Right>)"
+    line = "accept the AI suggestion's next line (<M-Down>)"
+    rest = "accept the rest of the AI suggestion (<Tab>)"
+    whole = "accept an AI suggestion, whole (<Tab>)"
+    sm_after = {"after": {"kind": "editor",
+                          "action": "supermaven's <Space><Left><Del> right after the accept"}}
+    cv_del = {"del": {"kind": "delete", "action": "copilot.vim's <Left><Del> / <Del> before the insert"}}
+    # 1. copilot: a long line taken word by word (eight pieces), then the rest with <Tab>
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")          # after `return None`: 4 -> 0
+    p.type("\n\ndef fare(kind, count, return_trip=False):\n")
+    p.pause(700, 1000)
+    p.ai_suggest('price = FARES.get(kind, FARES["adult"]) * count * (2 if return_trip else 1)',
+                 "copilot")
+    for _ in range(8):  # price | = | FARES | .get | (kind | , | FARES | ["adult
+        p.accept("<M-Right>", word, ai_parts(word), gap=(250, 550))
+    p.accept("<Tab>", rest, ai_parts(rest))
+    p.type("\nreturn round(price, 2)")
+    # 2. copilot: a suggestion with blank lines in it, taken a line at a time right after Enter
+    #    (each piece up to the next line's indent; a blank line goes with the line after it)
+    p.type("\n\n\ndef crossings_left(now):\n")
+    p.pause(700, 1000)
+    p.ai_suggest("later = [t for t in DEPARTURES if t > now]\n\n"
+                 "    if not later:\n        return 0\n\n    return len(later)", "copilot")
+    for _ in range(4):
+        p.accept("<M-Down>", line, ai_parts(line), gap=(400, 1200))
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 3. right after O in normal mode: copilot.vim's <C-J> on the new line above
+    p.pause(400, 700)
+    p.keys(["O"], "typing", "typing")
+    p.pause(700, 1000)
+    p.ai_suggest("later.sort()", "copilot_vim")
+    act = "accept an AI suggestion (copilot.vim <C-J>)"
+    p.accept("<C-J>", act, ai_parts(act, **cv_del))
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 4. right after o in normal mode: supermaven, two lines at once
+    p.pause(400, 700)
+    p.keys(["/", "p", "r", "i", "c", "e", " ", "=", "<CR>"], "find the price line", "none")
+    p.keys(["o"], "typing", "typing")
+    p.pause(700, 1000)
+    p.ai_suggest("if count <= 0:\n        return 0.0", "supermaven")
+    act = "accept an AI suggestion, two lines (supermaven-style <Tab>)"
+    p.accept("<Tab>", act, ai_parts(act, **sm_after))
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 5. a bracketed paste of new text at a fresh line, then a whole multi-line supermaven
+    #    accept right after Enter
+    p.pause(400, 700)
+    p.keys(["G", "o"], "typing", "typing")          # after `return len(later)`: 4 -> 0
+    p.type("\n\n")
+    p.pause(500, 800)
+    p.paste(PARTIAL3_PASTE_FUNC, "paste cheapest() from a chat answer (bracketed paste)")
+    p.pause(500, 800)
+    p.type("\n\ndef timetable():\n")
+    p.pause(700, 1000)
+    p.ai_suggest('rows = []\n    for t in DEPARTURES:\n        rows.append(f"{t:%H:%M}")\n'
+                 "    return rows", "supermaven")
+    act = "accept an AI suggestion, four lines (supermaven-style <Tab>)"
+    p.accept("<Tab>", act, ai_parts(act, **sm_after), gap=(500, 900))
+    # 6. copilot_cursor mid-line: four words, then <Esc> (the rest is dismissed) and the
+    #    person finishes the line
+    p.type("\n\n\ndef announce(now):\nt = next_departure(now)\nprint()")
+    p.pause(150, 250)
+    p.keys(["<Left>"], "into the parentheses", "none")
+    p.pause(600, 900)
+    p.ai_suggest('f"next ferry at {t:%H:%M}, then {later}"', "copilot_cursor")
+    for _ in range(4):  # f | "next | ferry | at
+        p.accept("<M-Right>", word, ai_parts(word))
+    p.pause(500, 800)
+    p.keys(["<Esc>"], "typing", "typing")
+    p.pause(300, 500)
+    p.keys(["a"], "typing", "typing")
+    p.type('{t}"')
+    p.keys(["<Esc>"], "typing", "typing")
+    # 7. supermaven word by word at the end of a line, then the person takes the last piece
+    #    back and types their own
+    p.pause(400, 700)
+    p.keys(["o"], "typing", "typing")
+    p.type("total = ")
+    p.pause(600, 900)
+    p.ai_suggest("sum(fare(k, 1) for k in KINDS)", "supermaven")
+    for _ in range(5):  # sum | (fare | (k | ", " | 1
+        p.accept("<M-Right>", word, ai_parts(word, **sm_after))
+    p.type("\b2) for k in FARES)")     # Backspace over the accepted 1
+    # 8. copilot.vim word by word on a def line (its word pattern, one <C-R><C-R>= each),
+    #    then a suggestion with a blank line taken a line at a time (its line pattern)
+    p.type("\n\n\n\bdef fares_for(")  # Backspace: 4 -> 0
+    p.pause(600, 900)
+    p.ai_suggest("kinds, discount=0.0):", "copilot_vim")
+    for _ in range(5):  # kinds | , discount | =0 | .0 | ):
+        p.accept("<M-Right>", word, ai_parts(word, **cv_del))
+    p.type("\n")
+    p.pause(700, 1000)
+    p.ai_suggest("out = {}\n    for k in kinds:\n        out[k] = FARES.get(k, 0.0) * (1 - discount)\n"
+                 "\n    return out", "copilot_vim")
+    for _ in range(4):  # out = {} | \n for... | \n out[k]... | \n\n return out
+        p.accept("<M-Down>", line, ai_parts(line, **cv_del), gap=(400, 1100))
+    # 9. a bracketed paste after code on the line
+    p.type("\n\n\nWEEKEND = ")
+    p.pause(500, 800)
+    p.paste(PARTIAL3_PASTE_TAIL, "paste the weekend times from the port's website (bracketed paste)")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 10. "+p: a copied line put below, then copied text put after code, then <C-r>+ in Insert mode
+    p.pause(500, 800)
+    p.setreg("+", PARTIAL3_CLIP_LINE, "l")
+    p.pause(300, 500)
+    p.keys(['"', "+", "p"], 'paste HOLIDAYS from a web page ("+p, linewise)', "paste")
+    p.pause(500, 800)
+    p.keys(["o"], "typing", "typing")
+    p.type("NOTE = \x1b")
+    p.setreg("+", PARTIAL3_CLIP_TEXT, "c")
+    p.pause(400, 700)
+    p.keys(['"', "+", "p"], 'paste the note from a web page ("+p, after code)', "paste")
+    p.pause(500, 800)
+    p.keys(["o"], "typing", "typing")
+    p.type("LAST = ")
+    p.setreg("+", PARTIAL3_CLIP_INSERT, "c")
+    p.pause(400, 700)
+    p.keys(["<C-r>", "+"], "paste the last sailing from a web page (<C-r>+ in Insert mode)", "paste")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 11. no auto-indent: Enter goes to column 0 and the suggestion carries the indent
+    p.pause(500, 800)
+    p.command("setlocal noautoindent indentexpr=", "turn auto-indent off (:setlocal)")
+    p.pause(400, 700)
+    p.keys(["o"], "typing", "typing")
+    p.type("\n\ndef board(passengers):\n")
+    p.pause(700, 1000)
+    p.ai_suggest("    seats = 40\n    return passengers[:seats]", "copilot")
+    act = "accept an AI suggestion, two lines (copilot-style <Tab>)"
+    p.accept("<Tab>", act, ai_parts(act), gap=(500, 900))
+    p.type("\n\n\ndef deck(n):\n")
+    p.pause(600, 900)
+    p.ai_suggest('    return "upper" if n > 20 else "lower"', "copilot_vim")
+    for _ in range(3):  # (indent)return | "upper | " if
+        p.accept("<M-Right>", word, ai_parts(word, **cv_del))
+    act = "accept the rest of the AI suggestion (copilot.vim <C-J>)"
+    p.accept("<C-J>", act, ai_parts(act, **cv_del))
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    finish(p, ctx, "w")
+
+
+# -- typing3: plain typing and the person's own corrections (typed, delete, move, editor) --
+# Shapes that can look like a completion menu's rewrite but are the person's keys: Backspace
+# then the word retyped fast, <C-w> then retyping, `cw`/`ciw` then typing (a word replaced by
+# a longer one with the same start), `.` repeats, typing over a visual selection (`v`...`c`)
+# and over a Select-mode selection (what a snippet placeholder is), `xp`, `ddp`, `J` and `~`.
+# Labelled as `editing` and `moves` label these commands.
+
+TYPING3_START = '''"""Lending desk for the village library."""
+
+late_fee = 0.25
+BOOKS = {"dune": 3, "emma": 1, "ubik": 0}
+LOANS = []
+
+
+def lend(title, reader, days=14):
+    # books we recieve go straight to the shelf
+    if BOOKS.get(title, 0) < 1:
+        raise KeyError(title)
+    LOANS.append((title, reader, days))
+    BOOKS[title] -= 1
+
+
+def give_back(title, reader):
+    print("debug: back", title)
+    print("debug: loans", LOANS)
+    print("debug: books", BOOKS)
+    LOANS.remove((title, reader))
+    BOOKS[title] += 1
+
+
+def overdue(loans, days):
+    return [l for l in loans
+            if l[2] > days]
+'''
+
+
+def build_typing3(p: Plan, ctx: dict):
+    # 1. ~ (toggle case): late_fee -> LATE_FEE, four single ~ and then 4~
+    p.pause(200, 400)
+    p.keys(["/", "l", "a", "t", "e", "<CR>"], "find late_fee", "none")
+    p.keys(["~", "~", "~", "~"], "toggle the case of one character (~)", "editor", gap=(110, 220))
+    p.pause(300, 500)
+    p.keys(["4", "~"], "toggle the case of four characters (4~)", "editor")
+    # 2. xp: recieve -> receive
+    p.pause(500, 800)
+    p.keys(["/", "c", "i", "e", "v", "<CR>", "l"], "find the typo", "none")  # on the i
+    p.keys(["x"], "xp: x takes the 'i' out", "typing")
+    p.keys(["p"], "xp: p puts the 'i' back after the 'e'", "move", gap=(60, 120))
+    # 3. ddp: the append goes below the count it should follow
+    p.pause(500, 800)
+    p.keys(["/", "L", "O", "A", "N", "S", ".", "a", "<CR>"], "find the append", "none")
+    p.keys(["d", "d"], "ddp: dd cuts the append line", "delete")
+    p.keys(["p"], "ddp: p puts it back one line down", "move", gap=(60, 140))
+    # 4. typing over selections: ve then c over the default 14, v<C-g> (Select mode, what a
+    #    snippet placeholder is) then a key over dune's 3, vi" then c over a debug message
+    p.pause(500, 800)
+    p.keys(["/", "1", "4", "<CR>"], "find the default 14", "none")
+    p.keys(["v", "e"], "select 14 (ve)", "none")
+    p.keys(["c"], "typing (c over the selection)", "typing")
+    p.type("21\x1b")
+    p.pause(500, 800)
+    p.keys(["g", "g", "/", "3", ",", "<CR>"], "find dune's count", "none")
+    p.keys(["v", "<C-g>"], "select the 3 in Select mode (v<C-g>)", "none")
+    p.type("5\x1b", "typing (over a Select-mode selection)")
+    p.pause(500, 800)
+    p.keys(["/", "d", "e", "b", "u", "g", ":", " ", "b", "<CR>"], "find the first debug print", "none")
+    p.keys(["v", "i", '"'], 'select inside the quotes (vi")', "none")
+    p.keys(["c"], "typing (c over the selection)", "typing")
+    p.type("returned:\x1b")
+    # 5. dd, then . deletes the next debug print too
+    p.pause(500, 800)
+    p.keys(["j"], "down to the next debug print", "none")
+    p.keys(["d", "d"], "delete a debug print (dd)", "delete")
+    p.pause(300, 500)
+    p.keys(["."], "repeat the dd (.)", "delete")
+    # 6. cw then typing: reader -> reader_id (a longer word with the same start), then n .
+    p.pause(500, 800)
+    p.keys(["/", "r", "e", "a", "d", "e", "r", ")", "<CR>"], "find reader", "none")
+    p.keys(["c", "w"], "typing (cw)", "typing")
+    p.type("reader_id\x1b")
+    p.pause(300, 500)
+    p.keys(["N"], "the previous reader", "none")
+    p.keys(["."], "repeat the change (.)", "typing")
+    # 7. ciw then typing: l -> loan, . on the next two, then J joins the split condition
+    p.pause(500, 800)
+    p.keys(["/", "f", "o", "r", " ", "l", "<CR>", "w"], "find the loop variable", "none")
+    p.keys(["c", "i", "w"], "typing (ciw)", "typing")
+    p.type("loan\x1b")
+    p.pause(300, 500)
+    p.keys(["F", "[", "l"], "back to the first l", "none")
+    p.keys(["."], "repeat the change (.)", "typing")
+    p.pause(300, 500)
+    p.keys(["j", "^", "w"], "to the l in the condition", "none")
+    p.keys(["."], "repeat the change (.)", "typing")
+    p.pause(300, 500)
+    p.keys(["k"], "up to the return", "none")
+    p.keys(["J"], "join the two lines (J)", "editor")
+    # 8. a new function typed by hand: Backspace and the word typed again fast, a word
+    #    started over (retu -> return True), <C-w> and the rest retyped
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")      # after the return: 4 -> 0
+    p.type("\n\ndef renew(title, reader_id):\nfor i, lo")
+    p.type_fast("\b\bloan in enumerate(LOANS):")
+    p.type("\nif loan[:2] == (title, reader_id):\nLOANS[i] = (title, reader_id, loan[2] + 7)\nretu")
+    p.type_fast("\b\b\b\breturn True")
+    p.type("\n\bLOANS.apend")                   # Backspace: 8 -> 4
+    p.pause(300, 600)
+    p.keys(["<C-w>"], "typing (<C-w> takes the word back)", "typing")
+    p.type_fast("append((title, reader_id, 14))")
+    p.type("\nreturn False\x1b")
+    finish(p, ctx, "w")
+
+
 SCENARIOS = {
     "basic": Scenario(
         name="basic",
@@ -2097,6 +2614,40 @@ SCENARIOS = {
                "a whole multi-line accept, a word accept then typing then a new suggestion "
                "(completion); two bracketed pastes of new text (paste); typing; :w; :qa!"),
         build=build_partial2,
+    ),
+    "menu3": Scenario(
+        name="menu3",
+        file="pantry.py",
+        text=MENU3_START,
+        about=("the completion menu a third time (menu_server.py), fresh items: <C-y> the moment "
+               "the menu opens under noinsert, Neovim's default completeopt and noselect; <C-y> "
+               "after filtering by typing; class, defm, fori, try, main snippets typed in full; "
+               "nested, choice and mirrored placeholders; a snippet after code; obj.method() and "
+               "name(arg) items; an auto-import; typing straight after each accept (editor); :w; :qa!"),
+        build=build_menu3,
+        menu={"items": MENU3_ITEMS, "completeopt": MENU3_NOINSERT},
+    ),
+    "partial3": Scenario(
+        name="partial3",
+        file="ferry.py",
+        text=PARTIAL3_START,
+        about=("the stand-in AI plugin in all four styles: a long line word by word, suggestions "
+               "with blank lines line by line (copilot.lua's and copilot.vim's cuts), a partial "
+               "accept then <Esc>, a partial accept then the piece edited, accepts after o, O and "
+               "Enter, with and without auto-indent (completion); bracketed pastes at a fresh line "
+               "and after code, \"+p linewise and after code, <C-r>+ (paste); typing; :w; :qa!"),
+        build=build_partial3,
+        clipboard=True,
+    ),
+    "typing3": Scenario(
+        name="typing3",
+        file="library.py",
+        text=TYPING3_START,
+        about=("the person's own corrections that can look like a menu's rewrite: ~ and 4~, xp, "
+               "ddp, ve+c, v<C-g> (Select mode) and vi\"+c over selections, dd and ., cw and ciw "
+               "then typing with . repeats, J, Backspace and <C-w> then the word retyped fast "
+               "(typed, delete, move, editor); :w; :qa!"),
+        build=build_typing3,
     ),
 }
 
@@ -2338,6 +2889,8 @@ def build_labels(plan: Plan, events: list[dict], changes: list[dict], reopens: l
     if early:
         problems.append(f"{len(early)} buffer change(s) before the server was ready")
 
+    seen_in_step: dict[int, int] = {}
+
     def step_of(e):
         if e["step"] == 0:
             return {"action": "(before the plan)", "kind": "none"}
@@ -2350,6 +2903,13 @@ def build_labels(plan: Plan, events: list[dict], changes: list[dict], reopens: l
                                 f"in step {e['step']} ({step['action']})")
                 return {"action": step["action"], "kind": "?"}
             return part
+        if step.get("then") is not None:
+            # a step whose first change is its own and whose later changes are another's
+            # (a key typed into an open completion menu, then the menu's re-insertion)
+            seen = seen_in_step.setdefault(e["step"], 0)
+            seen_in_step[e["step"]] = seen + 1
+            if seen:
+                return step["then"]
         return step
 
     labels = []
@@ -2466,6 +3026,8 @@ def record(scenario: Scenario, nvim: str, mindgap: Path, out: Path, workdir: Pat
         "cmd": cmd, "root": str(workdir), "events": str(events_path),
         "start_delay": 200, "ready_timeout": 10000, "steps": plan.steps,
     }
+    if scenario.clipboard:
+        plan_json["clipboard"] = True
     if scenario.menu is not None:
         items = scratch / "menu_items.json"
         items.write_text(json.dumps(scenario.menu["items"], indent=1), encoding="utf-8")
