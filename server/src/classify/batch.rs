@@ -117,18 +117,24 @@ fn menu_rewrite(
         .iter()
         .take_while(|i| i.applied.inserted == 0 && i.applied.deleted > 0)
         .count();
-    let chars = &inputs[removals..];
-    let Some(first) = chars.first() else {
+    let Some(first) = inputs.get(removals) else {
         return false;
     };
     let (line, start) = (first.applied.span.start_line, first.applied.start);
+    // The item's characters, one after the other (a snippet may follow in the same batch).
+    let run = inputs[removals..]
+        .iter()
+        .enumerate()
+        .take_while(|(k, i)| {
+            i.applied.deleted == 0
+                && i.applied.ins_char.is_some()
+                && i.applied.start == start + k
+                && i.applied.span.start_line == line
+        })
+        .count();
+    let chars = &inputs[removals..removals + run];
     let word: String = chars.iter().filter_map(|i| i.applied.ins_char).collect();
-    let in_a_row = chars.iter().enumerate().all(|(k, i)| {
-        i.applied.deleted == 0
-            && i.applied.ins_char.is_some()
-            && i.applied.start == start + k
-            && i.applied.span.start_line == line
-    });
+    let in_a_row = run >= 2;
     // The menu takes back the previous item (or the end of the word typed) and writes the next
     // item, which starts as the word typed did: what it removed and what it writes begin alike.
     let mut leading: Vec<&Input<'_>> = inputs[..removals].iter().collect();
@@ -156,9 +162,9 @@ fn menu_rewrite(
     if chars.len() < 2 || !in_a_row || !(from_removal || lone.is_some()) || !word_ok {
         return false;
     }
-    let changes = inputs.len() as u32;
+    let changes = (removals + run) as u32;
     let d = decide(Class::Editor, 0.7, Evidence::WordRewrite { changes });
-    out.fill(d);
+    out[..removals + run].fill(d);
     if let Some(r) = lone {
         amends.push(Amendment {
             id: r.id,
@@ -215,7 +221,14 @@ fn machine_batch(
     let lone = (h.recent.iter().rev())
         .find(|r| r.notification != b.notification)
         .copied();
-    let (class, evidence) = burst_class(inputs, lone, b.t);
+    let typed_word: String = inputs.iter().filter_map(|i| i.applied.ins_char).collect();
+    let inserts_only = inputs.iter().all(|i| i.applied.deleted == 0);
+    let (class, evidence) = if inserts_only && h.repeats_typing(&typed_word) {
+        // What the person typed a little earlier, again at once: Neovim's `.` repeat.
+        (Class::Typed, Evidence::RepeatsTyping)
+    } else {
+        burst_class(inputs, lone, b.t)
+    };
     for (d, i) in out.iter_mut().zip(inputs) {
         let removal = i.applied.inserted == 0 && i.applied.deleted > 0;
         *d = if removal && class.is_outside_help() {

@@ -48,6 +48,8 @@ pub enum Evidence {
     MachineBatch {
         changes: u32,
     },
+    /// What the person typed a little earlier, inserted again at once (a repeat command).
+    RepeatsTyping,
     /// Many single-character changes rewriting one word (a completion menu).
     WordRewrite {
         changes: u32,
@@ -153,6 +155,7 @@ impl fmt::Display for Evidence {
                 write!(f, "{changes} single-character changes in one batch")
             }
             Evidence::WordRewrite { changes } => write!(f, "{changes} changes rewriting one word"),
+            Evidence::RepeatsTyping => f.write_str("repeats what was typed a little earlier"),
             Evidence::MultiCursor { cursors } => write!(f, "same text at {cursors} cursors"),
             Evidence::ScatteredEdits { changes } => {
                 write!(f, "{changes} scattered changes in one notification")

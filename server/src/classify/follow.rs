@@ -3,7 +3,7 @@
 //! just opened, a completion menu's snippet replacing the word the menu had put in, and a
 //! rewrite whose output and input arrive in separate notifications (a filter).
 
-use super::history::{Cuts, DocHistory, Recent};
+use super::history::{DocHistory, Recent};
 use super::{Amendment, Class, Decision, Evidence, decide, shape};
 use crate::mirror::Applied;
 
@@ -14,6 +14,8 @@ const NEXT_PIECE_MS: f64 = 5_000.0;
 const FRESH_LINE_MS: f64 = 3_000.0;
 /// How soon after the menu's word is taken away the snippet that replaces it arrives.
 const EXPANSION_MS: f64 = 500.0;
+/// How soon after a menu's change the import its item adds arrives.
+const IMPORT_MS: f64 = 1_000.0;
 /// How soon after a rewrite's output arrives its input is deleted.
 const REWRITE_MS: f64 = 1_000.0;
 
@@ -64,26 +66,22 @@ pub fn fresh_line_accept(
 }
 
 /// A completion menu's snippet: the menu first puts the item's word in, and on accepting takes
-/// it away and inserts the expanded snippet in its place, starting with that word (Neovim's
-/// `vim.snippet`). The word's removal is part of it.
+/// it away and inserts the expanded snippet in its place (Neovim's `vim.snippet`), moments later
+/// — in the same notification or the next. The word's removal is part of it. Nobody removes a
+/// word and pastes in its place within half a second: a paste over a word is one change.
 pub fn snippet_expansion(
     prev: Option<Recent>,
     a: &Applied,
-    cuts: &Cuts,
     t: f64,
     amends: &mut Vec<Amendment>,
 ) -> Option<Decision> {
     let p = prev?;
-    let text = a.ins_text.as_deref()?;
-    let word: String = text
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect();
     let removed_word = p.inserted == 0
+        && p.deleted >= 2
+        && p.removed_word
         && p.start == a.start
-        && p.deleted as usize == word.chars().count()
         && t - p.t <= EXPANSION_MS;
-    if !removed_word || word.chars().count() < 2 || !cuts.contains(&word) {
+    if !removed_word || a.ins_text.is_none() {
         return None;
     }
     let d = decide(Class::Editor, 0.6, Evidence::SnippetItem);
@@ -92,6 +90,16 @@ pub fn snippet_expansion(
         decision: d,
     });
     Some(d)
+}
+
+/// An import a completion menu's item adds with it (an auto-import): one whole line starting
+/// like an import, moments after a menu's change.
+pub fn menu_import(h: &DocHistory, a: &Applied, t: f64) -> Option<Decision> {
+    let text = a.ins_text.as_deref()?;
+    let p = h.last()?;
+    let after_menu = p.class == Class::Editor && t - p.t <= IMPORT_MS;
+    (after_menu && shape::is_import_line(text))
+        .then(|| decide(Class::Editor, 0.6, Evidence::SnippetItem))
 }
 
 /// A removal that completes a rewrite: the notification just before inserted text that keeps

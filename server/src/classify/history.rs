@@ -15,6 +15,9 @@ const STATES: usize = 256;
 const ANCHORS: usize = 8;
 /// Recent cuts remembered across the workspace.
 const CUTS: usize = 32;
+/// Runs of typing remembered per document, and the longest run kept (bytes).
+const TYPED_RUNS: usize = 8;
+const TYPED_RUN_BYTES: usize = 256;
 
 /// One change the classifier decided.
 #[derive(Clone, Copy, Debug)]
@@ -40,6 +43,8 @@ pub struct Recent {
     pub opened_line: bool,
     /// The char it removed, when it removed one.
     pub del_char: Option<char>,
+    /// What it removed was one word (an identifier).
+    pub removed_word: bool,
 }
 
 /// The last bulk insertion into a document, with its text (for a removal that may complete a
@@ -123,6 +128,10 @@ pub struct DocHistory {
     pub now_in_effect: InEffect,
     /// The last change, when it inserted bulk text.
     pub last_insert: Option<LastInsert>,
+    /// The run of typed characters going on (one after the other), and hashes of the last runs
+    /// that ended: a repeat of them (Neovim's `.`) is typing again, however fast it arrives.
+    typing: String,
+    typed_runs: VecDeque<u64>,
     anchors: VecDeque<u64>,
     /// Consecutive one-character insertions, each in its own notification, arriving faster
     /// than typing; and when the last notification came.
@@ -150,6 +159,33 @@ impl DocHistory {
         }
         self.states.push_back(state);
         self.in_effect.push_back(self.now_in_effect.clone());
+    }
+
+    /// Follows runs of typing: `typed` is the char a change typed right after the previous one
+    /// (`None` for any other change, which ends the run).
+    pub fn follow_typing(&mut self, typed: Option<char>, continues: bool) {
+        match typed {
+            Some(c) if continues && self.typing.len() < TYPED_RUN_BYTES => self.typing.push(c),
+            _ => {
+                if self.typing.chars().count() >= 3 {
+                    if self.typed_runs.len() == TYPED_RUNS {
+                        self.typed_runs.pop_front();
+                    }
+                    self.typed_runs
+                        .push_back(xxhash_rust::xxh3::xxh3_64(self.typing.as_bytes()));
+                }
+                self.typing.clear();
+                if let Some(c) = typed {
+                    self.typing.push(c);
+                }
+            }
+        }
+    }
+
+    /// Whether `text` is what one of the last runs of typing typed.
+    pub fn repeats_typing(&self, text: &str) -> bool {
+        let h = xxhash_rust::xxh3::xxh3_64(text.as_bytes());
+        self.typed_runs.contains(&h)
     }
 
     /// Forgets the recent states (not the anchors): the document's text was replaced from

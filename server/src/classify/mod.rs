@@ -272,6 +272,11 @@ fn remember(
     d: &Decision,
 ) {
     let returned = a.inserted + a.deleted > 0 && h.state_back(a.state, 1).is_some();
+    let typed = (d.class == Class::Typed && a.deleted == 0)
+        .then_some(a.ins_char)
+        .flatten();
+    let continues = h.last().is_some_and(|p| p.end_after == a.start);
+    h.follow_typing(typed, continues);
     h.push_state(a.state);
     h.push_recent(Recent {
         id,
@@ -289,6 +294,7 @@ fn remember(
         opened_line: d.class == Class::Typed
             && (d.evidence == Evidence::Indent || a.ins_char == Some('\n')),
         del_char: a.del_char,
+        removed_word: a.del_text.as_deref().is_some_and(shape::is_identifier),
     });
     h.last_insert = match &a.ins_text {
         Some(text) if !matches!(d.class, Class::Typed | Class::Undo) => Some(history::LastInsert {

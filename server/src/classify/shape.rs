@@ -55,6 +55,22 @@ pub fn is_item_word(s: &str) -> bool {
         && s.chars().all(|c| !c.is_whitespace())
 }
 
+/// One whole line that imports something (`import x`, `from x import y`, `use x;`,
+/// `#include`, `using x;`, `const x = require(…)`), as a menu's auto-import adds.
+pub fn is_import_line(s: &str) -> bool {
+    let line = s.trim_end_matches(['\n', '\r']);
+    if line.contains('\n') || !s.ends_with('\n') {
+        return false;
+    }
+    let t = line.trim_start();
+    [
+        "import ", "from ", "use ", "#include", "using ", "require ", "@import",
+    ]
+    .iter()
+    .any(|k| t.starts_with(k))
+        || t.contains("= require(")
+}
+
 pub fn continues_word(prev: Option<char>) -> bool {
     prev.is_some_and(is_ident_char)
 }
@@ -240,6 +256,8 @@ mod tests {
         assert!(!is_identifier("2x"));
         assert!(is_item_word("close_all_valves()") && is_item_word("self.count"));
         assert!(!is_item_word("a = b") && !is_item_word("(x)"));
+        assert!(is_import_line("from math import ceil\n") && is_import_line("use serde::Deserialize;\n"));
+        assert!(!is_import_line("import os\nimport sys\n") && !is_import_line("x = 1\n"));
     }
 
     #[test]

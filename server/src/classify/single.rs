@@ -232,7 +232,10 @@ fn brought(
     if let Some(d) = follow::next_piece(h, at_cursor, t, text, amends) {
         return d;
     }
-    if let Some(d) = follow::snippet_expansion(prev, a, s.cuts, t, amends) {
+    if let Some(d) = follow::snippet_expansion(prev, a, t, amends) {
+        return d;
+    }
+    if let Some(d) = follow::menu_import(h, a, t) {
         return d;
     }
     if let Some(d) = own_code_pasted(s.cuts, input) {

@@ -496,3 +496,23 @@ fn typing_after_a_reload_that_rebuilds_an_older_text_is_not_an_undo() {
     t += 2_000.0;
     assert_eq!(s.send(t, vec![ins(0, 8, "\n    ")]), vec![Class::Typed]);
 }
+
+#[test]
+fn a_repeat_of_what_was_just_typed_is_typing_however_fast_it_comes() {
+    let mut s = Session::new("old_name = 1\nold_name = 2\n");
+    let mut t = 0.0;
+    // `cw` then typing, on the first line.
+    t += 500.0;
+    s.send(t, vec![change(0, 0, 0, 8, "")]);
+    s.type_text(&mut t, 0, 0, "reader_id", 150.0);
+    // `.` on the second line: the word goes, and the typing comes back at once.
+    t += 900.0;
+    s.send(t, vec![change(1, 0, 1, 8, "")]);
+    t += 150.0;
+    let repeat: Vec<_> = "reader_id"
+        .chars()
+        .enumerate()
+        .map(|(i, c)| ins(1, i as u32, &c.to_string()))
+        .collect();
+    assert_eq!(s.send(t, repeat), vec![Class::Typed; 9]);
+}
