@@ -256,7 +256,10 @@ mod tests {
         assert!(!is_identifier("2x"));
         assert!(is_item_word("close_all_valves()") && is_item_word("self.count"));
         assert!(!is_item_word("a = b") && !is_item_word("(x)"));
-        assert!(is_import_line("from math import ceil\n") && is_import_line("use serde::Deserialize;\n"));
+        assert!(
+            is_import_line("from math import ceil\n")
+                && is_import_line("use serde::Deserialize;\n")
+        );
         assert!(!is_import_line("import os\nimport sys\n") && !is_import_line("x = 1\n"));
     }
 
