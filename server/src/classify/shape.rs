@@ -168,38 +168,79 @@ fn tally<'a>(
 /// Punctuation formatters add or take away (trailing commas, semicolons, brackets, quotes).
 const LAYOUT_MARKS: &[char] = &[',', ';', '(', ')', '[', ']', '{', '}', '"', '`'];
 
-/// True when `new` keeps the content of `old` — every word, as many times, and the same
-/// punctuation but for a little that formatters add or take away (commas, semicolons, brackets,
-/// quotes: at most 2 plus a tenth of the marks) — in any layout or order: a formatter,
-/// re-indentation, sorted lines, a filter that keeps the document's tokens. `unknown` single
+/// True when `new` keeps the content of `old` and brings none of its own — every word of `new`
+/// is a word of `old` (as many times or fewer) and its punctuation is `old`'s but for a little
+/// that formatters add (commas, semicolons, brackets, quotes: at most 2 plus a tenth of the
+/// marks) — in any layout or order: a formatter, re-indentation, sorted lines, a filter whose
+/// output keeps the document's tokens (`sort -u`, `grep`, `jq .field` drop some and add none).
+/// When no word is dropped, the marks must match as closely both ways. `unknown` single
 /// characters were removed without their text being known (they may be such marks). Texts
-/// with fewer than three words say too little.
+/// with fewer than three words (on either side) say too little.
 pub fn keeps_content(old: &[&str], new: &[&str], unknown: usize) -> bool {
-    let mut words: HashMap<&str, i32> = HashMap::new();
-    let mut marks: HashMap<char, i32> = HashMap::new();
-    let mut old_words = 0;
+    let (mut old_tally, mut new_tally) = (Tally::default(), Tally::default());
     for s in old {
-        tally(s, 1, &mut words, &mut marks);
-    }
-    for w in words.values() {
-        old_words += w;
+        old_tally.add(s);
     }
     for s in new {
-        tally(s, -1, &mut words, &mut marks);
+        new_tally.add(s);
     }
-    if old_words < 3 || words.values().any(|&n| n != 0) {
+    let (old_words, new_words) = (old_tally.words(), new_tally.words());
+    if old_words < 3 || new_words < 3 {
         return false;
     }
-    let total: i32 = marks.values().map(|n| n.abs()).sum();
-    let differ: i32 = marks
-        .iter()
-        .filter(|(_, n)| **n != 0)
-        .map(|(_, n)| n.abs())
-        .sum();
-    let foreign = marks
-        .iter()
-        .any(|(c, n)| *n != 0 && !LAYOUT_MARKS.contains(c));
-    !foreign && (differ - unknown as i32).max(0) <= 2 + total / 10
+    // No word of its own.
+    if (new_tally.word_counts.iter())
+        .any(|(w, n)| old_tally.word_counts.get(w).is_none_or(|o| o < n))
+    {
+        return false;
+    }
+    let total: i32 = old_tally.marks() + new_tally.marks();
+    let mut added = 0;
+    let mut removed = 0;
+    let mut foreign = false;
+    let chars: std::collections::HashSet<char> = (old_tally.mark_counts.keys())
+        .chain(new_tally.mark_counts.keys())
+        .copied()
+        .collect();
+    for c in chars {
+        let (o, n) = (
+            old_tally.mark_counts.get(&c).copied().unwrap_or(0),
+            new_tally.mark_counts.get(&c).copied().unwrap_or(0),
+        );
+        if n > o {
+            added += n - o;
+            foreign |= !LAYOUT_MARKS.contains(&c);
+        } else if o > n {
+            removed += o - n;
+            // Marks go with dropped words; with every word kept, only layout marks may go.
+            foreign |= new_words == old_words && !LAYOUT_MARKS.contains(&c);
+        }
+    }
+    let differ = if new_words == old_words {
+        added + removed
+    } else {
+        added
+    };
+    !foreign && (differ - unknown as i32).max(0) <= 2 + total / 20
+}
+
+/// The words (runs of letters, digits and `_`) and the other visible characters of a text.
+#[derive(Default)]
+struct Tally<'a> {
+    word_counts: HashMap<&'a str, i32>,
+    mark_counts: HashMap<char, i32>,
+}
+
+impl<'a> Tally<'a> {
+    fn add(&mut self, s: &'a str) {
+        tally(s, 1, &mut self.word_counts, &mut self.mark_counts);
+    }
+    fn words(&self) -> i32 {
+        self.word_counts.values().sum()
+    }
+    fn marks(&self) -> i32 {
+        self.mark_counts.values().sum()
+    }
 }
 
 /// An item of a completion menu with the shape of a snippet, as it lands after the word typed:
@@ -307,6 +348,18 @@ mod tests {
         assert!(!keeps_content(&["x = a + b"], &["x = a + b + c"], 0));
         assert!(!keeps_content(&["x = a + b"], &["x = a - b"], 0));
         assert!(!keeps_content(&["a b"], &["b a"], 0), "too little to say");
+        // A filter that drops some of the content and adds none (`sort -u`, `grep`).
+        let dup = "pear = 3\napple = 1\npear = 3\nfig = 2\n";
+        assert!(keeps_content(
+            &[dup],
+            &["apple = 1\nfig = 2\npear = 3\n"],
+            0
+        ));
+        assert!(!keeps_content(
+            &[dup],
+            &["apple = 1\nkiwi = 2\npear = 3\n"],
+            0
+        ));
     }
 
     #[test]
