@@ -2468,6 +2468,386 @@ def build_typing3(p: Plan, ctx: dict):
     finish(p, ctx, "w")
 
 
+# -- format4: more content-preserving rewrites (editor) ---------------------
+
+FORMAT4_JSON = (
+    '{"warehouse":"riverside","open":true,"bins":[{"code":"A-07","items":14,"tags":["cold","fragile"]},'
+    '{"code":"B-12","items":3,"tags":[]},{"code":"C-01","items":41,"tags":["bulk"]}],"manager":'
+    '{"name":"Ines Okafor","shift":"early"},"audit":{"last":"2025-09-30","passed":false}}\n'
+)
+
+FORMAT4_HOSTS = ("relay-3 10.4.0.31\nbuild-1 10.4.0.12\n\nproxy-2 10.4.0.27\n\n"
+                 "vault-9 10.4.0.5\nqueue-4 10.4.0.44\n")
+
+FORMAT4_TABBED = ("SHELF_LABELS = {\"a\": \"aisle\", \"b\": \"bay\"}\n\n\ndef label_for(code):\n"
+                  "\tprefix = code[0].lower()\n\tif prefix in SHELF_LABELS:\n"
+                  "\t\treturn SHELF_LABELS[prefix] + \" \" + code[1:]   \n"
+                  "\treturn \"unknown \" + code\n\n\n"
+                  "# Labels are printed on 40 mm stickers, so anything longer than about twenty-four "
+                  "characters is cut by the printer driver without warning, which is why the codes stay short.\n\n"
+                  "def sticker(code):  \n    text = label_for(code)\n    return text[:24]\n\n\n"
+                  "KINDS = [\n    \"pallet\",\n    \"crate\",\n    \"tote\",\n]\n")
+
+FORMAT4_OLD = ("def restock_order(level, target):\n\tif level >= target:\n\t\treturn 0\n"
+               "\tshortfall = target - level\n\treturn shortfall + shortfall // 10\n")
+
+FORMAT4_TWOSPACE = ("def bin_weight(items):\n  total = 0\n  for item in items:\n"
+                    "    if item.get(\"heavy\"):\n      total += 25\n    else:\n      total += 4\n"
+                    "  return total\n")
+
+FORMAT4_C = r'''#include <stdio.h>
+
+int clamp_count(int n, int lo, int hi)
+{
+    if (n < lo)
+    return lo;
+        if (n > hi)
+            return hi;
+  return n;
+}
+'''
+
+FORMAT4_PYFILTER = ("%!python3 -c \"import sys,re; sys.stdout.write(re.sub('(?m)^ +', "
+                    "lambda m: m.group(0)*2, sys.stdin.read()))\"")
+
+
+def format4_setup(workdir: Path):
+    write_files(workdir, {"hosts.txt": FORMAT4_HOSTS, "shelves.py": FORMAT4_TABBED,
+                          "restock.py": FORMAT4_OLD, "bins.py": FORMAT4_TWOSPACE,
+                          "clamp.c": FORMAT4_C})
+
+
+def build_format4(p: Plan, ctx: dict):
+    fast = (25, 70)
+    # 1. warehouse.json (one long line): a key typed in, then json.tool twice
+    p.pause(200, 400)
+    p.keys(["$", "i"], "typing", "typing")
+    p.type(',"dock":4\x1b')
+    p.pause(600, 900)
+    p.command("%!python3 -m json.tool --sort-keys",
+              "reformat the JSON with sorted keys (:%!python3 -m json.tool --sort-keys)", "editor", gap=fast)
+    p.pause(500, 800)
+    p.command("%!python3 -m json.tool --indent 2",
+              "re-indent the JSON to 2 (:%!python3 -m json.tool --indent 2)", "editor", gap=fast)
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    # 2. hosts.txt: blank lines out, a host typed in, then sort(1), awk, column, tr
+    p.pause(500, 800)
+    p.command("e hosts.txt", "open hosts.txt (:e)")
+    p.pause(600, 900)
+    p.command("g/^$/d", "remove the blank lines (:g/^$/d)", "editor", gap=fast)
+    p.pause(400, 700)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("mail-6 10.4.0.18\x1b")
+    p.pause(500, 800)
+    p.command("2,4!sort -k2", "sort lines 2-4 by address (:2,4!sort -k2)", "editor", gap=fast)
+    p.pause(500, 800)
+    p.command("%!sort -r", "sort the file in reverse (:%!sort -r)", "editor", gap=fast)
+    p.pause(500, 800)
+    p.command("%!awk '{print $2, $1}'", "swap the two fields (:%!awk)", "editor", gap=fast)
+    p.pause(500, 800)
+    p.command("%!column -t", "align the columns (:%!column -t)", "editor", gap=fast)
+    p.pause(500, 800)
+    p.command("%!tr -s ' '", "squeeze the spaces back (:%!tr -s ' ')", "editor", gap=fast)
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    # 3. shelves.py: tabs expanded, trailing blanks gone, a comment wrapped, shifts, case
+    p.pause(500, 800)
+    p.command("e shelves.py", "open shelves.py (:e)")
+    p.pause(600, 900)
+    p.command("%!expand -t 4", "tabs to spaces (:%!expand -t 4)", "editor", gap=fast)
+    p.pause(500, 800)
+    p.command("%s/\\s\\+$//e", "strip trailing whitespace (:%s/\\s\\+$//e)", "editor", gap=fast)
+    p.pause(500, 800)
+    p.keys(["/", "#", " ", "L", "<CR>"], "find the long comment", "none")
+    p.keys(["g", "q", "i", "p"], "wrap the long comment (gqip)", "editor")
+    p.pause(500, 800)
+    p.keys(["/", "t", "e", "x", "t", " ", "=", "<CR>"], "find the line in sticker()", "none")
+    p.keys([">", ">"], "indent a line (>>)", "editor")
+    p.pause(400, 700)
+    p.keys(["<lt>", "<lt>"], "dedent it back (<<)", "editor")
+    p.pause(400, 700)
+    p.keys(["/", "K", "I", "N", "<CR>"], "find KINDS", "none")
+    p.keys(["5", "J"], "join the KINDS list onto one line (5J)", "editor")
+    p.pause(400, 700)
+    p.keys(["o"], "typing", "typing")
+    p.type("\nsizes = kinds_by_size(KINDS)\x1b")
+    p.pause(500, 800)
+    p.keys(["0", "g", "U", "i", "w"], "upper-case a word (gUiw)", "editor")
+    p.pause(400, 700)
+    p.keys(["g", "u", "i", "w"], "lower-case it back (guiw)", "editor")
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    # 4. restock.py: tabs to spaces with :retab
+    p.pause(500, 800)
+    p.command("e restock.py", "open restock.py (:e)")
+    p.pause(600, 900)
+    p.command("set et ts=4", "set expandtab tabstop=4 (:set)")
+    p.command("retab", "tabs to spaces (:retab)", "editor", gap=fast)
+    p.pause(500, 800)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("# a tenth extra as buffer\x1b")
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    # 5. bins.py: 2-space indents doubled by a python3 -c filter
+    p.pause(500, 800)
+    p.command("e bins.py", "open bins.py (:e)")
+    p.pause(600, 900)
+    p.command(FORMAT4_PYFILTER, "re-indent 2 to 4 spaces (:%!python3 -c ...)", "editor", gap=fast)
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    # 6. clamp.c: >ip then =ip on the function
+    p.pause(500, 800)
+    p.command("e clamp.c", "open clamp.c (:e)")
+    p.pause(600, 900)
+    p.keys(["/", "l", "o", ";", "<CR>"], "find the body", "none")
+    p.keys([">", "i", "p"], "indent the paragraph (>ip)", "editor")
+    p.pause(500, 800)
+    p.keys(["=", "i", "p"], "re-indent the paragraph (=ip)", "editor")
+    p.pause(500, 800)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("/* lo <= hi is assumed */\x1b")
+    finish(p, ctx, "w")
+
+
+# -- copies4: the person's own code copied in many ways (move) --------------
+
+COPIES4_START = '''"""Checkout for the corner shop."""
+from decimal import Decimal
+
+
+def price_with_tax(net, rate=Decimal("0.21")):
+    """Gross price, rounded to cents."""
+    gross = net * (1 + rate)
+    return gross.quantize(Decimal("0.01"))
+
+
+class Basket:
+    """Items a customer is buying, with quantities."""
+
+    def __init__(self):
+        self.lines = {}
+
+    def add(self, sku, qty=1):
+        if qty <= 0:
+            raise ValueError("quantity must be positive")
+        self.lines[sku] = self.lines.get(sku, 0) + qty
+
+    def remove(self, sku):
+        self.lines.pop(sku, None)
+
+    def count(self):
+        return sum(self.lines.values())
+
+
+CATALOGUE = {
+    "oat-milk": Decimal("1.85"),
+    "rye-bread": Decimal("2.40"),
+    "apples-1kg": Decimal("2.10"),
+    "coffee-250g": Decimal("4.95"),
+    "eggs-6": Decimal("2.25"),
+    "olive-oil": Decimal("6.80"),
+}
+
+
+def subtotal(basket):
+    """Net total of a basket at catalogue prices."""
+    total = Decimal("0")
+    for sku, qty in basket.lines.items():
+        total += CATALOGUE[sku] * qty
+    return total
+
+
+def receipt_lines(basket):
+    """One text line per item: name, quantity, line total."""
+    out = []
+    for sku, qty in sorted(basket.lines.items()):
+        line_total = CATALOGUE[sku] * qty
+        out.append(f"{sku:<14}{qty:>3}  {line_total:>7}")
+    return out
+
+
+def loyalty_points(amount):
+    """One point per whole euro, double points above fifty."""
+    points = int(amount)
+    if amount > 50:
+        points *= 2
+    return points
+
+
+def is_weekend(day):
+    return day.weekday() >= 5
+'''
+
+COPIES4_MONEY = '''"""Money helpers."""
+from decimal import Decimal, ROUND_HALF_UP
+
+CENT = Decimal("0.01")
+
+
+def to_cents(amount):
+    return int((amount / CENT).to_integral_value(ROUND_HALF_UP))
+
+
+def from_cents(cents):
+    return Decimal(cents) * CENT
+
+
+class Till:
+    def __init__(self):
+        self.cents = 0
+
+    def take(self, amount):
+        if amount < 0:
+            raise ValueError("negative amount")
+        self.cents += to_cents(amount)
+'''
+
+COPIES4_GEO = '''"""Delivery zones."""
+
+ZONES = {"centre": 0, "north": 1, "harbour": 2}
+DELIVERY_FEE = {0: 0, 1: 250, 2: 400}
+
+
+def fee_for(zone_name):
+    zone = ZONES.get(zone_name, 2)
+    return DELIVERY_FEE[zone]
+'''
+
+COPIES4_UNITS = '''"""Unit conversions for the scales."""
+
+
+def grams_to_kg(grams):
+    return grams / 1000
+
+
+def kg_to_grams(kg):
+    return round(kg * 1000)
+'''
+
+COPIES4_NOTES = '''# scratch: discount maths worked out on the train
+basket_total = 73.4
+discounted = round(max(0.0, basket_total - min(basket_total * 0.15, 12.5)) * 100) / 100
+print(discounted)
+'''
+
+COPIES4_FRESH = "def pence(x):\nreturn round(x * 100)\n"
+
+COPIES4_WEB = '''
+
+def luhn_ok(number):
+    digits = [int(c) for c in str(number)][::-1]
+    odd = sum(digits[0::2])
+    even = sum(sum(divmod(2 * d, 10)) for d in digits[1::2])
+    return (odd + even) % 10 == 0'''
+
+
+def copies4_setup(workdir: Path):
+    """A git workspace: lib/ committed, notes/ untracked; the editor opens only checkout.py."""
+    write_files(workdir, {"lib/__init__.py": "", "lib/money.py": COPIES4_MONEY,
+                          "lib/geo.py": COPIES4_GEO, "lib/units.py": COPIES4_UNITS})
+    git_setup(workdir)
+    write_files(workdir, {"notes/discount_scratch.py": COPIES4_NOTES})
+
+
+def build_copies4(p: Plan, ctx: dict):
+    # 1. units.py opened in a split, two functions yanked into register u, then :bd
+    p.pause(200, 400)
+    p.command("split lib/units.py", "open lib/units.py in a split (:split)")
+    p.pause(600, 900)
+    p.keys(["/", "d", "e", "f", " ", "g", "<CR>"], "find grams_to_kg()", "none")
+    p.keys(['"', "u", "y", "5", "j"], "yank two functions into register u (\"uy5j)", "none")
+    p.pause(400, 700)
+    p.command("bd", "close lib/units.py (:bd)")
+    # 2. a function typed, to_cents() read in through sed(1), then all of lib/money.py through cat(1)
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef till_total(tills):\nreturn sum(t.cents for t in tills)\x1b")
+    p.pause(500, 800)
+    p.command("r !sed -n 7,8p lib/money.py", "read to_cents() through sed (:r !sed -n 7,8p)", "move",
+              gap=(25, 70))
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n# --- money ---\x1b")
+    p.pause(500, 800)
+    p.command("r !cat lib/money.py", "read lib/money.py through cat (:r !cat)", "move", gap=(25, 70))
+    # 3. a file written during the session, then read in with :r
+    p.pause(600, 900)
+    p.command("split lib/fresh.py", "open a new file lib/fresh.py in a split (:split)")
+    p.pause(600, 900)
+    p.keys(["i"], "typing", "typing")
+    p.type(COPIES4_FRESH + "\x1b")
+    p.pause(400, 700)
+    p.command("w", "save lib/fresh.py (:w)")
+    p.pause(300, 500)
+    p.command("q", "close the split (:q)")
+    p.pause(500, 800)
+    p.keys(["G"], "move to the end", "none")
+    p.command("r lib/fresh.py", "read lib/fresh.py, written this session, into the buffer (:r)", "move")
+    # 4. yanks in a split on lib/geo.py, put with p and with <C-r>" in Insert mode
+    p.pause(600, 900)
+    p.command("split lib/geo.py", "open lib/geo.py in a split (:split)")
+    p.pause(600, 900)
+    p.keys(["/", "^", "d", "e", "f", "<CR>"], "find fee_for()", "none")
+    p.keys(["y", "2", "j"], "yank fee_for()'s first lines (y2j)", "none")
+    p.keys(["<C-w>", "j"], "back to checkout.py (<C-w>j)", "none")
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\x1b")
+    p.keys(["p"], "put the lines yanked in lib/geo.py (p)", "move")
+    p.pause(500, 800)
+    p.keys(["<C-w>", "k"], "to the lib/geo.py window (<C-w>k)", "none")
+    p.keys(["g", "g", "/", "^", "Z", "O", "<CR>", "y", "y"], "yank the ZONES line (yy)", "none")
+    p.keys(["<C-w>", "j"], "back to checkout.py (<C-w>j)", "none")
+    p.keys(["g", "g", "/", "^", "f", "r", "o", "m", "<CR>", "o"], "typing", "typing")
+    p.keys(["<C-r>", '"'], "insert the yanked line in Insert mode (<C-r>\")", "move")
+    p.keys(["<Esc>"], "typing", "typing")
+    p.pause(300, 600)
+    p.keys(["<C-w>", "k"], "to the lib/geo.py window (<C-w>k)", "none")
+    p.command("q", "close the split (:q)")
+    # 5. the two functions yanked from lib/units.py before it was closed
+    p.pause(600, 900)
+    p.keys(["G"], "move to the end", "none")
+    p.keys(['"', "u", "p"], "put the functions yanked from lib/units.py, closed since (\"up)", "move")
+    # 6. part of a line from notes/discount_scratch.py (never opened): a long expression
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef discounted(basket_total):\nreturn ")
+    p.pause(700, 1000)
+    expr = "round(max(0.0, basket_total - min(basket_total * 0.15, 12.5)) * 100) / 100"
+    p.paste(expr, "paste a long expression copied from notes/discount_scratch.py (bracketed paste)",
+            kind="move")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 7. Till.take()'s body from lib/money.py, pasted one level less indented
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\n\ndef take_into(till, amount):\n")
+    p.pause(700, 1000)
+    body = lines_of(COPIES4_MONEY, "        if amount < 0", 3)
+    body = "".join(l[4:] for l in body.splitlines(keepends=True)).lstrip(" ").rstrip("\n")
+    p.paste(body, "paste Till.take()'s body from lib/money.py, one level less indented (bracketed paste)",
+            kind="move")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 8. a function from the top of this file (far away) yanked and put at the end
+    p.pause(600, 900)
+    p.keys(["g", "g", "/", "^", "d", "e", "f", " ", "p", "r", "<CR>"], "find price_with_tax()", "none")
+    p.keys(["y", "4", "j"], "yank price_with_tax() (y4j)", "none")
+    p.keys(["G"], "move to the end", "none")
+    p.keys(["o", "<Esc>"], "typing", "typing")
+    p.keys(["p"], "put price_with_tax() at the end, far from where it was copied (p)", "move")
+    # 9. a function from a web page (paste) and typing
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.pause(500, 800)
+    p.paste(COPIES4_WEB, "paste luhn_ok() from a web page (bracketed paste)")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    p.keys(["o"], "typing", "typing")
+    p.type("\n\nprint(luhn_ok(79927398713))\x1b")
+    finish(p, ctx, "w")
+
+
 SCENARIOS = {
     "basic": Scenario(
         name="basic",
@@ -2648,6 +3028,29 @@ SCENARIOS = {
                "then typing with . repeats, J, Backspace and <C-w> then the word retyped fast "
                "(typed, delete, move, editor); :w; :qa!"),
         build=build_typing3,
+    ),
+    "format4": Scenario(
+        name="format4",
+        file="warehouse.json",
+        text=FORMAT4_JSON,
+        about=("content-preserving rewrites in five files: json.tool --sort-keys and --indent 2; "
+               ":g/^$/d, :2,4!sort -k2, :%!sort -r, awk field swap, column -t, tr -s; expand -t 4, "
+               ":%s trailing blanks, gqip, >>, <<, 5J, gUiw, guiw; :retab; a python3 -c re-indent "
+               "filter; >ip and =ip (editor); typing in between; :w; :qa!"),
+        build=build_format4,
+        setup=format4_setup,
+    ),
+    "copies4": Scenario(
+        name="copies4",
+        file="checkout.py",
+        text=COPIES4_START,
+        about=("the person's own code copied in: :r !cat, :r !sed -n, :r of a file written this "
+               "session, y2j/yy in a :split then p and <C-r>\", \"up of lines yanked before :bd, a "
+               "pasted expression from a file never opened, pasted lines re-indented, a function "
+               "yanked far up the file and put at the end (move); a bracketed paste of new text "
+               "(paste); typing; :w; :qa!"),
+        build=build_copies4,
+        setup=copies4_setup,
     ),
 }
 
