@@ -5,12 +5,12 @@
 //! edits (a rename, a format) sent bottom-up in one notification.
 
 use super::history::{DocHistory, Recent};
-use super::{Amendment, Class, Decision, Evidence, Input, decide, shape};
+use super::{Amendment, Class, Copied, Decision, Evidence, Input, decide, shape};
 
 /// More single-character changes than this in one notification cannot be typing: a typist
 /// sprinting at 20 characters a second, or autorepeat at 35 Hz, fits about six into Neovim's
 /// 150 ms batch.
-const MACHINE_BATCH: usize = 8;
+pub const MACHINE_BATCH: usize = 8;
 /// A batch of single characters faster than this per character, over the time since the
 /// notification before it, is not typing (autorepeat runs at 28 ms or more).
 const MACHINE_MS_PER_CHAR: f64 = 20.0;
@@ -23,6 +23,8 @@ pub struct Batch<'a> {
     pub t: f64,
     /// The time since the notification before it, if any.
     pub gap: Option<f64>,
+    /// Whether its characters, one after the other, wrote lines the workspace already holds.
+    pub burst_copied: Copied,
 }
 
 /// Revises `out` (one decision per input) where the whole notification says more than each
@@ -227,7 +229,12 @@ fn machine_batch(
         // What the person typed a little earlier, again at once: Neovim's `.` repeat.
         (Class::Typed, Evidence::RepeatsTyping)
     } else {
-        burst_class(inputs, lone, b.t)
+        match b.burst_copied {
+            // The person's own lines, put from a register one character at a time.
+            Copied::Lines(lines) => (Class::Move, Evidence::CopiedLines { lines }),
+            Copied::DiskLines(lines) => (Class::Move, Evidence::CopiedFromDisk { lines }),
+            Copied::Nearby | Copied::No => burst_class(inputs, lone, b.t),
+        }
     };
     for (d, i) in out.iter_mut().zip(inputs) {
         let removal = i.applied.inserted == 0 && i.applied.deleted > 0;

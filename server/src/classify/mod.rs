@@ -21,6 +21,7 @@ mod single;
 use std::sync::Arc;
 
 pub use agent::Agent;
+pub use batch::MACHINE_BATCH;
 pub use class::Class;
 pub use evidence::{Decision, Evidence};
 use history::{Cuts, DocHistory, Recent};
@@ -75,6 +76,9 @@ pub struct Context {
     pub hint: Option<Class>,
     /// A document state an edit this server applied will produce.
     pub expected: Option<Expected>,
+    /// Whether the notification's characters, if it is a burst of single characters in a row,
+    /// wrote whole lines the workspace already holds.
+    pub burst_copied: Option<Copied>,
 }
 
 #[derive(Default)]
@@ -252,6 +256,7 @@ impl Classifier {
                 notification,
                 t: ctx.t,
                 gap,
+                burst_copied: ctx.burst_copied.unwrap_or(Copied::No),
             };
             batch::revise(h, &b, &mut out[first..], amends);
         }

@@ -55,6 +55,14 @@ pub fn is_item_word(s: &str) -> bool {
         && s.chars().all(|c| !c.is_whitespace())
 }
 
+/// True when `new` is `old` with letters in another case (`gUiw`, `~`, "Transform to Upper
+/// Case").
+pub fn case_changed(old: &str, new: &str) -> bool {
+    old != new
+        && old.chars().count() == new.chars().count()
+        && old.to_lowercase() == new.to_lowercase()
+}
+
 /// One whole line that imports something (`import x`, `from x import y`, `use x;`,
 /// `#include`, `using x;`, `const x = require(…)`), as a menu's auto-import adds.
 pub fn is_import_line(s: &str) -> bool {
@@ -382,6 +390,8 @@ mod tests {
         ));
         assert!(same_shape("a=b+c", "a = b + c"));
         assert!(!same_shape("foo", "bar"));
+        assert!(case_changed("sizes", "SIZES") && !case_changed("sizes", "sizes"));
+        assert!(!case_changed("sizes", "sites"));
         assert!(!same_shape("x = 1", "def f(x):\n    return x"));
     }
 }

@@ -185,7 +185,7 @@ fn typing_shape(input: &Input<'_>) -> Option<Decision> {
         return Some(decide(Class::Typed, 0.75, Evidence::BlockInsert));
     }
     if let Some(del) = &a.del_text
-        && shape::same_shape(del, text)
+        && (shape::same_shape(del, text) || shape::case_changed(del, text))
     {
         return Some(decide(Class::Editor, 0.75, Evidence::SameShape));
     }

@@ -88,6 +88,45 @@ pub fn copied(mirror: &Mirror, doc: &Document, key: &Arc<str>, a: &Applied) -> C
     }
 }
 
+/// Whether a burst of single characters inserted one after the other in one notification (a
+/// register put in Insert mode, `<C-r>"`, arrives so) brings whole lines the workspace already
+/// holds: the lines the burst wrote, as they stand now (with what the line held before it).
+/// Only for bursts of at least `min` characters.
+pub fn burst_copied(
+    mirror: &Mirror,
+    doc: &Document,
+    key: &Arc<str>,
+    applied: &[Applied],
+    min: usize,
+) -> Copied {
+    let in_a_row = applied.len() >= min
+        && applied.windows(2).all(|w| w[1].start == w[0].start + 1)
+        && applied
+            .iter()
+            .all(|a| a.ins_char.is_some() && a.deleted == 0);
+    let (Some(first), Some(last), true) = (applied.first(), applied.last(), in_a_row) else {
+        return Copied::No;
+    };
+    let rope = doc.rope();
+    let end = (last.start + 1).min(rope.len_chars());
+    let (l0, l1) = (
+        rope.char_to_line(first.start),
+        rope.char_to_line(end.saturating_sub(1)),
+    );
+    let text = rope
+        .slice(rope.line_to_char(l0)..rope.line_to_char((l1 + 1).min(rope.len_lines())))
+        .to_string();
+    if text.trim().chars().count() < 3 {
+        return Copied::No;
+    }
+    let text = if text.ends_with('\n') {
+        text
+    } else {
+        format!("{text}\n")
+    };
+    copied_lines(mirror, doc, key, &text)
+}
+
 /// Each substantial inserted line must occur more often in the open documents than in the
 /// insertion, or in a file on disk.
 fn copied_lines(mirror: &Mirror, doc: &Document, key: &Arc<str>, text: &str) -> Copied {

@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use tracing::{debug, warn};
 
-use crate::classify::{Amendment, Class, Classifier, Context, Decision, Evidence, Expected, Input};
-use crate::mirror::copies::{around, copied};
+use crate::classify::{
+    Amendment, Class, Classifier, Context, Decision, Evidence, Expected, Input, MACHINE_BATCH,
+};
+use crate::mirror::copies::{around, burst_copied, copied};
 use crate::mirror::{Accepted, Applied, ByUri, ContentChange, Encoding, Mirror, Rejected, UriSet};
 
 /// How long a hint waits for the change it names, in ms.
@@ -127,6 +129,13 @@ impl Buffers {
             first_id,
             hint,
             expected,
+            burst_copied: Some(burst_copied(
+                &self.mirror,
+                doc,
+                &key,
+                &self.applied,
+                MACHINE_BATCH,
+            )),
         };
         self.classifier
             .batch(&key, ctx, &inputs, &mut self.decisions, &mut self.amends);

@@ -611,3 +611,20 @@ fn a_checkout_reloaded_before_the_watcher_saw_it_is_vcs_not_undo() {
     let amended = amendments(&out);
     assert_eq!(amended.last().map(|a| a.1), Some(Class::Vcs), "{amended:?}");
 }
+
+#[test]
+fn a_line_put_from_a_register_one_character_at_a_time_is_a_move() {
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let mut out = Vec::new();
+    let uri = "file:///ws/a.py";
+    let line = "ZONES = {\"centre\": 0, \"north\": 1}\n";
+    p.did_open(0.0, uri, 1, &format!("{line}\n"), &mut out);
+    p.did_change(4_900.0, uri, 2, vec![insert(1, 0, "\n")], &mut out);
+    // Neovim's `<C-r>"` in Insert mode: the register's characters, one change each, at once.
+    let changes: Vec<ContentChange> = (line.chars().enumerate())
+        .map(|(i, c)| insert(1, i as u32, &c.to_string()))
+        .collect();
+    p.did_change(5_000.0, uri, 3, changes, &mut out);
+    let classes: Vec<Class> = events(&out).iter().skip(1).map(|e| e.class).collect();
+    assert!(classes.iter().all(|c| *c == Class::Move), "{classes:?}");
+}
