@@ -50,8 +50,8 @@ pub struct AgentNote {
 }
 
 /// A document's last notification, when it changed bulk text and the classifier called it
-/// `paste` (`ids`) or `undo` (`undo_ids`) on its own judgement: a reload that beat the watcher
-/// may yet explain it.
+/// `paste` (`ids`), or `undo` or a rewrite that kept the content (`undo_ids`), on its own
+/// judgement: a reload that beat the watcher may yet explain it.
 #[derive(Clone, Debug)]
 pub struct LastBulk {
     pub t: f64,

@@ -311,18 +311,22 @@ impl Pipeline {
     /// Remembers bulk text the classifier called `paste` on its own judgement: a reload that
     /// beat the watcher may yet explain it.
     fn note_bulk(&mut self, c: &Classified, t: f64, counted: bool) {
-        let of = |class: Class| -> Vec<u64> {
+        let of = |wanted: &dyn Fn(&classify::Decision) -> bool| -> Vec<u64> {
             (self.buffers.applied.iter().zip(&self.buffers.decisions))
                 .enumerate()
                 .filter(|(_, (a, d))| {
                     a.inserted + a.deleted > 1
-                        && d.class == class
+                        && wanted(d)
                         && !matches!(d.evidence, classify::Evidence::Hint(_))
                 })
                 .map(|(i, _)| c.first_id + i as u64)
                 .collect()
         };
-        let (ids, undo_ids) = (of(Class::Paste), of(Class::Undo));
+        let ids = of(&|d| d.class == Class::Paste);
+        // A reload back to an older text looks like an undo, or — when it drops what the person
+        // added — like a rewrite that keeps the content.
+        let undo_ids =
+            of(&|d| d.class == Class::Undo || d.evidence == classify::Evidence::ContentKept);
         let any = !ids.is_empty() || !undo_ids.is_empty();
         let bulk = (any && counted).then_some(LastBulk { t, ids, undo_ids });
         self.disk.set_last_bulk(&c.key, bulk);

@@ -628,3 +628,25 @@ fn a_line_put_from_a_register_one_character_at_a_time_is_a_move() {
     let classes: Vec<Class> = events(&out).iter().skip(1).map(|e| e.class).collect();
     assert!(classes.iter().all(|c| *c == Class::Move), "{classes:?}");
 }
+
+#[test]
+fn a_checkout_dropping_added_lines_reloaded_before_the_watcher_is_vcs() {
+    let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
+    let mut out = Vec::new();
+    let uri = "file:///ws/a.py";
+    let committed = "def f(value):\n    total = value * 2\n    return total\n";
+    let edited = "def f(value, other):\n    total = value * 2 + other\n    return total + other\n";
+    p.did_open(0.0, uri, 1, edited, &mut out);
+    // `git checkout -- a.py` drops the added line; VS Code's reload (one replacement, a text
+    // with no word of its own) comes a moment before the watcher reports the write.
+    p.did_change(
+        5_000.0,
+        uri,
+        2,
+        vec![replace_lines(0, 3, committed)],
+        &mut out,
+    );
+    p.disk_change(5_120.0, "a.py", Some(committed), Some(true), &mut out);
+    let amended = amendments(&out);
+    assert_eq!(amended.last().map(|a| a.1), Some(Class::Vcs), "{amended:?}");
+}
