@@ -388,7 +388,7 @@ fn disk_and_agent_lines_of_a_recorded_session_replay_to_their_attribution() {
 /// short of the target: at least 99% of inserted characters rightly outside help or not, every
 /// labelled class at least 95% of its characters (of its changes, for classes that insert
 /// none), and no typed change called outside help.
-fn held_out_shortfalls(folder: &str) -> (f64, Vec<String>) {
+fn held_out_shortfalls(folder: &str) -> (f64, Vec<String>, BTreeMap<String, f64>) {
     const OUTSIDE: [&str; 3] = ["paste", "completion", "agent"];
     let held_out = labelled_in(folder);
     assert!(!held_out.is_empty(), "no held-out sessions in {folder}");
@@ -396,6 +396,7 @@ fn held_out_shortfalls(folder: &str) -> (f64, Vec<String>) {
     // class → (changes, agreeing changes, chars, agreeing chars)
     let mut by_class: BTreeMap<String, (u64, u64, u64, u64)> = BTreeMap::new();
     let mut shortfalls = Vec::new();
+    let mut measured_by_class = BTreeMap::new();
     let mut typed_called_outside = 0u64;
     for (trace, labels_path) in held_out {
         let lines = replay_json(&trace, &[]);
@@ -450,6 +451,7 @@ fn held_out_shortfalls(folder: &str) -> (f64, Vec<String>) {
             "{folder}: {class:<11} changes {agree}/{n} ({changes:.1}%), characters {chars_agree}/{chars} ({of_chars:.1}%)"
         );
         let measured = if *chars > 0 { of_chars } else { changes };
+        measured_by_class.insert(class.clone(), measured);
         if measured < 95.0 {
             shortfalls.push(format!("{class}: {measured:.1}% < 95%"));
         }
@@ -457,45 +459,74 @@ fn held_out_shortfalls(folder: &str) -> (f64, Vec<String>) {
     for s in &shortfalls {
         eprintln!("{folder}: short of the target: {s}");
     }
-    (share, shortfalls)
+    (share, shortfalls, measured_by_class)
+}
+
+/// Fails when a held-out set fell below what it measured: overall, or any class (`floors`:
+/// class → percent of characters, of changes for classes that insert none).
+fn hold_the_line(folder: &str, share_floor: f64, floors: &[(&str, f64)]) {
+    let (share, shortfalls, by_class) = held_out_shortfalls(folder);
+    let mut fell = Vec::new();
+    if share < share_floor {
+        fell.push(format!("outside help or not: {share:.2}% < {share_floor}%"));
+    }
+    if shortfalls
+        .iter()
+        .any(|s| s.contains("typed changes called outside help"))
+    {
+        fell.push("a typed change called outside help".to_string());
+    }
+    for (class, floor) in floors {
+        let got = by_class.get(*class).copied().unwrap_or(0.0);
+        if got < *floor {
+            fell.push(format!("{class}: {got:.1}% < {floor}%"));
+        }
+    }
+    assert!(fell.is_empty(), "{folder} fell back: {fell:#?}");
 }
 
 /// The first held-out set (`tests/fixtures/heldout/`): recorded with the real editors, never
 /// used to tune a rule. The target (99%, every class 95%) is not met yet — the output says by
 /// how much — so this holds the line instead: never below what it measured when the rules of
-/// issue 13 landed (97.37%), and never a typed change called outside help.
+/// issue 13 landed (97.37%; per class a point below), and never a typed change called outside
+/// help.
 #[test]
 fn held_out_sessions_do_not_fall_back() {
-    let (share, shortfalls) = held_out_shortfalls("tests/fixtures/heldout");
-    assert!(
-        share >= 97.3,
-        "held out: {share:.2}% < 97.3%: {shortfalls:#?}"
-    );
-    assert!(
-        !shortfalls
-            .iter()
-            .any(|s| s.contains("typed changes called outside help")),
-        "{shortfalls:#?}"
+    hold_the_line(
+        "tests/fixtures/heldout",
+        97.3,
+        &[
+            ("agent", 99.0),
+            ("completion", 70.0),
+            ("delete", 74.0),
+            ("editor", 89.0),
+            ("move", 99.0),
+            ("paste", 99.0),
+            ("typed", 98.0),
+            ("undo", 99.0),
+            ("vcs", 99.0),
+        ],
     );
 }
 
 /// The second held-out set (`tests/fixtures/heldout2/`): recorded after every rule of issue 13
-/// was written, never tuned on and never read change by change. Its figure when first scored is
-/// the line it may not fall below.
+/// was written, never tuned on and never read change by change. What it measured when first
+/// scored (94.89%; per class a point below) is the line it may not fall below.
 #[test]
 fn second_held_out_set_does_not_fall_back() {
-    let (share, shortfalls) = held_out_shortfalls("tests/fixtures/heldout2");
-    assert!(
-        share >= HELD_OUT2_FLOOR,
-        "held out 2: {share:.2}%: {shortfalls:#?}"
-    );
-    assert!(
-        !shortfalls
-            .iter()
-            .any(|s| s.contains("typed changes called outside help")),
-        "{shortfalls:#?}"
+    hold_the_line(
+        "tests/fixtures/heldout2",
+        94.8,
+        &[
+            ("agent", 99.0),
+            ("completion", 98.0),
+            ("delete", 96.0),
+            ("editor", 90.0),
+            ("move", 77.0),
+            ("paste", 82.0),
+            ("typed", 98.0),
+            ("undo", 99.0),
+            ("vcs", 99.0),
+        ],
     );
 }
-
-/// What the second held-out set measured when it was first scored (94.89%), rounded down.
-const HELD_OUT2_FLOOR: f64 = 94.8;
