@@ -42,10 +42,34 @@ pub fn line_key(line: &str) -> Option<u32> {
     content_hash(line).map(|h| h as u32)
 }
 
-/// The index keys of every substantial line of `text`.
+/// The index keys of every substantial line of `text`, and of the expression each line
+/// assigns or returns (what people copy out of a line: the right-hand side of `x = …`, what
+/// follows `return`), so that a piece of a line pasted is found too.
 pub fn line_keys(text: &str) -> Vec<u32> {
-    text.lines().filter_map(line_key).collect()
+    let mut keys = Vec::new();
+    for line in text.lines() {
+        keys.extend(line_key(line));
+        if let Some(piece) = expression_of(line) {
+            keys.extend(line_key(piece));
+        }
+    }
+    keys
 }
+
+/// The expression a line assigns (after the first ` = `) or returns (after `return `), without
+/// a closing `;` or `,`, when it is long enough to be worth finding (8 characters or more).
+fn expression_of(line: &str) -> Option<&str> {
+    let t = line.trim();
+    let rest = match t.strip_prefix("return ") {
+        Some(rest) => rest,
+        None => t.split_once(" = ")?.1,
+    };
+    let rest = rest.trim().trim_end_matches([';', ',']).trim_end();
+    (rest.chars().count() >= MIN_PIECE_CHARS).then_some(rest)
+}
+
+/// A piece of a line shorter than this is not indexed on its own (short pieces are everywhere).
+const MIN_PIECE_CHARS: usize = 8;
 
 /// Whether a file holds text worth indexing: not binary (no NUL in its first 8 KiB).
 pub fn is_text(text: &str) -> bool {
@@ -155,6 +179,22 @@ mod tests {
         // Once full, every later file is left out, even with lines already known.
         assert_eq!(idx.add(&[5]), Added::Full);
         assert!(idx.heap_bytes() <= 11 << 20, "{}", idx.heap_bytes());
+    }
+
+    #[test]
+    fn what_a_line_assigns_or_returns_is_found_on_its_own() {
+        let mut idx = DiskLines::default();
+        idx.add(&line_keys(
+            "    total = round(price * (1 - rate), 2);\n    return [x for x in items if x]\n    n = 1\n",
+        ));
+        let h = |s: &str| content_hash(s).unwrap();
+        assert!(idx.contains(h("round(price * (1 - rate), 2)")));
+        assert!(idx.contains(h("[x for x in items if x]")));
+        assert_eq!(
+            line_keys("    n = 1\n").len(),
+            1,
+            "too short to index alone"
+        );
     }
 
     #[test]
