@@ -100,6 +100,7 @@ pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&Emitted)
                         text: text.as_deref(),
                         before: before.as_deref(),
                         in_git: *in_git,
+                        keys: None,
                     };
                     s.run(store, sink, |p, out| p.disk_report(*t, reported, out));
                 }

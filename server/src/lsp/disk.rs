@@ -71,6 +71,7 @@ fn disk_news(shared: &Shared, news: News) {
                         text: c.text.as_deref(),
                         before: c.before.as_deref(),
                         in_git: c.in_git,
+                        keys: Some(&c.keys),
                     };
                     p.disk_report(t, reported, out);
                 }

@@ -28,6 +28,9 @@ pub struct Reported<'a> {
     pub before: Option<&'a str>,
     /// Whether git's object store already held the new text (`None`: unknown).
     pub in_git: Option<bool>,
+    /// The keys of the new text's lines, when the watcher computed them off the edit path
+    /// (replay leaves them to the pipeline).
+    pub keys: Option<&'a [u32]>,
 }
 
 impl Pipeline {
@@ -38,7 +41,15 @@ impl Pipeline {
             text,
             before,
             in_git,
+            keys,
         } = r;
+        match (keys, text) {
+            (Some(keys), _) => self.disk_exists(rel_path, keys),
+            (None, Some(text)) if disk_lines::is_text(text) => {
+                self.disk_exists(rel_path, &disk_lines::line_keys(text));
+            }
+            _ => {}
+        }
         if let (Some(before), Some(uri)) = (before, self.disk_uri(rel_path))
             && !self.disk.known.contains_key(&uri)
         {
@@ -91,11 +102,6 @@ impl Pipeline {
                 self.vcs_changed(t, out);
             }
             return;
-        }
-        if let Some(text) = text
-            && disk_lines::is_text(text)
-        {
-            self.disk_exists(rel_path, &disk_lines::line_keys(text));
         }
         let Some(uri) = self.disk_uri(rel_path) else {
             return;

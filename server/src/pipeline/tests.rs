@@ -375,6 +375,7 @@ fn rep<'a>(rel_path: &'a str, text: Option<&'a str>, before: Option<&'a str>) ->
         text,
         before,
         in_git: None,
+        keys: None,
     }
 }
 
@@ -556,7 +557,11 @@ fn a_paste_of_lines_from_a_file_never_opened_is_a_move() {
     assert_eq!(events(&out).last().unwrap().class, Class::Paste);
     // A file the watcher met later (written on disk) joins the index too.
     let other = "def lerp(a, b, t):\n    return a + (b - a) * t\n";
-    p.disk_change(4_000.0, "lib/more.py", Some(other), Some(false), &mut out);
+    let met = Reported {
+        in_git: Some(false),
+        ..rep("lib/more.py", Some(other), None)
+    };
+    p.disk_report(4_000.0, met, &mut out);
     p.did_change(5_000.0, uri, 5, vec![insert(0, 0, novel)], &mut out);
     assert_eq!(events(&out).last().unwrap().class, Class::Move);
 }

@@ -54,6 +54,9 @@ pub struct DiskChange {
     pub before: Option<String>,
     /// Whether git's object store already held the new text (`None`: unknown, or no git).
     pub in_git: Option<bool>,
+    /// The keys of the new text's lines for the index of the workspace's lines
+    /// ([`crate::mirror::disk_lines::line_keys`]), computed here, off the edit path.
+    pub keys: Vec<u32>,
 }
 
 /// A file the first walk found on disk (not a change): the keys of its lines, and its text when

@@ -10,6 +10,7 @@ use std::io::{Read, Write};
 use std::path::Path;
 
 use super::{DiskChange, News, Walker};
+use crate::mirror::disk_lines::{is_text, line_keys};
 
 /// Files larger than this are not read (their change is not measured).
 const MAX_BYTES: u64 = 2 << 20;
@@ -32,11 +33,17 @@ pub(super) fn change_at(path: &Path, rel: String) -> Option<DiskChange> {
             text: None,
             before: None,
             in_git: None,
+            keys: Vec::new(),
         });
     }
     match read(path) {
         Some(text) => Some(DiskChange {
             rel_path: rel,
+            keys: if is_text(&text) {
+                line_keys(&text)
+            } else {
+                Vec::new()
+            },
             text: Some(text),
             before: None,
             in_git: None,
@@ -47,6 +54,7 @@ pub(super) fn change_at(path: &Path, rel: String) -> Option<DiskChange> {
             text: None,
             before: None,
             in_git: None,
+            keys: Vec::new(),
         }),
     }
 }

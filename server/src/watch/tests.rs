@@ -56,6 +56,7 @@ fn writes_arrive_settled_with_their_text() {
             text: Some("x = 1\n".into()),
             before: None,
             in_git: None,
+            keys: crate::mirror::disk_lines::line_keys("x = 1\n"),
         }]
     );
 }
