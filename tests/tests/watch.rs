@@ -82,6 +82,24 @@ fn outside_writes_checkouts_and_saves_each_attributed() {
 
 /// A coding agent's own log names what it wrote; a file the session never saw is measured
 /// against what git held, not counted whole; and the recorded trace, replayed, says the same.
+/// A server watching `w`, recording its session to `trace`, with Claude Code's configuration
+/// folder at `claude`, initialized.
+fn recording_server(w: &Workspace, trace: &std::path::Path, claude: &std::path::Path) -> Server {
+    let mut s = Server::start_with(mindgap_e2e::Options {
+        home: Some(w.home.clone()),
+        args: vec!["--record".into(), trace.into()],
+        env: vec![("CLAUDE_CONFIG_DIR".into(), claude.display().to_string())],
+        ..Default::default()
+    });
+    s.initialize_with(json!({
+        "processId": std::process::id(),
+        "clientInfo": {"name": "mindgap-e2e"},
+        "rootUri": format!("file://{}", w.root.display()),
+        "capabilities": {},
+    }));
+    s
+}
+
 #[test]
 fn agent_logs_and_git_baselines_live_and_replayed() {
     let w = Workspace::new();
@@ -102,18 +120,7 @@ fn agent_logs_and_git_baselines_live_and_replayed() {
     std::fs::create_dir_all(&project).unwrap();
     let trace = w.root.parent().unwrap().join("session.jsonl");
 
-    let mut s = Server::start_with(mindgap_e2e::Options {
-        home: Some(w.home.clone()),
-        args: vec!["--record".into(), trace.clone().into()],
-        env: vec![("CLAUDE_CONFIG_DIR".into(), claude.display().to_string())],
-        ..Default::default()
-    });
-    s.initialize_with(json!({
-        "processId": std::process::id(),
-        "clientInfo": {"name": "mindgap-e2e"},
-        "rootUri": format!("file://{}", w.root.display()),
-        "capabilities": {},
-    }));
+    let mut s = recording_server(&w, &trace, &claude);
     sleep(Duration::from_millis(500));
     // Something edits a committed file the editor never opened: two lines more.
     std::fs::write(
@@ -198,18 +205,7 @@ fn version_control_by_content_and_copies_of_files_never_opened_live_and_replayed
     let trace = w.root.parent().unwrap().join("session.jsonl");
     let no_claude = w.root.parent().unwrap().join("no-claude");
 
-    let mut s = Server::start_with(mindgap_e2e::Options {
-        home: Some(w.home.clone()),
-        args: vec!["--record".into(), trace.clone().into()],
-        env: vec![("CLAUDE_CONFIG_DIR".into(), no_claude.display().to_string())],
-        ..Default::default()
-    });
-    s.initialize_with(json!({
-        "processId": std::process::id(),
-        "clientInfo": {"name": "mindgap-e2e"},
-        "rootUri": format!("file://{}", w.root.display()),
-        "capabilities": {},
-    }));
+    let mut s = recording_server(&w, &trace, &no_claude);
     sleep(Duration::from_millis(600)); // the walk reads lib/helpers.py
     let a = w.root.join("a.py");
     std::fs::write(&a, "x = 1\n").unwrap();

@@ -134,9 +134,9 @@ fn menu_rewrite(
                 && i.applied.span.start_line == line
         })
         .count();
-    let chars = &inputs[removals..removals + run];
-    let word: String = chars.iter().filter_map(|i| i.applied.ins_char).collect();
-    let in_a_row = run >= 2;
+    let word: String = (inputs[removals..removals + run].iter())
+        .filter_map(|i| i.applied.ins_char)
+        .collect();
     // The menu takes back the previous item (or the end of the word typed) and writes the next
     // item, which starts as the word typed did: what it removed and what it writes begin alike.
     let mut leading: Vec<&Input<'_>> = inputs[..removals].iter().collect();
@@ -161,7 +161,7 @@ fn menu_rewrite(
         .filter(|r| r.inserted == 0 && r.start == start && b.t - r.t <= MENU_STEP_MS)
         .filter(|r| r.del_char.is_some() && r.del_char == word.chars().next());
     let word_ok = shape::is_item_word(&word);
-    if chars.len() < 2 || !in_a_row || !(from_removal || lone.is_some()) || !word_ok {
+    if run < 2 || !(from_removal || lone.is_some()) || !word_ok {
         return false;
     }
     let changes = (removals + run) as u32;
@@ -233,7 +233,7 @@ fn machine_batch(
             // The person's own lines, put from a register one character at a time.
             Copied::Lines(lines) => (Class::Move, Evidence::CopiedLines { lines }),
             Copied::DiskLines(lines) => (Class::Move, Evidence::CopiedFromDisk { lines }),
-            Copied::Nearby | Copied::No => burst_class(inputs, lone, b.t),
+            Copied::Nearby | Copied::No => burst_class(inputs, &typed_word, lone, b.t),
         }
     };
     for (d, i) in out.iter_mut().zip(inputs) {
@@ -267,21 +267,25 @@ fn machine_batch(
     true
 }
 
-/// What a machine burst is: a word rewritten on one line (a completion menu), else a
-/// completion when it began at code, else a paste.
-fn burst_class(inputs: &[Input<'_>], lone: Option<Recent>, t: f64) -> (Class, Evidence) {
+/// What a machine burst is (`typed_word`: its characters in order): a word rewritten on one
+/// line (a completion menu), else a completion when it began at code, else a paste.
+fn burst_class(
+    inputs: &[Input<'_>],
+    typed_word: &str,
+    lone: Option<Recent>,
+    t: f64,
+) -> (Class, Evidence) {
     let n = inputs.len() as u32;
     let rewrites = inputs.iter().any(|i| i.applied.inserted == 0);
     let line = inputs[0].applied.span.start_line;
     let single_line = inputs.iter().all(|i| i.applied.span.start_line == line);
-    let typed_word: String = inputs.iter().filter_map(|i| i.applied.ins_char).collect();
     let origin_code = match lone {
         Some(r) if r.inserted == 1 && t - r.t <= 300.0 => r.code_before,
         _ => (inputs.iter())
             .find(|i| i.applied.inserted > 0)
             .is_some_and(|i| i.applied.code_before),
     };
-    if rewrites && single_line && shape::is_item_word(&typed_word) {
+    if rewrites && single_line && shape::is_item_word(typed_word) {
         (Class::Editor, Evidence::WordRewrite { changes: n })
     } else if origin_code {
         (Class::Completion, Evidence::MachineBatch { changes: n })

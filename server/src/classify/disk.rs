@@ -1,9 +1,9 @@
 //! Decisions about text that reaches a file from outside the editor's buffer: disk writes the
 //! watcher reports, the editor's reloads of them, version control (judged by content: git
 //! already holds the text, or wrote its conflict markers; the clock only where git cannot be
-//! asked) and coding agents that name their writes in their own logs. Pure: the pipeline's disk room remembers what happened
-//! (when `.git` last changed, which writes wait for a reload, which agent named which file) and
-//! asks here what it means, with which confidence and evidence.
+//! asked) and coding agents that name their writes in their own logs. Pure: the pipeline's disk
+//! room remembers what happened (when `.git` last changed, which writes wait for a reload, which
+//! agent named which file) and asks here what it means, with which confidence and evidence.
 
 use super::Agent;
 use super::{Class, Decision, Evidence};

@@ -60,7 +60,7 @@ pub fn fresh_line_accept(
     let on_indent = !a.code_before && a.prev_char.is_none_or(char::is_whitespace);
     let starts_line = text.starts_with(['\n', '\r']);
     // One line: a block of several is as likely pasted there (people paste on fresh lines).
-    let one_line = text.lines().filter(|l| !l.trim().is_empty()).count() == 1;
+    let one_line = shape::is_one_line(text);
     (opened_line && on_indent && one_line && !starts_line && t - p.t <= FRESH_LINE_MS)
         .then(|| decide(Class::Completion, 0.6, Evidence::AcceptOnFreshLine))
 }

@@ -78,7 +78,7 @@ pub struct Context {
     pub expected: Option<Expected>,
     /// Whether the notification's characters, if it is a burst of single characters in a row,
     /// wrote whole lines the workspace already holds.
-    pub burst_copied: Option<Copied>,
+    pub burst_copied: Copied,
 }
 
 #[derive(Default)]
@@ -256,7 +256,7 @@ impl Classifier {
                 notification,
                 t: ctx.t,
                 gap,
-                burst_copied: ctx.burst_copied.unwrap_or(Copied::No),
+                burst_copied: ctx.burst_copied,
             };
             batch::revise(h, &b, &mut out[first..], amends);
         }

@@ -63,6 +63,11 @@ pub fn case_changed(old: &str, new: &str) -> bool {
         && old.to_lowercase() == new.to_lowercase()
 }
 
+/// Text with exactly one line that holds anything but white space.
+pub fn is_one_line(s: &str) -> bool {
+    s.lines().filter(|l| !l.trim().is_empty()).count() == 1
+}
+
 /// One whole line that imports something (`import x`, `from x import y`, `use x;`,
 /// `#include`, `using x;`, `const x = require(…)`), as a menu's auto-import adds.
 pub fn is_import_line(s: &str) -> bool {

@@ -304,9 +304,8 @@ fn accepted_at_cursor(
     // One line starting on a new line is accepted at the cursor only moments after typing
     // there (a suggestion's next line); several lines, or later, are a paste of lines.
     let starts_line = text.starts_with(['\n', '\r']);
-    let one_line = text.lines().filter(|l| !l.trim().is_empty()).count() == 1;
     let accepted = if starts_line {
-        p.class == Class::Typed && one_line && t - p.t <= NEW_LINE_ACCEPT_MS
+        p.class == Class::Typed && shape::is_one_line(text) && t - p.t <= NEW_LINE_ACCEPT_MS
     } else {
         t - p.t <= ACCEPT_WINDOW_MS
     };

@@ -1,7 +1,8 @@
 //! What the workspace already holds, as the classifier needs to know it: whether an insertion
 //! brings text that exists elsewhere in the workspace — in an open document, or in a file on disk
-//! ([`super::disk_lines`]) — a copy of the person's own code, not outside help; and the unchanged rest of the lines around a replacement that spans lines
-//! (so whole lines can be compared). Facts about documents, not decisions.
+//! ([`super::disk_lines`]) — a copy of the person's own code, not outside help; and the
+//! unchanged rest of the lines around a replacement that spans lines (so whole lines can be
+//! compared). Facts about documents, not decisions.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -16,8 +17,9 @@ const NEARBY_CHARS: usize = 2_000;
 const DISK_LINE_CHARS: usize = 8;
 
 /// Whether an insertion brings text the workspace already holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Copied {
+    #[default]
     No,
     /// Every substantial inserted line already exists in the open documents.
     Lines(u32),

@@ -129,13 +129,7 @@ impl Buffers {
             first_id,
             hint,
             expected,
-            burst_copied: Some(burst_copied(
-                &self.mirror,
-                doc,
-                &key,
-                &self.applied,
-                MACHINE_BATCH,
-            )),
+            burst_copied: burst_copied(&self.mirror, doc, &key, &self.applied, MACHINE_BATCH),
         };
         self.classifier
             .batch(&key, ctx, &inputs, &mut self.decisions, &mut self.amends);

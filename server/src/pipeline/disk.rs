@@ -113,8 +113,8 @@ impl DiskRoom {
     }
 
     /// Disk events of the moments before `t` that version control may take over: not already
-    /// version control's, not confirmed by an agent's log, not decided by their content. Each is marked `vcs`, and so is its
-    /// write waiting for a reload.
+    /// version control's, not confirmed by an agent's log, not decided by their content. Each
+    /// is marked `vcs`, and so is its write waiting for a reload.
     pub fn take_over_for_vcs(&mut self, t: f64) -> Vec<u64> {
         let mut ids = Vec::new();
         for r in &mut self.recent {
