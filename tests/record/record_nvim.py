@@ -2848,6 +2848,448 @@ def build_copies4(p: Plan, ctx: dict):
     finish(p, ctx, "w")
 
 
+# -- rec5: a fifth tuning round, recorded and scored before any rule changed ----------------
+# Three sessions of everyday work with content of their own: format5 (filters and formatting
+# in Go, JSON, Markdown, shell and text files), mixed5 (a Python day: own code from files
+# never opened, a chat answer, menu items, AI accepts, undo) and mixed6 (a JavaScript day
+# with git and an agent). Labels follow the conventions of the earlier rounds.
+
+FORMAT5_JSON = (
+    '{"line":"metro 4","stops":[{"name":"Quay","zone":1,"step_free":true},{"name":"Mill Lane",'
+    '"zone":1,"step_free":false},{"name":"Foundry","zone":2,"step_free":true}],"headway_min":6,'
+    '"operator":{"name":"Harbour Transit","since":2011}}\n'
+)
+
+FORMAT5_GO = '''package main
+
+import (
+	"strings"
+	"net/http"
+	"fmt"
+	"errors"
+)
+
+func route(path string) (string, error) {
+if path == "" {
+		return "", errors.New("empty path")
+	}
+      parts := strings.Split(path, "/")
+  return fmt.Sprintf("%d parts", len(parts)), nil
+}
+
+func handler(w http.ResponseWriter, r *http.Request) {
+	out, err := route(r.URL.Path)
+	if err != nil {
+	http.Error(w, err.Error(), 400)
+		return
+	}
+	fmt.Fprintln(w, out)
+}
+'''
+
+FORMAT5_TAGS = "rust\ngo\nzig\nelixir\ngo\nocaml\nrust\nhaskell\n"
+
+FORMAT5_NOTES = ("# Release notes   \n\nThis release moves the timetable import to a background job so that "
+                 "the web page never waits for the upstream feed, and it adds a retry with jitter when the "
+                 "feed answers with a server error.   \n\n- faster import\n- retries\n- quieter logs\n")
+
+FORMAT5_SH = ('#!/bin/sh\nset -e\nfor f in build/*.tar.gz; do\nif [ -s "$f" ]; then\necho "upload $f"\n'
+              'else\necho "skip $f"\nfi\ndone\n')
+
+FORMAT5_LIMITS = "max_conn=512\nidle_s=30\nworkers=8\nqueue=2048\nretries=3\n"
+
+
+def format5_setup(workdir: Path):
+    write_files(workdir, {"router.go": FORMAT5_GO, "tags.txt": FORMAT5_TAGS,
+                          "NOTES.md": FORMAT5_NOTES, "deploy.sh": FORMAT5_SH,
+                          "limits.conf": FORMAT5_LIMITS})
+
+
+def build_format5(p: Plan, ctx: dict):
+    fast = (25, 70)
+    # 1. stations.json (one line): a word changed, then json.tool to 4, to one line, to 2 sorted
+    p.pause(200, 400)
+    p.keys(["/", "m", "e", "t", "r", "o", "<CR>"], "find metro", "none")
+    p.keys(["c", "i", "w"], "typing (ciw)", "typing")
+    p.type("tram\x1b")
+    p.pause(600, 900)
+    p.command("%!python3 -m json.tool --indent 4", "reformat the JSON (:%!python3 -m json.tool --indent 4)",
+              "editor", gap=fast)
+    p.pause(500, 800)
+    p.command("%!python3 -m json.tool --compact", "squeeze it back to one line (json.tool --compact)",
+              "editor", gap=fast)
+    p.pause(500, 800)
+    p.command("%!python3 -m json.tool --sort-keys --indent 2", "sorted keys, indent 2 (json.tool)",
+              "editor", gap=fast)
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    # 2. router.go: the imports sorted in Visual mode, a typed line, gg=G
+    p.pause(500, 800)
+    p.command("e router.go", "open router.go (:e)")
+    p.pause(600, 900)
+    p.keys(["/", "s", "t", "r", "i", "n", "g", "s", '"', "<CR>"], "find the first import", "none")
+    p.keys(["V", "3", "j"], "select the four imports (V3j)", "none")
+    p.command("sort", "sort the imports (:'<,'>sort)", "editor", gap=fast)
+    p.pause(500, 800)
+    p.keys(["/", "p", "a", "r", "t", "s", " ", ":", "<CR>"], "find the split", "none")
+    p.keys(["o"], "typing", "typing")
+    p.type("parts = parts[1:]\x1b")
+    p.pause(500, 800)
+    p.keys(["g", "g", "=", "G"], "re-indent the file (gg=G)", "editor")
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    # 3. tags.txt: duplicates out with sort -u, a typed tag, reversed with tac, sorted again
+    p.pause(500, 800)
+    p.command("e tags.txt", "open tags.txt (:e)")
+    p.pause(600, 900)
+    p.command("%!sort -u", "sort and drop duplicates (:%!sort -u)", "editor", gap=fast)
+    p.pause(400, 700)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("crystal\x1b")
+    p.pause(500, 800)
+    p.command("%!tac", "reverse the lines (:%!tac)", "editor", gap=fast)
+    p.pause(500, 800)
+    p.command("%sort", "sort them (:%sort)", "editor", gap=fast)
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    # 4. NOTES.md: trailing blanks, a paragraph wrapped, the list indented and back
+    p.pause(500, 800)
+    p.command("e NOTES.md", "open NOTES.md (:e)")
+    p.pause(600, 900)
+    p.command("%s/\\s\\+$//e", "strip trailing whitespace (:%s/\\s\\+$//e)", "editor", gap=fast)
+    p.pause(500, 800)
+    p.keys(["/", "T", "h", "i", "s", " ", "r", "<CR>"], "find the paragraph", "none")
+    p.keys(["g", "q", "a", "p"], "wrap the paragraph (gqap)", "editor")
+    p.pause(500, 800)
+    p.keys(["/", "-", " ", "f", "<CR>"], "find the list", "none")
+    p.keys([">", "i", "p"], "indent the list (>ip)", "editor")
+    p.pause(400, 700)
+    p.keys(["<lt>", "i", "p"], "dedent it back (<ip)", "editor")
+    p.pause(400, 700)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("- a dark mode for the board\x1b")
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    # 5. deploy.sh: gg=G with 2-space indent, then doubled by sed
+    p.pause(500, 800)
+    p.command("e deploy.sh", "open deploy.sh (:e)")
+    p.pause(600, 900)
+    p.command("setlocal et sw=2", "set expandtab shiftwidth=2 (:setlocal)")
+    p.pause(300, 500)
+    p.keys(["g", "g", "=", "G"], "re-indent the script (gg=G)", "editor")
+    p.pause(500, 800)
+    p.command("%!sed -e 's/^\\( *\\)/\\1\\1/'", "double the indent (:%!sed)", "editor", gap=fast)
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    # 6. limits.conf: sorted by value with a filter on a range, then the whole file by name
+    p.pause(500, 800)
+    p.command("e limits.conf", "open limits.conf (:e)")
+    p.pause(600, 900)
+    p.keys(["V", "G"], "select every line (VG)", "none")
+    p.command("!sort -t= -k2 -n", "sort by value (:'<,'>!sort -t= -k2 -n)", "editor", gap=fast)
+    p.pause(500, 800)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("backlog=64\x1b")
+    p.pause(500, 800)
+    p.command("%!sort", "sort by name (:%!sort)", "editor", gap=fast)
+    finish(p, ctx, "w")
+
+
+MIXED5_START = '''"""Tide tables for the harbour office."""
+from datetime import timedelta
+
+PORTS = {
+    "kirkwall": 3.1,   
+    "aberdeen": 4.2,
+    "wick": 2.9,   
+    "lerwick": 2.2,
+}
+
+
+def range_at(port):
+    return PORTS.get(port, 0.0)   
+'''
+
+MIXED5_ASTRO = '''"""Sun and moon helpers."""
+import math
+
+SYNODIC_DAYS = 29.530588
+
+
+def moon_age(days_since_new):
+    return days_since_new % SYNODIC_DAYS
+
+
+def spring_tide(age):
+    return age < 2 or abs(age - SYNODIC_DAYS / 2) < 2
+'''
+
+MIXED5_SCRATCH = '''# trying out the twelfths rule on the ferry
+def twelfths(hour, tidal_range):
+    share = [1, 2, 3, 3, 2, 1][:hour]
+    return tidal_range * sum(share) / 12
+
+
+print(twelfths(3, 4.2))
+'''
+
+MIXED5_CHAT = '''def high_waters(first, count, interval=timedelta(hours=12, minutes=25)):
+    """Times of the next `count` high waters after `first`."""
+    return [first + i * interval for i in range(count)]
+'''
+
+MIXED5_ITEMS = [
+    menu2_item("range_at", 3, "a", "range_at(${1:port})", snippet=True, detail="(port)"),
+    menu2_item("moon_age", 3, "a", "moon_age(${1:days})", snippet=True, detail="(days)"),
+    menu2_item("twelfths", 3, "a", "twelfths(${1:hour}, ${2:tidal_range})", snippet=True,
+               detail="(hour, tidal_range)"),
+    menu2_item("round", 3, "a", "round()", detail="builtin"),
+    *[menu2_item(k, 14, "b") for k in ("while", "with", "return", "raise", "for", "from",
+                                         "else", "elif")],
+    menu2_item("for", 15, "c", "for ${1:item} in ${2:items}:\n\t$0", snippet=True, detail="for loop"),
+    menu2_item("with", 15, "c", "with open(${1:path}) as ${2:f}:\n\t$0", snippet=True,
+               detail="with open"),
+]
+
+
+def mixed5_setup(workdir: Path):
+    """git: lib/astro.py committed and never opened; scratch/tides_try.py untracked."""
+    write_files(workdir, {"lib/__init__.py": "", "lib/astro.py": MIXED5_ASTRO})
+    git_setup(workdir)
+    write_files(workdir, {"scratch/tides_try.py": MIXED5_SCRATCH})
+
+
+def build_mixed5(p: Plan, ctx: dict):
+    word = "accept the AI suggestion's next word (<M-Right>)"
+    rest = "accept the rest of the AI suggestion (<Tab>)"
+    sm_after = {"after": {"kind": "editor",
+                          "action": "supermaven's <Space><Left><Del> right after the accept"}}
+    omni = ["<C-x>", "<C-o>"]
+    by_omni = "open the completion menu (<C-x><C-o>)"
+    # 1. the PORTS entries sorted in Visual mode, then trailing blanks gone through sed
+    p.pause(200, 400)
+    p.keys(["/", "k", "i", "r", "k", "<CR>"], "find the first port", "none")
+    p.keys(["V", "3", "j"], "select the four ports (V3j)", "none")
+    p.command("sort", "sort the ports (:'<,'>sort)", "editor", gap=(25, 70))
+    p.pause(500, 800)
+    p.command("%!sed -e 's/[ ]*$//'", "strip trailing blanks (:%!sed)", "editor", gap=(25, 70))
+    # 2. a function typed, typos fixed
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef deepest(porst\b\b\bts):\nreturn max(ports, key=range_at)\x1b")
+    # 3. twelfths() from the untracked scratch file (never opened), "+p linewise
+    p.pause(600, 900)
+    p.keys(["o", "<Esc>"], "typing", "typing")
+    p.setreg("+", lines_of(MIXED5_SCRATCH, "def twelfths", 3), "l")
+    p.pause(400, 700)
+    p.keys(['"', "+", "p"], 'put twelfths() copied from scratch/tides_try.py ("+p)', "move")
+    # 4. a function using the menu: while past with and back, a call snippet filled in
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef wait_for_spring(age):\nw")
+    menu_walk(p, omni, by_omni, "the keyword while", ["<C-n>", "<C-n>", "<C-p>"])
+    p.pause(300, 500)
+    p.type(" not spring_tide(age):\nage = mo")
+    menu_walk(p, omni, by_omni, "the moon_age call snippet", ["<C-n>"])
+    p.pause(300, 500)
+    p.type("age + 1")                       # over days
+    snippet_tab(p)
+    p.type("\n\breturn age\x1b")
+    # 5. spring_tide() from lib/astro.py (committed, never opened), pasted in Insert mode
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\n")
+    p.pause(500, 800)
+    p.paste(lines_of(MIXED5_ASTRO, "def spring_tide", 2).rstrip("\n"),
+            "paste spring_tide() copied from lib/astro.py (bracketed paste)", kind="move")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 6. an AI suggestion taken word by word, then the rest
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\n\ndef height_at(port, hour):\n")
+    p.pause(700, 1000)
+    p.ai_suggest("return twelfths(hour, range_at(port)) + 0.4", "copilot")
+    for _ in range(3):
+        p.accept("<M-Right>", word, ai_parts(word), gap=(250, 550))
+    p.accept("<Tab>", rest, ai_parts(rest))
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 7. high_waters() from a chat answer, "+p in Normal mode
+    p.pause(600, 900)
+    p.keys(["o", "<Esc>"], "typing", "typing")
+    p.setreg("+", "\n" + MIXED5_CHAT, "l")
+    p.pause(400, 700)
+    p.keys(['"', "+", "p"], 'paste high_waters() from a chat answer ("+p)', "paste")
+    # 8. a line typed and undone; a line cut with dd and brought back with u
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\b\bprint(height_at(\"wick\", 3))\x1b")
+    p.pause(700, 1000)
+    p.keys(["u"], "undo the typed line (u)", "undo")
+    p.pause(600, 900)
+    p.keys(["g", "g", "/", "^", "f", "r", "o", "m", " ", "d", "<CR>"], "find the datetime import", "none")
+    p.keys(["d", "d"], "cut a line (dd)", "delete")
+    p.pause(700, 1000)
+    p.keys(["u"], "bring it back (u)", "undo")
+    # 9. a supermaven accept finishing a typed line, then more typing
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\b\b\b\b\nif __name__ == \"__main__\":\n")
+    p.pause(700, 1000)
+    p.ai_suggest('print(deepest(PORTS))', "supermaven")
+    act = "accept an AI suggestion (supermaven-style <Tab>)"
+    p.accept("<Tab>", act, ai_parts(act, **sm_after))
+    p.type("\nprint(high_waters(0, 2))\x1b")
+    finish(p, ctx, "w")
+
+
+MIXED6_START = '''// Price list for the bike workshop.
+const PARTS = { chain: 24.5, tyre: 31, brake_pad: 9.75 };
+
+function priceOf(part) {
+  return PARTS[part] ?? 0;
+}
+
+module.exports = { priceOf };
+'''
+
+MIXED6_MONEY = '''// money helpers
+function roundCents(x) {
+  return Math.round(x * 100) / 100;
+}
+
+function withVat(net, rate = 0.2) {
+  return roundCents(net * (1 + rate));
+}
+
+module.exports = { roundCents, withVat };
+'''
+
+MIXED6_CHAT = '''function quote(parts, labourHours) {
+  const partsTotal = parts.reduce((sum, p) => sum + priceOf(p), 0);
+  return withVat(partsTotal + labourHours * 38);
+}
+'''
+
+MIXED6_AGENT_NEW = '''// Opening hours, written by an agent.
+module.exports = { open: "08:30", close: "18:00" };
+'''
+
+MIXED6_ITEMS = [
+    menu2_item("priceOf", 3, "a", "priceOf(${1:part})", snippet=True, detail="(part)"),
+    menu2_item("printQuote", 3, "a", "printQuote()", detail="()"),
+    menu2_item("withVat", 3, "a", "withVat(${1:net})", snippet=True, detail="(net)"),
+    *[menu2_item(k, 14, "b") for k in ("const", "continue", "return", "let", "if", "for")],
+    menu2_item("for", 15, "c", "for (const ${1:x} of ${2:xs}) {\n\t$0\n}", snippet=True,
+               detail="for...of"),
+]
+
+
+def mixed6_setup(workdir: Path):
+    """git: lib/money.js committed and never opened; a branch `hours` that adds a constant to
+    the open file."""
+    write_files(workdir, {"lib/money.js": MIXED6_MONEY})
+    git_setup(workdir)
+    subprocess.run(GIT + ["checkout", "-q", "-b", "hours"], cwd=workdir, check=True)
+    (workdir / "prices.js").write_text(MIXED6_START.replace(
+        "// Price list for the bike workshop.\n",
+        "// Price list for the bike workshop.\nconst LABOUR_RATE = 38;\n"), encoding="utf-8")
+    git_commit_all(workdir, "labour rate")
+    subprocess.run(GIT + ["checkout", "-q", "main"], cwd=workdir, check=True)
+
+
+def build_mixed6(p: Plan, ctx: dict):
+    work = Path(ctx["workdir"])
+    word = "accept the AI suggestion's next word (<M-Right>)"
+    cv_del = {"del": {"kind": "delete", "action": "copilot.vim's <Left><Del> / <Del> before the insert"}}
+    sm_after = {"after": {"kind": "editor",
+                          "action": "supermaven's <Space><Left><Del> right after the accept"}}
+    omni = ["<C-x>", "<C-o>"]
+    by_omni = "open the completion menu (<C-x><C-o>)"
+    # 1. a function typed, a word taken back with <C-w>; the menu under noinsert
+    p.pause(200, 400)
+    p.keys(["/", "^", "}", "<CR>"], "find the end of priceOf()", "none")
+    p.keys(["o"], "typing", "typing")
+    p.type("\nfunction total(parts) {\nlet sum = 0;\nfor (const p of parts) sum += prise")
+    p.pause(300, 500)
+    p.keys(["<C-w>"], "typing (<C-w> takes the word back)", "typing")
+    p.type("pri")
+    menu3_take(p, omni, by_omni, "priceOf (noinsert: first item)")
+    type_on(p, "p")                          # over part
+    snippet_tab(p)
+    p.type(";\nre")
+    menu3_take(p, omni, by_omni, "the keyword return")
+    type_on(p, " sum;\n}\x1b")
+    # 2. a constant with the menu: const past continue and back
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\ncon")
+    menu3_take(p, omni, by_omni, "const, past continue and back", moves=("<C-n>", "<C-p>"))
+    type_on(p, " MIN_CHARGE = 15;\x1b")
+    # 3. roundCents() and withVat() from lib/money.js (never opened) read in through sed
+    p.pause(600, 900)
+    p.keys(["g", "g"], "to the top", "none")
+    p.command("r !sed -n 2,8p lib/money.js", "read two functions from lib/money.js (:r !sed)", "move",
+              gap=(25, 70))
+    # 4. an AI suggestion: copilot.vim, three words then the rest; a supermaven whole accept
+    p.pause(600, 900)
+    p.keys(["G", "k", "O"], "typing", "typing")
+    p.type("\nfunction discount(amount) {\n")
+    p.pause(700, 1000)
+    p.ai_suggest("return amount > 100 ? roundCents(amount * 0.9) : amount;", "copilot_vim")
+    for _ in range(3):
+        p.accept("<M-Right>", word, ai_parts(word, **cv_del))
+    act = "accept the rest of the AI suggestion (copilot.vim <C-J>)"
+    p.accept("<C-J>", act, ai_parts(act, **cv_del))
+    p.type("\n}\n\nfunction labour(hours) {\n")
+    p.pause(700, 1000)
+    p.ai_suggest("const h = Math.max(hours, 0.5);\n  return roundCents(h * 38);", "supermaven")
+    act = "accept an AI suggestion, two lines (supermaven-style <Tab>)"
+    p.accept("<Tab>", act, ai_parts(act, **sm_after))
+    p.type("\n}\x1b")
+    # 5. quote() from a chat answer, pasted in Normal mode; undone, redone
+    p.pause(600, 900)
+    p.keys(["o", "<Esc>"], "typing", "typing")
+    p.pause(400, 700)
+    p.paste(MIXED6_CHAT, "paste quote() from a chat answer (bracketed paste)")
+    p.pause(1000, 1400)
+    p.keys(["u"], "undo the paste (u)", "undo")
+    p.pause(900, 1300)
+    p.keys(["<C-r>"], "redo the paste (<C-r>)", "undo")
+    # 6. the file re-indented, saved; git stash and pop
+    p.pause(600, 900)
+    p.keys(["g", "g", "=", "G"], "re-indent the file (gg=G)", "editor")
+    p.pause(400, 700)
+    p.command("w", "save (:w)")
+    p.pause(600, 900)
+    p.shell(GIT + ["stash", "-q"], "git stash (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git stash; :checktime reloads it", "vcs")
+    p.pause(900, 1200)
+    p.shell(GIT + ["stash", "pop", "-q"], "git stash pop (on disk)", "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git stash pop; :checktime reloads it", "vcs")
+    # 7. commit; the branch's file checked out over it; 2 s later an agent edits it
+    p.pause(700, 1000)
+    p.shell(GIT + ["commit", "-qam", "quote"], "git commit -am (no change to the text)", "none")
+    p.pause(500, 800)
+    p.shell(GIT + ["checkout", "-q", "hours", "--", "prices.js"], "git checkout hours -- prices.js",
+            "vcs")
+    p.pause(400, 600)
+    p.command("checktime", "git checkout hours -- prices.js; :checktime reloads it", "vcs")
+    p.pause(600, 800)
+    p.write_file(str(work / "hours.js"), MIXED6_AGENT_NEW, "a shell agent writes hours.js (new, closed)")
+    p.pause(100, 200)
+    p.edit_file(ctx["src"], "return PARTS[part] ?? 0;",
+                "if (!(part in PARTS)) throw new Error(`unknown part ${part}`);\n  return PARTS[part];",
+                "a shell agent rewrites priceOf()'s body in prices.js (on disk)")
+    p.pause(500, 800)
+    p.command("checktime", "the agent's edit; :checktime reloads it", "agent")
+    p.pause(1500, 2000)
+    finish(p, ctx, None)
+
+
 SCENARIOS = {
     "basic": Scenario(
         name="basic",
@@ -3051,6 +3493,44 @@ SCENARIOS = {
                "(paste); typing; :w; :qa!"),
         build=build_copies4,
         setup=copies4_setup,
+    ),
+    "format5": Scenario(
+        name="format5",
+        file="stations.json",
+        text=FORMAT5_JSON,
+        about=("rec5: a word changed, json.tool --indent 4, --compact, --sort-keys --indent 2; "
+               "router.go: Visual :sort of imports, a typed line, gg=G; tags.txt: sort -u, tac, "
+               ":%sort; NOTES.md: :%s trailing blanks, gqap, >ip, <ip; deploy.sh: gg=G and a sed "
+               "re-indent; limits.conf: Visual !sort -t= -k2 -n, :%!sort (editor); typing; :w; :qa!"),
+        build=build_format5,
+        setup=format5_setup,
+    ),
+    "mixed5": Scenario(
+        name="mixed5",
+        file="tides.py",
+        text=MIXED5_START,
+        about=("rec5, a Python day: Visual :sort, sed trailing blanks (editor); typing with typos; "
+               "\"+p of a function from an untracked file never opened and a bracketed paste from a "
+               "committed one (move); the menu's while past with and a call snippet (editor); AI "
+               "words and the rest, a supermaven accept (completion); \"+p of a chat answer "
+               "(paste); a typed line undone, dd brought back with u (undo); :w; :qa!"),
+        build=build_mixed5,
+        setup=mixed5_setup,
+        menu={"items": MIXED5_ITEMS, "completeopt": MENU2_NOSELECT},
+        clipboard=True,
+    ),
+    "mixed6": Scenario(
+        name="mixed6",
+        file="prices.js",
+        text=MIXED6_START,
+        about=("rec5, a JavaScript day: typing with <C-w>; the menu under noinsert (a call snippet, "
+               "return, const past continue) (editor); :r !sed of two functions from a file never "
+               "opened (move); copilot.vim words and the rest, a supermaven accept (completion); a "
+               "chat answer pasted, undone, redone; gg=G; git stash/pop, git checkout of a branch's "
+               "file (vcs); 2 s later an agent edits the open file and writes another (agent)"),
+        build=build_mixed6,
+        setup=mixed6_setup,
+        menu={"items": MIXED6_ITEMS, "completeopt": MENU3_NOINSERT},
     ),
 }
 
