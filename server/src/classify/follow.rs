@@ -104,7 +104,8 @@ pub fn menu_import(h: &DocHistory, a: &Applied, t: f64) -> Option<Decision> {
 
 /// A removal that completes a rewrite: the notification just before inserted text that keeps
 /// the content this removal takes away (a filter's output goes in, then its input comes out).
-/// Both are the rewrite (`editor`); the insertion is amended.
+/// Both are the rewrite (`editor`); the insertion is amended. Taking away the very text just
+/// inserted is not a rewrite (an undo, or a change of mind).
 pub fn rewrite_completed(
     h: &DocHistory,
     a: &Applied,
@@ -113,7 +114,10 @@ pub fn rewrite_completed(
 ) -> Option<Decision> {
     let del = a.del_text.as_deref()?;
     let last = h.last_insert.as_ref()?;
-    if t - last.t > REWRITE_MS || !shape::keeps_content(&[del], &[&last.text], 0) {
+    let took_it_back = h
+        .last()
+        .is_some_and(|p| p.id == last.id && a.start < p.end_after && p.start < a.start + a.deleted);
+    if t - last.t > REWRITE_MS || took_it_back || !shape::keeps_content(&[del], &[&last.text], 0) {
         return None;
     }
     let d = decide(Class::Editor, 0.75, Evidence::ContentKept);

@@ -5,11 +5,12 @@
 
 use std::collections::HashMap;
 
-/// White space only, at most two line breaks and short: Enter with auto-indent, or indent.
+/// White space only, at most two line breaks and short: Enter with auto-indent (which can line
+/// up under an open bracket far to the right), or indent.
 pub fn is_indent(s: &str) -> bool {
     s.chars().all(char::is_whitespace)
         && s.matches('\n').count() + s.matches('\r').count() <= 2
-        && s.chars().count() <= 40
+        && s.chars().count() <= 120
 }
 
 pub fn is_whitespace(s: &str) -> bool {
@@ -84,6 +85,23 @@ pub fn is_import_line(s: &str) -> bool {
         || t.contains("= require(")
 }
 
+/// The word characters `text` ends with (where a trimmed change may have cut a word).
+pub fn word_tail(text: &str) -> &str {
+    let start = (text.char_indices().rev())
+        .take_while(|(_, c)| is_ident_char(*c))
+        .last()
+        .map_or(text.len(), |(i, _)| i);
+    &text[start..]
+}
+
+/// The word characters `text` begins with.
+pub fn word_head(text: &str) -> &str {
+    let end = (text.char_indices())
+        .find(|(_, c)| !is_ident_char(*c))
+        .map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
 pub fn continues_word(prev: Option<char>) -> bool {
     prev.is_some_and(is_ident_char)
 }
@@ -122,6 +140,13 @@ pub fn is_block_insert(deleted: &str, inserted: &str) -> bool {
         changed += 1;
     }
     changed >= 2
+}
+
+/// True when `a` and `b` hold the same characters but for white space: re-indented or
+/// re-wrapped.
+pub fn same_but_white_space(a: &str, b: &str) -> bool {
+    let visible = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<Vec<_>>();
+    visible(a) == visible(b)
 }
 
 /// True when `a` and `b` differ only in identifiers and white space: the same code renamed,
@@ -361,6 +386,17 @@ mod tests {
         assert!(!keeps_content(&["x = a + b"], &["x = a + b + c"], 0));
         assert!(!keeps_content(&["x = a + b"], &["x = a - b"], 0));
         assert!(!keeps_content(&["a b"], &["b a"], 0), "too little to say");
+        // A trimmed change cut inside a word: whole again, the words match.
+        let old = "strings\"\n\t\"net/http\"\n\t\"fmt\"\n\t\"error";
+        let new = "errors\"\n\t\"fmt\"\n\t\"net/http\"\n\t\"string";
+        assert!(!keeps_content(&[old], &[new], 0));
+        let (head, tail) = (word_tail("\t\""), word_head("s\""));
+        assert_eq!((head, tail), ("", "s"));
+        assert!(keeps_content(
+            &[&format!("{old}{tail}")],
+            &[&format!("{new}{tail}")],
+            0
+        ));
         // A filter that drops some of the content and adds none (`sort -u`, `grep`).
         let dup = "pear = 3\napple = 1\npear = 3\nfig = 2\n";
         assert!(keeps_content(

@@ -50,14 +50,19 @@ pub fn decide_one(
     if a.inserted == 0 && a.deleted == 0 {
         return no_op(prev, s.t);
     }
+    // A filter's input deleted after its output went in: a rewrite, even when it brings the
+    // document back to an earlier state (JSON pretty-printed, then compacted again).
+    if a.inserted == 0
+        && let Some(d) = follow::rewrite_completed(h, a, s.t, amends)
+    {
+        h.fast_run = 0;
+        return d;
+    }
     if let Some(d) = undo(h, a, prev, s.t, amends) {
         return d;
     }
     if a.inserted == 0 {
         h.fast_run = 0;
-        if let Some(d) = follow::rewrite_completed(h, a, s.t, amends) {
-            return d;
-        }
         return decide(Class::Delete, 0.99, Evidence::Removal);
     }
     if a.inserted == 1 && a.ins_text.is_none() {
@@ -98,10 +103,9 @@ fn undo(
     let after_undo = prev.is_some_and(|p| near_undo(&p));
     if a.inserted + a.deleted >= 2 && (!whitespace_removal || after_undo) {
         let back = h.state_back(a.state, 1)?;
-        // ...and the one-character step sent just before it.
+        // ...and the one-character step (or the no-op: a redo's first step) sent just before.
         if let Some(p) = prev
-            && p.returned
-            && p.inserted + p.deleted == 1
+            && ((p.returned && p.inserted + p.deleted == 1) || p.inserted + p.deleted == 0)
             && p.class != Class::Undo
             && t - p.t <= UNDO_COMPANION_MS
         {
@@ -176,7 +180,9 @@ fn typing_shape(input: &Input<'_>) -> Option<Decision> {
     if shape::is_comment_continuation(text) {
         return Some(decide(Class::Typed, 0.85, Evidence::CommentLeader));
     }
+    // Lines indented or dedented (`>ip`) are the editor's, though spaces go in down a column.
     if let (Some(del), Some(Around { before, after })) = (&a.del_text, &input.around)
+        && !shape::same_but_white_space(del, text)
         && shape::is_block_insert(
             &format!("{before}{del}{after}"),
             &format!("{before}{text}{after}"),
@@ -238,6 +244,13 @@ fn brought(
     if let Some(d) = follow::menu_import(h, a, t) {
         return d;
     }
+    // A rewrite of what it replaced (sorted lines, say) is not a copy, though the workspace
+    // holds its lines.
+    if let Some(del) = a.del_text.as_deref()
+        && keeps_whole_words(input, del, text)
+    {
+        return decide(Class::Editor, 0.8, Evidence::ContentKept);
+    }
     if let Some(d) = own_code_pasted(s.cuts, input) {
         return d;
     }
@@ -258,11 +271,6 @@ fn brought(
         }
         return decide(Class::Move, 0.6, Evidence::CopiedNearby);
     }
-    if let Some(del) = a.del_text.as_deref()
-        && shape::keeps_content(&[del], &[text], 0)
-    {
-        return decide(Class::Editor, 0.8, Evidence::ContentKept);
-    }
     let at_word = shape::continues_word(a.prev_char)
         || (a.del_text.as_deref()).is_some_and(shape::is_identifier);
     if at_word && a.code_before && shape::is_snippet_item(text) {
@@ -273,6 +281,21 @@ fn brought(
         return d;
     }
     decide(Class::Paste, 0.8, Evidence::Bulk)
+}
+
+/// Whether a replacement keeps the content it replaced, word for word: the client's change (and
+/// the mirror's trimming) can begin or end inside a word, so the pieces of the words it cut are
+/// put back on both sides first.
+fn keeps_whole_words(input: &Input<'_>, del: &str, text: &str) -> bool {
+    match &input.around {
+        Some(Around { before, after }) => {
+            let (head, tail) = (shape::word_tail(before), shape::word_head(after));
+            let old = format!("{head}{del}{tail}");
+            let new = format!("{head}{text}{tail}");
+            shape::keeps_content(&[&old], &[&new], 0)
+        }
+        None => shape::keeps_content(&[del], &[text], 0),
+    }
 }
 
 /// Text the workspace already holds, or the person cut moments ago, pasted: a move, whatever

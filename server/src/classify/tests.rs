@@ -516,3 +516,83 @@ fn a_repeat_of_what_was_just_typed_is_typing_however_fast_it_comes() {
         .collect();
     assert_eq!(s.send(t, repeat), vec![Class::Typed; 9]);
 }
+
+#[test]
+fn a_rewrite_that_brings_an_earlier_text_back_is_editor_not_undo() {
+    let json = r#"{"name": "widget", "tags": ["a", "b"], "price": 3}"#;
+    let pretty = "{\n    \"name\": \"widget\",\n    \"tags\": [\n        \"a\",\n        \"b\"\n    ],\n    \"price\": 3\n}\n";
+    let mut s = Session::new(&format!("{json}\n"));
+    s.send(5_000.0, vec![ins(1, 0, pretty)]);
+    s.send(5_150.0, vec![change(0, 0, 1, 0, "")]);
+    // `:%!python3 -m json.tool --compact`: the first text again, output first, input after.
+    s.send(9_000.0, vec![ins(8, 0, &format!("{json}\n"))]);
+    assert_eq!(
+        s.send(9_150.0, vec![change(0, 0, 8, 0, "")]),
+        vec![Class::Editor]
+    );
+    let classes: Vec<Class> = s.events().iter().map(|d| d.class).collect();
+    assert_eq!(classes, vec![Class::Editor; 4]);
+    assert!(s.classifier.take_undone().is_empty(), "nothing was undone");
+}
+
+#[test]
+fn a_paste_taken_back_at_once_is_undone_not_a_rewrite() {
+    let mut s = Session::new("x = 1\n");
+    let block = "def g(a, b):\n    return a + b\n";
+    assert_eq!(s.send(1_000.0, vec![ins(1, 0, block)]), vec![Class::Paste]);
+    assert_eq!(
+        s.send(1_500.0, vec![change(1, 0, 3, 0, "")]),
+        vec![Class::Undo]
+    );
+}
+
+#[test]
+fn lines_sorted_by_a_change_that_cuts_words_in_two_are_editor() {
+    // Neovim trims the change to what differs: it begins after `\t"` and ends before `s"`.
+    let mut s =
+        Session::new("import (\n\t\"strings\"\n\t\"net/http\"\n\t\"fmt\"\n\t\"errors\"\n)\n");
+    let sorted = "errors\"\n\t\"fmt\"\n\t\"net/http\"\n\t\"string";
+    assert_eq!(
+        s.send(1_000.0, vec![change(1, 2, 4, 7, sorted)]),
+        vec![Class::Editor]
+    );
+    let doc = s.mirror.get(URI).unwrap().text();
+    assert_eq!(
+        doc,
+        "import (\n\t\"errors\"\n\t\"fmt\"\n\t\"net/http\"\n\t\"strings\"\n)\n"
+    );
+}
+
+#[test]
+fn lines_indented_are_editor_and_a_long_auto_indent_is_typed() {
+    let mut s = Session::new("- faster import\n- retries\n- quieter logs\n");
+    // `>ip` as Neovim sends it: the lines again, indented (spaces down a column).
+    let indented = "    - faster import\n    - retries\n    ";
+    assert_eq!(
+        s.send(1_000.0, vec![change(0, 0, 2, 0, indented)]),
+        vec![Class::Editor]
+    );
+    // Enter inside an open bracket: the new line lines up under it, far to the right.
+    let mut s = Session::new("print(height_at(\"wick\", 3\n");
+    let enter = format!("\n{}", " ".repeat(48));
+    assert_eq!(
+        s.send(1_000.0, vec![ins(0, 25, &enter)]),
+        vec![Class::Typed]
+    );
+}
+
+#[test]
+fn the_no_op_a_redo_sends_first_is_part_of_it() {
+    let mut s = Session::new("x = 1\n\n");
+    let block = "def g():\n    return 2\n";
+    assert_eq!(s.send(1_000.0, vec![ins(1, 0, block)]), vec![Class::Paste]);
+    assert_eq!(
+        s.send(2_000.0, vec![change(1, 0, 3, 0, "")]),
+        vec![Class::Undo]
+    );
+    // Neovim's redo: a line break replaced by itself, then the text back 150 ms later.
+    s.send(3_000.0, vec![change(1, 0, 2, 0, "\n")]);
+    assert_eq!(s.send(3_150.0, vec![ins(1, 0, block)]), vec![Class::Undo]);
+    let classes: Vec<Class> = s.events().iter().map(|d| d.class).collect();
+    assert_eq!(classes[2..], [Class::Undo, Class::Undo]);
+}

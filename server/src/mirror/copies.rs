@@ -36,11 +36,11 @@ pub struct Around {
     pub after: String,
 }
 
-/// For a replacement whose old and new text both span lines: the rest of the first line before
-/// it and of the last line after it (unchanged by the edit, so read from the text after it).
+/// For a replacement whose old or new text spans lines: the rest of the first line before it
+/// and of the last line after it (unchanged by the edit, so read from the text after it).
 pub fn around(doc: &Document, a: &Applied) -> Option<Around> {
     let (del, ins) = (a.del_text.as_deref()?, a.ins_text.as_deref()?);
-    if !del.contains('\n') || !ins.contains('\n') {
+    if !del.contains('\n') && !ins.contains('\n') {
         return None;
     }
     let rope = doc.rope();
