@@ -3290,6 +3290,128 @@ def build_mixed6(p: Plan, ctx: dict):
     finish(p, ctx, None)
 
 
+# -- mixed7: pastes right after an accepted suggestion or right after typing ----------------
+# The person's own code (from files never opened, tracked and not) and new text (a chat
+# answer) pasted the moment after an AI accept or after typing at the cursor: Normal-mode
+# "+p / "+P, Insert-mode <C-r>+ and bracketed pastes. What was accepted is `completion`, own
+# code `move`, new text `paste`.
+
+MIXED7_START = '''"""Lighthouse keeper's log."""
+import datetime as dt
+
+LAMPS = {"north": 1200, "south": 950}
+
+
+def lamp_hours(name, nights):
+    return LAMPS.get(name, 0) * nights / 1000
+'''
+
+MIXED7_WEATHER = '''"""Weather codes the coastguard sends."""
+
+CODES = {"G": "gale", "F": "fog", "C": "calm"}
+
+
+def describe(code):
+    return CODES.get(code, "unknown")
+
+
+def is_storm(code):
+    return code in ("G",)
+'''
+
+MIXED7_DRAFT = '''# drafted on the night shift
+def beam_range(height_m):
+    return 2.08 * (height_m ** 0.5)
+
+
+def visible(height_m, distance_nm):
+    return distance_nm <= beam_range(height_m)
+'''
+
+MIXED7_CHAT = '''def next_service(last, every_days=90):
+    """The date the lamp is due for service."""
+    return last + dt.timedelta(days=every_days)
+'''
+
+MIXED7_CHAT_EXPR = "sorted(LAMPS, key=LAMPS.get, reverse=True)"
+
+
+def mixed7_setup(workdir: Path):
+    """git: coast/weather.py committed, drafts/beam.py untracked; neither is ever opened."""
+    write_files(workdir, {"coast/__init__.py": "", "coast/weather.py": MIXED7_WEATHER})
+    git_setup(workdir)
+    write_files(workdir, {"drafts/beam.py": MIXED7_DRAFT})
+
+
+def build_mixed7(p: Plan, ctx: dict):
+    whole = "accept an AI suggestion, whole (<Tab>)"
+    word = "accept the AI suggestion's next word (<M-Right>)"
+    sm_after = {"after": {"kind": "editor",
+                          "action": "supermaven's <Space><Left><Del> right after the accept"}}
+    # 1. an AI line accepted, then at once two functions from drafts/beam.py (never opened,
+    #    untracked) put below with "+p
+    p.pause(200, 400)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef total_hours(nights):\n")
+    p.pause(700, 1000)
+    p.ai_suggest('return sum(lamp_hours(n, nights) for n in LAMPS)', "copilot")
+    p.accept("<Tab>", whole, ai_parts(whole))
+    p.pause(150, 300)
+    p.keys(["<Esc>"], "typing", "typing")
+    p.setreg("+", "\n" + lines_of(MIXED7_DRAFT, "def beam_range", 6).rstrip("\n") + "\n", "l")
+    p.pause(200, 400)
+    p.keys(['"', "+", "p"], 'put beam_range() and visible() from drafts/beam.py ("+p, at once)', "move")
+    # 2. a supermaven accept finishing a line, then at once <C-r>+ of a line of
+    #    coast/weather.py (committed, never opened) on the next line
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\ndef storm_warning(code):\nif ")
+    p.pause(600, 900)
+    p.ai_suggest("is_storm(code):", "supermaven")
+    act = "accept an AI suggestion (supermaven-style <Tab>)"
+    p.accept("<Tab>", act, ai_parts(act, **sm_after))
+    p.type("\n")
+    p.pause(150, 300)
+    p.setreg("+", 'return CODES.get(code, "unknown")', "c")
+    p.pause(200, 400)
+    p.keys(["<C-r>", "+"], "insert a line copied from coast/weather.py (<C-r>+, at once)", "move")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 3. typing, then a bracketed paste of a chat answer's expression at the cursor
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\b\b\b\b\nBRIGHTEST = ")
+    p.pause(300, 600)
+    p.paste(MIXED7_CHAT_EXPR, "paste an expression from a chat answer (bracketed paste, after typing)")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    # 4. AI words, then at once a chat answer's function put above with "+P
+    p.pause(600, 900)
+    p.keys(["o"], "typing", "typing")
+    p.type("\n\ndef log_line(name):\n")
+    p.pause(700, 1000)
+    p.ai_suggest('return f"{dt.date.today()} {name} lit"', "copilot")
+    for _ in range(3):
+        p.accept("<M-Right>", word, ai_parts(word), gap=(250, 550))
+    p.type(' {name} lit"')
+    p.keys(["<Esc>"], "typing", "typing")
+    p.pause(150, 300)
+    p.setreg("+", MIXED7_CHAT, "l")
+    p.pause(200, 400)
+    p.keys(["{"], "to the paragraph above", "none")
+    p.keys(['"', "+", "p"], 'put next_service() from a chat answer ("+p, at once)', "paste")
+    # 5. typing, then describe() from coast/weather.py pasted in Insert mode (bracketed)
+    p.pause(600, 900)
+    p.keys(["G", "o"], "typing", "typing")
+    p.type("\n\n")
+    p.pause(300, 500)
+    p.paste(lines_of(MIXED7_WEATHER, "def describe", 2).rstrip("\n"),
+            "paste describe() from coast/weather.py (bracketed paste, after typing)", kind="move")
+    p.pause(300, 500)
+    p.keys(["<Esc>"], "typing", "typing")
+    finish(p, ctx, "w")
+
+
 SCENARIOS = {
     "basic": Scenario(
         name="basic",
@@ -3531,6 +3653,19 @@ SCENARIOS = {
         build=build_mixed6,
         setup=mixed6_setup,
         menu={"items": MIXED6_ITEMS, "completeopt": MENU3_NOINSERT},
+    ),
+    "mixed7": Scenario(
+        name="mixed7",
+        file="lighthouse.py",
+        text=MIXED7_START,
+        about=("rec5: pastes the moment after an AI accept or after typing: \"+p of two functions "
+               "from an untracked file never opened after a whole accept, <C-r>+ of a committed "
+               "file's line after a supermaven accept (move); a chat expression pasted after "
+               "typing, a chat function \"+p after word accepts (paste); a committed file's "
+               "function pasted in Insert mode (move); :w; :qa!"),
+        build=build_mixed7,
+        setup=mixed7_setup,
+        clipboard=True,
     ),
 }
 

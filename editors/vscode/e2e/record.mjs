@@ -5,7 +5,7 @@
 // (scenarios.mjs; labelled by what the run did, never by what the classifier says). Run it with
 // e2e/record.sh, which sets the environment:
 //   CODE_SERVER, PLAYWRIGHT_FROM, CHROMIUM, VSIX, MINDGAP_PATH as for e2e.mjs
-//   SCENARIO   everyday | everyday_h           OUT  the folder for vscode_NAME.{trace,labels}.jsonl
+//   SCENARIO   everyday | everyday_h | workday          OUT  the folder for vscode_NAME.{trace,labels}.jsonl
 //   WORK       the scratch directory (the workspace is WORK/NAME, so URIs stay the same)
 //   PORT       code-server's port (default 18767)
 // Exit 1, writing nothing to OUT, when a step misbehaves or the recording fails a check.
@@ -143,6 +143,20 @@ async function step(page, s) {
     await page.keyboard.press('Control+V');
   } else if (s.command) {
     await runCommand(page, s.command);
+  } else if (s.rename) {
+    // Rename Symbol: F2, the new name typed into its box (which holds the old one, selected),
+    // Enter: the language server's edits. The box only opens once the language server is up.
+    await renameBox(page);
+    await page.keyboard.type(s.rename, { delay: 90 });
+    await page.keyboard.press('Enter');
+  } else if (s.suggest) {
+    // the suggest widget opened by hand, its first item taken with Tab
+    await page.keyboard.press('Control+Space');
+    await page.waitForSelector('.suggest-widget.visible', { state: 'visible', timeout: 20_000 });
+    await page.waitForTimeout(between(400, 800));
+    const item = await page.locator('.suggest-widget .monaco-list-row.focused .label-name').first().textContent();
+    if (item?.trim() !== s.suggest) throw new Error(`record: the suggest widget offers ${item}, not ${s.suggest}`);
+    await page.keyboard.press('Tab');
   } else if (s.save) {
     await page.keyboard.press('Control+S');
   } else if (s.git) {
@@ -192,6 +206,20 @@ async function merge(page, s, from) {
   actions.push({ from: mid, to, class: s.agentClass, action: s.agentAction });
   at = to;
   await page.waitForTimeout(between(800, 1200));
+}
+
+/** Presses F2 until the rename box has the focus (the language server may still be starting). */
+async function renameBox(page) {
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('F2');
+    const focused = await page
+      .waitForFunction(() => document.activeElement?.closest('.rename-box') != null, null, { timeout: 5_000 })
+      .then(() => true, () => false);
+    if (focused) return;
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(3_000);
+  }
+  throw new Error('record: the rename box never took the focus');
 }
 
 /** Runs the command palette entry whose label is exactly `label`. */

@@ -3,10 +3,11 @@
 # e2e/run.sh; not part of CI): formatting, a move from a file never opened, a paste, undo/redo,
 # git checkout and merge, and a shell agent. See e2e/README.md.
 #
-#   editors/vscode/e2e/record.sh [everyday|everyday_h|all]    # default: all
+#   editors/vscode/e2e/record.sh [everyday|everyday_h|workday|all]    # default: all
 #
 #   everyday    -> tests/fixtures/traces/vscode_everyday.{trace,labels}.jsonl   (tuning set)
 #   everyday_h  -> tests/fixtures/heldout/vscode_everyday_h.{trace,labels}.jsonl (held out)
+#   workday     -> tests/fixtures/traces/vscode_workday.{trace,labels}.jsonl    (tuning, fifth round)
 #
 # MINDGAP_PATH picks the server binary (default: cargo build -p mindgap, target/debug/mindgap);
 # MINDGAP_RECORD_WORK the scratch folder (default /tmp/mindgap-record: the workspace is
@@ -35,13 +36,13 @@ echo "== npm run package"
 (cd "$ext" && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && npm run package </dev/null >/dev/null)
 
 case "$which" in
-  all) scenarios="everyday everyday_h" ;;
-  everyday | everyday_h) scenarios=$which ;;
-  *) echo "record.sh [everyday|everyday_h|all]"; exit 1 ;;
+  all) scenarios="everyday everyday_h workday" ;;
+  everyday | everyday_h | workday) scenarios=$which ;;
+  *) echo "record.sh [everyday|everyday_h|workday|all]"; exit 1 ;;
 esac
 for s in $scenarios; do
   case "$s" in
-    everyday) out="$repo/tests/fixtures/traces" ;;
+    everyday | workday) out="$repo/tests/fixtures/traces" ;;
     everyday_h) out="$repo/tests/fixtures/heldout" ;;
   esac
   echo "== record $s"

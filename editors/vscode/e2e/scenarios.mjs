@@ -308,4 +308,120 @@ export const everyday_h = {
   ],
 };
 
-export const SCENARIOS = { everyday, everyday_h };
+// ---------------------------------------------------------------- workday (tuning, fifth round)
+// VS Code's own editing commands on the person's code, which keep its content (`editor`) or copy
+// it (`move`): Sort Lines Descending, Toggle Line Comment twice, Copy Line
+// Down (`move`) and Delete Line, Move Line Up and Down, Transform to Uppercase and back, Join
+// Lines, Indent and Outdent Line, Rename Symbol (F2), Format Document; a suggestion taken from the suggest widget
+// (Ctrl+Space, Tab: `editor`); lines cut with Ctrl+X and pasted further down (`move`); a chat
+// answer pasted (`paste`) and lines of a file never opened (`move`); a typed line undone
+// (`undo`); a merge and an agent.
+
+const C_ORDERS = `// Orders for the bakery counter.
+const PRICES = {
+  rye: 3.2,
+  sourdough: 4.5,
+  bagel: 1.1,
+  croissant: 1.8,
+};
+
+function lineTotal(item, qty) {
+  return PRICES[item] * qty;
+}
+
+function orderTotal(order) {
+  let sum = 0;
+  for (const [item, qty] of Object.entries(order)) {
+    sum += lineTotal(item, qty);
+  }
+  return sum;
+}
+
+const OPENING = 'seven';
+const CLOSING = 'three';
+
+module.exports = { lineTotal, orderTotal };
+`;
+
+const C_BOXES = `// Boxes the counter packs orders into.
+function boxesFor(count, perBox = 6) {
+  return Math.ceil(count / perBox);
+}
+
+function boxLabel(name, count) {
+  return name + ' x' + count;
+}
+`;
+
+const C_CHAT = `function receipt(order) {
+  const lines = Object.entries(order).map(([item, qty]) => item.padEnd(12) + String(qty).padStart(3));
+  return lines.join('\\n');
+}
+`;
+
+export const workday = {
+  name: 'workday',
+  seed: 53,
+  main: 'src/orders.js',
+  files: {
+    'README.md': '# bakery\n\nOrders and prices for the counter.\n',
+    'src/orders.js': C_ORDERS,
+    'lib/boxes.js': C_BOXES,
+  },
+  // the feature branch: the header names the van too (line 1 of the main file)
+  feature: { file: 'src/orders.js', text: C_ORDERS.replace('// Orders for the bakery counter.', '// Orders for the bakery counter and the van.'), message: 'the van' },
+  agent: {
+    newFile: 'src/hours.js',
+    newText: "module.exports = { open: '07:00', close: '15:00' };\n",
+    append: '\n// agent: the counter closes early on Sundays\nmodule.exports.sundayClose = 13;\n',
+  },
+  steps: [
+    { open: 'src/orders.js' },
+    { gotoLine: 3 },
+    { selectLines: 4 },
+    { command: 'Sort Lines Descending', class: 'editor', action: 'Sort Lines Descending on the four PRICES entries' },
+    { gotoLine: 14 },
+    { key: 'Control+/', class: 'editor', action: 'Toggle Line Comment' },
+    { key: 'Control+/', class: 'editor', action: 'Toggle Line Comment back' },
+    { gotoLine: 10 },
+    { command: 'Copy Line Down', class: 'move', action: 'Copy Line Down' },
+    { key: 'Control+Shift+K', class: 'delete', action: 'Delete Line (the copy)' },
+    { gotoLine: 21 },
+    { key: 'Alt+ArrowUp', class: 'editor', action: 'Move Line Up' },
+    { key: 'Alt+ArrowDown', class: 'editor', action: 'Move Line Down (back)' },
+    { gotoLine: '21:18' },
+    { key: 'Shift+End' },
+    { command: 'Transform to Uppercase', class: 'editor', action: 'Transform to Uppercase on the end of a line' },
+    { command: 'Transform to Lowercase', class: 'editor', action: 'Transform to Lowercase (back)' },
+    { key: 'Control+End' },
+    { type: '\nfunction bagelDeal(qty) {\nreturn Math.floor(qty / 6) * 0.5;\n}\n\nconst dozen = orderT', class: 'typed', action: 'type bagelDeal() and the start of a call' },
+    { suggest: 'orderTotal', class: 'editor', action: 'accept orderTotal from the suggest widget (Ctrl+Space, Tab)' },
+    { type: '({ rye: 2, bagel: 12 });\nconst late={rye:1};\n', class: 'typed', action: 'typing' },
+    { paste: C_CHAT, class: 'paste', action: 'paste receipt() from a chat answer' },
+    { type: '\n', class: 'typed', action: 'typing' },
+    { paste: C_BOXES.split('\n').slice(1, 4).join('\n') + '\n', class: 'move', action: 'paste boxesFor() from lib/boxes.js (never opened; copied from a terminal cat)' },
+    { type: "console.log('debug', dozen);", class: 'typed', action: 'type a debug line' },
+    { key: 'Control+Z', class: 'undo', action: 'undo the typed line (Ctrl+Z)' },
+    { gotoLine: 21 },
+    { selectLines: 2 },
+    { key: 'Control+X', class: 'delete', action: 'cut OPENING and CLOSING (Ctrl+X)' },
+    { key: 'Control+End' },
+    { key: 'Control+V', class: 'move', action: 'paste the cut lines at the end (Ctrl+V)' },
+    { gotoLine: 10 },
+    { key: 'Control+]', class: 'editor', action: 'Indent Line (Ctrl+])' },
+    { key: 'Control+[', class: 'editor', action: 'Outdent Line (Ctrl+[)' },
+    { gotoLine: 13 },
+    { command: 'Join Lines', class: 'editor', action: 'Join Lines' },
+    { gotoLine: '9:12' },
+    { rename: 'priceOfLine', class: 'editor', action: 'Rename Symbol (F2) lineTotal to priceOfLine' },
+    { command: 'Format Document', class: 'editor', action: 'Format Document (built-in JavaScript formatter)' },
+    { save: true },
+    { git: ['commit', '-qam', 'bagel deal'] },
+    { merge: 'feature', class: 'vcs', action: 'git merge feature (changes the header; VS Code reloads)', agentClass: 'agent', agentAction: 'a shell agent appends to src/orders.js 2.5 s after the merge (VS Code reloads)' },
+    { key: 'Control+End' },
+    { type: '// counter open\n', class: 'typed', action: 'typing' },
+    { save: true },
+  ],
+};
+
+export const SCENARIOS = { everyday, everyday_h, workday };
