@@ -220,27 +220,27 @@ fn classifier_meets_the_accuracy_bar_on_real_sessions() {
 /// the corpus measured when it was set (and never more than three below), rounded down: a small
 /// class fails on its first new miss. Characters are not counted for deletes (they insert none).
 const CLASS_FLOORS: [(&str, f64, Option<f64>); 9] = [
-    // measured (27 sessions, after the fifth round): changes 4462/4476 (99.7%), characters
-    // 5459/5477 (99.7%); misses read as editor ×12 (typing over a selection), paste ×1, undo ×1
+    // measured (29 sessions, after the fifth round): changes 4752/4766 (99.7%), characters
+    // 5813/5831 (99.7%); misses read as editor ×12 (typing over a selection), paste ×1, undo ×1
     ("typed", 98.0, Some(98.0)),
-    // 60/75 (80.0%), 3043/3164 (96.2%); misses read as completion ×15 (pastes at the cursor
+    // 62/78 (79.5%), 3336/3499 (95.3%); misses read as completion ×16 (pastes at the cursor
     // right after typing there, which no change shows apart from an accepted suggestion)
     ("paste", 78.0, Some(94.0)),
-    // 137/206 (66.5%), 1343/1725 (77.9%); misses read as paste ×27, typed ×42 (copilot.vim
-    // accepting a word one character at a time: alone, or five or six in a notification, as
-    // fast typing arrives too)
-    ("completion", 65.0, Some(77.0)),
-    // 8/8, 452/452
+    // 144/211 (68.2%), 1594/1800 (88.6%); misses read as typed ×43 (copilot.vim accepting a word
+    // one character at a time: alone, or five or six in a notification, as fast typing arrives
+    // too), paste ×24
+    ("completion", 67.0, Some(87.0)),
+    // 9/9, 532/532
     ("agent", 99.0, Some(99.0)),
-    // 67/69 (97.1%), 2356/2358 (99.9%); the misses (the put of `xp`) are read as typed
-    ("move", 95.0, Some(98.0)),
-    // 721/794 (90.8%), 9182/9267 (99.1%); misses read as delete ×37, typed ×30, undo ×5, move ×1
-    ("editor", 89.0, Some(98.0)),
-    // 58/58, 1900/1900
+    // 105/107 (98.1%), 2749/2751 (99.9%); the misses (the put of `xp`) are read as typed
+    ("move", 97.0, Some(98.0)),
+    // 758/820 (92.4%), 9299/9383 (99.1%); misses read as delete ×31, typed ×23, undo ×7, move ×1
+    ("editor", 91.0, Some(98.0)),
+    // 59/59, 1900/1900
     ("undo", 97.0, Some(99.0)),
-    // 11/11, 1901/1901
+    // 12/12, 1913/1913
     ("vcs", 99.0, Some(99.0)),
-    // 320/324 (98.8%); no characters
+    // 331/336 (98.5%); no characters
     ("delete", 97.0, None),
 ];
 
@@ -486,20 +486,20 @@ fn hold_the_line(folder: &str, share_floor: f64, floors: &[(&str, f64)]) {
 }
 
 /// The first held-out set (`tests/fixtures/heldout/`): recorded with the real editors, never
-/// used to tune a rule. The target (99%, every class 95%) is not met yet — the output says by
-/// how much — so this holds the line instead: never below what it measured when the rules of
-/// issue 13 landed (97.37%; per class a point below), and never a typed change called outside
+/// used to tune a rule. The target (99%, every class 95%) is not met by every class — the output
+/// says by how much — so this holds the line instead: never below what it measured after the
+/// fifth tuning round (99.47%; per class a point below), and never a typed change called outside
 /// help.
 #[test]
 fn held_out_sessions_do_not_fall_back() {
     hold_the_line(
         "tests/fixtures/heldout",
-        97.3,
+        99.4,
         &[
             ("agent", 99.0),
             ("completion", 70.0),
             ("delete", 74.0),
-            ("editor", 89.0),
+            ("editor", 98.0),
             ("move", 99.0),
             ("paste", 99.0),
             ("typed", 98.0),
@@ -510,22 +510,44 @@ fn held_out_sessions_do_not_fall_back() {
 }
 
 /// The second held-out set (`tests/fixtures/heldout2/`): recorded after every rule of issue 13
-/// was written, never tuned on and never read change by change. What it measured when first
-/// scored (94.89%; per class a point below) is the line it may not fall below.
+/// was written, never tuned on and never read change by change. What it measured after the fifth
+/// tuning round (97.84%; per class a point below) is the line it may not fall below.
 #[test]
 fn second_held_out_set_does_not_fall_back() {
     hold_the_line(
         "tests/fixtures/heldout2",
-        94.8,
+        97.8,
         &[
             ("agent", 99.0),
             ("completion", 98.0),
             ("delete", 96.0),
-            ("editor", 90.0),
+            ("editor", 98.0),
             ("move", 77.0),
             ("paste", 82.0),
             ("typed", 98.0),
             ("undo", 99.0),
+            ("vcs", 99.0),
+        ],
+    );
+}
+
+/// The third held-out set (`tests/fixtures/heldout3/`): planned and recorded blind by someone who
+/// never scored it, while the fifth tuning round was under way; first scored, in aggregate only,
+/// with that round's rules (99.53%; per class a point below).
+#[test]
+fn third_held_out_set_does_not_fall_back() {
+    hold_the_line(
+        "tests/fixtures/heldout3",
+        99.5,
+        &[
+            ("agent", 99.0),
+            ("completion", 62.0),
+            ("delete", 95.0),
+            ("editor", 98.0),
+            ("move", 99.0),
+            ("paste", 99.0),
+            ("typed", 98.0),
+            ("undo", 87.0),
             ("vcs", 99.0),
         ],
     );

@@ -36,6 +36,9 @@ pub fn revise(h: &DocHistory, b: &Batch<'_>, out: &mut [Decision], amends: &mut 
     if content_kept(b.inputs, out) {
         return;
     }
+    if accept_nudge(h, b, out, amends) {
+        return;
+    }
     let contiguous = contiguous(b.inputs);
     if machine_batch(h, b, contiguous, out, amends) {
         return;
@@ -94,6 +97,47 @@ fn content_kept(inputs: &[Input<'_>], out: &mut [Decision]) -> bool {
     }
     for d in out.iter_mut().filter(|d| d.class.is_outside_help()) {
         *d = decide(Class::Editor, 0.8, Evidence::ContentKept);
+    }
+    true
+}
+
+/// How soon after an accepted suggestion its plugin's nudge follows.
+const NUDGE_MS: f64 = 1_000.0;
+
+/// supermaven-nvim's accept feeds `<Space><Left><Del>` after its edit: a space put in where the
+/// accepted text ends and taken out at once, in one notification. The pair is the plugin's
+/// (`editor`), and the insertion just before it, ending there, was an accepted suggestion: a
+/// `paste` is amended to `completion`. Returns whether the rule applied.
+fn accept_nudge(
+    h: &DocHistory,
+    b: &Batch<'_>,
+    out: &mut [Decision],
+    amends: &mut Vec<Amendment>,
+) -> bool {
+    let [put, took] = b.inputs else {
+        return false;
+    };
+    let (put, took) = (put.applied, took.applied);
+    let pair = put.ins_char == Some(' ')
+        && put.deleted == 0
+        && took.inserted == 0
+        && took.del_char == Some(' ')
+        && took.start == put.start;
+    if !pair {
+        return false;
+    }
+    let d = decide(Class::Editor, 0.8, Evidence::AcceptNudge);
+    out.fill(d);
+    if let Some(p) = (h.recent.iter().rev()).find(|r| r.notification != b.notification)
+        && p.inserted >= 2
+        && p.end_after == put.start
+        && p.class == Class::Paste
+        && b.t - p.t <= NUDGE_MS
+    {
+        amends.push(Amendment {
+            id: p.id,
+            decision: decide(Class::Completion, 0.75, Evidence::AcceptNudge),
+        });
     }
     true
 }

@@ -68,6 +68,10 @@ pub enum Evidence {
     AutoPair,
     /// A new line continuing a comment leader.
     CommentLeader,
+    /// A comment leader put in front of a line's code at once (toggle comment).
+    CommentToggled,
+    /// The space an AI plugin puts in and takes out right after its accept (supermaven-nvim).
+    AcceptNudge,
     /// A replacement with the same shape as what it replaced (rename, substitute, reformat).
     SameShape,
     /// A large block of white space.
@@ -112,83 +116,84 @@ pub enum Evidence {
     OwnCode,
 }
 
+impl Evidence {
+    /// The sentence of a variant that carries nothing, `None` for the others.
+    fn fixed_text(&self) -> Option<&'static str> {
+        Some(match self {
+            Evidence::ExpectedEdit => "matches an edit mindgap applied",
+            Evidence::Reload => "reload with new text from disk",
+            Evidence::ReloadToKnownState => "reload back to an earlier state of the document",
+            Evidence::ReloadOfCountedWrite => "reload of an outside write already counted",
+            Evidence::ReloadOfVcsWrite => "reload of a write version control made",
+            Evidence::OutsideWrite => "written to disk outside the editor",
+            Evidence::ReloadBeforeWatcher => {
+                "reload of an outside write, ahead of the file watcher"
+            }
+            Evidence::MatchesGitIndex => "now holds what git's index holds",
+            Evidence::VcsOperation => "a version-control operation (.git changed with it)",
+            Evidence::NoChange { inherited: true } => "no-op, part of the change before it",
+            Evidence::NoChange { inherited: false } => "no-op (typed over an auto-inserted closer)",
+            Evidence::ReturnsToState { back: 0 | 1 } => {
+                "document returns to its state before the last change"
+            }
+            Evidence::Removal => "removal only",
+            Evidence::OneChar => "one character",
+            Evidence::RepeatsTyping => "repeats what was typed a little earlier",
+            Evidence::Indent => "line break and indentation",
+            Evidence::AutoPair => "auto-closed pair",
+            Evidence::CommentLeader => "line break continuing a comment",
+            Evidence::CommentToggled => "comment leader put before a line (toggle)",
+            Evidence::AcceptNudge => "an AI plugin's space in and out after its accept",
+            Evidence::SameShape => "replacement with the same shape",
+            Evidence::WhitespaceBlock => "block of white space",
+            Evidence::BlockInsert => "typed text replicated down a column",
+            Evidence::RecentCut => "text cut a little earlier",
+            Evidence::CopiedNearby => "text already close by",
+            Evidence::ContentKept => "same tokens as the text it replaced (format, sort, indent)",
+            Evidence::SnippetItem => "a completion menu's snippet at the word typed",
+            Evidence::NextPiece => "next piece of a suggestion accepted just before",
+            Evidence::AcceptOnFreshLine => {
+                "insertion on the line just opened, right after opening it"
+            }
+            Evidence::GitHoldsText => "git already holds this text",
+            Evidence::GitConflict => "git's conflict markers",
+            Evidence::ContinuesChunk => "continues the insertion before it",
+            Evidence::CompletionItem => "one identifier completing the word",
+            Evidence::AcceptAtCursor => "insertion at the cursor right after typing there",
+            Evidence::Bulk => "bulk insertion",
+            Evidence::OwnCode => "the person says it is their own code",
+            _ => return None,
+        })
+    }
+}
+
 impl fmt::Display for Evidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(text) = self.fixed_text() {
+            return f.write_str(text);
+        }
         match self {
             Evidence::Hint(c) => write!(f, "editor hint: {}", c.as_str()),
-            Evidence::ExpectedEdit => f.write_str("matches an edit mindgap applied"),
-            Evidence::Reload => f.write_str("reload with new text from disk"),
-            Evidence::ReloadToKnownState => {
-                f.write_str("reload back to an earlier state of the document")
-            }
-            Evidence::ReloadOfCountedWrite => {
-                f.write_str("reload of an outside write already counted")
-            }
-            Evidence::ReloadOfVcsWrite => f.write_str("reload of a write version control made"),
-            Evidence::OutsideWrite => f.write_str("written to disk outside the editor"),
-            Evidence::ReloadBeforeWatcher => {
-                f.write_str("reload of an outside write, ahead of the file watcher")
-            }
-            Evidence::MatchesGitIndex => f.write_str("now holds what git's index holds"),
             Evidence::AgentLog(agent) => {
                 write!(f, "{}'s log says it wrote this file", agent.display())
-            }
-            Evidence::VcsOperation => {
-                f.write_str("a version-control operation (.git changed with it)")
-            }
-            Evidence::NoChange { inherited: true } => {
-                f.write_str("no-op, part of the change before it")
-            }
-            Evidence::NoChange { inherited: false } => {
-                f.write_str("no-op (typed over an auto-inserted closer)")
-            }
-            Evidence::ReturnsToState { back: 0 | 1 } => {
-                f.write_str("document returns to its state before the last change")
             }
             Evidence::ReturnsToState { back } => {
                 write!(f, "document returns to its state {back} changes ago")
             }
-            Evidence::Removal => f.write_str("removal only"),
-            Evidence::OneChar => f.write_str("one character"),
             Evidence::MachineBurst { chars } => write!(f, "{chars} characters faster than typing"),
             Evidence::MachineBatch { changes } => {
                 write!(f, "{changes} single-character changes in one batch")
             }
             Evidence::WordRewrite { changes } => write!(f, "{changes} changes rewriting one word"),
-            Evidence::RepeatsTyping => f.write_str("repeats what was typed a little earlier"),
             Evidence::MultiCursor { cursors } => write!(f, "same text at {cursors} cursors"),
             Evidence::ScatteredEdits { changes } => {
                 write!(f, "{changes} scattered changes in one notification")
             }
-            Evidence::Indent => f.write_str("line break and indentation"),
-            Evidence::AutoPair => f.write_str("auto-closed pair"),
-            Evidence::CommentLeader => f.write_str("line break continuing a comment"),
-            Evidence::SameShape => f.write_str("replacement with the same shape"),
-            Evidence::WhitespaceBlock => f.write_str("block of white space"),
-            Evidence::BlockInsert => f.write_str("typed text replicated down a column"),
-            Evidence::RecentCut => f.write_str("text cut a little earlier"),
             Evidence::CopiedLines { lines } => write!(f, "{lines} lines already in the workspace"),
-            Evidence::CopiedNearby => f.write_str("text already close by"),
             Evidence::CopiedFromDisk { lines } => {
                 write!(f, "{lines} lines already in the workspace's files")
             }
-            Evidence::ContentKept => {
-                f.write_str("same tokens as the text it replaced (format, sort, indent)")
-            }
-            Evidence::SnippetItem => f.write_str("a completion menu's snippet at the word typed"),
-            Evidence::NextPiece => f.write_str("next piece of a suggestion accepted just before"),
-            Evidence::AcceptOnFreshLine => {
-                f.write_str("insertion on the line just opened, right after opening it")
-            }
-            Evidence::GitHoldsText => f.write_str("git already holds this text"),
-            Evidence::GitConflict => f.write_str("git's conflict markers"),
-            Evidence::ContinuesChunk => f.write_str("continues the insertion before it"),
-            Evidence::CompletionItem => f.write_str("one identifier completing the word"),
-            Evidence::AcceptAtCursor => {
-                f.write_str("insertion at the cursor right after typing there")
-            }
-            Evidence::Bulk => f.write_str("bulk insertion"),
-            Evidence::OwnCode => f.write_str("the person says it is their own code"),
+            _ => Ok(()),
         }
     }
 }

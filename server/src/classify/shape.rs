@@ -37,6 +37,15 @@ pub fn is_comment_continuation(s: &str) -> bool {
     )
 }
 
+/// A comment leader alone (`// `, `# `, `-- `, `; `, `/* `), as Toggle Line Comment puts it in
+/// front of a line's code.
+pub fn is_comment_leader(s: &str) -> bool {
+    matches!(
+        s.trim_end_matches(' '),
+        "#" | "//" | "--" | ";" | ";;" | "/*" | "%" | "<!--"
+    ) && s.len() > 1
+}
+
 fn is_ident_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
@@ -323,6 +332,8 @@ mod tests {
     #[test]
     fn typing_shapes() {
         assert!(is_indent("\n    "));
+        assert!(is_comment_leader("// ") && is_comment_leader("# ") && is_comment_leader("--"));
+        assert!(!is_comment_leader("#") && !is_comment_leader("x ") && !is_comment_leader("/// "));
         assert!(is_indent("    \n"));
         assert!(!is_indent("\n\n\n\n"));
         assert!(is_auto_pair("()"));

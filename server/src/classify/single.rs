@@ -180,6 +180,14 @@ fn typing_shape(input: &Input<'_>) -> Option<Decision> {
     if shape::is_comment_continuation(text) {
         return Some(decide(Class::Typed, 0.85, Evidence::CommentLeader));
     }
+    // A comment leader arriving whole at a line's indentation: typing sends it a key at a time.
+    if a.deleted == 0
+        && !a.code_before
+        && shape::is_comment_leader(text)
+        && a.next_char.is_some_and(|c| !c.is_whitespace())
+    {
+        return Some(decide(Class::Editor, 0.7, Evidence::CommentToggled));
+    }
     // Lines indented or dedented (`>ip`) are the editor's, though spaces go in down a column.
     if let (Some(del), Some(Around { before, after })) = (&a.del_text, &input.around)
         && !shape::same_but_white_space(del, text)

@@ -87,6 +87,8 @@ pub struct Applied {
     /// before it (the cursor follows code the person wrote).
     pub prev_char: Option<char>,
     pub code_before: bool,
+    /// The char just after the inserted text (what the change was put in front of).
+    pub next_char: Option<char>,
 }
 
 /// How a versioned batch of changes was taken in.
@@ -313,6 +315,7 @@ impl Document {
         let line_start = (self.rope).line_to_char(self.rope.char_to_line(start_trimmed));
         let code_before =
             (self.rope.slice(line_start..start_trimmed).chars()).any(|c| !c.is_whitespace());
+        let next_char = self.rope.get_char(start_trimmed + m.inserted);
         let applied = Applied {
             start: start_trimmed,
             span,
@@ -328,6 +331,7 @@ impl Document {
             del_char,
             prev_char,
             code_before,
+            next_char,
         };
         let raw = RawApplied {
             applied,

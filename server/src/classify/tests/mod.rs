@@ -8,6 +8,8 @@ use crate::classify::{Amendment, Class, Classifier, Context, Decision, Evidence,
 use crate::mirror::copies::{around, copied};
 use crate::mirror::{Applied, ContentChange, Encoding, Mirror, Position, Range};
 
+mod editors;
+
 const URI: &str = "file:///ws/t.py";
 
 /// One document, its history in the classifier, and every decision taken (amendments applied).
