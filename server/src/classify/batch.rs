@@ -14,6 +14,13 @@ pub const MACHINE_BATCH: usize = 8;
 /// A batch of single characters faster than this per character, over the time since the
 /// notification before it, is not typing (autorepeat runs at 28 ms or more).
 const MACHINE_MS_PER_CHAR: f64 = 20.0;
+/// After one character sent alone (Neovim sends the first change after a pause at once, then
+/// batches what follows for 150 ms), this many more single characters in the very next
+/// notification cannot be typing either: six keys within 150 ms is 40 a second.
+const AFTER_LONE_KEY: usize = 6;
+/// How soon after the lone character that next notification comes (Neovim's 150 ms, and a
+/// little slack).
+const LONE_KEY_GAP_MS: f64 = 200.0;
 
 /// The notification as the batch rules see it.
 pub struct Batch<'a> {
@@ -260,13 +267,14 @@ fn machine_batch(
         .filter(|i| i.applied.inserted + i.applied.deleted == 1)
         .count();
     let too_fast = (b.gap).is_none_or(|g| g / (singles.max(1) as f64) < MACHINE_MS_PER_CHAR);
-    if n < MACHINE_BATCH || singles * 4 < n * 3 || !contiguous || !too_fast {
-        return false;
-    }
     // Where the burst began: the lone change sent ahead of the batch, if it inserted.
     let lone = (h.recent.iter().rev())
         .find(|r| r.notification != b.notification)
         .copied();
+    let after_lone_key = after_lone_key(h, b, lone, singles);
+    if !after_lone_key && (n < MACHINE_BATCH || singles * 4 < n * 3 || !contiguous || !too_fast) {
+        return false;
+    }
     let typed_word: String = inputs.iter().filter_map(|i| i.applied.ins_char).collect();
     let inserts_only = inputs.iter().all(|i| i.applied.deleted == 0);
     let (class, evidence) = if inserts_only && h.repeats_typing(&typed_word) {
@@ -309,6 +317,39 @@ fn machine_batch(
         });
     }
     true
+}
+
+/// Whether the batch is [`AFTER_LONE_KEY`] or more single characters typed on from one sent
+/// alone just before: one stream, one notification after it, not one key held down (autorepeat
+/// sends the same character).
+fn after_lone_key(h: &DocHistory, b: &Batch<'_>, lone: Option<Recent>, singles: usize) -> bool {
+    let inputs = b.inputs;
+    let Some(r) = lone else {
+        return false;
+    };
+    // The lone key was the whole notification before this one.
+    let alone = (h.recent.iter().rev())
+        .filter(|x| x.notification == r.notification)
+        .count()
+        == 1;
+    let first = inputs[0].applied;
+    let stream = inputs.windows(2).all(|w| {
+        let a = w[0].applied;
+        w[1].applied.start == a.start + a.inserted
+    });
+    let one_key = (inputs.iter()).all(|i| i.applied.ins_char == first.ins_char);
+    singles == inputs.len()
+        && inputs.len() >= AFTER_LONE_KEY
+        && inputs
+            .iter()
+            .all(|i| i.applied.inserted == 1 && i.applied.deleted == 0)
+        && alone
+        && r.inserted == 1
+        && r.deleted == 0
+        && r.end_after == first.start
+        && b.gap.is_some_and(|g| g <= LONE_KEY_GAP_MS)
+        && stream
+        && !one_key
 }
 
 /// What a machine burst is (`typed_word`: its characters in order): a word rewritten on one

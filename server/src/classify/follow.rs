@@ -30,7 +30,9 @@ pub fn next_piece(
     amends: &mut Vec<Amendment>,
 ) -> Option<Decision> {
     let p = at_cursor?;
-    if shape::is_whitespace(text) || p.inserted < 2 || t - p.t > NEXT_PIECE_MS {
+    // (A piece sent a character at a time ends with a one-character change of its own class.)
+    let piece_before = p.inserted >= 2 || p.class == Class::Completion;
+    if shape::is_whitespace(text) || !piece_before || t - p.t > NEXT_PIECE_MS {
         return None;
     }
     let d = decide(Class::Completion, 0.7, Evidence::NextPiece);

@@ -3,6 +3,7 @@
 
 use super::{Session, change, ins};
 use crate::classify::{Class, Evidence};
+use crate::mirror::ContentChange;
 
 #[test]
 fn a_comment_leader_put_before_a_line_at_once_is_editor_typed_by_hand_it_is_typed() {
@@ -56,4 +57,30 @@ fn supermavens_space_after_its_accept_marks_the_accept_and_is_the_editors() {
     );
     s.send(9_150.0, vec![ins(2, 0, " "), change(2, 0, 2, 1, "")]);
     assert_eq!(s.events()[3].class, Class::Paste);
+}
+
+#[test]
+fn a_word_put_in_a_character_at_a_time_faster_than_keys_is_not_typing() {
+    // copilot.vim's word accept: the first character goes out at once, the rest in the next
+    // notification 150 ms later — six more keys in 150 ms is 40 a second.
+    let mut s = Session::new("function f(amount) {\n  return x;\n}\n");
+    let word = |line: u32, from: u32, text: &str| -> Vec<ContentChange> {
+        (text.chars().enumerate())
+            .map(|(i, c)| ins(line, from + i as u32, &c.to_string()))
+            .collect()
+    };
+    assert_eq!(s.send(1_000.0, vec![ins(1, 10, " ")]), vec![Class::Typed]);
+    let classes = s.send(1_150.0, word(1, 11, "amount"));
+    assert!(classes.iter().all(|c| c.is_outside_help()), "{classes:?}");
+    assert!(
+        s.events()[0].class.is_outside_help(),
+        "the lone first key joins it"
+    );
+    // Five after a lone key is fast typing, and a key held down is autorepeat.
+    assert_eq!(s.send(5_000.0, vec![ins(1, 17, " ")]), vec![Class::Typed]);
+    let classes = s.send(5_150.0, word(1, 18, "+ 1.5"));
+    assert!(classes.iter().all(|c| *c == Class::Typed), "{classes:?}");
+    assert_eq!(s.send(9_000.0, vec![ins(1, 23, "-")]), vec![Class::Typed]);
+    let classes = s.send(9_150.0, word(1, 24, "------"));
+    assert!(classes.iter().all(|c| *c == Class::Typed), "{classes:?}");
 }
