@@ -534,12 +534,12 @@ fn second_held_out_set_does_not_fall_back() {
 
 /// The third held-out set (`tests/fixtures/heldout3/`): planned and recorded blind by someone who
 /// never scored it, while the fifth tuning round was under way; first scored, in aggregate only,
-/// with that round's rules (99.53%; per class a point below).
+/// with that round's rules (99.53%), 99.65% after its last rule (per class a point below).
 #[test]
 fn third_held_out_set_does_not_fall_back() {
     hold_the_line(
         "tests/fixtures/heldout3",
-        99.5,
+        99.6,
         &[
             ("agent", 99.0),
             ("completion", 62.0),
