@@ -22,6 +22,21 @@ fn time(ms: Option<i64>) -> Value {
         })
 }
 
+/// How many characters of a task's name a status line shows.
+const STATUS_NAME_CHARS: usize = 48;
+
+/// A task's name as a status line shows it: one line, no control characters (status lines land
+/// in prompts, tmux and terminal titles), at most [`STATUS_NAME_CHARS`] characters.
+fn shown_name(name: &str) -> String {
+    let name = crate::tasks::one_line(name);
+    if name.chars().count() <= STATUS_NAME_CHARS {
+        return name;
+    }
+    let mut short: String = name.chars().take(STATUS_NAME_CHARS - 1).collect();
+    short.push('…');
+    short
+}
+
 fn shares_json(s: Shares) -> Value {
     json!({"early": s.early, "late": s.late, "overall": s.overall})
 }
@@ -194,7 +209,7 @@ impl Status {
         let done = if r.task.is_finished() { " done" } else { "" };
         format!(
             "{}{manual} {:.0}%{done} · AI {} early / {} late{warn}{struggle}",
-            r.task.name,
+            shown_name(&r.task.name),
             r.split.progress() * 100.0,
             pct(s.early),
             pct(s.late)
@@ -205,15 +220,15 @@ impl Status {
     pub fn format(&self, template: &str) -> String {
         let (task, phase, shares, progress) = match &self.report {
             Some(r) => (
-                r.task.name.as_str(),
+                shown_name(&r.task.name),
                 r.split.phase(),
                 r.split.shares(),
                 Some(r.split.progress()),
             ),
-            None => ("", "", Shares::default(), None),
+            None => (String::new(), "", Shares::default(), None),
         };
         template
-            .replace("{task}", task)
+            .replace("{task}", &task)
             .replace("{phase}", phase)
             .replace("{early}", &pct(shares.early))
             .replace("{late}", &pct(shares.late))

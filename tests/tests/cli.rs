@@ -264,3 +264,85 @@ fn ignored_options_stay_accepted() {
     succeeds(&out, "--home demo");
     assert!(!std::path::Path::new("/nonexistent").exists());
 }
+
+#[test]
+fn blank_task_names_and_missing_dirs_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (home, root) = (tmp.path().join("home"), tmp.path().join("work"));
+    std::fs::create_dir_all(&root).unwrap();
+    let (home, root) = (home.to_str().unwrap(), root.to_str().unwrap());
+    for blank in ["", "   ", "\t\n", "\u{1b}"] {
+        let out = run(["task", "start", blank, "--home", home, "--dir", root]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{blank:?}: {}",
+            out.stdout_str()
+        );
+        assert_eq!(
+            out.stderr,
+            "mindgap: a task needs a name: say what you are working on\n"
+        );
+    }
+    let long = "x".repeat(201);
+    let out = run([
+        "task",
+        "start",
+        long.as_str(),
+        "--home",
+        home,
+        "--dir",
+        root,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let missing = tmp.path().join("nowhere");
+    let missing = missing.to_str().unwrap();
+    let said = format!("--dir {missing}: no such directory");
+    for args in [
+        vec!["check", "--dir", missing],
+        vec!["status", "--dir", missing],
+        vec!["task", "list", "--dir", missing],
+        vec!["task", "start", "t", "--dir", missing],
+        vec!["hook", "install", "--dir", missing],
+    ] {
+        let mut args = args.clone();
+        args.extend(["--home", home]);
+        fails_with(&args, &said);
+    }
+}
+
+#[test]
+fn a_status_line_never_carries_control_characters() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (home, root) = (tmp.path().join("home"), tmp.path().join("work"));
+    std::fs::create_dir_all(&root).unwrap();
+    let (home, root) = (home.to_str().unwrap(), root.to_str().unwrap());
+    let name = format!("evil\u{1b}[31mred\nline\u{7}{}", "z".repeat(150));
+    let out = run([
+        "task",
+        "start",
+        name.as_str(),
+        "--home",
+        home,
+        "--dir",
+        root,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    for args in [
+        vec!["status", "--home", home, "--dir", root],
+        vec![
+            "status", "--format", "[{task}]", "--home", home, "--dir", root,
+        ],
+        vec!["task", "list", "--home", home, "--dir", root],
+    ] {
+        let out = run(&args);
+        let text = out.stdout_str();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", out.stderr);
+        assert!(text.contains("evil [31mred line"), "{text}");
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        assert!(!body.chars().any(char::is_control), "{args:?}: {body:?}");
+        if args[0] == "status" {
+            assert!(body.chars().count() < 120, "a long name is cut: {body}");
+        }
+    }
+}

@@ -14,6 +14,9 @@ use crate::workspace;
 /// The workspace root for `--dir` (default: the current directory).
 pub(super) fn root(dir: Option<String>) -> Result<PathBuf, String> {
     let dir = match dir {
+        Some(d) if !Path::new(&d).is_dir() => {
+            return Err(format!("--dir {d}: no such directory"));
+        }
         Some(d) => PathBuf::from(d),
         None => std::env::current_dir()
             .map_err(|e| format!("cannot tell the current directory ({e}); pass --dir DIR."))?,
@@ -41,9 +44,10 @@ pub fn start(
     manual: bool,
     estimate: Option<u64>,
 ) -> Result<i32, String> {
+    let name = tasks::task_name(name)?;
     let root = root(dir)?;
     let mut db = Db::open(home)?;
-    let t = db.start_task(&root.to_string_lossy(), name, manual, estimate)?;
+    let t = db.start_task(&root.to_string_lossy(), &name, manual, estimate)?;
     let kind = if t.manual { "manual task" } else { "task" };
     println!("Started {kind} `{}` in {}.", t.name, root.display());
     Ok(0)
@@ -61,7 +65,7 @@ pub fn finish(home: &Path, dir: Option<String>) -> Result<i32, String> {
         ));
     };
     let report = db.report(&root_s, Which::Named(&t.name), &config)?;
-    println!("Finished `{}`.", t.name);
+    println!("Finished `{}`.", tasks::one_line(&t.name));
     if let Some(r) = report {
         print_report(&r);
     }
@@ -73,7 +77,7 @@ fn print_report(r: &TaskReport) {
     let pct = |v: Option<f64>| v.map_or_else(|| "–".to_string(), |v| format!("{:.1}%", v * 100.0));
     println!(
         "{} ({}{}): {} characters of work, {:.0}% through, {} phase",
-        r.task.name,
+        tasks::one_line(&r.task.name),
         r.task.state,
         if r.task.manual { ", manual" } else { "" },
         r.split.work,
@@ -125,7 +129,7 @@ pub fn list(home: &Path, dir: Option<String>) -> Result<i32, String> {
             Some(_) => " (manual)".to_string(),
             None => String::new(),
         };
-        println!("{:<9} {}{manual}{kind}", t.state, t.name);
+        println!("{:<9} {}{manual}{kind}", t.state, tasks::one_line(&t.name));
     }
     Ok(0)
 }
@@ -169,9 +173,16 @@ pub fn show(
 /// `mindgap status`: never fails a prompt — with no data or a broken store the plain line is
 /// empty; `--json` always prints one object (SPEC section 6). Exit code 0 whatever happens.
 pub fn status(home: &Path, dir: Option<String>, json: bool, format: Option<String>) -> i32 {
-    // A directory that cannot be read is still the workspace the prompt asked about.
-    let root =
-        root(dir.clone()).unwrap_or_else(|_| PathBuf::from(dir.unwrap_or_else(|| ".".into())));
+    // A missing directory is a mistake worth saying; one that cannot be read is still the
+    // workspace the prompt asked about.
+    let root = match root(dir.clone()) {
+        Ok(root) => root,
+        Err(e) if dir.is_some() => {
+            eprintln!("mindgap: {e}");
+            return 1;
+        }
+        Err(_) => PathBuf::from("."),
+    };
     let mut problems = Problems::default();
     let mut config = Config::load(Some(&root), &mut problems);
     if format.is_some() {

@@ -35,12 +35,9 @@ fn start_args(arg: &Value) -> Result<(String, bool, Option<u64>), String> {
             obj.get("estimate").and_then(Value::as_u64),
         ),
     };
-    if name.trim().is_empty() {
-        return Err(
-            "mindgap.task.start needs a task name: [\"NAME\"] or [{\"name\": NAME}]".to_string(),
-        );
-    }
-    Ok((name.trim().to_string(), manual, estimate))
+    let name = crate::tasks::task_name(&name)
+        .map_err(|e| format!("mindgap.task.start: {e} ([\"NAME\"] or [{{\"name\": NAME}}])"))?;
+    Ok((name, manual, estimate))
 }
 
 /// Runs one of [`COMMANDS`] in the workspace `root`; what it answers.

@@ -66,6 +66,51 @@ impl ImpliedKind {
     }
 }
 
+/// The longest task name mindgap keeps, in characters.
+pub const NAME_MAX_CHARS: usize = 200;
+
+/// A task name as a person gave it, made fit to keep: control characters (a line break, an
+/// escape sequence) become spaces, runs of white space one space, and the ends are trimmed.
+/// Refused when nothing is left or when it is longer than [`NAME_MAX_CHARS`].
+pub fn task_name(raw: &str) -> Result<String, String> {
+    let name = one_line(raw);
+    if name.is_empty() {
+        return Err("a task needs a name: say what you are working on".to_string());
+    }
+    let chars = name.chars().count();
+    if chars > NAME_MAX_CHARS {
+        return Err(format!(
+            "a task name is at most {NAME_MAX_CHARS} characters (this one has {chars})"
+        ));
+    }
+    Ok(name)
+}
+
+/// `text` on one line with no control characters: each run of them and of white space is one
+/// space, and the ends are trimmed. What a status line, a prompt or a terminal title may show.
+pub fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars() {
+        if c.is_control() || c.is_whitespace() || is_format_override(c) {
+            gap = !out.is_empty();
+        } else {
+            if gap {
+                out.push(' ');
+                gap = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Characters that reorder or hide what follows them on a terminal (bidirectional overrides and
+/// isolates).
+fn is_format_override(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// A task as the store keeps it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Task {

@@ -93,3 +93,20 @@ fn the_implied_task_follows_the_checked_out_branch() {
     std::fs::write(root.join(".git/HEAD"), "ref: refs/heads/feature/parser\n").unwrap();
     assert_eq!(implied(root, noon), branch("feature/parser"));
 }
+
+#[test]
+fn task_names_are_one_line_of_text_and_never_blank() {
+    use super::{NAME_MAX_CHARS, one_line, task_name};
+    assert!(task_name("").is_err());
+    assert!(task_name("  \t \n ").is_err());
+    assert!(task_name("\u{1b}").is_err());
+    assert_eq!(task_name("  parser  ").unwrap(), "parser");
+    assert_eq!(
+        task_name("evil\u{1b}[31mred\nline").unwrap(),
+        "evil [31mred line"
+    );
+    assert_eq!(task_name("a\u{202E}b").unwrap(), "a b");
+    assert!(task_name(&"x".repeat(NAME_MAX_CHARS)).is_ok());
+    assert!(task_name(&"x".repeat(NAME_MAX_CHARS + 1)).is_err());
+    assert_eq!(one_line("a\r\n\u{7}b\u{9b}c"), "a b c");
+}
