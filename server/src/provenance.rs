@@ -22,8 +22,11 @@ use crate::classify::Class;
 /// it is restored, whatever moved around it.
 pub const RESTORED_IDS: u64 = 1 << 63;
 
-/// Ranges kept per document; past this the oldest-inserted are merged away (dropped).
+/// Ranges kept per document; past this the first ones are dropped (down to this many, once
+/// [`RANGES_SLACK`] more have gathered).
 const MAX_RANGES: usize = 4096;
+/// How far past [`MAX_RANGES`] the list may grow before it is cut back.
+const RANGES_SLACK: usize = MAX_RANGES / 8;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Range {
@@ -106,6 +109,11 @@ impl Provenance {
 
     /// Applies an edit at char `start` of the text before it: `deleted` chars removed, then
     /// `inserted` chars put there, of class `class` (recorded when it is outside help).
+    ///
+    /// In place, in time proportional to the ranges the edit touches plus those after it (a
+    /// shift each): ranges wholly before the edit are found by binary search and left alone, so
+    /// a notification of many changes costs what its changes cost, not its changes times the
+    /// ranges.
     pub fn edit(
         &mut self,
         start: usize,
@@ -115,56 +123,22 @@ impl Provenance {
         id: u64,
         tags: Tags,
     ) {
-        if self.ranges.is_empty() && !(class.is_outside_help() && inserted > 0) {
+        let adds = class.is_outside_help() && inserted > 0;
+        if self.ranges.is_empty() && !adds {
             return;
         }
         let del_end = start + deleted;
-        let mut out = Vec::with_capacity(self.ranges.len() + 2);
-        for &r in self.ranges.iter() {
-            // Remove the deleted part, shifting what follows it.
-            let mut pieces = [None, None];
-            if r.start < start {
-                pieces[0] = Some(Range {
-                    end: r.end.min(start),
-                    ..r
-                });
-            }
-            if r.end > del_end {
-                let s = r.start.max(del_end) - deleted;
-                pieces[1] = Some(Range {
-                    start: s,
-                    end: r.end - deleted,
-                    ..r
-                });
-            }
-            // A range running through the edit point is split around the insertion.
-            match pieces {
-                [Some(a), Some(b)] if a.end == start && b.start == start => {
-                    out.push(a);
-                    out.push(Range {
-                        start: b.start + inserted,
-                        end: b.end + inserted,
-                        ..b
-                    });
-                }
-                _ => {
-                    for p in pieces.into_iter().flatten() {
-                        if p.start >= start {
-                            out.push(Range {
-                                start: p.start + inserted,
-                                end: p.end + inserted,
-                                ..p
-                            });
-                        } else {
-                            out.push(p);
-                        }
-                    }
-                }
-            }
+        let ranges = Arc::make_mut(&mut self.ranges);
+        // Wholly before the edit: untouched. From `hi` on: wholly after it, only shifted.
+        let lo = ranges.partition_point(|r| r.end <= start);
+        let hi = lo + ranges[lo..].partition_point(|r| r.start < del_end);
+        let mut mid: Vec<Range> = Vec::with_capacity(hi - lo + 2);
+        for &r in &ranges[lo..hi] {
+            split_around(r, start, deleted, inserted, &mut mid);
         }
-        if class.is_outside_help() && inserted > 0 {
-            let at = out.partition_point(|r| r.start < start);
-            out.insert(
+        if adds {
+            let at = mid.partition_point(|r| r.start < start);
+            mid.insert(
                 at,
                 Range {
                     start,
@@ -175,11 +149,16 @@ impl Provenance {
                 },
             );
         }
-        out.retain(|r| r.end > r.start);
-        if out.len() > MAX_RANGES {
-            out.drain(..out.len() - MAX_RANGES);
+        mid.retain(|r| r.end > r.start);
+        for r in &mut ranges[hi..] {
+            r.start = r.start - deleted + inserted;
+            r.end = r.end - deleted + inserted;
         }
-        self.ranges = Arc::new(out);
+        ranges.splice(lo..hi, mid);
+        // Past the cap, the first ones go; a little slack makes that rare rather than constant.
+        if ranges.len() > MAX_RANGES + RANGES_SLACK {
+            ranges.drain(..ranges.len() - MAX_RANGES);
+        }
     }
 
     /// A decision about event `id` changed: its range stops or starts counting.
@@ -468,6 +447,51 @@ impl Reader<'_> {
     }
     fn u8(&mut self) -> Option<u8> {
         self.take::<1>().map(|b| b[0])
+    }
+}
+
+/// What is left of range `r` after an edit at `start` (`deleted` chars removed, `inserted`
+/// put in): the part before the edit, and the part after it shifted; a range running through
+/// the edit point is split around the insertion. Pushed onto `out` in order.
+fn split_around(r: Range, start: usize, deleted: usize, inserted: usize, out: &mut Vec<Range>) {
+    let del_end = start + deleted;
+    let mut pieces = [None, None];
+    if r.start < start {
+        pieces[0] = Some(Range {
+            end: r.end.min(start),
+            ..r
+        });
+    }
+    if r.end > del_end {
+        let s = r.start.max(del_end) - deleted;
+        pieces[1] = Some(Range {
+            start: s,
+            end: r.end - deleted,
+            ..r
+        });
+    }
+    match pieces {
+        [Some(a), Some(b)] if a.end == start && b.start == start => {
+            out.push(a);
+            out.push(Range {
+                start: b.start + inserted,
+                end: b.end + inserted,
+                ..b
+            });
+        }
+        _ => {
+            for p in pieces.into_iter().flatten() {
+                if p.start >= start {
+                    out.push(Range {
+                        start: p.start + inserted,
+                        end: p.end + inserted,
+                        ..p
+                    });
+                } else {
+                    out.push(p);
+                }
+            }
+        }
     }
 }
 

@@ -11,6 +11,7 @@ use ropey::Rope;
 
 use super::encoding::{self, Clamp, Encoding, Position};
 use super::fingerprint::Fingerprint;
+use super::measure::measure;
 
 /// A range as a client sends it, in the negotiated encoding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -139,7 +140,17 @@ pub struct Document {
     /// The version of the text before the journal's first entry.
     base_version: i32,
     fingerprint: Fingerprint,
+    /// Set while a notification of many changes is applied: the fingerprint is taken once,
+    /// after the last of them (see [`DEFER_FINGERPRINT_AT`]).
+    deferred: bool,
 }
+
+/// From this many changes in one notification on, the fingerprint is not kept in step change by
+/// change (each step rehashes the lines it touches, and a long line makes that the cost of the
+/// whole notification times its changes) but taken afresh once after the last one. The changes
+/// before the last then carry a state of their own that no text has (they cannot match an
+/// earlier state: an undo is recognised by where a notification ends).
+pub const DEFER_FINGERPRINT_AT: usize = 64;
 
 impl Document {
     pub fn new(text: &str, version: i32) -> Self {
@@ -150,6 +161,7 @@ impl Document {
             journal_bytes: 0,
             base_version: version,
             fingerprint: Fingerprint::default(),
+            deferred: false,
         }
         .with_fingerprint()
     }
@@ -249,8 +261,12 @@ impl Document {
     ) {
         let mut inverse = Vec::with_capacity(changes.len());
         let mut bytes = 0;
-        for change in &changes {
-            let (applied, removed) = self.apply_one(change, enc);
+        self.deferred = changes.len() >= DEFER_FINGERPRINT_AT;
+        for (i, change) in changes.iter().enumerate() {
+            let (mut applied, removed) = self.apply_one(change, enc);
+            if self.deferred {
+                applied.applied.state = passing_state(version, i);
+            }
             bytes += change.text.len() + removed.len();
             inverse.push(Inverse {
                 start: applied.start_raw,
@@ -258,6 +274,13 @@ impl Document {
                 removed,
             });
             out.push(applied.applied);
+        }
+        if self.deferred {
+            self.deferred = false;
+            self.fingerprint = Fingerprint::of(&self.rope);
+            if let Some(last) = out.last_mut() {
+                last.state = self.fingerprint.state(&self.rope);
+            }
         }
         self.version = version;
         self.journal_bytes += bytes;
@@ -312,9 +335,12 @@ impl Document {
         };
         self.replace(start, end, text);
         let prev_char = (start_trimmed > 0).then(|| self.rope.char(start_trimmed - 1));
-        let line_start = (self.rope).line_to_char(self.rope.char_to_line(start_trimmed));
-        let code_before =
-            (self.rope.slice(line_start..start_trimmed).chars()).any(|c| !c.is_whitespace());
+        // Back from the change to the first visible character or the line's start: one step
+        // after code, as many as the indentation after it — never the whole line (a line can be
+        // 100,000 characters long).
+        let code_before = (self.rope.chars_at(start_trimmed).reversed())
+            .take_while(|&c| c != '\n' && c != '\r')
+            .any(|c| !c.is_whitespace());
         let next_char = self.rope.get_char(start_trimmed + m.inserted);
         let applied = Applied {
             start: start_trimmed,
@@ -324,7 +350,11 @@ impl Document {
             hash: m.hash,
             clamped,
             doc_chars: self.rope.len_chars(),
-            state: self.fingerprint.state(&self.rope),
+            state: if self.deferred {
+                0
+            } else {
+                self.fingerprint.state(&self.rope)
+            },
             ins_char,
             ins_text,
             del_text,
@@ -344,6 +374,15 @@ impl Document {
     /// Replaces chars `start..end` by `text`, keeping the fingerprint in step (in time
     /// proportional to the lines touched).
     fn replace(&mut self, start: usize, end: usize, text: &str) {
+        if self.deferred {
+            if end > start {
+                self.rope.remove(start..end);
+            }
+            if !text.is_empty() {
+                self.rope.insert(start, text);
+            }
+            return;
+        }
         let (a, b) = Fingerprint::affected(&self.rope, start, end);
         let lines_before = self.rope.len_lines();
         self.fingerprint.remove(&self.rope, a, b);
@@ -359,6 +398,16 @@ impl Document {
     }
 }
 
+/// The state a change in the middle of a deferred notification carries: one no text has, and
+/// no other change either.
+fn passing_state(version: i32, index: usize) -> u64 {
+    let mut bytes = [0u8; 16];
+    bytes[..4].copy_from_slice(&version.to_le_bytes());
+    bytes[4..12].copy_from_slice(&(index as u64).to_le_bytes());
+    bytes[12..].copy_from_slice(b"pass");
+    xxhash_rust::xxh3::xxh3_64(&bytes)
+}
+
 /// `len` chars of `text` from char `skip`.
 fn piece(text: &str, skip: usize, len: usize) -> Box<str> {
     text.chars()
@@ -368,68 +417,10 @@ fn piece(text: &str, skip: usize, len: usize) -> Box<str> {
         .into_boxed_str()
 }
 
-/// The difference between a replaced text and its replacement, after trimming their common
-/// prefix and suffix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Measure {
-    /// Chars the two texts share at the start.
-    pub prefix: usize,
-    pub inserted: usize,
-    pub deleted: usize,
-    /// xxh3 of the trimmed inserted text; 0 when nothing was inserted.
-    pub hash: u64,
-    /// Chars in the whole replacement.
-    pub text_chars: usize,
-}
-
-/// Measures replacing `old` by `new`.
-pub fn measure(old: ropey::RopeSlice<'_>, new: &str) -> Measure {
-    let old_len = old.len_chars();
-    let text_chars = new.chars().count();
-    let prefix = old
-        .chars()
-        .zip(new.chars())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let max_suffix = old_len.min(text_chars) - prefix;
-    let suffix = old
-        .chars_at(old_len)
-        .reversed()
-        .zip(new.chars().rev())
-        .take(max_suffix)
-        .take_while(|(a, b)| a == b)
-        .count();
-    let inserted = text_chars - prefix - suffix;
-    let hash = if inserted == 0 {
-        0
-    } else {
-        let from = char_to_byte(new, prefix);
-        let to = new.len() - char_to_byte_rev(new, suffix);
-        xxhash_rust::xxh3::xxh3_64(&new.as_bytes()[from..to])
-    };
-    Measure {
-        prefix,
-        inserted,
-        deleted: old_len - prefix - suffix,
-        hash,
-        text_chars,
-    }
-}
-
 struct RawApplied {
     applied: Applied,
     start_raw: usize,
     inserted_raw: usize,
-}
-
-/// Byte offset of the `n`th char of `s`.
-fn char_to_byte(s: &str, n: usize) -> usize {
-    s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
-}
-
-/// Bytes taken by the last `n` chars of `s`.
-fn char_to_byte_rev(s: &str, n: usize) -> usize {
-    s.chars().rev().take(n).map(char::len_utf8).sum()
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod disk_lines;
 pub mod document;
 pub mod encoding;
 pub mod fingerprint;
+pub mod measure;
 #[cfg(test)]
 mod proptests;
 
@@ -18,10 +19,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 pub use copies::Copied;
-pub use document::{
-    Accepted, Applied, ContentChange, Document, Measure, Range, Rejected, Span, measure,
-};
+pub use document::{Accepted, Applied, ContentChange, Document, Range, Rejected, Span};
 pub use encoding::{Clamp, Encoding, Position};
+pub use measure::{Measure, measure};
 
 /// A map keyed by document URI, hashed with [`UriHasher`].
 pub type ByUri<V> = HashMap<Arc<str>, V, BuildHasherDefault<UriHasher>>;
