@@ -171,6 +171,10 @@ fn a_kill_after_the_periodic_save_keeps_the_provenance_of_an_unsaved_document() 
     let w = Workspace::new();
     let uri = format!("file://{}/geo.py", w.root.display());
     let mut s = Server::start_in(&w.home, &w.root, caps(), Value::Null);
+    assert!(
+        PROVENANCE_EVERY <= Duration::from_secs(2),
+        "README and ARCHITECTURE promise a kill -9 loses at most 2.5 s of provenance"
+    );
     let text = paste_and_type(&mut s, &uri, 3);
     sleep(PROVENANCE_EVERY + FLUSH_EVERY + Duration::from_millis(700));
     s.kill();
