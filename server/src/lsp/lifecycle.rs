@@ -21,7 +21,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::signal::unix::{SignalKind, signal};
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 
 use super::state::Shared;
 
@@ -118,7 +118,7 @@ pub async fn serve_until_signal(
         () = &mut transport => return Ended::Protocol,
         sig = next_signal(signals) => sig,
     };
-    info!("{}: reading no more input, saving everything", first.name());
+    debug!("{}: reading no more input, saving everything", first.name());
     stop.notify_one();
     let forced = tokio::select! {
         () = &mut transport => None,
