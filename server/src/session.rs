@@ -76,11 +76,14 @@ impl Session {
         (value, emitted)
     }
 
-    /// Saves the provenance of every open document (at shutdown).
-    pub fn save_all(&self, store: &Store) {
-        for (uri, saved) in self.pipeline.save_all() {
-            store.save_provenance(&uri, saved.encode());
+    /// Saves the provenance of every open document (at shutdown, and whenever the session
+    /// ends); returns how many documents had provenance to save.
+    pub fn save_all(&self, store: &Store) -> usize {
+        let all = self.pipeline.save_all();
+        for (uri, saved) in &all {
+            store.save_provenance(uri, saved.encode());
         }
+        all.len()
     }
 }
 

@@ -11,12 +11,14 @@
 //!   message cannot end a session.
 //!
 //! [`serve_io`] wires them, the optional trace recorder and the store together and decides the
-//! exit code.
+//! exit code; [`lifecycle`] is what survives the session's end (signals, the periodic save of
+//! provenance, the checkpoint).
 
 mod disk;
 mod documents;
 mod handler;
 pub mod ingest;
+pub mod lifecycle;
 mod nudges;
 mod practices;
 pub mod server;
@@ -30,7 +32,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use tower_lsp_server::LspService;
-use tracing::{error, info};
+use tracing::{error, info, warn};
 
 use crate::store::Store;
 use crate::trace::recorder::Recorder;
@@ -69,36 +71,39 @@ pub(crate) async fn show_file(
     }
 }
 
-/// Runs the server on stdin/stdout until `exit` or end of input. Returns the process exit code:
-/// 0 after `shutdown` then `exit`, 1 when the client went away without `shutdown`.
+/// Runs the server on stdin/stdout until `exit`, end of input or a signal (SIGTERM, SIGINT,
+/// SIGHUP; see [`lifecycle`]). Returns the process exit code: 0 after `shutdown` then `exit`, 1
+/// when the client went away without `shutdown`, 0 after a signal once everything is saved, 128 +
+/// its number when a second signal cut that short.
 pub async fn serve(opts: ServeOptions) -> i32 {
-    serve_io(tokio::io::stdin(), tokio::io::stdout(), opts).await
+    let signals = lifecycle::Signals::listen()
+        .map_err(|e| warn!("cannot listen for signals ({e}): a signal ends the server unsaved"))
+        .ok();
+    serve_until(tokio::io::stdin(), tokio::io::stdout(), opts, signals).await
 }
 
 /// [`serve`] on any byte streams (stdio for the binary, in-memory pipes for the in-process
-/// tests): the same transport, store and exit code.
+/// tests): the same transport, store and exit code; signals are the process's, so not here.
 pub async fn serve_io<I, O>(input: I, output: O, opts: ServeOptions) -> i32
 where
     I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite + Unpin + Send + 'static,
 {
+    serve_until(input, output, opts, None).await
+}
+
+async fn serve_until<I, O>(
+    input: I,
+    output: O,
+    opts: ServeOptions,
+    mut signals: Option<lifecycle::Signals>,
+) -> i32
+where
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite + Unpin + Send + 'static,
+{
     let store = Store::open(&opts.home);
-    let recorder = match &opts.record {
-        None => None,
-        Some(path) => match Recorder::create(path) {
-            Ok(r) => {
-                info!("recording this session to {}", path.display());
-                Some(r)
-            }
-            Err(e) => {
-                error!(
-                    "cannot record to {}: {e}; serving without a recording",
-                    path.display()
-                );
-                None
-            }
-        },
-    };
+    let recorder = opts.record.as_deref().and_then(start_recording);
     let shared = Arc::new(Shared::new(store, opts.home.clone(), recorder.clone()));
     let (service, socket) = LspService::build({
         let shared = shared.clone();
@@ -106,17 +111,50 @@ where
     })
     .custom_method(ingest::EDIT_HINT, Backend::edit_hint)
     .finish();
-    transport::run(input, output, service, socket, recorder.clone()).await;
+    let saver = tokio::spawn(lifecycle::save_provenance_periodically(shared.clone()));
+    let stop = Arc::new(tokio::sync::Notify::new());
+    let transport = transport::run(
+        input,
+        output,
+        service,
+        socket,
+        recorder.clone(),
+        stop.clone(),
+    );
+    let ended = lifecycle::serve_until_signal(transport, &mut signals, &stop).await;
+    saver.abort();
     // The watcher's thread holds the handlers' state: stopped here, nothing outlives the session,
     // which matters to a caller that goes on running after this returns (a process ends).
     drop(state::lock(&shared.watcher).take());
     if let Some(r) = recorder {
         r.finish();
     }
-    let shutdown = shared.shutdown_requested.load(Ordering::SeqCst);
-    match Arc::try_unwrap(shared) {
-        Ok(shared) => drop(shared), // closes the store: every queued event is written
-        Err(shared) => shared.store.flush(),
+    match ended {
+        lifecycle::Ended::Protocol => {
+            let shutdown = shared.shutdown_requested.load(Ordering::SeqCst);
+            // Every queued event is written and the store checkpointed before this returns.
+            let _ = lifecycle::finish(shared).await;
+            if shutdown { 0 } else { 1 }
+        }
+        lifecycle::Ended::Signal { first, forced } => {
+            lifecycle::finish_after_signal(shared, first, forced, &mut signals).await
+        }
     }
-    if shutdown { 0 } else { 1 }
+}
+
+/// The trace recorder for `--record PATH`, or none (logged) when the file cannot be created.
+fn start_recording(path: &std::path::Path) -> Option<Recorder> {
+    match Recorder::create(path) {
+        Ok(r) => {
+            info!("recording this session to {}", path.display());
+            Some(r)
+        }
+        Err(e) => {
+            error!(
+                "cannot record to {}: {e}; serving without a recording",
+                path.display()
+            );
+            None
+        }
+    }
 }

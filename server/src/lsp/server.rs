@@ -223,8 +223,9 @@ impl LanguageServer for Backend {
         self.shared.shutdown_requested.store(true, Ordering::SeqCst);
         self.shared.with_session(|s, store| s.save_all(store));
         let shared = self.shared.clone();
-        // Everything recorded so far is on disk before the client is told we are done.
-        let _ = tokio::task::spawn_blocking(move || shared.store.flush()).await;
+        // Everything recorded so far is on disk, in the database file itself (checkpointed), before
+        // the client is told we are done.
+        let _ = tokio::task::spawn_blocking(move || shared.store.checkpoint()).await;
         Ok(())
     }
 

@@ -8,9 +8,11 @@
 //! Output is framed too, so that those answers never split one of the server's messages. Both
 //! directions are shown to the trace recorder, message by message, when one is running.
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 use tower_lsp_server::{ClientSocket, LspService, Server};
 use tracing::warn;
 
@@ -18,19 +20,21 @@ use super::server::Backend;
 use crate::trace::framing::{Frame, FrameScanner};
 use crate::trace::recorder::{Direction, Recorder};
 
-/// Serves `service` on `input`/`output` until the server ends.
+/// Serves `service` on `input`/`output` until the server ends. Once `stop` is notified (a signal)
+/// no more input is read: the server sees the end of its input after what it was already given.
 pub async fn run(
     input: impl AsyncRead + Unpin + Send + 'static,
     output: impl AsyncWrite + Unpin + Send + 'static,
     service: LspService<Backend>,
     socket: ClientSocket,
     recorder: Option<Recorder>,
+    stop: Arc<Notify>,
 ) {
     let (server_in, feed) = tokio::io::duplex(1 << 16);
     let (server_out, drain) = tokio::io::duplex(1 << 16);
     let (answers_tx, answers_rx) = mpsc::unbounded_channel();
     // The input task is not awaited: a client may keep stdin open after `exit`.
-    tokio::spawn(read_client(input, feed, answers_tx, recorder.clone()));
+    tokio::spawn(read_client(input, feed, answers_tx, recorder.clone(), stop));
     let writer = tokio::spawn(write_client(drain, output, answers_rx, recorder));
     Server::new(server_in, server_out, socket)
         .serve(service)
@@ -93,11 +97,17 @@ async fn read_client(
     mut feed: impl AsyncWrite + Unpin,
     answers: mpsc::UnboundedSender<Vec<u8>>,
     recorder: Option<Recorder>,
+    stop: Arc<Notify>,
 ) {
     let mut scanner = FrameScanner::default();
     let mut buf = vec![0u8; 1 << 16];
     loop {
-        let n = match input.read(&mut buf).await {
+        // `read` is cancel safe: stopping never loses part of a message already read.
+        let read = tokio::select! {
+            read = input.read(&mut buf) => read,
+            () = stop.notified() => break,
+        };
+        let n = match read {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };

@@ -42,6 +42,8 @@ pub struct Slot {
     tracked: bool,
     /// The provenance changed since the nudges were last computed.
     dirty: bool,
+    /// Tracked, and changed since the provenance was last saved ([`Views::take_unsaved`]).
+    unsaved: bool,
 }
 
 impl Slot {
@@ -51,6 +53,7 @@ impl Slot {
         self.provenance = provenance.cloned().unwrap_or_default();
         self.tracked = provenance.is_some();
         self.dirty |= dirty;
+        self.unsaved |= self.tracked;
     }
 }
 
@@ -99,6 +102,28 @@ impl Views {
             .iter_mut()
             .filter_map(|mut v| std::mem::take(&mut v.value_mut().dirty).then(|| v.key().clone()))
             .collect()
+    }
+
+    /// The tracked documents changed since the last call, with their text and provenance as of
+    /// their last change: what to save now and then, off the edit path (the caller hashes them).
+    pub fn take_unsaved(&self) -> Vec<(Arc<str>, Rope, Provenance)> {
+        self.docs
+            .iter_mut()
+            .filter_map(|mut v| {
+                let key = v.key().clone();
+                let slot = v.value_mut();
+                let rope = slot.rope.clone()?;
+                std::mem::take(&mut slot.unsaved).then(|| (key, rope, slot.provenance.clone()))
+            })
+            .collect()
+    }
+
+    /// Runs `f` if `uri` is still open, holding its entry meanwhile: a close, which removes the
+    /// entry before it saves the document's provenance itself, cannot slip in between, so what
+    /// `f` queues for the store comes before what the close queues. `f` must be short (a push).
+    pub fn while_open<T>(&self, uri: &str, f: impl FnOnce() -> T) -> Option<T> {
+        let _entry = self.docs.get(uri)?;
+        Some(f())
     }
 
     /// Holds `uri`'s entry while the edit path changes the document, with the view's rope

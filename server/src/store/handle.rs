@@ -241,7 +241,16 @@ impl Store {
         let _ = ack_rx.recv();
     }
 
-    /// Writes everything queued and stops the writer thread.
+    /// Writes everything queued, then checkpoints: the database file alone holds everything,
+    /// with nothing left in `-wal` (at shutdown). Waits a bounded time.
+    pub fn checkpoint(&self) {
+        if self.run(|c| writer::checkpoint(c)).is_none() {
+            warn!("store: {}", no_answer());
+        }
+    }
+
+    /// Writes everything queued, checkpoints (as [`Store::checkpoint`]) and stops the writer
+    /// thread.
     pub fn close(&mut self) {
         drop(self.tx.take());
         if let Some(thread) = self.thread.take()

@@ -2,10 +2,11 @@
 //!
 //! Two ways in: [`Store`] (`handle.rs`), for the live server and replay, hands events over a queue
 //! to a writer thread (`writer.rs`) that batches them into one transaction at most every
-//! [`FLUSH_EVERY`], so the edit path never waits and a crash loses less than a second; [`Db`]
-//! (`db.rs`), for the command line and the readouts, is a direct connection for one short job.
-//! A store that cannot be opened (read-only home, corrupt or locked file, schema from a newer
-//! mindgap) degrades to an in-memory database with one warning; editing never breaks.
+//! [`FLUSH_EVERY`], so the edit path never waits and a crash loses less than a second, and that
+//! checkpoints the write-ahead log as it closes, so the database file alone holds everything;
+//! [`Db`] (`db.rs`), for the command line and the readouts, is a direct connection for one short
+//! job. A store that cannot be opened (read-only home, corrupt or locked file, schema from a
+//! newer mindgap) degrades to an in-memory database with one warning; editing never breaks.
 //!
 //! Nothing outside this room sees a SQL type: errors leave it as sentences, rows as the rooms'
 //! own types. The store keeps counts, hashes and metadata — never code text, except the blocks the

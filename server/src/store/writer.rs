@@ -99,6 +99,7 @@ pub(super) fn run(conn: Connection, rx: Receiver<Control>, queue: &Queue) {
             Err(RecvTimeoutError::Disconnected) => {
                 w.take(queue);
                 w.flush();
+                checkpoint(&w.conn);
                 if !w.pending.is_empty() {
                     error!(
                         events = w.pending.len(),
@@ -299,6 +300,28 @@ impl Writer {
             }
         }
         tx.commit()
+    }
+}
+
+/// Copies the write-ahead log into the database file and empties it, so that `mindgap.db` alone
+/// holds everything written (a backup of that one file is whole). Another process reading or
+/// writing the store at that moment can leave part of the log for later: logged, not an error.
+pub(super) fn checkpoint(conn: &Connection) {
+    let res = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    });
+    match res {
+        Ok((0, _, _)) => debug!("store: checkpointed, the database file holds everything"),
+        Ok((_, log, done)) => warn!(
+            log,
+            done,
+            "store: checkpoint incomplete (another connection is busy); the rest stays in the -wal file"
+        ),
+        Err(e) => warn!("store: cannot checkpoint: {e}"),
     }
 }
 
