@@ -69,6 +69,13 @@ pub(crate) async fn show_file(
     }
 }
 
+/// Creates the trace file for `--record` (private: it holds the person's text) and its recorder.
+fn create_trace(path: &std::path::Path) -> std::io::Result<Recorder> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    Recorder::start(crate::home::open_private(path, &mut options)?)
+}
+
 /// Runs the server on stdin/stdout until `exit` or end of input. Returns the process exit code:
 /// 0 after `shutdown` then `exit`, 1 when the client went away without `shutdown`.
 pub async fn serve(opts: ServeOptions) -> i32 {
@@ -85,7 +92,7 @@ where
     let store = Store::open(&opts.home);
     let recorder = match &opts.record {
         None => None,
-        Some(path) => match Recorder::create(path) {
+        Some(path) => match create_trace(path) {
             Ok(r) => {
                 info!("recording this session to {}", path.display());
                 Some(r)
