@@ -188,10 +188,17 @@ fn quick_check(conn: &Connection, within: Duration) -> Result<(), Refusal> {
     let _ = timer.join();
     match result {
         Ok(lines) if lines == ["ok"] => Ok(()),
-        Ok(lines) => Err(Refusal::new(
-            format!("it is damaged (quick_check: {})", lines.join("; ")),
-            MOVE_ASIDE,
-        )),
+        Ok(lines) => {
+            // The first problem named, not the section headings (`*** in database main ***`).
+            let first = lines
+                .iter()
+                .flat_map(|l| l.lines())
+                .find(|l| !l.starts_with("***"));
+            Err(Refusal::new(
+                format!("it is damaged ({})", first.unwrap_or("quick_check failed")),
+                MOVE_ASIDE,
+            ))
+        }
         Err(e) if e.sqlite_error_code() == Some(ErrorCode::OperationInterrupted) => {
             info!(
                 ms = started.elapsed().as_millis() as u64,
