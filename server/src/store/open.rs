@@ -9,6 +9,7 @@
 
 use std::fs;
 use std::io;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -134,7 +135,16 @@ pub(super) fn open_file(
             ));
         }
     }
-    open_checked(path)
+    let conn = open_checked(path)?;
+    // Ours to write now: private, even if an earlier mindgap or another tool made it otherwise
+    // (SQLite gives the -wal and -shm the database's mode).
+    let [wal, shm] = companions(path);
+    for file in [path, &wal, &shm] {
+        if file.exists() {
+            let _ = fs::set_permissions(file, fs::Permissions::from_mode(0o600));
+        }
+    }
+    Ok(conn)
 }
 
 /// The checks that change nothing: writable files, a known schema, a sound file.

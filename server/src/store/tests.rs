@@ -408,3 +408,20 @@ fn a_store_that_fills_up_mid_session_goes_on_in_memory_with_one_warning() {
     assert!(store.take_warnings().is_empty(), "a second warning");
     assert_eq!(count(&dir.path().join(DB_FILE)), 1);
 }
+
+#[test]
+fn a_store_left_readable_by_others_is_made_private_once_it_passes_its_check() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Store::open(dir.path()));
+    let path = dir.path().join(DB_FILE);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+    let store = Store::open(dir.path());
+    assert_eq!(store.location(), Location::File(path.clone()));
+    store.begin_session(info(), None);
+    store.record(event(1));
+    store.flush();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for f in [DB_FILE, "mindgap.db-wal", "mindgap.db-shm"] {
+        assert_eq!(mode(&dir.path().join(f)), 0o600, "{f}");
+    }
+}
