@@ -1,6 +1,6 @@
 //! Opening the store: private files, every event kept on close, two writers on one file, and
-//! degrading to memory (with the file left alone) when it cannot be used; the failure modes
-//! themselves are in `tests_broken.rs`.
+//! degrading to memory (with the file left alone) when it cannot be used: read-only files with a
+//! `-wal` and `-shm`, damaged edit pages, a newer schema, a lock, a disk that fills up mid-session.
 
 use super::*;
 use crate::classify::Evidence;
