@@ -78,6 +78,24 @@ pub fn gather(
     config: &Config,
     now: chrono::DateTime<chrono::Local>,
 ) -> Status {
+    gather_from(
+        crate::store::Db::open_read_only(home).as_ref(),
+        home,
+        root,
+        config,
+        now,
+    )
+}
+
+/// [`gather`] from the store `db` (none: there is none, or it cannot be read), which may be the
+/// file or the session's memory (when the store had to degrade).
+pub fn gather_from(
+    db: Option<&crate::store::Db>,
+    home: &Path,
+    root: &Path,
+    config: &Config,
+    now: chrono::DateTime<chrono::Local>,
+) -> Status {
     let root_s = root.to_string_lossy().into_owned();
     let mut status = Status {
         workspace: root_s.clone(),
@@ -88,7 +106,7 @@ pub fn gather(
         manual_tasks_finished_this_week: 0,
         audit: Audit::default(),
     };
-    let Some(db) = crate::store::Db::open_read_only(home) else {
+    let Some(db) = db else {
         return status;
     };
     status.store = true;

@@ -23,6 +23,8 @@ pub struct Options {
     pub env: Vec<(String, String)>,
     /// `RUST_LOG` for the server (default `info`, to keep stderr useful; real binary only).
     pub rust_log: Option<String>,
+    /// The umask the server runs under (through `sh -c 'umask …; exec …'`; real binary only).
+    pub umask: Option<u32>,
 }
 
 /// A running `mindgap lsp`, its stdout read into a [`Deframer`] and its stderr kept.
@@ -40,7 +42,16 @@ impl Process {
         cwd: &Path,
         mut output: Deframer,
     ) -> (Process, Box<dyn Write + Send>) {
-        let mut cmd = Command::new(mindgap_bin());
+        let mut cmd = match opts.umask {
+            None => Command::new(mindgap_bin()),
+            Some(mask) => {
+                let mut sh = Command::new("sh");
+                sh.arg("-c")
+                    .arg(format!("umask {mask:03o}; exec \"$0\" \"$@\""))
+                    .arg(mindgap_bin());
+                sh
+            }
+        };
         cmd.arg("lsp")
             .arg("--home")
             .arg(home)

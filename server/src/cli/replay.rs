@@ -31,9 +31,13 @@ pub fn replay(
     }
     let (_tmp, home) = home_or_temp(home)?;
     let store = Store::open(&home);
-    if let Some(w) = store.warning() {
-        eprintln!("mindgap: {w}");
-    }
+    let _ = store.warning(); // waits until the store is open: its warning comes first
+    let tell = |store: &Store| {
+        for w in store.take_warnings() {
+            eprintln!("mindgap: {w}");
+        }
+    };
+    tell(&store);
     let mut report = Report::default();
     for t in &traces {
         report.begin_trace();
@@ -58,6 +62,8 @@ pub fn replay(
     } else {
         writeln!(out, "{}", summary_text(&summary))
     };
+    store.flush();
+    tell(&store);
     drop(store);
     match failed.map_or(res, Err).and_then(|_| out.flush()) {
         Ok(()) => Ok(0),

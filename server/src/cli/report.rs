@@ -4,7 +4,6 @@
 //! `mindgap.report` command; the export's shape is `practices::export`'s.
 
 use std::io::Write;
-use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 
 use chrono::Local;
@@ -100,10 +99,7 @@ pub fn export(home: &Path, format: Option<String>, out: Option<String>) -> Resul
             dir.display()
         ));
     }
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
+    crate::home::private_dir(dir)
         .map_err(|e| format!("cannot create the folder {} ({e}).", dir.display()))?;
     let files = export::csv(&tables, &entries);
     for (name, text) in &files {

@@ -71,6 +71,13 @@ pub(crate) async fn show_file(
     }
 }
 
+/// Creates the trace file for `--record` (private: it holds the person's text) and its recorder.
+fn create_trace(path: &std::path::Path) -> std::io::Result<Recorder> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    Recorder::start(crate::home::open_private(path, &mut options)?)
+}
+
 /// Runs the server on stdin/stdout until `exit`, end of input or a signal (SIGTERM, SIGINT,
 /// SIGHUP; see [`lifecycle`]). Returns the process exit code: 0 after `shutdown` then `exit`, 1
 /// when the client went away without `shutdown`, 0 after a signal once everything is saved, 128 +
@@ -144,7 +151,7 @@ where
 
 /// The trace recorder for `--record PATH`, or none (logged) when the file cannot be created.
 fn start_recording(path: &std::path::Path) -> Option<Recorder> {
-    match Recorder::create(path) {
+    match create_trace(path) {
         Ok(r) => {
             info!("recording this session to {}", path.display());
             Some(r)

@@ -181,7 +181,7 @@ pub fn reminder_due(home: &Path, today: NaiveDate, status: &Status) -> Option<St
     if lines.is_empty() {
         return None;
     }
-    if let Err(e) = std::fs::write(&file, format!("{today_s}\n")) {
+    if let Err(e) = crate::home::write_private(&file, format!("{today_s}\n").as_bytes()) {
         warn!("cannot remember the reminder in {} ({e})", file.display());
     }
     Some(lines.join("\n"))

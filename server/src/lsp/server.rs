@@ -124,6 +124,17 @@ fn client_caps(params: &InitializeParams, root: Option<String>, problems: Proble
     }
 }
 
+/// Shows each warning the store gives (when it is opened, or when it fails later), once, as it
+/// comes: the store opens on its own thread, so `initialize` never waits for it.
+async fn store_warnings(client: Client, shared: Arc<Shared>) {
+    while !shared.shutdown_requested.load(Ordering::Acquire) {
+        for warning in shared.store.take_warnings() {
+            client.show_message(MessageType::WARNING, warning).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let settled = Settled::from_initialize(&params);
@@ -156,11 +167,7 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        if let Some(warning) = self.shared.store.warning() {
-            self.client
-                .show_message(MessageType::WARNING, warning)
-                .await;
-        }
+        tokio::spawn(store_warnings(self.client.clone(), self.shared.clone()));
         let caps = lock(&self.shared.client_caps).clone();
         if !caps.problems.is_empty() {
             let problems = Problems {

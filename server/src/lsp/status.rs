@@ -33,12 +33,12 @@ const EVERY: Duration = Duration::from_millis(500);
 /// The status of `root` as the store has it now (after writing what is queued).
 pub fn compute(shared: &Shared, root: &str) -> status::Status {
     shared.store.flush();
-    status::gather(
-        &shared.home,
-        std::path::Path::new(root),
-        &shared.config(),
-        Local::now(),
-    )
+    let (home, config, now) = (shared.home.clone(), shared.config(), Local::now());
+    let root = std::path::PathBuf::from(root);
+    let gather =
+        move |db: Option<&crate::store::Db>| status::gather_from(db, &home, &root, &config, now);
+    let again = gather.clone();
+    shared.store.read(gather).unwrap_or_else(|| again(None))
 }
 
 /// Runs until the server ends: republishes the nudges of documents whose provenance changed,

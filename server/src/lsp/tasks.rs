@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::state::Shared;
-use crate::store::{Db, Which};
+use crate::store::Which;
 use crate::tasks::Task;
 
 pub const START: &str = "mindgap.task.start";
@@ -78,9 +78,14 @@ pub async fn execute(
 fn finish(shared: &Shared, root: &str) -> Result<Value, String> {
     let t = shared.store.finish_task(root)?;
     let report = t.as_ref().and_then(|t| {
-        let db = Db::open_read_only(&shared.home)?;
-        db.report(root, Which::Named(&t.name), &shared.config())
-            .ok()
+        let (root, name, config) = (root.to_string(), t.name.clone(), shared.config());
+        shared
+            .store
+            .read(move |db| {
+                db?.report(&root, Which::Named(&name), &config)
+                    .ok()
+                    .flatten()
+            })
             .flatten()
     });
     Ok(report.map_or_else(|| task_json(t), |r| crate::status::task_json(&r)))

@@ -54,7 +54,7 @@ pub fn write_notes(
     super::learning::ensure_home(home)?;
     let p = path(home);
     if !p.exists() {
-        std::fs::write(&p, HEADER)?;
+        crate::home::write_private(&p, HEADER.as_bytes())?;
     }
     let notes = if notes.trim().is_empty() {
         "Nothing: I could still do all of it without help."

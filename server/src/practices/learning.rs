@@ -117,11 +117,7 @@ pub fn learning(home: &Path, today: NaiveDate) -> Learning {
 pub fn ensure(home: &Path) -> std::io::Result<PathBuf> {
     ensure_home(home)?;
     let p = path(home);
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&p)
-    {
+    match crate::home::open_private(&p, std::fs::OpenOptions::new().write(true).create_new(true)) {
         Ok(mut f) => f.write_all(HEADER.as_bytes())?,
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
         Err(e) => return Err(e),
@@ -131,14 +127,7 @@ pub fn ensure(home: &Path) -> std::io::Result<PathBuf> {
 
 /// Creates `home` with mode 0700 if it does not exist.
 pub fn ensure_home(home: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    if !home.is_dir() {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(home)?;
-    }
-    Ok(())
+    crate::home::private_dir(home)
 }
 
 /// The Markdown of a new entry, to go at the end of a file whose text is `existing`.
@@ -173,7 +162,7 @@ pub fn append(home: &Path, date: NaiveDate, text: &str) -> std::io::Result<Entry
 /// Appends `## heading` and `text` to the Markdown file at `file`, which must exist.
 pub fn append_markdown(file: &Path, heading: &str, text: &str) -> std::io::Result<()> {
     let existing = std::fs::read_to_string(file)?;
-    let mut f = std::fs::OpenOptions::new().append(true).open(file)?;
+    let mut f = crate::home::open_private(file, std::fs::OpenOptions::new().append(true))?;
     f.write_all(entry_markdown(&existing, heading, text).as_bytes())
 }
 

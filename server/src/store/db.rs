@@ -4,9 +4,9 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 
-use super::{DB_FILE, open_file, query_provenance, tasks};
+use super::{CHECK_WITHIN_CLI, DB_FILE, open, query_provenance, tasks};
 use crate::tasks::{Implied, Task};
 
 /// A direct connection for the command line: one process, one short job, no writer thread.
@@ -34,26 +34,26 @@ impl Db {
     /// Opens (creating if needed) the store in `home`.
     pub fn open(home: &Path) -> Result<Db, String> {
         let path = home.join(DB_FILE);
-        open_file(home, &path).map(|conn| Db { conn }).map_err(|e| {
-            format!(
-                "cannot open the store at {} ({e}); check that the folder is writable",
-                path.display()
-            )
-        })
+        open::open_file(home, &path, CHECK_WITHIN_CLI)
+            .map(|conn| Db { conn })
+            .map_err(|r| {
+                format!(
+                    "cannot use the store at {}: {}. It is left as it is. {}",
+                    path.display(),
+                    r.what,
+                    r.advice
+                )
+            })
     }
 
-    /// Opens an existing store read-only, creating nothing (for status lines); `None` when there
-    /// is none or it cannot be read.
+    /// Opens an existing store read-only, creating nothing and changing no byte of it (for status
+    /// lines); `None` when there is none or it cannot be read.
     pub fn open_read_only(home: &Path) -> Option<Db> {
         let path = home.join(DB_FILE);
         if !path.is_file() {
             return None;
         }
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .ok()?;
+        let conn = open::untouched(&path).ok()?;
         conn.busy_timeout(Duration::from_millis(200)).ok()?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))

@@ -3,17 +3,22 @@
 //! onto the queue — an uncontended lock, no system call — and wakes the writer once per batch.
 //! Jobs that need an answer (task commands, the stash) run on the writer's connection after
 //! what is queued, and wait a bounded time for it.
+//!
+//! The writer opens and checks the file itself (`open.rs`), so opening returns at once: what is
+//! recorded meanwhile waits in the queue, and [`Store::warning`] and [`Store::location`] wait
+//! for the outcome.
 
-use std::path::Path;
-use std::sync::mpsc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 use tracing::{info, warn};
 
+use super::health::Health;
 use super::queue::{Control, Msg, Queue};
-use super::{DB_FILE, migrations, open_file, query_provenance, tasks};
+use super::{CHECK_WITHIN, DB_FILE, Db, open, query_provenance, tasks};
 use super::{ImpliedTask, Location, SessionInfo, writer};
 use crate::classify::Class;
 use crate::events::Emitted;
@@ -38,80 +43,126 @@ pub struct Stashed {
 
 pub struct Store {
     tx: Option<mpsc::Sender<Control>>,
-    queue: std::sync::Arc<Queue>,
-    /// A read-only connection for look-ups that must not wait behind the writer (file stores).
-    reader: Option<std::sync::Mutex<Connection>>,
+    queue: Arc<Queue>,
+    health: Arc<Health>,
+    /// Where the store's file is (none for a store that is memory from the start).
+    home: Option<PathBuf>,
     thread: Option<JoinHandle<()>>,
-    location: Location,
-    warning: Option<String>,
+}
+
+/// The one warning a store that cannot be used gives: which file, what is wrong, what to do.
+pub(super) fn refused(path: &Path, refusal: &open::Refusal) -> String {
+    format!(
+        "mindgap cannot use its store at {}: {}. This session is recorded in memory only and is lost when the editor closes; the file is left as it is. {}",
+        path.display(),
+        refusal.what,
+        refusal.advice
+    )
 }
 
 impl Store {
-    /// Opens (creating if needed) the store in `home`; on failure, an in-memory store and a
-    /// warning that says what happened and what to do.
+    /// Opens (creating if needed) the store in `home`, on the writer's thread: returns at once.
+    /// A store that is not ours to write (see `open.rs`) is left as it is: the session is kept
+    /// in memory, with one warning that says what happened and what to do.
     pub fn open(home: &Path) -> Store {
         let path = home.join(DB_FILE);
-        match open_file(home, &path) {
-            Ok(conn) => {
-                info!(path = %path.display(), "store opened");
-                let reader = Connection::open_with_flags(
-                    &path,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )
-                .map_err(|e| {
-                    warn!("store: no reader connection ({e}); look-ups go through the writer")
-                })
-                .ok();
-                let mut store = Store::start(conn, Location::File(path), None);
-                store.reader = reader.map(std::sync::Mutex::new);
-                store
-            }
-            Err(err) => {
-                let warning = format!(
-                    "mindgap could not open its store at {} ({err}); this session's record is kept in memory and will be lost when the editor closes. Check that the folder is writable and not in use, or move the file aside.",
-                    path.display()
-                );
-                warn!("{warning}");
-                Store::memory(Some(warning))
-            }
-        }
+        let dir = home.to_path_buf();
+        Store::start(
+            Some(home.to_path_buf()),
+            move |health| match open::open_file(&dir, &path, CHECK_WITHIN) {
+                Ok(conn) => {
+                    info!(path = %path.display(), "store opened");
+                    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                    match Connection::open_with_flags(&path, flags) {
+                        Ok(reader) => drop(health.reader.set(std::sync::Mutex::new(reader))),
+                        Err(e) => warn!(
+                            "store: no reader connection ({e}); look-ups go through the writer"
+                        ),
+                    }
+                    health.settle(Location::File(path));
+                    conn
+                }
+                Err(refusal) => {
+                    health.warn(refused(&path, &refusal));
+                    health.settle(Location::Memory);
+                    open::memory_connection()
+                }
+            },
+        )
     }
 
-    /// An in-memory store (a degraded one carries the warning that explains why).
-    pub fn memory(warning: Option<String>) -> Store {
-        let mut conn =
-            Connection::open_in_memory().expect("SQLite can always open a memory database");
-        migrations::migrate(&mut conn).expect("an empty memory database migrates");
-        Store::start(conn, Location::Memory, warning)
+    /// An in-memory store.
+    pub fn memory() -> Store {
+        Store::start(None, |health| {
+            health.settle(Location::Memory);
+            open::memory_connection()
+        })
     }
 
-    fn start(conn: Connection, location: Location, warning: Option<String>) -> Store {
+    fn start(
+        home: Option<PathBuf>,
+        open: impl FnOnce(&Health) -> Connection + Send + 'static,
+    ) -> Store {
         let (tx, rx) = mpsc::channel();
-        let queue = std::sync::Arc::new(Queue::default());
+        let queue = Arc::new(Queue::default());
+        let health = Arc::new(Health::default());
         let thread = std::thread::Builder::new()
             .name("mindgap-store".into())
             .spawn({
-                let queue = queue.clone();
-                move || writer::run(conn, rx, &queue)
+                let (queue, health) = (queue.clone(), health.clone());
+                move || {
+                    let conn = open(&health);
+                    writer::run(conn, rx, &queue, &health)
+                }
             })
             .expect("spawn the store thread");
         Store {
             tx: Some(tx),
             queue,
-            reader: None,
+            health,
+            home,
             thread: Some(thread),
-            location,
-            warning,
         }
     }
 
-    pub fn location(&self) -> &Location {
-        &self.location
+    /// Where the data goes (waits until the writer has opened the store).
+    pub fn location(&self) -> Location {
+        self.health.location()
     }
 
-    /// The warning to show the person once, when the store had to degrade.
-    pub fn warning(&self) -> Option<&str> {
-        self.warning.as_deref()
+    /// The warning given when the store was opened, if it had to degrade (waits until the
+    /// writer has opened it).
+    pub fn warning(&self) -> Option<String> {
+        self.health.first_warning()
+    }
+
+    /// The warnings given since the last call (when the store was opened, or when it failed
+    /// later and the session went on in memory), each to be shown once. Does not wait.
+    pub fn take_warnings(&self) -> Vec<String> {
+        self.health.take_new()
+    }
+
+    /// Runs `f` on the store as it is now, read-only: the file through a connection of its own,
+    /// or the memory database on the writer's connection. `None` when the writer did not answer.
+    pub fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(Option<&Db>) -> T + Send + 'static,
+    ) -> Option<T> {
+        if !self.health.in_memory()
+            && let Some(home) = &self.home
+            && self.location() != Location::Memory
+        {
+            return Some(f(Db::open_read_only(home).as_ref()));
+        }
+        self.run(move |conn| {
+            let placeholder = Connection::open_in_memory().expect("SQLite opens a memory database");
+            let db = Db {
+                conn: std::mem::replace(conn, placeholder),
+            };
+            let t = f(Some(&db));
+            *conn = db.conn;
+            t
+        })
     }
 
     /// Begins a session: the events recorded from now on are its own. With a workspace root and
@@ -134,7 +185,9 @@ impl Store {
     /// A file's saved provenance, if any. Reads through its own connection when it can, so it
     /// never waits behind a batch being written.
     pub fn load_provenance(&self, subject: &str) -> Option<Vec<u8>> {
-        if let Some(reader) = &self.reader {
+        if let Some(reader) = self.health.reader.get()
+            && !self.health.in_memory()
+        {
             let conn = reader.lock().unwrap_or_else(|p| p.into_inner());
             return query_provenance(&conn, subject);
         }

@@ -7,10 +7,10 @@
 use std::path::Path;
 use std::time::Duration;
 
+use rusqlite::Connection;
 #[cfg(test)]
 use rusqlite::params;
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags};
 
 use super::{DB_FILE, Db, tasks};
 use crate::events::Class;
@@ -103,11 +103,7 @@ impl Db {
                 path.display()
             )
         };
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| unreadable(&e))?;
+        let conn = super::open::untouched(&path).map_err(|e| unreadable(&e))?;
         conn.busy_timeout(Duration::from_secs(2))
             .map_err(|e| unreadable(&e))?;
         let version: i64 = conn

@@ -5,8 +5,11 @@
 //! [`FLUSH_EVERY`], so the edit path never waits and a crash loses less than a second, and that
 //! checkpoints the write-ahead log as it closes, so the database file alone holds everything;
 //! [`Db`] (`db.rs`), for the command line and the readouts, is a direct connection for one short
-//! job. A store that cannot be opened (read-only home, corrupt or locked file, schema from a
-//! newer mindgap) degrades to an in-memory database with one warning; editing never breaks.
+//! job. The file is checked before it is written (`open.rs`): a store that cannot be used
+//! (read-only files or home, a damaged or locked file, a schema from a newer mindgap) is left byte
+//! for byte as it is and the session degrades to an in-memory database with one warning; so does
+//! a store that fails while the session writes to it (disk full, made read-only, damage found by
+//! a write). Editing never breaks.
 //!
 //! Nothing outside this room sees a SQL type: errors leave it as sentences, rows as the rooms'
 //! own types. The store keeps counts, hashes and metadata — never code text, except the blocks the
@@ -14,20 +17,19 @@
 
 mod db;
 mod handle;
+mod health;
 pub mod history;
 mod migrations;
+mod open;
 pub mod practices;
 mod queue;
 pub mod tasks;
 mod writer;
 
-use std::fs;
-use std::io;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use tracing::warn;
 
 pub use db::{Db, TaskReport, Which};
@@ -36,10 +38,11 @@ pub use migrations::MIGRATIONS;
 
 /// The longest an event waits in memory before it is written.
 pub const FLUSH_EVERY: Duration = Duration::from_millis(500);
-/// How long opening waits for another process's lock before giving up on the file.
-const OPEN_BUSY_TIMEOUT: Duration = Duration::from_secs(3);
-/// How long a batch write waits for another writer (a second editor) before retrying later.
-const WRITE_BUSY_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long the server's writer may spend checking the store when it opens it (off the
+/// editor's path: `initialize` never waits for it).
+const CHECK_WITHIN: Duration = Duration::from_secs(5);
+/// How long the command line may spend checking the store before one short job.
+const CHECK_WITHIN_CLI: Duration = Duration::from_secs(1);
 
 pub const DB_FILE: &str = "mindgap.db";
 
@@ -82,48 +85,6 @@ fn query_provenance(conn: &Connection, subject: &str) -> Option<Vec<u8>> {
             None
         }
     }
-}
-
-/// Creates `home` (0700) and the database file (0600) as needed, and opens it in WAL mode with
-/// the schema up to date.
-fn open_file(home: &Path, path: &Path) -> Result<Connection, String> {
-    if !home.is_dir() {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(home)
-            .map_err(|e| format!("cannot create the folder: {e}"))?;
-        // `mode` is filtered by the umask; make sure of 0700 for the folder we created.
-        let _ = fs::set_permissions(home, fs::Permissions::from_mode(0o700));
-    }
-    match fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-    {
-        Ok(_) => {}
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-        Err(e) => return Err(format!("cannot create the file: {e}")),
-    }
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| e.to_string())?;
-    conn.busy_timeout(OPEN_BUSY_TIMEOUT)
-        .map_err(|e| e.to_string())?;
-    // Migrate first: a file that is not a store, or is one from a newer mindgap, must be left
-    // exactly as it is (switching it to WAL would already rewrite its header).
-    migrations::migrate(&mut conn).map_err(|e| e.to_string())?;
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
-        .map_err(|e| e.to_string())?;
-    if mode != "wal" {
-        warn!(mode, "the store could not switch to WAL mode");
-    }
-    conn.pragma_update(None, "synchronous", "NORMAL")
-        .map_err(|e| e.to_string())?;
-    conn.busy_timeout(WRITE_BUSY_TIMEOUT)
-        .map_err(|e| e.to_string())?;
-    Ok(conn)
 }
 
 #[cfg(test)]

@@ -1,17 +1,27 @@
 //! The writer thread: takes sessions, events and saved provenance off the queue and writes them
 //! in batches, each batch filed under the workspace's current task as of its first event.
+//!
+//! A write that fails because another program holds the lock is retried (quietly: one log line
+//! when it starts, one when it ends) for up to [`GIVE_UP_LOCKED_AFTER`]; any other failure (the
+//! disk is full, the file was made read-only, a write found it damaged), or a lock held longer,
+//! switches the session to memory with one warning, keeping what was waiting to be written.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, params};
-use tracing::{debug, error, warn};
+use rusqlite::{Connection, ErrorCode, params};
+use tracing::{debug, error, info, warn};
 
+use super::health::Health;
 use super::queue::{Control, Msg, Queue};
-use super::{FLUSH_EVERY, ImpliedTask, SessionInfo};
+use super::{FLUSH_EVERY, ImpliedTask, Location, SessionInfo, open};
 use crate::events::Emitted;
+
+/// How long writes may keep failing on another program's lock before the session goes on in
+/// memory.
+const GIVE_UP_LOCKED_AFTER: Duration = Duration::from_secs(60);
 
 /// Events kept in memory while the file cannot be written; past this the oldest are dropped.
 const MAX_PENDING: usize = 200_000;
@@ -40,8 +50,13 @@ struct SavedProvenance {
     data: Vec<u8>,
 }
 
-struct Writer {
+struct Writer<'h> {
     conn: Connection,
+    health: &'h Health,
+    /// The session being recorded, to record again in memory if the file fails.
+    info: Option<SessionInfo>,
+    /// Since when writes have failed on another program's lock.
+    locked_since: Option<Instant>,
     session: Option<Recording>,
     workspace: Option<Workspace>,
     documents: HashMap<std::sync::Arc<str>, i64>,
@@ -50,9 +65,12 @@ struct Writer {
     dropped: u64,
 }
 
-pub(super) fn run(conn: Connection, rx: Receiver<Control>, queue: &Queue) {
+pub(super) fn run(conn: Connection, rx: Receiver<Control>, queue: &Queue, health: &Health) {
     let mut w = Writer {
         conn,
+        health,
+        info: None,
+        locked_since: None,
         session: None,
         workspace: None,
         documents: HashMap::new(),
@@ -116,7 +134,7 @@ pub(super) fn run(conn: Connection, rx: Receiver<Control>, queue: &Queue) {
     }
 }
 
-impl Writer {
+impl Writer<'_> {
     /// Takes everything queued, in order.
     fn take(&mut self, queue: &Queue) {
         for msg in queue.take() {
@@ -140,6 +158,18 @@ impl Writer {
     fn begin_session(&mut self, info: SessionInfo, implied: Option<ImpliedTask>) {
         // Events queued for an earlier session belong to it.
         self.flush();
+        self.session = None;
+        self.workspace =
+            (info.root.clone().zip(implied)).map(|(root, implied)| Workspace { root, implied });
+        self.info = Some(info);
+        self.record_session();
+    }
+
+    /// Records the session's row (again, in memory, after the file failed).
+    fn record_session(&mut self) {
+        let Some(info) = self.info.clone() else {
+            return;
+        };
         let res = self.conn.execute(
             "INSERT INTO sessions (started_ms, kind, pid, client_name, client_version, root, encoding)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -155,15 +185,73 @@ impl Writer {
         );
         match res {
             Ok(_) => {
+                self.wrote();
                 self.session = Some(Recording {
                     id: self.conn.last_insert_rowid(),
                     started_ms: info.started_ms,
                 });
-                self.workspace = (info.root.clone().zip(implied))
-                    .map(|(root, implied)| Workspace { root, implied });
             }
-            Err(e) => error!("store: cannot record the session: {e}"),
+            Err(e) => {
+                if self.failed("the session was not recorded", &e) {
+                    self.record_session();
+                }
+            }
         }
+    }
+
+    /// A write succeeded: a lock that held writes back is gone.
+    fn wrote(&mut self) {
+        if self.locked_since.take().is_some() {
+            info!("store: the lock is gone; writing again");
+        }
+    }
+
+    /// A write failed with `e`; whether the session moved to memory (then the caller writes
+    /// again, there). Another program's lock is waited out (it is retried on the next tick) for
+    /// up to [`GIVE_UP_LOCKED_AFTER`].
+    fn failed(&mut self, what: &str, e: &rusqlite::Error) -> bool {
+        let locked = matches!(
+            e.sqlite_error_code(),
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+        );
+        if locked {
+            let since = *self.locked_since.get_or_insert_with(|| {
+                warn!("store: {what}: the file is locked by another program; retrying");
+                Instant::now()
+            });
+            if since.elapsed() < GIVE_UP_LOCKED_AFTER {
+                return false;
+            }
+        }
+        if self.health.in_memory() {
+            // Nothing better to go to: drop what cannot be written rather than retry forever.
+            error!(
+                events = self.pending.len(),
+                "store: {what} in memory ({e}); dropped"
+            );
+            self.pending.clear();
+            self.pending_provenance.clear();
+            return false;
+        }
+        let path = match self.health.location() {
+            Location::File(path) => path,
+            Location::Memory => Default::default(),
+        };
+        let refusal = open::Refusal::of(e);
+        self.health.warn(format!(
+            "mindgap stopped writing to its store at {} ({what}: {}). The rest of this session is recorded in memory only and is lost when the editor closes; what is already in the file stays there. {}",
+            path.display(),
+            refusal.what,
+            refusal.advice
+        ));
+        open::disown(&self.conn);
+        self.conn = open::memory_connection();
+        self.health.settle(Location::Memory);
+        self.documents.clear();
+        self.locked_since = None;
+        self.session = None;
+        self.record_session();
+        true
     }
 
     fn push(&mut self, event: Emitted) {
@@ -205,8 +293,15 @@ impl Writer {
             tx.commit()
         })();
         match res {
-            Ok(()) => self.pending_provenance.clear(),
-            Err(e) => warn!("store: provenance not saved, will retry: {e}"),
+            Ok(()) => {
+                self.wrote();
+                self.pending_provenance.clear();
+            }
+            Err(e) => {
+                if self.failed("provenance was not saved", &e) {
+                    self.flush_provenance();
+                }
+            }
         }
     }
 
@@ -215,24 +310,29 @@ impl Writer {
         if self.pending.is_empty() {
             return;
         }
+        if self.session.is_none() {
+            self.record_session();
+        }
         let Some(session) = self.session else {
-            warn!(
-                events = self.pending.len(),
-                "store: events before any session; kept until one begins"
-            );
+            if self.info.is_none() {
+                warn!(
+                    events = self.pending.len(),
+                    "store: events before any session; kept until one begins"
+                );
+            }
             return;
         };
         match self.write_batch(session) {
             Ok(()) => {
+                self.wrote();
                 debug!(events = self.pending.len(), "store: batch written");
                 self.pending.clear();
             }
             Err(e) => {
                 self.documents.clear(); // ids from a rolled-back transaction are not real
-                warn!(
-                    events = self.pending.len(),
-                    "store: batch not written, will retry: {e}"
-                );
+                if self.failed("a batch of edits was not written", &e) {
+                    self.flush();
+                }
             }
         }
     }

@@ -6,7 +6,6 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::Path;
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -37,9 +36,9 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// Creates the trace file and starts the recorder thread.
-    pub fn create(path: &Path) -> std::io::Result<Recorder> {
-        let file = File::create(path)?;
+    /// Starts the recorder thread, writing to `file` (the caller creates it private: a trace
+    /// holds the person's text).
+    pub fn start(file: File) -> std::io::Result<Recorder> {
         let (tx, rx) = mpsc::channel();
         let start = Instant::now();
         let epoch_ms = chrono::Utc::now();

@@ -4,8 +4,6 @@
 //! only their owner can read. The one part of `practices::report` that touches disk (reading the
 //! store through `store::Db`); the CLI and the server only choose where the result goes.
 
-use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
 
 use chrono::{Duration, Local, Offset};
@@ -101,22 +99,13 @@ pub fn render(home: &Path, since: &str, format: &str, config: &Config) -> Result
 
 /// Writes `text` to `path` as a file only its owner can read (0600; its folder must exist).
 pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(text.as_bytes())
+    crate::home::write_private(path, text.as_bytes())
 }
 
 /// Writes `text` to `path` as a file only its owner can read (creating its folder, 0700).
 pub fn write_private_file(path: &Path, text: &str) -> Result<(), String> {
     if let Some(dir) = path.parent() {
-        std::fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
+        crate::home::private_dir(dir)
             .map_err(|e| format!("cannot create {} ({e}).", dir.display()))?;
     }
     write_private(path, text).map_err(|e| format!("cannot write {} ({e}).", path.display()))
