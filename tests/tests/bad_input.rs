@@ -35,9 +35,7 @@ fn null_id_error(s: &mut Server) -> Option<Value> {
 #[test]
 fn malformed_json_body_gets_a_parse_error_and_the_server_keeps_serving() {
     let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
-    s.send_raw(&frame(
-        br#"{"jsonrpc": "2.0", "id": 99, "method": "shutdown""#,
-    ));
+    s.send_raw(&frame(br#"{"jsonrpc": "2.0", "method": "shutdown""#));
     let err = null_id_error(&mut s).unwrap_or_else(|| {
         panic!(
             "no JSON-RPC error for a malformed body; server alive: {}\n{}",
@@ -47,6 +45,19 @@ fn malformed_json_body_gets_a_parse_error_and_the_server_keeps_serving() {
     });
     assert_eq!(err["error"]["code"], json!(-32700), "{err}");
     assert_still_serving(s, &uri("after-malformed.txt"));
+}
+
+#[test]
+fn a_malformed_request_whose_id_can_be_read_is_answered_with_that_id() {
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
+    s.send_raw(&frame(
+        br#"{"jsonrpc": "2.0", "id": 99, "method": "mindgap/x", "params": {"#,
+    ));
+    let err = s
+        .recv_where(WAIT, |m| m["id"] == 99)
+        .unwrap_or_else(|| panic!("no answer to request 99\n{}", s.stderr()));
+    assert_eq!(err["error"]["code"], json!(-32700), "{err}");
+    assert_still_serving(s, &uri("after-malformed-with-id.txt"));
 }
 
 #[test]
