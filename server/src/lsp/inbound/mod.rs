@@ -15,6 +15,8 @@
 //! It is synchronous and owns no I/O: the transport feeds it reads and acts on its [`Step`]s.
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 use serde_json::{Value, json};
@@ -45,6 +47,12 @@ impl Inbound {
     /// The input has ended: the next steps are what was left in it.
     pub(super) fn end(&mut self) {
         self.scanner.end();
+    }
+
+    /// Bytes held while waiting for the rest of a message.
+    #[cfg(test)]
+    pub(super) fn buffered(&self) -> usize {
+        self.scanner.buffered()
     }
 
     /// The next step, once the bytes pushed so far allow one.
