@@ -35,9 +35,7 @@ fn null_id_error(s: &mut Server) -> Option<Value> {
 #[test]
 fn malformed_json_body_gets_a_parse_error_and_the_server_keeps_serving() {
     let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
-    s.send_raw(&frame(
-        br#"{"jsonrpc": "2.0", "id": 99, "method": "shutdown""#,
-    ));
+    s.send_raw(&frame(br#"{"jsonrpc": "2.0", "method": "shutdown""#));
     let err = null_id_error(&mut s).unwrap_or_else(|| {
         panic!(
             "no JSON-RPC error for a malformed body; server alive: {}\n{}",
@@ -47,6 +45,106 @@ fn malformed_json_body_gets_a_parse_error_and_the_server_keeps_serving() {
     });
     assert_eq!(err["error"]["code"], json!(-32700), "{err}");
     assert_still_serving(s, &uri("after-malformed.txt"));
+}
+
+#[test]
+fn a_malformed_request_whose_id_can_be_read_is_answered_with_that_id() {
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
+    s.send_raw(&frame(
+        br#"{"jsonrpc": "2.0", "id": 99, "method": "mindgap/x", "params": {"#,
+    ));
+    let err = s
+        .recv_where(WAIT, |m| m["id"] == 99)
+        .unwrap_or_else(|| panic!("no answer to request 99\n{}", s.stderr()));
+    assert_eq!(err["error"]["code"], json!(-32700), "{err}");
+    assert_still_serving(s, &uri("after-malformed-with-id.txt"));
+}
+
+/// Each way a client can break framing, sent after `initialized`: the server skips to the next
+/// header, logs one line, and `shutdown` then `exit` still end it with 0. Real binary, real stdio.
+#[test]
+fn after_any_framing_error_shutdown_is_answered_and_exit_is_0() {
+    let request = br#"{"jsonrpc":"2.0","id":40,"method":"mindgap/x"}"#;
+    let off = |delta: i64| {
+        let declared = request.len() as i64 + delta;
+        let mut b = format!("Content-Length: {declared}\r\n\r\n").into_bytes();
+        b.extend_from_slice(request);
+        b
+    };
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("negative", b"Content-Length: -5\r\n\r\n{}".to_vec()),
+        ("not a number", b"Content-Length: abc\r\n\r\n{}".to_vec()),
+        (
+            "overflowing",
+            b"Content-Length: 99999999999999999999999\r\n\r\n{}".to_vec(),
+        ),
+        (
+            "over 64 MiB",
+            b"Content-Length: 67108865\r\n\r\n{}".to_vec(),
+        ),
+        (
+            "missing",
+            b"Content-Type: application/json\r\n\r\n{}".to_vec(),
+        ),
+        ("no header at all", b"\r\n\r\n{}".to_vec()),
+        ("three bytes short", off(-3)),
+        ("three bytes long", off(3)),
+        ("garbage before a header", b"\x00\xffgarbage".to_vec()),
+        ("a header cut short", b"Content-Length: 1".to_vec()),
+    ];
+    for (name, bad) in cases {
+        let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
+        s.send_raw(&bad);
+        let code = s.shutdown_and_exit();
+        let err = s.stderr();
+        assert_eq!(code, Some(0), "{name}: exit code\n{err}");
+        let lines = err.lines().filter(|l| l.contains("framing error")).count();
+        assert_eq!(lines, 1, "{name}: one framing error line\n{err}");
+    }
+}
+
+#[test]
+fn a_request_behind_a_bad_header_is_answered_and_one_a_few_bytes_off_too() {
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
+    s.send_raw(b"Content-Length: -1\r\n\r\n");
+    s.send_raw(br#"{"jsonrpc":"2.0","id":41,"method":"mindgap/x"}"#);
+    let request = br#"{"jsonrpc":"2.0","id":42,"method":"mindgap/x"}"#;
+    s.send_raw(format!("Content-Length: {}\r\n\r\n", request.len() + 2).as_bytes());
+    s.send_raw(request);
+    // The answers come once the next header shows where each broken message ended.
+    assert_eq!(s.request("mindgap/y", json!({})).unwrap_err().code, -32601);
+    for id in [41, 42] {
+        let err = s
+            .recv_where(WAIT, |m| m["id"] == id)
+            .unwrap_or_else(|| panic!("no answer to {id}\n{}", s.stderr()));
+        assert_eq!(err["error"]["code"], json!(-32700), "{err}");
+    }
+    assert_still_serving(s, &uri("after-framing.txt"));
+}
+
+#[test]
+fn lf_only_headers_and_headers_split_across_writes_are_read() {
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
+    let body = br#"{"jsonrpc":"2.0","id":43,"method":"mindgap/x"}"#;
+    s.send_raw(format!("Content-Length: {}\n\n", body.len()).as_bytes());
+    s.send_raw(body);
+    let bytes = frame(br#"{"jsonrpc":"2.0","id":44,"method":"mindgap/x"}"#);
+    for piece in bytes.chunks(5) {
+        s.send_raw(piece);
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    for id in [43, 44] {
+        let answer = s.recv_where(WAIT, |m| m["id"] == id);
+        let code = answer.as_ref().map(|a| a["error"]["code"].clone());
+        assert_eq!(
+            code,
+            Some(json!(-32601)),
+            "{id}: {answer:?}\n{}",
+            s.stderr()
+        );
+    }
+    assert!(!s.stderr().contains("framing error"), "{}", s.stderr());
+    assert_still_serving(s, &uri("after-lf-only.txt"));
 }
 
 #[test]

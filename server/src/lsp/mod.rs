@@ -7,8 +7,8 @@
 //! - [`tasks`], [`nudges`], [`practices`], [`status`], [`disk`]: one concern each — the task
 //!   commands, the nudges (diagnostics, code actions, their commands), the practices' commands,
 //!   the status line, the watcher's news;
-//! - [`state`]: what the handlers share; [`transport`]: frames and checks stdio so one bad
-//!   message cannot end a session.
+//! - [`state`]: what the handlers share; [`transport`]: frames stdio and, through [`inbound`],
+//!   checks what comes in, so that no bad message or header can end a session.
 //!
 //! [`serve_io`] wires them, the optional trace recorder and the store together and decides the
 //! exit code; [`lifecycle`] is what survives the session's end (signals, the periodic save of
@@ -17,6 +17,7 @@
 mod disk;
 mod documents;
 mod handler;
+mod inbound;
 pub mod ingest;
 pub mod lifecycle;
 mod nudges;

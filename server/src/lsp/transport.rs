@@ -2,20 +2,20 @@
 //!
 //! tower-lsp-server stops reading for good after one message it cannot decode (its framed reader
 //! ends on the first error), so a single malformed message would end the session. Every message
-//! therefore passes through here first: input is framed, each body is checked to be a UTF-8
-//! JSON-RPC message, and only clean frames reach the server. Anything else is answered here with
-//! the JSON-RPC error the spec asks for (-32700 parse error, -32600 invalid request) and logged.
-//! Output is framed too, so that those answers never split one of the server's messages. Both
+//! therefore passes through here first: input is framed and checked by [`Inbound`] (bad headers,
+//! wrong lengths and garbage are skipped up to the next usable header; bodies that are not UTF-8
+//! JSON-RPC are answered with the JSON-RPC error), and only clean frames reach the server, framed
+//! afresh. Output is framed too, so that those answers never split one of the server's messages. Both
 //! directions are shown to the trace recorder, message by message, when one is running.
 
 use std::sync::Arc;
 
-use serde_json::{Value, json};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{Notify, mpsc};
 use tower_lsp_server::{ClientSocket, LspService, Server};
 use tracing::warn;
 
+use super::inbound::{Inbound, Step};
 use super::server::Backend;
 use crate::trace::framing::{Frame, FrameScanner};
 use crate::trace::recorder::{Direction, Recorder};
@@ -43,49 +43,6 @@ pub async fn run(
     let _ = writer.await;
 }
 
-/// Why a body cannot go to the server, as the JSON-RPC error to answer with.
-fn check(body: &[u8]) -> Result<(), Value> {
-    let error = |code: i64, message: &str, id: Value| json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message}});
-    let Ok(text) = std::str::from_utf8(body) else {
-        return Err(error(
-            -32700,
-            "Parse error: the message is not UTF-8",
-            Value::Null,
-        ));
-    };
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => return Err(error(-32700, &format!("Parse error: {e}"), Value::Null)),
-    };
-    let Some(obj) = value.as_object() else {
-        return Err(error(
-            -32600,
-            "Invalid request: not a JSON-RPC object",
-            Value::Null,
-        ));
-    };
-    let id = obj.get("id");
-    let id_ok = match id {
-        None | Some(Value::Null) | Some(Value::String(_)) => true,
-        Some(Value::Number(n)) => n.is_i64(),
-        Some(_) => false,
-    };
-    let echo_id = if id_ok {
-        id.cloned().unwrap_or(Value::Null)
-    } else {
-        Value::Null
-    };
-    if obj.get("jsonrpc").and_then(Value::as_str) != Some("2.0") || !id_ok {
-        return Err(error(-32600, "Invalid request: not JSON-RPC 2.0", echo_id));
-    }
-    let is_request = obj.get("method").is_some_and(Value::is_string);
-    let is_response = id.is_some() && (obj.contains_key("result") || obj.contains_key("error"));
-    if !(is_request || is_response) {
-        return Err(error(-32600, "Invalid request: no method", echo_id));
-    }
-    Ok(())
-}
-
 fn frame(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     out.extend_from_slice(body);
@@ -99,41 +56,39 @@ async fn read_client(
     recorder: Option<Recorder>,
     stop: Arc<Notify>,
 ) {
-    let mut scanner = FrameScanner::default();
+    let mut inbound = Inbound::default();
     let mut buf = vec![0u8; 1 << 16];
-    loop {
+    let mut open = true;
+    while open {
         // `read` is cancel safe: stopping never loses part of a message already read.
         let read = tokio::select! {
-            read = input.read(&mut buf) => read,
-            () = stop.notified() => break,
+            read = input.read(&mut buf) => Some(read),
+            () = stop.notified() => None,
         };
-        let n = match read {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        scanner.push(&buf[..n]);
-        while let Some(f) = scanner.next_frame() {
-            match f {
-                Frame::BadHeader(header) => {
-                    warn!(
-                        header = header.escape_debug().to_string(),
-                        "message header without Content-Length: skipped"
-                    );
+        match read {
+            // Stopped (a signal): what was read is handled, nothing more is.
+            None => open = false,
+            Some(Ok(0) | Err(_)) => {
+                inbound.end();
+                open = false;
+            }
+            Some(Ok(n)) => inbound.push(&buf[..n]),
+        }
+        while let Some(step) = inbound.next() {
+            match step {
+                Step::Forward(body) => {
+                    if let Some(r) = &recorder {
+                        r.message(Direction::FromClient, &body);
+                    }
+                    if feed.write_all(&frame(&body)).await.is_err() {
+                        return;
+                    }
                 }
-                Frame::Body(body) => match check(&body) {
-                    Ok(()) => {
-                        if let Some(r) = &recorder {
-                            r.message(Direction::FromClient, &body);
-                        }
-                        if feed.write_all(&frame(&body)).await.is_err() {
-                            return;
-                        }
-                    }
-                    Err(answer) => {
-                        warn!(bytes = body.len(), error = %answer["error"]["message"], "undecodable message answered with an error");
-                        let _ = answers.send(serde_json::to_vec(&answer).expect("serializes"));
-                    }
-                },
+                Step::Answer { answer, log } => {
+                    warn!("{log}");
+                    let _ = answers.send(serde_json::to_vec(&answer).expect("serializes"));
+                }
+                Step::Log(log) => warn!("{log}"),
             }
         }
     }
@@ -156,8 +111,11 @@ async fn write_client(
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
                     scanner.push(&buf[..n]);
-                    while let Some(Frame::Body(body)) = scanner.next_frame() {
-                        ready.push(body);
+                    // The server's own output: always whole frames.
+                    while let Some(frame) = scanner.next_frame() {
+                        if let Frame::Body(body) = frame {
+                            ready.push(body);
+                        }
                     }
                 }
             },
@@ -179,35 +137,4 @@ async fn write_client(
         }
     }
     let _ = output.flush().await;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn code(body: &[u8]) -> Option<i64> {
-        check(body)
-            .err()
-            .map(|e| e["error"]["code"].as_i64().unwrap())
-    }
-
-    #[test]
-    fn only_json_rpc_passes() {
-        assert_eq!(
-            code(br#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}"#),
-            None
-        );
-        assert_eq!(code(br#"{"jsonrpc":"2.0","method":"initialized"}"#), None);
-        assert_eq!(code(br#"{"jsonrpc":"2.0","id":"a","result":null}"#), None);
-        assert_eq!(code(b"{not json"), Some(-32700));
-        assert_eq!(code(b"\xff\xfe"), Some(-32700));
-        assert_eq!(code(b"[1,2]"), Some(-32600));
-        assert_eq!(code(br#"{"jsonrpc":"1.0","method":"x"}"#), Some(-32600));
-        assert_eq!(
-            code(br#"{"jsonrpc":"2.0","id":1.5,"method":"x"}"#),
-            Some(-32600)
-        );
-        assert_eq!(code(br#"{"jsonrpc":"2.0","id":7}"#), Some(-32600));
-        assert_eq!(check(br#"{"jsonrpc":"2.0","id":7}"#).unwrap_err()["id"], 7);
-    }
 }
