@@ -4,11 +4,11 @@
 //! same way — and reports each classified change (SPEC section 4). Deterministic: times come
 //! from the trace, never the clock.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::Serialize;
 use serde_json::Value;
-use tracing::warn;
+use tracing::{debug, warn};
 
 use crate::classify::Class;
 use crate::events::{EditEvent, Emitted, Source};
@@ -18,7 +18,7 @@ use crate::mirror::disk_lines;
 use crate::pipeline::Reported;
 use crate::session::Session;
 use crate::store::Store;
-use crate::trace::{Entry, Trace};
+use crate::trace::{Entry, Header, Trace};
 
 /// What the server answered to `initialize`, when the trace kept it.
 #[derive(Debug, Default, PartialEq)]
@@ -28,72 +28,75 @@ pub struct Agreed {
     pub sync_kind: Option<u64>,
 }
 
-/// Finds the server's answer to the trace's `initialize` request.
-pub fn agreed(trace: &Trace) -> Agreed {
-    let init_id = trace.entries.iter().find_map(|e| match e {
-        Entry::Msg { msg, .. }
-            if msg.get("method").and_then(Value::as_str) == Some("initialize") =>
-        {
-            msg.get("id").cloned()
+impl Agreed {
+    /// What the server's answer to `initialize` says (its `result`'s capabilities).
+    fn from_answer(answer: &Value) -> Agreed {
+        let Some(caps) = answer.pointer("/result/capabilities") else {
+            return Agreed::default();
+        };
+        let sync = caps.get("textDocumentSync");
+        Agreed {
+            encoding: caps
+                .get("positionEncoding")
+                .and_then(Value::as_str)
+                .and_then(Encoding::parse),
+            sync_kind: sync
+                .and_then(Value::as_u64)
+                .or_else(|| sync.and_then(|s| s.get("change")).and_then(Value::as_u64)),
         }
-        _ => None,
-    });
-    let Some(init_id) = init_id else {
-        return Agreed::default();
-    };
-    let caps = trace.entries.iter().find_map(|e| match e {
-        Entry::Out { out, .. } if out.get("id") == Some(&init_id) => {
-            out.pointer("/result/capabilities")
-        }
-        _ => None,
-    });
-    let Some(caps) = caps else {
-        return Agreed::default();
-    };
-    let sync = caps.get("textDocumentSync");
-    Agreed {
-        encoding: caps
-            .get("positionEncoding")
-            .and_then(Value::as_str)
-            .and_then(Encoding::parse),
-        sync_kind: sync
-            .and_then(Value::as_u64)
-            .or_else(|| sync.and_then(|s| s.get("change")).and_then(Value::as_u64)),
     }
 }
 
 /// Replays one trace, recording its events in `store` and passing each (and each amendment)
 /// to `sink`.
 pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&Emitted)) {
-    let agreed = agreed(trace);
-    let full_sync = agreed.sync_kind == Some(1);
-    let mut session: Option<Session> = None;
+    let mut r = Replayer::new(trace.header.clone());
     for entry in &trace.entries {
-        match entry {
-            Entry::Msg { t, msg } => {
-                let Some(method) = msg.get("method").and_then(Value::as_str) else {
-                    continue;
-                };
-                let params = msg.get("params").unwrap_or(&Value::Null);
-                if method == "initialize" {
-                    session = Some(start(trace, &agreed, store, params));
-                    continue;
+        r.feed(entry, store, sink);
+    }
+    r.finish(store);
+}
+
+/// Replays a trace entry by entry, as it is read: memory does not grow with the trace.
+pub struct Replayer {
+    header: Header,
+    session: Option<Session>,
+    /// The `initialize` request (its id and params), until the server's answer to it — which
+    /// says the encoding agreed — or anything else arrives.
+    init: Option<(Value, Value)>,
+    full_sync: bool,
+}
+
+impl Replayer {
+    pub fn new(header: Header) -> Replayer {
+        Replayer {
+            header,
+            session: None,
+            init: None,
+            full_sync: false,
+        }
+    }
+
+    /// Feeds one entry.
+    pub fn feed(&mut self, entry: &Entry, store: &Store, sink: &mut dyn FnMut(&Emitted)) {
+        if let Some((id, _)) = &self.init {
+            match entry {
+                Entry::Out { out, .. } if out.get("id") == Some(id) => {
+                    self.start(&Agreed::from_answer(out), store);
+                    return;
                 }
-                if msg.get("id").is_some() {
-                    continue; // a request: nothing the pipeline follows
-                }
-                match session.as_mut() {
-                    Some(s) => ingest::notification(s, store, sink, *t, method, params, full_sync),
-                    None => warn!(method, "replay: notification before initialize skipped"),
-                }
+                _ => self.start(&Agreed::default(), store),
             }
+        }
+        match entry {
+            Entry::Msg { t, msg } => self.message(*t, msg, store, sink),
             Entry::Fs {
                 t,
                 path,
                 text,
                 before,
                 in_git,
-            } => match session.as_mut() {
+            } => match self.session.as_mut() {
                 Some(s) => {
                     let reported = Reported {
                         rel_path: path,
@@ -106,7 +109,7 @@ pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&Emitted)
                 }
                 None => warn!(path, "replay: disk change before initialize skipped"),
             },
-            Entry::Exists { path, text, .. } => match session.as_mut() {
+            Entry::Exists { path, text, .. } => match self.session.as_mut() {
                 Some(s) if disk_lines::is_text(text) => {
                     let keys = disk_lines::line_keys(text);
                     s.run(store, sink, |p, _| p.disk_exists(path, &keys));
@@ -115,7 +118,7 @@ pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&Emitted)
                 None => warn!(path, "replay: a file on disk before initialize skipped"),
             },
             Entry::Agent { t, name, path } => {
-                match (session.as_mut(), crate::classify::Agent::parse(name)) {
+                match (self.session.as_mut(), crate::classify::Agent::parse(name)) {
                     (Some(s), Some(agent)) => {
                         s.run(store, sink, |p, out| p.agent_write(*t, agent, path, out));
                     }
@@ -126,19 +129,51 @@ pub fn replay_trace(trace: &Trace, store: &Store, sink: &mut dyn FnMut(&Emitted)
             Entry::Out { .. } => {}
         }
     }
-}
 
-/// Starts the session a trace's `initialize` begins, in the encoding the server agreed.
-fn start(trace: &Trace, agreed: &Agreed, store: &Store, params: &Value) -> Session {
-    let mut settled = Settled::from_json(params);
-    if let Some(enc) = agreed.encoding {
-        settled.encoding = enc;
+    /// The trace ended (an `initialize` with nothing after it still starts its session).
+    pub fn finish(&mut self, store: &Store) {
+        if self.init.is_some() {
+            self.start(&Agreed::default(), store);
+        }
     }
-    settled.client_name = settled.client_name.or(trace.header.client_name.clone());
-    settled.client_version = settled
-        .client_version
-        .or(trace.header.client_version.clone());
-    Session::start(store, settled.start("replay", trace.header.start_ms()))
+
+    fn message(&mut self, t: f64, msg: &Value, store: &Store, sink: &mut dyn FnMut(&Emitted)) {
+        let Some(method) = msg.get("method").and_then(Value::as_str) else {
+            return;
+        };
+        let params = msg.get("params").unwrap_or(&Value::Null);
+        if method == "initialize" {
+            let id = msg.get("id").cloned().unwrap_or(Value::Null);
+            self.init = Some((id, params.clone()));
+            return;
+        }
+        if msg.get("id").is_some() {
+            return; // a request: nothing the pipeline follows
+        }
+        match self.session.as_mut() {
+            Some(s) => ingest::notification(s, store, sink, t, method, params, self.full_sync),
+            None => warn!(method, "replay: notification before initialize skipped"),
+        }
+    }
+
+    /// Starts the session the `initialize` waiting in `init` begins, in the encoding the server
+    /// agreed.
+    fn start(&mut self, agreed: &Agreed, store: &Store) {
+        let Some((_, params)) = self.init.take() else {
+            return;
+        };
+        let mut settled = Settled::from_json(&params);
+        if let Some(enc) = agreed.encoding {
+            settled.encoding = enc;
+        }
+        settled.client_name = settled.client_name.or(self.header.client_name.clone());
+        settled.client_version = settled
+            .client_version
+            .or(self.header.client_version.clone());
+        self.full_sync = agreed.sync_kind == Some(1);
+        let started = settled.start("replay", self.header.start_ms());
+        self.session = Some(Session::start(store, started));
+    }
 }
 
 /// One line of `replay --json` (SPEC section 4).
@@ -208,14 +243,20 @@ impl<'a> Line<'a> {
     }
 }
 
-/// The events of replayed traces, with later amendments applied, in input order.
+/// The events of replayed traces, with later amendments applied, in input order. The oldest can
+/// be taken out as the replay goes ([`Report::settled`]), so that its memory stays bounded: an
+/// amendment or an undo reaches back seconds, not a whole trace.
 #[derive(Default)]
 pub struct Report {
-    pub events: Vec<EditEvent>,
-    /// Per event: an undo took its insertion back (and no redo brought it back).
-    pub undone: Vec<bool>,
-    /// Event id → index in `events`, for the trace being replayed (ids restart per trace).
-    index: HashMap<u64, usize>,
+    events: VecDeque<(EditEvent, bool)>,
+    /// The sequence number of the first event still held.
+    first: u64,
+    /// Event id → sequence number, for the trace being replayed (ids restart per trace).
+    index: HashMap<u64, u64>,
+    /// What the events taken out already added up to.
+    taken: Summary,
+    /// Amendments and undos that came for an event no longer held.
+    pub late: u64,
 }
 
 impl Report {
@@ -227,28 +268,58 @@ impl Report {
     pub fn add(&mut self, e: &Emitted) {
         match e {
             Emitted::Event(e) => {
-                self.index.insert(e.id, self.events.len());
-                self.events.push(e.clone());
-                self.undone.push(false);
+                self.index
+                    .insert(e.id, self.first + self.events.len() as u64);
+                self.events.push_back((e.clone(), false));
             }
-            Emitted::Amend(a) => match self.index.get(&a.id) {
-                Some(&i) => self.events[i].set_decision(a.decision),
-                None => warn!(id = a.id, "replay: amendment of an unknown event"),
+            Emitted::Amend(a) => match self.held(a.id) {
+                Some(slot) => slot.0.set_decision(a.decision),
+                None => self.unknown(a.id, "amendment"),
             },
-            Emitted::Undone(u) => match self.index.get(&u.id) {
-                Some(&i) => self.undone[i] = u.undone,
-                None => warn!(id = u.id, "replay: undo of an unknown event"),
+            Emitted::Undone(u) => match self.held(u.id) {
+                Some(slot) => slot.1 = u.undone,
+                None => self.unknown(u.id, "undo"),
             },
         }
     }
 
-    /// Each event with whether an undo took it back.
-    pub fn iter(&self) -> impl Iterator<Item = (&EditEvent, bool)> {
-        self.events.iter().zip(self.undone.iter().copied())
+    /// The event with id `id`, if still held.
+    fn held(&mut self, id: u64) -> Option<&mut (EditEvent, bool)> {
+        let seq = *self.index.get(&id)?;
+        let i = seq.checked_sub(self.first)? as usize;
+        self.events.get_mut(i)
     }
 
+    /// An amendment or undo of an event no longer held (taken out already, or never seen).
+    fn unknown(&mut self, id: u64, what: &str) {
+        self.late += 1;
+        debug!(id, "replay: {what} of an event no longer held");
+    }
+
+    /// Takes out the oldest events, keeping the newest `keep`: each with whether an undo took it
+    /// back, settled for good.
+    pub fn settled(&mut self, keep: usize) -> Vec<(EditEvent, bool)> {
+        let n = self.events.len().saturating_sub(keep);
+        let out: Vec<(EditEvent, bool)> = self.events.drain(..n).collect();
+        for (seq, (e, undone)) in (self.first..).zip(&out) {
+            self.taken.add(e, *undone);
+            // (Ids restart with each trace: only this very event's entry goes.)
+            if self.index.get(&e.id) == Some(&seq) {
+                self.index.remove(&e.id);
+            }
+        }
+        self.first += n as u64;
+        out
+    }
+
+    /// Each event still held with whether an undo took it back.
+    pub fn iter(&self) -> impl Iterator<Item = (&EditEvent, bool)> {
+        self.events.iter().map(|(e, u)| (e, *u))
+    }
+
+    /// Every event's characters, those taken out included.
     pub fn summary(&self) -> Summary {
-        let mut s = Summary::default();
+        let mut s = self.taken.clone();
         for (e, undone) in self.iter() {
             s.add(e, undone);
         }
@@ -375,5 +446,38 @@ mod tests {
                 .to_string()
                 .ends_with(r#""undone":{"paste":300}}}"#)
         );
+    }
+
+    fn event(id: u64, class: Class) -> Emitted {
+        Emitted::Event(EditEvent {
+            id,
+            ..ev(class, 3, true)
+        })
+    }
+
+    #[test]
+    fn a_report_holds_only_the_newest_events_and_still_sums_them_all() {
+        let mut r = Report::default();
+        for id in 1..=10 {
+            r.add(&event(id, Class::Paste));
+        }
+        let out = r.settled(4);
+        assert_eq!(out.len(), 6);
+        assert_eq!(r.iter().count(), 4);
+        // A held event can still be amended; one taken out no longer can.
+        let typed =
+            crate::classify::Decision::new(Class::Typed, 0.9, crate::classify::Evidence::OneChar);
+        r.add(&Emitted::Amend(crate::classify::Amendment {
+            id: 10,
+            decision: typed,
+        }));
+        r.add(&Emitted::Amend(crate::classify::Amendment {
+            id: 1,
+            decision: typed,
+        }));
+        assert_eq!(r.late, 1);
+        let s = r.summary();
+        assert_eq!(s.by_class.get(&Class::Paste), Some(&27));
+        assert_eq!(s.by_class.get(&Class::Typed), Some(&3));
     }
 }

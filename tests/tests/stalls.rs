@@ -1,7 +1,8 @@
-//! What could stall the server on one large input: a notification of many changes on one line is
-//! applied in time linear in its changes (it was quadratic: each change rehashed the whole line
-//! and rebuilt the provenance list). These run the real binary, a debug build in CI: the test
-//! compares two sizes in the same run rather than trusting an absolute time.
+//! What could stall the server or `replay` on one large input: a notification of many changes on
+//! one line is applied in time linear in its changes (it was quadratic: each change rehashed the
+//! whole line and rebuilt the provenance list), and `replay` reads its input line by line with a
+//! bound, so an endless file is refused at once. These run the real binary, a debug build in CI:
+//! the timing test compares two sizes in the same run rather than trusting an absolute time.
 
 mod common;
 
@@ -43,4 +44,16 @@ fn many_changes_on_one_line_cost_what_their_number_says() {
         ratio < 20.0,
         "2,000 changes took {small:?}, 20,000 took {large:?}"
     );
+}
+
+#[test]
+fn replay_refuses_an_endless_file_at_once() {
+    let started = Instant::now();
+    let out = mindgap_e2e::run(["replay", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(1), "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "mindgap: /dev/zero: line 1: longer than 64 MiB\n"
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
 }

@@ -1,15 +1,21 @@
 //! `mindgap replay` and `mindgap demo`: run traces through the pipeline and print the result.
 
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::fs::File;
+use std::io::{self, BufReader, Write};
+use std::path::PathBuf;
 
 use crate::events::EditEvent;
-use crate::replay::{Line, Report, Summary, replay_trace};
+use crate::replay::{Line, Replayer, Report, Summary, replay_trace};
 use crate::store::Store;
 use crate::trace;
+use crate::trace::reader::{Read, Reader};
 
 /// The real Neovim session `mindgap demo` replays.
 const DEMO_TRACE: &str = include_str!("../../demo/nvim_units.trace.jsonl");
+
+/// How many of the newest events `replay` holds before printing the oldest: an amendment or an
+/// undo that reaches further back than this (hours of typing) no longer changes its line.
+const HELD_EVENTS: usize = 50_000;
 
 pub fn replay(
     home: Option<PathBuf>,
@@ -20,14 +26,13 @@ pub fn replay(
     if paths.is_empty() {
         return Err("`mindgap replay` needs at least one trace file; see `mindgap --help`.".into());
     }
-    let traces = paths
-        .iter()
-        .map(|p| trace::read(Path::new(p)))
-        .collect::<Result<Vec<_>, _>>()?;
-    for (path, t) in paths.iter().zip(&traces) {
-        for (line, reason) in &t.skipped {
-            eprintln!("mindgap: {path}:{line} skipped ({reason})");
-        }
+    // Every trace's header is read first: a file that is no trace fails before any output.
+    let mut readers = Vec::new();
+    for p in paths {
+        let file = File::open(p).map_err(|e| format!("cannot read {p}: {e}"))?;
+        let (header, reader) =
+            Reader::new(BufReader::new(file)).map_err(|e| format!("{p}: {e}"))?;
+        readers.push((p, header, reader));
     }
     let (_tmp, home) = home_or_temp(home)?;
     let store = Store::open(&home);
@@ -38,37 +43,65 @@ pub fn replay(
         }
     };
     tell(&store);
-    let mut report = Report::default();
-    for t in &traces {
-        report.begin_trace();
-        replay_trace(t, &store, &mut |e| report.add(e));
-    }
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut failed = None;
-    for (e, undone) in report.iter() {
-        let res = if json {
-            writeln!(out, "{}", line_json(e, undone, explain))
-        } else {
-            writeln!(out, "{}", line_text(e, undone, explain))
-        };
-        if let Err(err) = res {
-            failed.get_or_insert(err);
+    let mut out = Printer {
+        out: io::BufWriter::new(stdout.lock()),
+        json,
+        explain,
+        failed: None,
+    };
+    let mut report = Report::default();
+    for (path, header, mut reader) in readers {
+        report.begin_trace();
+        let mut replayer = Replayer::new(header);
+        while let Some(read) = reader.next_entry().map_err(|e| format!("{path}: {e}"))? {
+            match read {
+                Read::Entry(entry) => replayer.feed(&entry, &store, &mut |e| report.add(e)),
+                Read::Skipped(line, reason) => {
+                    eprintln!("mindgap: {path}:{line} skipped ({reason})")
+                }
+            }
+            out.lines(report.settled(HELD_EVENTS));
         }
+        replayer.finish(&store);
     }
+    out.lines(report.settled(0));
     let summary = report.summary();
     let res = if json {
-        writeln!(out, "{}", summary.to_json())
+        writeln!(out.out, "{}", summary.to_json())
     } else {
-        writeln!(out, "{}", summary_text(&summary))
+        writeln!(out.out, "{}", summary_text(&summary))
     };
     store.flush();
     tell(&store);
     drop(store);
-    match failed.map_or(res, Err).and_then(|_| out.flush()) {
+    match out.failed.map_or(res, Err).and_then(|_| out.out.flush()) {
         Ok(()) => Ok(0),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(0),
         Err(e) => Err(format!("cannot write the output: {e}.")),
+    }
+}
+
+/// Prints replay's change lines as they settle; keeps the first write error.
+struct Printer<W: Write> {
+    out: W,
+    json: bool,
+    explain: bool,
+    failed: Option<io::Error>,
+}
+
+impl<W: Write> Printer<W> {
+    fn lines(&mut self, events: Vec<(EditEvent, bool)>) {
+        for (e, undone) in &events {
+            let res = if self.json {
+                writeln!(self.out, "{}", line_json(e, *undone, self.explain))
+            } else {
+                writeln!(self.out, "{}", line_text(e, *undone, self.explain))
+            };
+            if let Err(err) = res {
+                self.failed.get_or_insert(err);
+            }
+        }
     }
 }
 
@@ -80,8 +113,7 @@ pub fn demo() -> Result<i32, String> {
     let mut report = Report::default();
     replay_trace(&trace, &store, &mut |e| report.add(e));
     drop(store);
-    let undone = report.undone;
-    let events: Vec<EditEvent> = report.events;
+    let (events, undone): (Vec<EditEvent>, Vec<bool>) = report.settled(0).into_iter().unzip();
 
     let client = trace.header.client_name.as_deref().unwrap_or("an editor");
     let version = trace.header.client_version.as_deref().unwrap_or("");

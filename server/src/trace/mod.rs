@@ -2,6 +2,7 @@
 //! writing them from a live session (`mindgap lsp --record`).
 
 pub mod framing;
+pub mod reader;
 pub mod recorder;
 
 use std::path::Path;
@@ -65,45 +66,27 @@ pub struct Trace {
     pub skipped: Vec<(usize, String)>,
 }
 
-/// Reads a trace file. A missing or malformed header is an error; a malformed line later on is
+/// Reads a whole trace file into memory (the bench and tests; `replay` streams it with
+/// [`reader::Reader`]). A missing or malformed header is an error; a malformed line later on is
 /// skipped and reported in [`Trace::skipped`].
 pub fn read(path: &Path) -> Result<Trace, String> {
-    let text = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let text = String::from_utf8_lossy(&text);
-    parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    collect(std::io::BufReader::new(file)).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 pub fn parse(text: &str) -> Result<Trace, String> {
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty());
-    let (_, first) = lines.next().ok_or("the trace is empty")?;
-    let header: Value =
-        serde_json::from_str(first).map_err(|e| format!("line 1 is not JSON: {e}"))?;
-    match header.get("mindgap_trace").and_then(Value::as_u64) {
-        Some(FORMAT_VERSION) => {}
-        Some(v) => {
-            return Err(format!(
-                "trace format {v} is not supported (this mindgap reads {FORMAT_VERSION})"
-            ));
-        }
-        None => return Err("line 1 is not a mindgap trace header (no \"mindgap_trace\")".into()),
-    }
-    let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-    let client = header.get("client").cloned().unwrap_or(Value::Null);
-    let header = Header {
-        client_name: s(&client, "name"),
-        client_version: s(&client, "version"),
-        recorded: s(&header, "recorded"),
-        t0_epoch_ms: header.get("t0_epoch_ms").and_then(Value::as_f64),
-    };
+    collect(text.as_bytes())
+}
+
+fn collect(input: impl std::io::BufRead) -> Result<Trace, String> {
+    let (header, mut reader) = reader::Reader::new(input)?;
     let mut entries = Vec::new();
     let mut skipped = Vec::new();
-    for (i, line) in lines {
-        match parse_entry(line) {
-            Ok(e) => entries.push(e),
-            Err(reason) => skipped.push((i + 1, reason)),
+    while let Some(read) = reader.next_entry()? {
+        match read {
+            reader::Read::Entry(e) => entries.push(e),
+            reader::Read::Skipped(line, reason) => skipped.push((line, reason)),
         }
     }
     Ok(Trace {
