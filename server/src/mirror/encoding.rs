@@ -70,19 +70,6 @@ pub enum Clamp {
     PastLineEnd,
 }
 
-/// Number of chars that end `line` (0, 1 for `\n` or `\r`, 2 for `\r\n`).
-fn line_break_len(line: ropey::RopeSlice<'_>) -> usize {
-    let n = line.len_chars();
-    if n == 0 {
-        return 0;
-    }
-    match line.char(n - 1) {
-        '\n' if n >= 2 && line.char(n - 2) == '\r' => 2,
-        '\n' | '\r' => 1,
-        _ => 0,
-    }
-}
-
 /// Resolves `pos` to a char index in `rope`. A character inside a multi-unit char (the middle
 /// of a surrogate pair or a UTF-8 sequence) resolves to the start of that char.
 pub fn to_char_index(rope: &Rope, pos: Position, enc: Encoding) -> (usize, Option<Clamp>) {
@@ -90,29 +77,47 @@ pub fn to_char_index(rope: &Rope, pos: Position, enc: Encoding) -> (usize, Optio
     if line_idx >= rope.len_lines() {
         return (rope.len_chars(), Some(Clamp::PastEnd));
     }
-    let line = rope.line(line_idx);
-    let content_chars = line.len_chars() - line_break_len(line);
-    let content = line.slice(..content_chars);
-    let want = pos.character as usize;
-    let (col, clamp) = match enc {
-        Encoding::Utf32 => clamp_units(want, content_chars, |u| u),
-        Encoding::Utf16 => clamp_units(want, content.len_utf16_cu(), |u| {
-            content.utf16_cu_to_char(u)
-        }),
-        Encoding::Utf8 => clamp_units(want, content.len_bytes(), |u| content.byte_to_char(u)),
+    // Whole-rope look-ups only (each O(log n)): a slice of a long line is costly to measure.
+    let start = rope.line_to_char(line_idx);
+    let next = if line_idx + 1 < rope.len_lines() {
+        rope.line_to_char(line_idx + 1)
+    } else {
+        rope.len_chars()
     };
-    (rope.line_to_char(line_idx) + col, clamp)
+    let end = next - break_len_before(rope, start, next);
+    let want = pos.character as usize;
+    match enc {
+        Encoding::Utf32 => match start + want {
+            at if at > end => (end, Some(Clamp::PastLineEnd)),
+            at => (at, None),
+        },
+        Encoding::Utf16 => {
+            let (from, to) = (rope.char_to_utf16_cu(start), rope.char_to_utf16_cu(end));
+            match from + want {
+                cu if cu > to => (end, Some(Clamp::PastLineEnd)),
+                cu => (rope.utf16_cu_to_char(cu), None),
+            }
+        }
+        Encoding::Utf8 => {
+            let (from, to) = (rope.char_to_byte(start), rope.char_to_byte(end));
+            match from + want {
+                b if b > to => (end, Some(Clamp::PastLineEnd)),
+                b => (rope.byte_to_char(b), None),
+            }
+        }
+    }
 }
 
-fn clamp_units(
-    want: usize,
-    len: usize,
-    to_char: impl Fn(usize) -> usize,
-) -> (usize, Option<Clamp>) {
-    if want > len {
-        (to_char(len), Some(Clamp::PastLineEnd))
-    } else {
-        (to_char(want), None)
+/// Number of chars that end the line `start..next` of `rope` (0; 1 for `\n` or `\r`; 2 for
+/// `\r\n`).
+fn break_len_before(rope: &Rope, start: usize, next: usize) -> usize {
+    if next == start {
+        return 0;
+    }
+    match rope.char(next - 1) {
+        '\n' if next - start >= 2 && rope.char(next - 2) == '\r' => 2,
+        '\n' | '\r' => 1,
+        _ => 0,
     }
 }
 
