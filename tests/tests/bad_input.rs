@@ -103,6 +103,25 @@ fn after_any_framing_error_shutdown_is_answered_and_exit_is_0() {
     }
 }
 
+/// `shutdown` and `exit` in one write, right behind garbage: the server received `shutdown`
+/// before `exit`, so it exits with 0 (tower-lsp-server drops the pending answer, not the exit
+/// code).
+#[test]
+fn shutdown_and_exit_sent_at_once_after_garbage_still_exit_0() {
+    for bad in [
+        &b"Content-Length: -5\r\n\r\n{}"[..],
+        b"",
+        b"\x00\xffgarbage",
+    ] {
+        let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
+        let mut bytes = bad.to_vec();
+        bytes.extend(frame(br#"{"jsonrpc":"2.0","id":90,"method":"shutdown"}"#));
+        bytes.extend(frame(br#"{"jsonrpc":"2.0","method":"exit"}"#));
+        s.send_raw(&bytes);
+        assert_eq!(s.wait(WAIT), Some(0), "{}", s.stderr());
+    }
+}
+
 #[test]
 fn a_request_behind_a_bad_header_is_answered_and_one_a_few_bytes_off_too() {
     let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));

@@ -128,6 +128,7 @@ where
         socket,
         recorder.clone(),
         stop.clone(),
+        shared.shutdown_requested.clone(),
     );
     let ended = lifecycle::serve_until_signal(transport, &mut signals, &stop).await;
     saver.abort();

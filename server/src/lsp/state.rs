@@ -7,7 +7,7 @@
 //! thread; never across an `.await`. Readers use [`Shared::views`].
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Instant;
 
 use tracing::warn;
@@ -47,7 +47,9 @@ pub struct Shared {
     /// When the session began (event times are offsets from it).
     pub clock: Instant,
     pub started_ms: i64,
-    pub shutdown_requested: AtomicBool,
+    /// Set when the client's `shutdown` request arrives (by the transport, as it passes it on:
+    /// an `exit` right behind it must still find it set), or when the handler runs.
+    pub shutdown_requested: Arc<AtomicBool>,
     /// None until `initialize`.
     session: Mutex<Option<Session>>,
     /// The open documents as of their last change; set at `initialize`.
@@ -66,7 +68,7 @@ impl Shared {
             client_caps: Mutex::new(ClientCaps::default()),
             clock: Instant::now(),
             started_ms: chrono::Utc::now().timestamp_millis(),
-            shutdown_requested: AtomicBool::new(false),
+            shutdown_requested: Arc::new(AtomicBool::new(false)),
             session: Mutex::new(None),
             views: OnceLock::new(),
         }

@@ -9,6 +9,7 @@
 //! directions are shown to the trace recorder, message by message, when one is running.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::{Notify, mpsc};
@@ -29,12 +30,19 @@ pub async fn run(
     socket: ClientSocket,
     recorder: Option<Recorder>,
     stop: Arc<Notify>,
+    shutdown_seen: Arc<AtomicBool>,
 ) {
     let (server_in, feed) = tokio::io::duplex(1 << 16);
     let (server_out, drain) = tokio::io::duplex(1 << 16);
     let (answers_tx, answers_rx) = mpsc::unbounded_channel();
     // The input task is not awaited: a client may keep stdin open after `exit`.
-    tokio::spawn(read_client(input, feed, answers_tx, recorder.clone(), stop));
+    let client = Client {
+        answers: answers_tx,
+        recorder: recorder.clone(),
+        stop,
+        shutdown_seen,
+    };
+    tokio::spawn(read_client(input, feed, client));
     let writer = tokio::spawn(write_client(drain, output, answers_rx, recorder));
     Server::new(server_in, server_out, socket)
         .serve(service)
@@ -49,13 +57,42 @@ fn frame(body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// What the input task works with besides its streams.
+struct Client {
+    /// Answers the transport itself gives (to messages it could not read).
+    answers: mpsc::UnboundedSender<Vec<u8>>,
+    recorder: Option<Recorder>,
+    /// Notified on a signal: no more input is read.
+    stop: Arc<Notify>,
+    /// Set as a `shutdown` request is passed on.
+    shutdown_seen: Arc<AtomicBool>,
+}
+
+/// Whether `body` is the client's `shutdown` request. (tower-lsp-server drops a request still
+/// pending when `exit` arrives, so a client that sends both at once would otherwise be told it
+/// never asked: the LSP's exit code is 0 when `shutdown` was received, answered or not.)
+fn is_shutdown(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Method<'a> {
+        #[serde(borrow)]
+        method: Option<&'a str>,
+    }
+    let mentions = body.windows(10).any(|w| w == b"\"shutdown\"");
+    mentions
+        && serde_json::from_slice::<Method<'_>>(body).is_ok_and(|m| m.method == Some("shutdown"))
+}
+
 async fn read_client(
     mut input: impl AsyncRead + Unpin,
     mut feed: impl AsyncWrite + Unpin,
-    answers: mpsc::UnboundedSender<Vec<u8>>,
-    recorder: Option<Recorder>,
-    stop: Arc<Notify>,
+    client: Client,
 ) {
+    let Client {
+        answers,
+        recorder,
+        stop,
+        shutdown_seen,
+    } = client;
     let mut inbound = Inbound::default();
     let mut buf = vec![0u8; 1 << 16];
     let mut open = true;
@@ -79,6 +116,9 @@ async fn read_client(
                 Step::Forward(body) => {
                     if let Some(r) = &recorder {
                         r.message(Direction::FromClient, &body);
+                    }
+                    if is_shutdown(&body) {
+                        shutdown_seen.store(true, Ordering::SeqCst);
                     }
                     if feed.write_all(&frame(&body)).await.is_err() {
                         return;
