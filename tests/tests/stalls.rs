@@ -57,3 +57,29 @@ fn replay_refuses_an_endless_file_at_once() {
     );
     assert!(started.elapsed() < Duration::from_secs(20));
 }
+
+#[test]
+fn large_and_small_notifications_keep_their_order() {
+    // Large ones are decoded by the transport, small ones by the framework: one stream still.
+    let mut s = Server::start_initialized(caps_with_encodings(&["utf-16"]));
+    let u = uri("order.txt");
+    s.open(&u, 1, "x\n");
+    let burst = |from: u32, n: u32| -> Vec<serde_json::Value> {
+        (from..from + n)
+            .map(|i| range_change((0, i), (0, i), "a"))
+            .collect()
+    };
+    s.change(&u, 2, burst(0, 3_000));
+    s.change(&u, 3, vec![range_change((0, 3_000), (0, 3_000), "b")]);
+    s.change(&u, 4, burst(3_001, 3_000));
+    s.change(&u, 5, vec![range_change((1, 0), (1, 0), "c")]);
+    assert_eq!(s.shutdown_and_exit(), Some(0), "{}", s.stderr());
+    let e = edits_of(&s.db_path(), &u);
+    let versions: Vec<i64> = e.iter().map(|e| e.version).collect();
+    let mut want = vec![2; 3_000];
+    want.push(3);
+    want.extend([4; 3_000]);
+    want.push(5);
+    assert_eq!(versions, want);
+    assert!(!s.stderr().contains("missing"), "{}", s.stderr());
+}

@@ -13,6 +13,7 @@ use super::state::Shared;
 
 pub struct DidOpen;
 pub struct DidChange;
+pub struct PredecodedChange;
 pub struct DidSave;
 pub struct DidClose;
 pub struct EditHint;
@@ -33,6 +34,20 @@ impl Ordered for DidChange {
     type Params = DidChangeTextDocumentParams;
     fn apply(shared: &Shared, params: Self::Params) -> Later {
         shared.ordered(|p, t, out| ingest::did_change(p, t, params, false, out));
+        Later::Nothing
+    }
+}
+
+impl Ordered for PredecodedChange {
+    type Params = super::predecoded::Seq;
+    /// The same as [`DidChange`], on the changes the transport decoded.
+    fn apply(shared: &Shared, params: Self::Params) -> Later {
+        match shared.predecoded.take(params.seq) {
+            Some(d) => {
+                shared.ordered(|p, t, out| p.did_change(t, &d.uri, d.version, d.changes, out));
+            }
+            None => tracing::warn!(seq = params.seq, "a decoded didChange is missing"),
+        }
         Later::Nothing
     }
 }

@@ -22,6 +22,7 @@ pub mod ingest;
 pub mod lifecycle;
 mod nudges;
 mod practices;
+mod predecoded;
 pub mod server;
 mod state;
 mod status;
@@ -118,6 +119,7 @@ where
         move |client| Backend::new(client, shared)
     })
     .custom_method(ingest::EDIT_HINT, Backend::edit_hint)
+    .custom_method(predecoded::METHOD, Backend::predecoded_change)
     .finish();
     let saver = tokio::spawn(lifecycle::save_provenance_periodically(shared.clone()));
     let stop = Arc::new(tokio::sync::Notify::new());
@@ -129,6 +131,7 @@ where
         recorder.clone(),
         stop.clone(),
         shared.shutdown_requested.clone(),
+        shared.predecoded.clone(),
     );
     let ended = lifecycle::serve_until_signal(transport, &mut signals, &stop).await;
     saver.abort();

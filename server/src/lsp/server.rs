@@ -11,7 +11,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 use tracing::{info, warn};
 
-use super::documents::{DidChange, DidClose, DidOpen, DidSave, EditHint};
+use super::documents::{DidChange, DidClose, DidOpen, DidSave, EditHint, PredecodedChange};
 use super::handler::ordered;
 use super::ingest::{self, Settled};
 use super::state::{ClientCaps, Shared, lock};
@@ -40,6 +40,11 @@ pub fn commands() -> Vec<&'static str> {
 impl Backend {
     pub fn new(client: Client, shared: Arc<Shared>) -> Backend {
         Backend { client, shared }
+    }
+
+    /// `mindgap/predecodedChange`: a large `didChange` the transport decoded itself.
+    pub async fn predecoded_change(&self, params: super::predecoded::Seq) {
+        ordered::<PredecodedChange>(&self.shared, params);
     }
 
     /// `mindgap/editHint`: what an editor plugin knows about a change.

@@ -50,6 +50,8 @@ pub struct Shared {
     /// Set when the client's `shutdown` request arrives (by the transport, as it passes it on:
     /// an `exit` right behind it must still find it set), or when the handler runs.
     pub shutdown_requested: Arc<AtomicBool>,
+    /// Large `didChange` bodies the transport decoded itself ([`super::predecoded`]).
+    pub predecoded: Arc<super::predecoded::Predecoded>,
     /// None until `initialize`.
     session: Mutex<Option<Session>>,
     /// The open documents as of their last change; set at `initialize`.
@@ -69,6 +71,7 @@ impl Shared {
             clock: Instant::now(),
             started_ms: chrono::Utc::now().timestamp_millis(),
             shutdown_requested: Arc::new(AtomicBool::new(false)),
+            predecoded: Arc::default(),
             session: Mutex::new(None),
             views: OnceLock::new(),
         }

@@ -17,6 +17,7 @@ use tower_lsp_server::{ClientSocket, LspService, Server};
 use tracing::warn;
 
 use super::inbound::{Inbound, Step};
+use super::predecoded::Predecoded;
 use super::server::Backend;
 use crate::trace::framing::{Frame, FrameScanner};
 use crate::trace::recorder::{Direction, Recorder};
@@ -31,6 +32,7 @@ pub async fn run(
     recorder: Option<Recorder>,
     stop: Arc<Notify>,
     shutdown_seen: Arc<AtomicBool>,
+    predecoded: Arc<Predecoded>,
 ) {
     let (server_in, feed) = tokio::io::duplex(1 << 16);
     let (server_out, drain) = tokio::io::duplex(1 << 16);
@@ -41,6 +43,7 @@ pub async fn run(
         recorder: recorder.clone(),
         stop,
         shutdown_seen,
+        predecoded,
     };
     tokio::spawn(read_client(input, feed, client));
     let writer = tokio::spawn(write_client(drain, output, answers_rx, recorder));
@@ -66,6 +69,8 @@ struct Client {
     stop: Arc<Notify>,
     /// Set as a `shutdown` request is passed on.
     shutdown_seen: Arc<AtomicBool>,
+    /// Where large `didChange` bodies go, decoded, instead of to the framework.
+    predecoded: Arc<Predecoded>,
 }
 
 /// Whether `body` is the client's `shutdown` request. (tower-lsp-server drops a request still
@@ -92,6 +97,7 @@ async fn read_client(
         recorder,
         stop,
         shutdown_seen,
+        predecoded,
     } = client;
     let mut inbound = Inbound::default();
     let mut buf = vec![0u8; 1 << 16];
@@ -120,6 +126,7 @@ async fn read_client(
                     if is_shutdown(&body) {
                         shutdown_seen.store(true, Ordering::SeqCst);
                     }
+                    let body = predecoded.take_over(&body).unwrap_or(body);
                     if feed.write_all(&frame(&body)).await.is_err() {
                         return;
                     }

@@ -176,6 +176,11 @@ proptest! {
         cuts.sort_unstable();
         let (forwarded, skips, answered, held) = read(&bytes, &cuts);
         prop_assert!(held <= bytes.len());
-        prop_assert!(skips <= forwarded.len() + answered + 2, "{} skips", skips);
+        // Noise made of headers can hold several framing errors of its own (a bad value, then a
+        // body the input ends inside, then a header found inside that): one report each, at most
+        // one per header in it, never one per byte.
+        let lower = String::from_utf8_lossy(&bytes).to_lowercase();
+        let headers = lower.matches("content-length").count();
+        prop_assert!(skips <= forwarded.len() + answered + headers + 2, "{} skips", skips);
     }
 }
