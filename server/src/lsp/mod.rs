@@ -123,16 +123,13 @@ where
     .finish();
     let saver = tokio::spawn(lifecycle::save_provenance_periodically(shared.clone()));
     let stop = Arc::new(tokio::sync::Notify::new());
-    let transport = transport::run(
-        input,
-        output,
-        service,
-        socket,
-        recorder.clone(),
-        stop.clone(),
-        shared.shutdown_requested.clone(),
-        shared.predecoded.clone(),
-    );
+    let hooks = transport::Hooks {
+        recorder: recorder.clone(),
+        stop: stop.clone(),
+        shutdown_seen: shared.shutdown_requested.clone(),
+        predecoded: shared.predecoded.clone(),
+    };
+    let transport = transport::run(input, output, service, socket, hooks);
     let ended = lifecycle::serve_until_signal(transport, &mut signals, &stop).await;
     saver.abort();
     // The watcher's thread holds the handlers' state: stopped here, nothing outlives the session,

@@ -22,28 +22,35 @@ use super::server::Backend;
 use crate::trace::framing::{Frame, FrameScanner};
 use crate::trace::recorder::{Direction, Recorder};
 
-/// Serves `service` on `input`/`output` until the server ends. Once `stop` is notified (a signal)
-/// no more input is read: the server sees the end of its input after what it was already given.
+/// What the transport shares with the rest of the server.
+pub struct Hooks {
+    /// Shown every message, both ways, when a trace is being recorded.
+    pub recorder: Option<Recorder>,
+    /// Once notified (a signal) no more input is read: the server sees the end of its input
+    /// after what it was already given.
+    pub stop: Arc<Notify>,
+    /// Set as a `shutdown` request is passed on.
+    pub shutdown_seen: Arc<AtomicBool>,
+    /// Where large `didChange` bodies go, decoded, instead of to the framework.
+    pub predecoded: Arc<Predecoded>,
+}
+
+/// Serves `service` on `input`/`output` until the server ends.
 pub async fn run(
     input: impl AsyncRead + Unpin + Send + 'static,
     output: impl AsyncWrite + Unpin + Send + 'static,
     service: LspService<Backend>,
     socket: ClientSocket,
-    recorder: Option<Recorder>,
-    stop: Arc<Notify>,
-    shutdown_seen: Arc<AtomicBool>,
-    predecoded: Arc<Predecoded>,
+    hooks: Hooks,
 ) {
     let (server_in, feed) = tokio::io::duplex(1 << 16);
     let (server_out, drain) = tokio::io::duplex(1 << 16);
     let (answers_tx, answers_rx) = mpsc::unbounded_channel();
+    let recorder = hooks.recorder.clone();
     // The input task is not awaited: a client may keep stdin open after `exit`.
     let client = Client {
         answers: answers_tx,
-        recorder: recorder.clone(),
-        stop,
-        shutdown_seen,
-        predecoded,
+        hooks,
     };
     tokio::spawn(read_client(input, feed, client));
     let writer = tokio::spawn(write_client(drain, output, answers_rx, recorder));
@@ -64,13 +71,7 @@ fn frame(body: &[u8]) -> Vec<u8> {
 struct Client {
     /// Answers the transport itself gives (to messages it could not read).
     answers: mpsc::UnboundedSender<Vec<u8>>,
-    recorder: Option<Recorder>,
-    /// Notified on a signal: no more input is read.
-    stop: Arc<Notify>,
-    /// Set as a `shutdown` request is passed on.
-    shutdown_seen: Arc<AtomicBool>,
-    /// Where large `didChange` bodies go, decoded, instead of to the framework.
-    predecoded: Arc<Predecoded>,
+    hooks: Hooks,
 }
 
 /// Whether `body` is the client's `shutdown` request. (tower-lsp-server drops a request still
@@ -92,13 +93,13 @@ async fn read_client(
     mut feed: impl AsyncWrite + Unpin,
     client: Client,
 ) {
-    let Client {
-        answers,
+    let Client { answers, hooks } = client;
+    let Hooks {
         recorder,
         stop,
         shutdown_seen,
         predecoded,
-    } = client;
+    } = hooks;
     let mut inbound = Inbound::default();
     let mut buf = vec![0u8; 1 << 16];
     let mut open = true;
