@@ -213,7 +213,7 @@ async function renameBox(page) {
   for (let i = 0; i < 6; i++) {
     await page.keyboard.press('F2');
     const focused = await page
-      .waitForFunction(() => document.activeElement?.closest('.rename-box') != null, null, { timeout: 5_000 })
+      .waitForFunction(() => (document.activeElement?.closest('.rename-box') ?? null) !== null, null, { timeout: 5_000 })
       .then(() => true, () => false);
     if (focused) return;
     await page.keyboard.press('Escape');
