@@ -19,6 +19,7 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 
+use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::trace::framing::{Frame, FrameScanner, Skip, Why};
@@ -104,29 +105,55 @@ pub(super) fn check(body: &[u8]) -> Result<(), Value> {
     let Ok(text) = std::str::from_utf8(body) else {
         return Err(parse_error("the message is not UTF-8"));
     };
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => return Err(parse_error(&e.to_string())),
-    };
-    let Some(obj) = value.as_object() else {
+    // The syntax first, building nothing (a body can be megabytes of changes); then only the
+    // envelope's keys are read.
+    if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
+        return Err(parse_error(&e.to_string()));
+    }
+    let Ok(obj) = serde_json::from_str::<Envelope>(text) else {
         let message = "Invalid request: not a JSON-RPC object";
         return Err(error(-32600, message, Value::Null));
     };
-    let id = obj.get("id");
+    let id = obj.id.as_ref();
     let id_ok = id.is_none_or(|id| id.is_null() || is_id(id));
     let echo_id = match id {
         Some(id) if id_ok => id.clone(),
         _ => Value::Null,
     };
-    if obj.get("jsonrpc").and_then(Value::as_str) != Some("2.0") || !id_ok {
+    if obj.jsonrpc.as_ref().and_then(Value::as_str) != Some("2.0") || !id_ok {
         return Err(error(-32600, "Invalid request: not JSON-RPC 2.0", echo_id));
     }
-    let is_request = obj.get("method").is_some_and(Value::is_string);
-    let is_response = id.is_some() && (obj.contains_key("result") || obj.contains_key("error"));
+    let is_request = obj.method.as_ref().is_some_and(Value::is_string);
+    let is_response = id.is_some() && (obj.result || obj.error);
     if !(is_request || is_response) {
         return Err(error(-32600, "Invalid request: no method", echo_id));
     }
     Ok(())
+}
+
+/// The keys of a JSON-RPC message that say what it is; `params` and the rest are skipped, not
+/// built. `id` keeps its value, `null` included (an answer to a request that could not be read
+/// carries `id: null`).
+#[derive(serde::Deserialize)]
+struct Envelope {
+    jsonrpc: Option<Value>,
+    #[serde(default, deserialize_with = "some")]
+    id: Option<Value>,
+    method: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    result: bool,
+    #[serde(default, deserialize_with = "present")]
+    error: bool,
+}
+
+/// A key that is there, whatever its value (`null` included).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(d).map(|_| true)
+}
+
+/// A key's value, `null` included, as `Some`.
+fn some<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
 }
 
 /// A JSON-RPC id an answer can carry: an integer or a string.
