@@ -86,6 +86,13 @@ pub fn to_char_index(rope: &Rope, pos: Position, enc: Encoding) -> (usize, Optio
     };
     let end = next - break_len_before(rope, start, next);
     let want = pos.character as usize;
+    // A text with no char outside the BMP counts UTF-16 units as chars, an ASCII one UTF-8 bytes
+    // too: then no offset needs converting (the rope knows both totals at once).
+    let enc = match enc {
+        Encoding::Utf16 if rope.len_utf16_cu() == rope.len_chars() => Encoding::Utf32,
+        Encoding::Utf8 if rope.len_bytes() == rope.len_chars() => Encoding::Utf32,
+        enc => enc,
+    };
     match enc {
         Encoding::Utf32 => match start + want {
             at if at > end => (end, Some(Clamp::PastLineEnd)),
