@@ -523,4 +523,24 @@ impl Server {
             json!({"textDocument": {"uri": uri}}),
         );
     }
+
+    /// The code actions offered on `line` of `uri` (their titles), asked until some come or
+    /// `wait` is up: after a restart the saved provenance is restored in the background.
+    pub fn code_action_titles(&mut self, uri: &str, line: u32, wait: Duration) -> Vec<String> {
+        let deadline = Instant::now() + wait;
+        loop {
+            let range = json!({"start": {"line": line, "character": 0},
+                "end": {"line": line, "character": 3}});
+            let params = json!({"textDocument": {"uri": uri}, "range": range,
+                "context": {"diagnostics": []}});
+            let actions = self.request("textDocument/codeAction", params).unwrap();
+            let titles: Vec<String> = (actions.as_array().into_iter().flatten())
+                .filter_map(|a| a["title"].as_str().map(String::from))
+                .collect();
+            if !titles.is_empty() || Instant::now() >= deadline {
+                return titles;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }

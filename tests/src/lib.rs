@@ -21,7 +21,7 @@ pub mod messages;
 pub mod process;
 pub mod workspace;
 
-pub use binary::{Output, mindgap_bin, run, run_with_env, wait_timeout, workspace_root};
+pub use binary::{Output, file_mode, mindgap_bin, run, run_with_env, wait_timeout, workspace_root};
 pub use client::Server;
 pub use framing::{Frame, FrameParser, frame};
 pub use messages::{RpcError, caps_with_encodings, full_change, range_change, trimmed_counts, uri};

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use mindgap_e2e::{Options, Server, mindgap_bin, uri};
+use mindgap_e2e::{Options, Server, file_mode, mindgap_bin, uri};
 use rusqlite::Connection;
 use serde_json::{Value, json};
 
@@ -227,14 +227,6 @@ fn a_locked_store_never_delays_initialize_and_gives_one_warning() {
     assert_eq!(s.shutdown_and_exit(), Some(0), "{}", s.stderr());
 }
 
-fn mode(p: &Path) -> u32 {
-    fs::metadata(p)
-        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-        .permissions()
-        .mode()
-        & 0o777
-}
-
 /// Runs `mindgap ARGS` under umask 000 with `stdin`.
 fn under_umask_000(args: &[&str], stdin: &str, cwd: &Path) {
     let mut child = Command::new("sh")
@@ -284,7 +276,7 @@ fn every_file_with_the_persons_words_is_private_even_under_umask_000() {
     std::thread::sleep(Duration::from_millis(1200));
     // While the server runs, the store's -wal and -shm exist.
     for f in [DB, "mindgap.db-wal", "mindgap.db-shm"] {
-        assert_eq!(mode(&home.join(f)), 0o600, "{f}");
+        assert_eq!(file_mode(&home.join(f)), 0o600, "{f}");
     }
     assert_eq!(s.shutdown_and_exit(), Some(0), "{}", s.stderr());
     let h = home.display().to_string();
@@ -315,17 +307,17 @@ fn every_file_with_the_persons_words_is_private_even_under_umask_000() {
         "",
         &ws,
     );
-    assert_eq!(mode(&home), 0o700);
+    assert_eq!(file_mode(&home), 0o700);
     for f in [DB, "learning-log.md", "audit-log.md"] {
-        assert_eq!(mode(&home.join(f)), 0o600, "{f}");
+        assert_eq!(file_mode(&home.join(f)), 0o600, "{f}");
     }
-    assert_eq!(mode(&trace), 0o600, "the trace");
-    assert_eq!(mode(&out.join("csv")), 0o700, "the CSV folder");
+    assert_eq!(file_mode(&trace), 0o600, "the trace");
+    assert_eq!(file_mode(&out.join("csv")), 0o700, "the CSV folder");
     for f in ["report.html", "export.json"] {
-        assert_eq!(mode(&out.join(f)), 0o600, "{f}");
+        assert_eq!(file_mode(&out.join(f)), 0o600, "{f}");
     }
     for e in fs::read_dir(out.join("csv")).unwrap() {
         let p = e.unwrap().path();
-        assert_eq!(mode(&p), 0o600, "{}", p.display());
+        assert_eq!(file_mode(&p), 0o600, "{}", p.display());
     }
 }

@@ -450,36 +450,6 @@ fn a_struggle_window_counts_attempts_and_flags_help() {
     assert_eq!(st["struggle"]["attempts"], 1, "{st}");
 }
 
-/// The code actions offered on `line` of `uri` (their titles), asked until some come or the
-/// time is up: after a restart the saved provenance is restored in the background.
-fn action_titles_on(s: &mut Server, uri: &str, line: u32, wait: Duration) -> Vec<String> {
-    let deadline = std::time::Instant::now() + wait;
-    loop {
-        let actions = s
-            .request(
-                "textDocument/codeAction",
-                json!({
-                    "textDocument": {"uri": uri},
-                    "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 3}},
-                    "context": {"diagnostics": []},
-                }),
-            )
-            .unwrap();
-        let titles: Vec<String> = actions
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|a| a["title"].as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if !titles.is_empty() || std::time::Instant::now() >= deadline {
-            return titles;
-        }
-        sleep(Duration::from_millis(20));
-    }
-}
-
 /// Restart: a pasted block saved, the server killed (no shutdown), the file reopened by a new
 /// server — its provenance comes back (read in the background after `didOpen`, even with a
 /// keystroke arriving right after the open), the nudges and code actions are there again, and
@@ -506,7 +476,7 @@ fn a_saved_block_survives_a_kill_and_is_acted_on_after_reopening() {
     s.open(&uri, 1, &text);
     // Typing at once, before the restore can have arrived, on a line of its own.
     s.insert(&uri, 2, 0, 0, "x");
-    let titles = action_titles_on(&mut s, &uri, 3, Duration::from_secs(5));
+    let titles = s.code_action_titles(&uri, 3, Duration::from_secs(5));
     assert!(
         titles.iter().any(|t| t.starts_with("Explain this block")),
         "{titles:?}"
@@ -519,7 +489,7 @@ fn a_saved_block_survives_a_kill_and_is_acted_on_after_reopening() {
     )
     .unwrap();
     diagnostics_for(&mut s, &uri, |d| d.is_empty());
-    assert!(action_titles_on(&mut s, &uri, 3, Duration::ZERO).is_empty());
+    assert!(s.code_action_titles(&uri, 3, Duration::ZERO).is_empty());
     assert_eq!(s.shutdown_and_exit(), Some(0));
 }
 

@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::{edits_of, open_store};
 use mindgap::lsp::lifecycle::PROVENANCE_EVERY;
@@ -25,31 +25,6 @@ fn caps() -> Value {
     json!({"general": {"positionEncodings": ["utf-16"]}})
 }
 
-/// The code actions offered on `line` of `uri` (their titles), asked until some come or `wait`
-/// is up: after a restart the saved provenance is restored in the background.
-fn action_titles_on(s: &mut Server, uri: &str, line: u32, wait: Duration) -> Vec<String> {
-    let deadline = Instant::now() + wait;
-    loop {
-        let actions = s
-            .request(
-                "textDocument/codeAction",
-                json!({
-                    "textDocument": {"uri": uri},
-                    "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 3}},
-                    "context": {"diagnostics": []},
-                }),
-            )
-            .unwrap();
-        let titles: Vec<String> = (actions.as_array().into_iter().flatten())
-            .filter_map(|a| a["title"].as_str().map(String::from))
-            .collect();
-        if !titles.is_empty() || Instant::now() >= deadline {
-            return titles;
-        }
-        sleep(Duration::from_millis(20));
-    }
-}
-
 /// Opens `uri`, pastes [`BLOCK`] on line 1 (never saved), types `burst` characters below it one
 /// change at a time, and waits until the server has applied all of it (a request is answered
 /// after every notification before it): the pasted block's code actions are offered. Returns
@@ -60,7 +35,7 @@ fn paste_and_type(s: &mut Server, uri: &str, burst: usize) -> String {
     for i in 0..burst {
         s.insert(uri, 3 + i as i32, 12, i as u32, "x");
     }
-    let titles = action_titles_on(s, uri, 3, Duration::ZERO);
+    let titles = s.code_action_titles(uri, 3, Duration::ZERO);
     assert!(
         titles.iter().any(|t| t.starts_with("Explain this block")),
         "{titles:?}"
@@ -89,7 +64,7 @@ fn copy_of_db_alone(home: &Path, into: &Path) -> std::path::PathBuf {
 fn provenance_survived(w: &Workspace, uri: &str, text: &str) {
     let mut s = Server::in_process(&w.home, &w.root, caps(), Value::Null);
     s.open(uri, 1, text);
-    let titles = action_titles_on(&mut s, uri, 3, Duration::from_secs(5));
+    let titles = s.code_action_titles(uri, 3, Duration::from_secs(5));
     assert!(
         titles.iter().any(|t| t.starts_with("Explain this block")),
         "the pasted block's provenance was lost: {titles:?}"

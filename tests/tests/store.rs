@@ -4,12 +4,11 @@
 mod common;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::{edits, edits_of, sessions};
-use mindgap_e2e::{Options, Server, caps_with_encodings, full_change, uri};
+use mindgap_e2e::{Options, Server, caps_with_encodings, file_mode, full_change, uri};
 use serde_json::{Value, json};
 
 fn server_at(home: &Path) -> Server {
@@ -17,14 +16,6 @@ fn server_at(home: &Path) -> Server {
         home: Some(home.to_path_buf()),
         ..Options::default()
     })
-}
-
-fn mode(p: &Path) -> u32 {
-    fs::metadata(p)
-        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-        .permissions()
-        .mode()
-        & 0o777
 }
 
 /// Types `n` chars into a fresh document, one per version.
@@ -243,11 +234,11 @@ fn the_store_folder_is_0700_and_its_files_0600() {
     // After `shutdown` everything is written; the WAL and its index exist while the server runs.
     assert_eq!(s.request("shutdown", Value::Null), Ok(Value::Null));
     let check = |s: &Server| {
-        assert_eq!(mode(s.home()), 0o700, "home folder");
+        assert_eq!(file_mode(s.home()), 0o700, "home folder");
         let mut files = 0;
         for entry in fs::read_dir(s.home()).unwrap() {
             let p = entry.unwrap().path();
-            assert_eq!(mode(&p), 0o600, "{}", p.display());
+            assert_eq!(file_mode(&p), 0o600, "{}", p.display());
             files += 1;
         }
         assert!(files >= 1);
@@ -266,7 +257,7 @@ fn a_home_whose_parents_are_missing_is_created() {
     s.initialize(json!({}));
     type_chars(&mut s, &uri("deep.txt"), 2);
     assert_eq!(s.shutdown_and_exit(), Some(0));
-    assert_eq!(mode(&home), 0o700);
+    assert_eq!(file_mode(&home), 0o700);
     assert_eq!(edits(&home.join("mindgap.db")).len(), 2);
 }
 

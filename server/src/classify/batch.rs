@@ -324,32 +324,26 @@ fn machine_batch(
 /// sends the same character).
 fn after_lone_key(h: &DocHistory, b: &Batch<'_>, lone: Option<Recent>, singles: usize) -> bool {
     let inputs = b.inputs;
-    let Some(r) = lone else {
+    // The cheap tests first: most batches are two or three keys.
+    let Some(r) = lone.filter(|_| inputs.len() >= AFTER_LONE_KEY && singles == inputs.len()) else {
         return false;
     };
-    // The lone key was the whole notification before this one.
-    let alone = (h.recent.iter().rev())
-        .filter(|x| x.notification == r.notification)
-        .count()
-        == 1;
     let first = inputs[0].applied;
+    let inserts = (inputs.iter()).all(|i| i.applied.inserted == 1 && i.applied.deleted == 0);
     let stream = inputs.windows(2).all(|w| {
         let a = w[0].applied;
         w[1].applied.start == a.start + a.inserted
     });
     let one_key = (inputs.iter()).all(|i| i.applied.ins_char == first.ins_char);
-    singles == inputs.len()
-        && inputs.len() >= AFTER_LONE_KEY
-        && inputs
-            .iter()
-            .all(|i| i.applied.inserted == 1 && i.applied.deleted == 0)
-        && alone
-        && r.inserted == 1
-        && r.deleted == 0
-        && r.end_after == first.start
-        && b.gap.is_some_and(|g| g <= LONE_KEY_GAP_MS)
-        && stream
-        && !one_key
+    let lone_key = r.inserted == 1 && r.deleted == 0 && r.end_after == first.start;
+    if !(inserts && stream && !one_key && lone_key && b.gap.is_some_and(|g| g <= LONE_KEY_GAP_MS)) {
+        return false;
+    }
+    // The lone key was the whole notification before this one.
+    (h.recent.iter().rev())
+        .filter(|x| x.notification == r.notification)
+        .count()
+        == 1
 }
 
 /// What a machine burst is (`typed_word`: its characters in order): a word rewritten on one

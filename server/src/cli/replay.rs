@@ -66,6 +66,12 @@ pub fn replay(
         replayer.finish(&store);
     }
     out.lines(report.settled(0));
+    if report.late > 0 {
+        eprintln!(
+            "mindgap: {} later insights reached past the {HELD_EVENTS} newest events and could not change their lines",
+            report.late
+        );
+    }
     let summary = report.summary();
     let res = if json {
         writeln!(out.out, "{}", summary.to_json())

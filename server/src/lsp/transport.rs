@@ -83,7 +83,8 @@ fn is_shutdown(body: &[u8]) -> bool {
         #[serde(borrow)]
         method: Option<&'a str>,
     }
-    let mentions = body.windows(10).any(|w| w == b"\"shutdown\"");
+    // A `shutdown` request is a few dozen bytes: a larger body (every `didChange`) is not read.
+    let mentions = body.len() <= 512 && body.windows(10).any(|w| w == b"\"shutdown\"");
     mentions
         && serde_json::from_slice::<Method<'_>>(body).is_ok_and(|m| m.method == Some("shutdown"))
 }

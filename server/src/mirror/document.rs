@@ -140,9 +140,6 @@ pub struct Document {
     /// The version of the text before the journal's first entry.
     base_version: i32,
     fingerprint: Fingerprint,
-    /// Set while a notification of many changes is applied: the fingerprint is taken once,
-    /// after the last of them (see [`DEFER_FINGERPRINT_AT`]).
-    deferred: bool,
 }
 
 /// From this many changes in one notification on, the fingerprint is not kept in step change by
@@ -161,7 +158,6 @@ impl Document {
             journal_bytes: 0,
             base_version: version,
             fingerprint: Fingerprint::default(),
-            deferred: false,
         }
         .with_fingerprint()
     }
@@ -261,12 +257,10 @@ impl Document {
     ) {
         let mut inverse = Vec::with_capacity(changes.len());
         let mut bytes = 0;
-        self.deferred = changes.len() >= DEFER_FINGERPRINT_AT;
+        let deferred = changes.len() >= DEFER_FINGERPRINT_AT;
         for (i, change) in changes.iter().enumerate() {
-            let (mut applied, removed) = self.apply_one(change, enc);
-            if self.deferred {
-                applied.applied.state = passing_state(version, i);
-            }
+            let passing = deferred.then(|| passing_state(version, i));
+            let (applied, removed) = self.apply_one(change, enc, passing);
             bytes += change.text.len() + removed.len();
             inverse.push(Inverse {
                 start: applied.start_raw,
@@ -275,8 +269,7 @@ impl Document {
             });
             out.push(applied.applied);
         }
-        if self.deferred {
-            self.deferred = false;
+        if deferred {
             self.fingerprint = Fingerprint::of(&self.rope);
             if let Some(last) = out.last_mut() {
                 last.state = self.fingerprint.state(&self.rope);
@@ -310,7 +303,14 @@ impl Document {
         (a.min(b), a.max(b), ca.or(cb))
     }
 
-    fn apply_one(&mut self, change: &ContentChange, enc: Encoding) -> (RawApplied, String) {
+    /// Applies one change. With `passing`, the fingerprint is left behind (the notification
+    /// takes it afresh after its last change) and the change carries that state instead.
+    fn apply_one(
+        &mut self,
+        change: &ContentChange,
+        enc: Encoding,
+        passing: Option<u64>,
+    ) -> (RawApplied, String) {
         let (start, end, clamped) = self.char_range(change, enc);
         let text = change.text.as_str();
         let removed_slice = self.rope.slice(start..end);
@@ -333,7 +333,7 @@ impl Document {
             1 => (text.chars().nth(m.prefix), None),
             _ => (None, Some(piece(text, m.prefix, m.inserted))),
         };
-        self.replace(start, end, text);
+        self.replace(start, end, text, passing.is_none());
         let prev_char = (start_trimmed > 0).then(|| self.rope.char(start_trimmed - 1));
         // Back from the change to the first visible character or the line's start: one step
         // after code, as many as the indentation after it — never the whole line (a line can be
@@ -350,11 +350,7 @@ impl Document {
             hash: m.hash,
             clamped,
             doc_chars: self.rope.len_chars(),
-            state: if self.deferred {
-                0
-            } else {
-                self.fingerprint.state(&self.rope)
-            },
+            state: passing.unwrap_or_else(|| self.fingerprint.state(&self.rope)),
             ins_char,
             ins_text,
             del_text,
@@ -371,27 +367,23 @@ impl Document {
         (raw, removed)
     }
 
-    /// Replaces chars `start..end` by `text`, keeping the fingerprint in step (in time
-    /// proportional to the lines touched).
-    fn replace(&mut self, start: usize, end: usize, text: &str) {
-        if self.deferred {
-            if end > start {
-                self.rope.remove(start..end);
-            }
-            if !text.is_empty() {
-                self.rope.insert(start, text);
-            }
-            return;
-        }
-        let (a, b) = Fingerprint::affected(&self.rope, start, end);
+    /// Replaces chars `start..end` by `text`, keeping the fingerprint in step when `in_step`
+    /// (in time proportional to the lines touched).
+    fn replace(&mut self, start: usize, end: usize, text: &str, in_step: bool) {
+        let touched = in_step.then(|| Fingerprint::affected(&self.rope, start, end));
         let lines_before = self.rope.len_lines();
-        self.fingerprint.remove(&self.rope, a, b);
+        if let Some((a, b)) = touched {
+            self.fingerprint.remove(&self.rope, a, b);
+        }
         if end > start {
             self.rope.remove(start..end);
         }
         if !text.is_empty() {
             self.rope.insert(start, text);
         }
+        let Some((a, b)) = touched else {
+            return;
+        };
         let b_after = (b + self.rope.len_lines()).saturating_sub(lines_before);
         self.fingerprint
             .add(&self.rope, a, b_after.min(self.rope.len_lines() - 1));

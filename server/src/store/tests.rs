@@ -188,10 +188,7 @@ fn crashed_store(home: &Path, n: u32) {
         store.record(event(i));
     }
     store.flush();
-    fs::create_dir_all(home).unwrap();
-    for name in [DB_FILE, "mindgap.db-wal", "mindgap.db-shm"] {
-        fs::copy(live.path().join(name), home.join(name)).unwrap();
-    }
+    copy_store(live.path(), home);
     drop(store);
 }
 
@@ -332,12 +329,17 @@ fn a_store_with_damaged_edit_pages_and_a_wal_degrades_and_is_left_untouched() {
     conn.execute_batch("PRAGMA journal_mode=WAL; INSERT INTO stash (subject, created_ms, class, text) VALUES ('a', 1, 'paste', 'x');")
         .unwrap();
     let home = dir.path().join("home");
-    fs::create_dir(&home).unwrap();
-    for name in [DB_FILE, "mindgap.db-wal", "mindgap.db-shm"] {
-        fs::copy(clean.join(name), home.join(name)).unwrap();
-    }
+    copy_store(&clean, &home);
     drop(conn);
     degrades_untouched(&home, "damaged");
+}
+
+/// Copies a store with its `-wal` and `-shm`, as a session left them, into `home` (created).
+fn copy_store(from: &Path, home: &Path) {
+    fs::create_dir_all(home).unwrap();
+    for name in [DB_FILE, "mindgap.db-wal", "mindgap.db-shm"] {
+        fs::copy(from.join(name), home.join(name)).unwrap();
+    }
 }
 
 #[test]
@@ -349,10 +351,7 @@ fn a_newer_store_with_a_wal_degrades_and_is_left_untouched() {
     conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA user_version = 99;")
         .unwrap();
     let home = dir.path().join("home");
-    fs::create_dir(&home).unwrap();
-    for name in [DB_FILE, "mindgap.db-wal", "mindgap.db-shm"] {
-        fs::copy(clean.join(name), home.join(name)).unwrap();
-    }
+    copy_store(&clean, &home);
     drop(conn);
     degrades_untouched(&home, "upgrade mindgap");
 }
