@@ -49,7 +49,7 @@ pub fn check(home: &Path, dir: Option<String>, staged: bool) -> Result<i32, Stri
         let prov = Provenance::restore(&saved, rope);
         Some((
             rope.to_string(),
-            prov.ranges().iter().map(|r| (r.start, r.end)).collect(),
+            prov.ranges().map(|r| (r.start, r.end)).collect(),
         ))
     };
     let mut missing: Vec<Unexplained> = Vec::new();

@@ -51,9 +51,7 @@ pub fn explained(shared: &Shared, root: &Path, id: u32, min_words: usize) -> boo
         if let Some(open) = shared.views().get(uri) {
             return Some((
                 open.rope.to_string(),
-                (open.provenance.ranges().iter())
-                    .map(|r| (r.start, r.end))
-                    .collect(),
+                open.provenance.ranges().map(|r| (r.start, r.end)).collect(),
             ));
         }
         let saved = shared
@@ -63,7 +61,7 @@ pub fn explained(shared: &Shared, root: &Path, id: u32, min_words: usize) -> boo
         let prov = Provenance::restore(&saved, rope);
         Some((
             rope.to_string(),
-            prov.ranges().iter().map(|r| (r.start, r.end)).collect(),
+            prov.ranges().map(|r| (r.start, r.end)).collect(),
         ))
     })
 }

@@ -178,7 +178,7 @@ impl Book {
     pub fn saved(&self, mirror: &Mirror, uri: &str) -> Option<Saved> {
         let t = self.docs.get(uri)?;
         let doc = mirror.get(uri)?;
-        (t.restored || !t.provenance.ranges().is_empty()).then(|| t.provenance.save(doc.rope()))
+        (t.restored || !t.provenance.is_empty()).then(|| t.provenance.save(doc.rope()))
     }
 
     /// Keeps the provenance of open documents and of at most [`PROVENANCE_DOCS`] in all.

@@ -231,7 +231,7 @@ fn provenance_follows_edits_and_survives_a_restart() {
     );
     let ranges = |p: &Pipeline| -> Vec<(usize, usize)> {
         p.provenance(uri).map_or_else(Vec::new, |pr| {
-            pr.ranges().iter().map(|r| (r.start, r.end)).collect()
+            pr.ranges().map(|r| (r.start, r.end)).collect()
         })
     };
     assert_eq!(ranges(&p), vec![(18, 41)]);
@@ -240,7 +240,7 @@ fn provenance_follows_edits_and_survives_a_restart() {
     assert_eq!(ranges(&p), vec![(18, 38), (39, 42)]);
     // The views other tasks read follow, without the pipeline.
     let view = p.views().get(uri).expect("a view of the open document");
-    assert_eq!(view.provenance.ranges().len(), 2);
+    assert_eq!(view.provenance.len(), 2);
     assert_eq!(view.rope, *p.buffers.mirror.get(uri).unwrap().rope());
     let saved = p.did_close(uri).expect("provenance to save");
     assert!(p.views().get(uri).is_none(), "closed: no view");
@@ -469,31 +469,22 @@ fn restored_blocks_keep_identities_of_their_own() {
     let mut p = Pipeline::new(Encoding::Utf16, Some("/ws".into()));
     p.did_open(0.0, uri, 1, &now, &mut out);
     p.restore_provenance(uri, Some(&saved));
-    let ids: Vec<u64> = p
-        .provenance(uri)
-        .unwrap()
-        .ranges()
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let ids: Vec<u64> = p.provenance(uri).unwrap().ranges().map(|r| r.id).collect();
     assert_eq!(ids.len(), 2);
     assert_ne!(ids[0], ids[1], "two blocks, two identities");
     // Explaining one, or calling it one's own, leaves the other as it was.
     p.tag_explanation(uri, ids[0], 7);
-    let tags: Vec<u32> = (p.provenance(uri).unwrap().ranges().iter())
+    let tags: Vec<u32> = p
+        .provenance(uri)
+        .unwrap()
+        .ranges()
         .map(|r| r.tags.explanation)
         .collect();
     assert_eq!(tags, vec![7, 0]);
     out.clear();
     assert!(p.own_block(uri, ids[0], &mut out));
     assert!(out.is_empty(), "no event of this session to amend: {out:?}");
-    let left: Vec<u64> = p
-        .provenance(uri)
-        .unwrap()
-        .ranges()
-        .iter()
-        .map(|r| r.id)
-        .collect();
+    let left: Vec<u64> = p.provenance(uri).unwrap().ranges().map(|r| r.id).collect();
     assert_eq!(left, vec![ids[1]]);
 }
 

@@ -6,8 +6,8 @@
 //! pipeline and updates a document's view after every notification that touched it: a clone of
 //! the rope and of the provenance, both shared structures, so an update costs reference counts,
 //! not a copy. While it applies a `didChange` it holds the document's entry ([`Views::lease`]),
-//! with the view's rope handed back: the rope it edits is then its own, so the edit needs no
-//! copy-on-write, and no reader can see the view half-updated. Readers — the status and
+//! with the view's rope and provenance handed back: the rope and provenance it edits are then its
+//! own, so the edit needs no copy-on-write, and no reader can see the view half-updated. Readers — the status and
 //! diagnostics publisher, the code actions, the commands — hold an entry only to clone a view
 //! (nanoseconds), never across an `.await`, so they never stop the edit path and the edit path
 //! stops a reader of that one document for at most one change.
@@ -126,12 +126,13 @@ impl Views {
         Some(f())
     }
 
-    /// Holds `uri`'s entry while the edit path changes the document, with the view's rope
-    /// handed back (see the module's comment). Nothing else may touch the views until the lease
+    /// Holds `uri`'s entry while the edit path changes the document, with the view's rope and
+    /// provenance handed back (see the module's comment). Nothing else may touch the views until the lease
     /// is dropped.
     pub(super) fn lease(&self, uri: &str) -> Option<Lease<'_>> {
         let mut slot = self.docs.get_mut(uri)?;
         slot.rope = None;
+        slot.provenance = Provenance::default();
         Some(slot)
     }
 
