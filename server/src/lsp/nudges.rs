@@ -3,6 +3,7 @@
 //! open documents through their views — never the session lock — and changes the session only
 //! through short ordered steps (a tag, an expected edit, a block made the person's own).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -21,6 +22,11 @@ use crate::pipeline::views::DocView;
 use crate::practices::explanations;
 use crate::provenance::{Provenance, Saved};
 use crate::uri;
+
+/// Diagnostics sent per document at most. Past this the largest blocks are shown: a file full of
+/// small accepted completions gets a list a person can read, and the client is not sent a
+/// megabyte every half second (which every answer after it would wait behind).
+const MAX_DIAGNOSTICS: usize = 200;
 
 pub const EXPLAIN: &str = "mindgap.explain";
 pub const OWN: &str = "mindgap.own";
@@ -75,9 +81,15 @@ fn diagnostics(shared: &Shared, root: Option<&Path>, doc: &str) -> Option<Vec<Di
         ..
     } = shared.views().get(doc)?;
     let config = shared.config();
-    let found = nudges::nudges(&rope, &prov, &config, |id| {
+    let mut found = nudges::nudges(&rope, &prov, &config, |id| {
         root.is_some_and(|r| explained(shared, r, id, config.explain_min_words))
     });
+    if found.len() > MAX_DIAGNOSTICS {
+        // The largest blocks, in document order.
+        found.sort_by_key(|n| std::cmp::Reverse(n.end - n.start));
+        found.truncate(MAX_DIAGNOSTICS);
+        found.sort_by_key(|n| n.start);
+    }
     Some(
         found
             .into_iter()
@@ -111,19 +123,35 @@ fn dirty(shared: &Shared) -> Vec<Arc<str>> {
     dirty
 }
 
-/// Republishes the diagnostics of every document whose provenance changed.
-pub async fn publish_dirty(client: &Client, shared: &Arc<Shared>, root: Option<PathBuf>) {
+/// What was last published for each open document, so that an unchanged list is not sent again.
+pub type Published = HashMap<Arc<str>, Vec<Diagnostic>>;
+
+/// Republishes the diagnostics of every document whose provenance changed, when they changed.
+pub async fn publish_dirty(
+    client: &Client,
+    shared: &Arc<Shared>,
+    root: Option<PathBuf>,
+    published: &mut Published,
+) {
     let dirty = dirty(shared);
     for doc in dirty {
         let (s, r, d) = (shared.clone(), root.clone(), doc.clone());
-        let Ok(Some(diags)) =
+        let Ok(diags) =
             tokio::task::spawn_blocking(move || diagnostics(&s, r.as_deref(), &d)).await
         else {
             continue;
         };
+        let Some(diags) = diags else {
+            published.remove(&doc); // closed meanwhile
+            continue;
+        };
+        if published.get(&doc) == Some(&diags) {
+            continue;
+        }
         let Ok(uri) = doc.parse::<Uri>() else {
             continue;
         };
+        published.insert(doc, diags.clone());
         client.publish_diagnostics(uri, diags, None).await;
     }
 }

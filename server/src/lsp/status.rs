@@ -59,9 +59,11 @@ pub async fn publish(
     };
     // The day this session last looked for a practice reminder (shown at most once a day).
     let mut reminded = None;
+    let mut published = super::nudges::Published::default();
     loop {
         tokio::time::sleep(EVERY).await;
-        super::nudges::publish_dirty(&client, &shared, Some(std::path::PathBuf::from(&root))).await;
+        let root_path = Some(std::path::PathBuf::from(&root));
+        super::nudges::publish_dirty(&client, &shared, root_path, &mut published).await;
         if !shared.status_dirty.swap(false, Ordering::AcqRel) {
             continue;
         }
