@@ -44,7 +44,7 @@ impl Gen {
     ) -> EditEvent {
         self.id += 1;
         self.t += 120.0 + (self.next() % 180) as f64;
-        if self.id % 200 == 0 {
+        if self.id.is_multiple_of(200) {
             self.t += 3_000.0 + (self.next() % 5_000) as f64;
         }
         EditEvent {
@@ -89,17 +89,17 @@ impl Gen {
             };
             typed += u64::from(e.inserted);
             store.record(e);
-            if typed % 400 == 0 {
+            if typed.is_multiple_of(400) {
                 store.record(self.event(doc, Class::Paste, 40, Evidence::Bulk));
             }
-            if typed % 997 == 0 {
+            if typed.is_multiple_of(997) {
                 let d = Decision::new(Class::Completion, 0.8, Evidence::CompletionItem);
                 store.record(Emitted::Amend(Amendment {
                     id: self.id - 1,
                     decision: d,
                 }));
             }
-            if typed % 1_499 == 0 {
+            if typed.is_multiple_of(1_499) {
                 store.record(Emitted::Undone(Undone {
                     id: self.id - 2,
                     undone: true,

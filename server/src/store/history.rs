@@ -256,8 +256,8 @@ fn file_days(
     let mut stmt = conn.prepare_cached("SELECT subject FROM documents WHERE id = ?1")?;
     let mut names = std::collections::HashMap::new();
     for (&(doc, _, _), &i) in &at {
-        if !names.contains_key(&doc) {
-            names.insert(doc, stmt.query_row([doc], |r| r.get::<_, String>(0))?);
+        if let std::collections::hash_map::Entry::Vacant(v) = names.entry(doc) {
+            v.insert(stmt.query_row([doc], |r| r.get::<_, String>(0))?);
         }
         out[i].subject = names[&doc].clone();
     }

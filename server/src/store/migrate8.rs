@@ -157,8 +157,8 @@ mod tests {
                 3 => ("typed", 1, "editor hint: typed"),
                 _ => ("typed", 1, "one character"),
             };
-            let undone = rng % 97 == 0;
-            let counted = rng % 89 != 0;
+            let undone = rng.is_multiple_of(97);
+            let counted = !rng.is_multiple_of(89);
             tx.execute(
                 "INSERT INTO edits (session_id, seq, document_id, t_ms, source, version, change_index,
                    line, col, end_line, end_col, inserted, deleted, text_hash, class, confidence,

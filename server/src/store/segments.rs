@@ -201,10 +201,8 @@ pub(super) fn rebuild(c: &Connection) -> rusqlite::Result<()> {
     for task in tasks {
         let mut segs = Segments::default();
         for e in super::events::of_task(c, task, None)? {
-            if e.counted && !e.undone {
-                if let Some(class) = e.class {
-                    segs.add(c, task, e.t_ms, class, i64::from(e.inserted))?;
-                }
+            if let (true, Some(class)) = (e.counted && !e.undone, e.class) {
+                segs.add(c, task, e.t_ms, class, i64::from(e.inserted))?;
             }
         }
         segs.write(c)?;

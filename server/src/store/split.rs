@@ -67,12 +67,6 @@ pub(super) fn work_of(rows: &[EventRow], outside: &[Class]) -> Vec<Work> {
         .collect()
 }
 
-/// The task's work in time order, every event read (for checks).
-#[cfg(test)]
-pub(super) fn work(c: &Connection, task: i64, outside: &[Class]) -> rusqlite::Result<Vec<Work>> {
-    Ok(work_of(&events::of_task(c, task, None)?, outside))
-}
-
 /// The task's total work, in characters (typed and outside help, then outside help).
 pub(super) fn total(c: &Connection, task: i64, outside: &[Class]) -> rusqlite::Result<(u64, u64)> {
     if !events::has_runs(c)? {

@@ -7,8 +7,6 @@ use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::classify::Class;
-#[cfg(test)]
-use crate::tasks::ratio::Work;
 use crate::tasks::{self, Current, Implied, ImpliedKind, Task, TaskState};
 
 /// The columns [`task`] reads, in its order.
@@ -188,24 +186,6 @@ pub(super) fn current_for_edits(
         params![root, id],
     )?;
     Ok(id)
-}
-
-/// The condition that leaves out insertions an undo took back (`AND NOT undone`), in a store
-/// that records them (schema 7 on; a store read before it is migrated has no such column).
-pub(super) fn in_effect(conn: &Connection) -> rusqlite::Result<&'static str> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    Ok(if version >= 7 { "AND NOT undone" } else { "" })
-}
-
-/// The task's work in time order: typed and outside-help insertions, each counted once, while
-/// in effect (every event read: for checks; readouts use `split.rs`).
-#[cfg(test)]
-pub(super) fn work(
-    conn: &Connection,
-    task_id: i64,
-    outside: &[Class],
-) -> rusqlite::Result<Vec<Work>> {
-    Ok(super::split::work(conn, task_id, outside)?)
 }
 
 /// Work of the last ten tasks finished in `root`, newest first (for expected sizes).

@@ -49,20 +49,20 @@ fn record_session(store: &Store) {
         };
         store.record(e);
         let back = rng % 3_000;
-        if rng % 37 == 0 && back < id {
+        if rng.is_multiple_of(37) && back < id {
             let d = Decision::new(Class::Completion, 0.7, Evidence::CompletionItem);
             store.record(Emitted::Amend(Amendment {
                 id: id - back,
                 decision: d,
             }));
         }
-        if rng % 53 == 0 && back < id {
+        if rng.is_multiple_of(53) && back < id {
             store.record(Emitted::Undone(Undone {
                 id: id - back / 2,
-                undone: rng % 2 == 0,
+                undone: rng.is_multiple_of(2),
             }));
         }
-        if id % 2_500 == 0 {
+        if id.is_multiple_of(2_500) {
             store.flush();
         }
     }
