@@ -44,13 +44,14 @@ fn hints_before_and_after_their_change_decide_the_class_in_the_store() {
             ("typed".into(), 4)
         ]
     );
-    let conn = open_store(&s.db_path());
-    let evidence: Vec<String> = conn
-        .prepare("SELECT evidence FROM edits ORDER BY seq")
+    let store = mindgap::store::Db::open_history(s.db_path().parent().unwrap())
         .unwrap()
-        .query_map([], |r| r.get(0))
+        .unwrap();
+    let evidence: Vec<String> = store
+        .events()
         .unwrap()
-        .map(Result::unwrap)
+        .iter()
+        .map(|e| e.evidence.map(|e| e.to_string()).unwrap_or_default())
         .collect();
     assert_eq!(
         evidence,

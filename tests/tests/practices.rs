@@ -305,11 +305,17 @@ fn add_edit(home: &Path, task: &str, class: &str, n: i64) {
     )
     .unwrap();
     c.execute(
-        "INSERT INTO edits (session_id, seq, document_id, t_ms, source, version, change_index, line, col, end_line, end_col, inserted, deleted, text_hash, class, confidence, evidence, counted, task_id)
-         SELECT 1, 1, 1, 1, 'change', 1, 0, 0, 0, 0, 0, ?2, 0, 0, ?3, 1.0, '', 1, id FROM tasks WHERE name = ?1",
+        "INSERT INTO edits (session_id, seq, document_id, t_ms, source, version, change_index, line, col, end_line, end_col, inserted, deleted, text_hash, class, confidence, evidence_code, counted, task_id)
+         SELECT 1, 1, 1, 1, 'change', 1, 0, 0, 0, 0, 0, ?2, 0, 0, ?3, 1.0, 255, 1, id FROM tasks WHERE name = ?1",
         rusqlite::params![task, n, class],
     )
     .unwrap();
+    drop(c);
+    // Rows written by hand: the tasks' segments (the writer keeps them) are rebuilt.
+    mindgap::store::Db::open(home)
+        .unwrap()
+        .rebuild_work()
+        .unwrap();
 }
 
 #[test]

@@ -143,10 +143,13 @@ fn agent_logs_and_git_baselines_live_and_replayed() {
     let conn = common::open_store(&db);
     let row = |subject: &str| -> (String, i64, String) {
         conn.query_row(
-            "SELECT e.class, e.inserted, e.evidence FROM edits e JOIN documents d ON d.id = e.document_id
+            "SELECT e.class, e.inserted, e.evidence_code, e.evidence_n FROM edits e JOIN documents d ON d.id = e.document_id
              WHERE d.subject = ?1 AND e.source = 'disk'",
             [subject],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| {
+                let evidence = mindgap::classify::Evidence::from_code(r.get(2)?, r.get(3)?);
+                Ok((r.get(0)?, r.get(1)?, evidence.map(|e| e.to_string()).unwrap_or_default()))
+            },
         )
         .unwrap_or_else(|e| panic!("no disk edit of {subject}: {e}"))
     };

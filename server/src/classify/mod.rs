@@ -13,6 +13,7 @@ mod batch;
 pub mod class;
 pub mod disk;
 pub mod evidence;
+pub mod evidence_code;
 mod follow;
 pub mod history;
 pub mod shape;

@@ -96,7 +96,6 @@ impl Db {
             Which::Current(implied) => tasks::shown(&self.conn, root, implied).map_err(err)?,
         };
         let Some(task) = task else { return Ok(None) };
-        let work = tasks::work(&self.conn, task.id, &config.outside_help).map_err(err)?;
         let expected = if task.is_finished() {
             None
         } else {
@@ -108,8 +107,21 @@ impl Db {
                 &recent,
             ))
         };
-        let split = crate::tasks::ratio::Split::of(work, expected);
+        let split = super::split::split(&self.conn, task.id, &config.outside_help, expected)
+            .map_err(err)?;
         Ok(Some(TaskReport { task, split }))
+    }
+
+    /// Every event the store holds, in session and sequence order, from `edits` rows and typed
+    /// runs alike (for checks and tests).
+    pub fn events(&self) -> Result<Vec<super::EventRow>, String> {
+        super::events::all(&self.conn).map_err(|e| format!("cannot read the store ({e})"))
+    }
+
+    /// Rebuilds every task's segments from its events: for a store whose rows were written by
+    /// hand (tests seed stores so), never needed after the writer.
+    pub fn rebuild_work(&self) -> Result<(), String> {
+        super::segments::rebuild(&self.conn).map_err(|e| format!("cannot write the store ({e})"))
     }
 
     /// A file's saved provenance, if any.

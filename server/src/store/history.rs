@@ -20,6 +20,8 @@ pub const TABLES: &[&str] = &[
     "sessions",
     "documents",
     "edits",
+    "runs",
+    "task_work",
     "tasks",
     "struggles",
     "provenance",
@@ -182,9 +184,14 @@ fn task_history(
     }
     let mut stmt = conn.prepare(&format!(
         "SELECT {} FROM tasks WHERE started_ms >= ?1 OR finished_ms >= ?1
-            OR EXISTS (SELECT 1 FROM edits WHERE task_id = tasks.id AND t_ms >= ?1)
+            OR EXISTS (SELECT 1 FROM edits WHERE task_id = tasks.id AND t_ms >= ?1) {}
          ORDER BY started_ms, id",
-        tasks::COLUMNS
+        tasks::COLUMNS,
+        if super::events::has_runs(conn)? {
+            "OR EXISTS (SELECT 1 FROM runs WHERE task_id = tasks.id AND t_last_ms >= ?1)"
+        } else {
+            ""
+        }
     ))?;
     let found: Vec<crate::tasks::Task> = stmt
         .query_map([since_ms], tasks::task)?
@@ -220,40 +227,39 @@ fn file_days(
     if !has_table(conn, "edits")? {
         return Ok(Vec::new());
     }
-    let undone = match super::tasks::in_effect(conn)? {
-        "" => "",
-        _ => "AND NOT e.undone",
-    };
-    let mut stmt = conn.prepare(&format!(
-        "SELECT d.subject, e.class, min(e.t_ms), sum(e.inserted)
-         FROM edits e JOIN documents d ON d.id = e.document_id
-         WHERE e.t_ms >= ?1 AND e.counted {undone} AND e.inserted > 0
-         GROUP BY d.subject, e.t_ms / 86400000, e.class
-         ORDER BY 3"
-    ))?;
-    let rows = stmt.query_map([since_ms], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, i64>(3)?,
-        ))
-    })?;
     let mut out: Vec<FileDay> = Vec::new();
-    for row in rows {
-        let (subject, class, t_ms, n) = row?;
-        let class = Class::parse(&class);
-        let is_outside = class.is_some_and(|c| outside.contains(&c));
-        if !is_outside && class != Some(Class::Typed) {
+    let mut at = std::collections::HashMap::new();
+    let rows = super::events::since(conn, since_ms)?;
+    for e in rows
+        .iter()
+        .filter(|e| e.counted && !e.undone && e.inserted > 0)
+    {
+        let Some(class) = e.class else { continue };
+        let is_outside = outside.contains(&class);
+        if !is_outside && class != Class::Typed {
             continue;
         }
-        let n = n.max(0) as u64;
-        out.push(FileDay {
-            subject,
-            t_ms,
-            work: n,
-            outside: if is_outside { n } else { 0 },
+        let key = (e.document_id, e.t_ms.div_euclid(86_400_000), class);
+        let n = u64::from(e.inserted);
+        let i = *at.entry(key).or_insert_with(|| {
+            out.push(FileDay {
+                subject: String::new(),
+                t_ms: e.t_ms,
+                work: 0,
+                outside: 0,
+            });
+            out.len() - 1
         });
+        out[i].work += n;
+        out[i].outside += if is_outside { n } else { 0 };
+    }
+    let mut stmt = conn.prepare_cached("SELECT subject FROM documents WHERE id = ?1")?;
+    let mut names = std::collections::HashMap::new();
+    for (&(doc, _, _), &i) in &at {
+        if let std::collections::hash_map::Entry::Vacant(v) = names.entry(doc) {
+            v.insert(stmt.query_row([doc], |r| r.get::<_, String>(0))?);
+        }
+        out[i].subject = names[&doc].clone();
     }
     Ok(out)
 }
@@ -311,7 +317,12 @@ fn tables(conn: &Connection) -> rusqlite::Result<Vec<Table>> {
             continue;
         }
         // `name` comes from the fixed list above, never from input.
-        let mut stmt = conn.prepare(&format!("SELECT * FROM {name} ORDER BY rowid"))?;
+        let order = if name == "task_work" {
+            "task_id, seg_ms, class"
+        } else {
+            "rowid"
+        };
+        let mut stmt = conn.prepare(&format!("SELECT * FROM {name} ORDER BY {order}"))?;
         let columns: Vec<String> = stmt.column_names().iter().map(|c| c.to_string()).collect();
         let n = columns.len();
         let rows = stmt
@@ -343,32 +354,20 @@ fn timed_work(
     task_id: i64,
     outside: &[Class],
 ) -> rusqlite::Result<Vec<TimedWork>> {
-    let sql = format!(
-        "SELECT t_ms, inserted, class FROM edits WHERE task_id = ?1 AND counted {} AND inserted > 0 ORDER BY t_ms, id",
-        super::tasks::in_effect(conn)?
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([task_id], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (t_ms, n, class) = row?;
-        let class = Class::parse(&class);
-        let is_outside = class.is_some_and(|c| outside.contains(&c));
-        if is_outside || class == Some(Class::Typed) {
-            out.push(TimedWork {
-                t_ms,
-                chars: n.max(0) as u64,
+    let rows = super::events::of_task(conn, task_id, None)?;
+    Ok(rows
+        .iter()
+        .filter(|e| e.counted && !e.undone && e.inserted > 0)
+        .filter_map(|e| {
+            let class = e.class?;
+            let is_outside = outside.contains(&class);
+            (is_outside || class == Class::Typed).then_some(TimedWork {
+                t_ms: e.t_ms,
+                chars: u64::from(e.inserted),
                 outside: is_outside,
-            });
-        }
-    }
-    Ok(out)
+            })
+        })
+        .collect())
 }
 
 #[cfg(test)]
@@ -394,8 +393,8 @@ mod tests {
             conn.execute(
                 "INSERT INTO edits (session_id, seq, document_id, t_ms, source, version, change_index,
                    line, col, end_line, end_col, inserted, deleted, text_hash, class, confidence,
-                   evidence, counted, task_id)
-                 VALUES (1, ?1, 1, ?2, 'change', 1, 0, 0, 0, 0, 0, ?3, 0, 0, ?4, 1.0, '', 1, 1)",
+                   evidence_code, counted, task_id)
+                 VALUES (1, ?1, 1, ?2, 'change', 1, 0, 0, 0, 0, 0, ?3, 0, 0, ?4, 1.0, 255, 1, 1)",
                 params![i as i64, t, n, class],
             )
             .unwrap();

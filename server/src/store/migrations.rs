@@ -124,6 +124,39 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE edits ADD COLUMN undone INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 8: the store grows with the work. Evidence as a code and its number (the words are
+    // `Evidence`'s to say); typed characters in runs, a few bytes each (`runs.rs`); each task's
+    // work summed in segments, so the status line never sums a task's rows (`segments.rs`).
+    // `migrate8.rs` converts what an earlier schema wrote.
+    r#"
+    ALTER TABLE edits ADD COLUMN evidence_code INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE edits ADD COLUMN evidence_n INTEGER NOT NULL DEFAULT 0;
+    DROP INDEX edits_by_document;
+    CREATE TABLE runs (
+        id          INTEGER PRIMARY KEY,
+        session_id  INTEGER NOT NULL REFERENCES sessions(id),
+        seq_first   INTEGER NOT NULL,
+        seq_last    INTEGER NOT NULL,
+        document_id INTEGER NOT NULL REFERENCES documents(id),
+        task_id     INTEGER REFERENCES tasks(id),
+        t_first_ms  INTEGER NOT NULL,
+        t_last_ms   INTEGER NOT NULL,
+        events      INTEGER NOT NULL,
+        inserted    INTEGER NOT NULL,
+        deleted     INTEGER NOT NULL,
+        detail      BLOB NOT NULL       -- per event: flags, what differs from the usual, time
+    );
+    CREATE INDEX runs_by_seq ON runs(session_id, seq_last);
+    CREATE INDEX runs_by_task ON runs(task_id, t_last_ms);
+    CREATE INDEX runs_by_time ON runs(t_last_ms);
+    CREATE TABLE task_work (
+        task_id  INTEGER NOT NULL,
+        seg_ms   INTEGER NOT NULL,      -- the segment holds events from here to the next one
+        class    TEXT NOT NULL,
+        chars    INTEGER NOT NULL,      -- counted insertions in effect
+        PRIMARY KEY (task_id, seg_ms, class)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 #[derive(Debug)]
@@ -166,8 +199,15 @@ pub(super) fn migrate(conn: &mut Connection) -> Result<i64, MigrateError> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        if (i + 1) as i64 == super::migrate8::VERSION {
+            super::migrate8::convert(&tx)?;
+        }
     }
     tx.commit()?;
+    // A store that held rows before schema 8 shrinks only once compacted.
+    if found > 0 && found < super::migrate8::VERSION {
+        conn.execute_batch("VACUUM")?;
+    }
     Ok(known)
 }
 

@@ -16,13 +16,19 @@
 //! person asks to stash (`mindgap.rewrite`), which is what the stash is for.
 
 mod db;
+mod events;
 mod handle;
 mod health;
 pub mod history;
+mod migrate8;
 mod migrations;
 mod open;
 pub mod practices;
 mod queue;
+mod revise;
+mod runs;
+mod segments;
+mod split;
 pub mod tasks;
 mod writer;
 
@@ -33,6 +39,7 @@ use rusqlite::Connection;
 use tracing::warn;
 
 pub use db::{Db, TaskReport, Which};
+pub use events::EventRow;
 pub use handle::{Stashed, Store};
 pub use migrations::MIGRATIONS;
 
@@ -89,3 +96,5 @@ fn query_provenance(conn: &Connection, subject: &str) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_segments;

@@ -60,11 +60,8 @@ fn last_self_check(conn: &Connection) -> rusqlite::Result<Option<SelfCheck>> {
 
 /// How much outside help task `id` received, judged as a manual task if it is one.
 fn help(conn: &Connection, id: i64, outside: &[Class]) -> rusqlite::Result<Help> {
-    let work = tasks::work(conn, id, outside)?;
-    Ok(Help {
-        work: work.iter().map(|w| w.chars).sum(),
-        outside: work.iter().filter(|w| w.outside).map(|w| w.chars).sum(),
-    })
+    let (work, outside) = super::split::total(conn, id, outside)?;
+    Ok(Help { work, outside })
 }
 
 const AUDIT_COLUMNS: &str = "id, root, skill, task_id, started_ms, finished_ms, gaps";
@@ -296,11 +293,12 @@ mod tests {
             .unwrap();
         db.conn
             .execute(
-                "INSERT INTO edits (session_id, seq, document_id, t_ms, source, version, change_index, line, col, end_line, end_col, inserted, deleted, text_hash, class, confidence, evidence, counted, task_id)
-                 VALUES (1, ?1, 1, ?1, 'change', 1, 0, 0, 0, 0, 0, ?2, 0, 0, ?3, 1.0, '', 1, ?4)",
+                "INSERT INTO edits (session_id, seq, document_id, t_ms, source, version, change_index, line, col, end_line, end_col, inserted, deleted, text_hash, class, confidence, evidence_code, counted, task_id)
+                 VALUES (1, ?1, 1, ?1, 'change', 1, 0, 0, 0, 0, 0, ?2, 0, 0, ?3, 1.0, 255, 1, ?4)",
                 params![t, n, class, task],
             )
             .unwrap();
+        crate::store::segments::rebuild(&db.conn).unwrap();
     }
 
     const OUTSIDE: [Class; 3] = [Class::Paste, Class::Completion, Class::Agent];

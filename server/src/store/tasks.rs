@@ -7,7 +7,6 @@ use rusqlite::types::Type;
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::classify::Class;
-use crate::tasks::ratio::Work;
 use crate::tasks::{self, Current, Implied, ImpliedKind, Task, TaskState};
 
 /// The columns [`task`] reads, in its order.
@@ -189,43 +188,6 @@ pub(super) fn current_for_edits(
     Ok(id)
 }
 
-/// The condition that leaves out insertions an undo took back (`AND NOT undone`), in a store
-/// that records them (schema 7 on; a store read before it is migrated has no such column).
-pub(super) fn in_effect(conn: &Connection) -> rusqlite::Result<&'static str> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    Ok(if version >= 7 { "AND NOT undone" } else { "" })
-}
-
-/// The task's work in time order: typed and outside-help insertions, each counted once, while
-/// in effect.
-pub(super) fn work(
-    conn: &Connection,
-    task_id: i64,
-    outside: &[Class],
-) -> rusqlite::Result<Vec<Work>> {
-    let sql = format!(
-        "SELECT inserted, class FROM edits WHERE task_id = ?1 AND counted {} AND inserted > 0 ORDER BY t_ms, id",
-        in_effect(conn)?
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([task_id], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (n, class) = row?;
-        let class = Class::parse(&class);
-        let is_outside = class.is_some_and(|c| outside.contains(&c));
-        if is_outside || class == Some(Class::Typed) {
-            out.push(Work {
-                chars: n.max(0) as u64,
-                outside: is_outside,
-            });
-        }
-    }
-    Ok(out)
-}
-
 /// Work of the last ten tasks finished in `root`, newest first (for expected sizes).
 pub(super) fn recent_finished_work(
     conn: &Connection,
@@ -239,7 +201,7 @@ pub(super) fn recent_finished_work(
         .query_map([root], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     ids.into_iter()
-        .map(|id| Ok(work(conn, id, outside)?.iter().map(|w| w.chars).sum()))
+        .map(|id| Ok(super::split::total(conn, id, outside)?.0))
         .collect()
 }
 

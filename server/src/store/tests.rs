@@ -31,8 +31,12 @@ fn event(i: u32) -> EditEvent {
 
 fn count(path: &Path) -> i64 {
     let conn = Connection::open(path).unwrap();
-    conn.query_row("SELECT count(*) FROM edits", [], |r| r.get(0))
-        .unwrap()
+    conn.query_row(
+        "SELECT (SELECT count(*) FROM edits) + (SELECT coalesce(sum(events), 0) FROM runs)",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -223,7 +227,13 @@ fn degrades_untouched(home: &Path, expect: &str) {
     let task = store.start_task("/ws", "parser", false, None).unwrap();
     assert_eq!(task.name, "parser");
     let edits = store
-        .run(|c| c.query_row("SELECT count(*) FROM edits", [], |r| r.get::<_, i64>(0)))
+        .run(|c| {
+            c.query_row(
+                "SELECT (SELECT count(*) FROM edits) + (SELECT coalesce(sum(events), 0) FROM runs)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+        })
         .unwrap()
         .unwrap();
     assert_eq!(edits, 50);
@@ -396,7 +406,13 @@ fn a_store_that_fills_up_mid_session_goes_on_in_memory_with_one_warning() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains("disk is full"), "{}", warnings[0]);
     let in_memory = store
-        .run(|c| c.query_row("SELECT count(*) FROM edits", [], |r| r.get::<_, i64>(0)))
+        .run(|c| {
+            c.query_row(
+                "SELECT (SELECT count(*) FROM edits) + (SELECT coalesce(sum(events), 0) FROM runs)",
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+        })
         .unwrap()
         .unwrap();
     assert_eq!(in_memory, 4999, "what was pending went to memory");

@@ -16,6 +16,8 @@ use tracing::{debug, error, info, warn};
 
 use super::health::Health;
 use super::queue::{Control, Msg, Queue};
+use super::runs::{Run, RunEvent};
+use super::segments::Segments;
 use super::{FLUSH_EVERY, ImpliedTask, Location, SessionInfo, open};
 use crate::events::Emitted;
 
@@ -63,6 +65,10 @@ struct Writer<'h> {
     pending: VecDeque<Emitted>,
     pending_provenance: Vec<SavedProvenance>,
     dropped: u64,
+    /// The typed run still growing; written at every flush.
+    run: Option<Run>,
+    /// What the batch being written changes in the tasks' segments.
+    segs: Segments,
 }
 
 pub(super) fn run(conn: Connection, rx: Receiver<Control>, queue: &Queue, health: &Health) {
@@ -77,6 +83,8 @@ pub(super) fn run(conn: Connection, rx: Receiver<Control>, queue: &Queue, health
         pending: VecDeque::new(),
         pending_provenance: Vec::new(),
         dropped: 0,
+        run: None,
+        segs: Segments::default(),
     };
     let mut deadline: Option<Instant> = None;
     loop {
@@ -159,6 +167,7 @@ impl Writer<'_> {
         // Events queued for an earlier session belong to it.
         self.flush();
         self.session = None;
+        self.run = None;
         self.workspace =
             (info.root.clone().zip(implied)).map(|(root, implied)| Workspace { root, implied });
         self.info = Some(info);
@@ -248,6 +257,7 @@ impl Writer<'_> {
         self.conn = open::memory_connection();
         self.health.settle(Location::Memory);
         self.documents.clear();
+        self.run = None;
         self.locked_since = None;
         self.session = None;
         self.record_session();
@@ -322,6 +332,7 @@ impl Writer<'_> {
             }
             return;
         };
+        let run = self.run.clone();
         match self.write_batch(session) {
             Ok(()) => {
                 self.wrote();
@@ -330,6 +341,8 @@ impl Writer<'_> {
             }
             Err(e) => {
                 self.documents.clear(); // ids from a rolled-back transaction are not real
+                self.run = run; // nor what the batch added to the open run
+                self.segs.clear();
                 if self.failed("a batch of edits was not written", &e) {
                     self.flush();
                 }
@@ -357,14 +370,20 @@ impl Writer<'_> {
             let mut add_edit = tx.prepare_cached(
                 "INSERT INTO edits (session_id, seq, document_id, t_ms, source, version, change_index,
                                     line, col, end_line, end_col, inserted, deleted, text_hash, class,
-                                    confidence, evidence, counted, task_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
+                                    confidence, evidence_code, evidence_n, counted, task_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
             )?;
             for emitted in &self.pending {
                 let e = match emitted {
                     Emitted::Event(e) => e,
                     Emitted::Amend(_) | Emitted::Undone(_) => {
-                        revise(&tx, session.id, emitted)?;
+                        super::revise::revise(
+                            &tx,
+                            session.id,
+                            emitted,
+                            &mut self.run,
+                            &mut self.segs,
+                        )?;
                         continue;
                     }
                 };
@@ -376,29 +395,23 @@ impl Writer<'_> {
                         id
                     }
                 };
-                add_edit.execute(params![
-                    session.id,
-                    e.id as i64,
-                    doc_id,
-                    session.started_ms + e.t.round() as i64,
-                    e.source.as_str(),
-                    e.version,
-                    e.change,
-                    e.span.start_line,
-                    e.span.start_col,
-                    e.span.end_line,
-                    e.span.end_col,
-                    e.inserted,
-                    e.deleted,
-                    e.hash as i64,
-                    e.class.as_str(),
-                    e.confidence,
-                    e.evidence.to_string(),
-                    e.counted,
-                    task_id
-                ])?;
+                let t_ms = session.started_ms + e.t.round() as i64;
+                if let (Some(task), true) = (task_id, e.counted) {
+                    self.segs
+                        .add(&tx, task, t_ms, e.class, i64::from(e.inserted))?;
+                }
+                if let Some(ev) = RunEvent::of(e, t_ms) {
+                    push_typed(&tx, &mut self.run, session.id, doc_id, task_id, ev)?;
+                    continue;
+                }
+                insert_edit(&mut add_edit, session.id, e, doc_id, t_ms, task_id)?;
             }
         }
+        // The open run is written at every flush, so a crash loses no more than the interval.
+        if let Some(run) = self.run.as_mut().filter(|r| r.dirty) {
+            run.write(&tx)?;
+        }
+        self.segs.write(&tx)?;
         tx.commit()
     }
 }
@@ -425,33 +438,62 @@ pub(super) fn checkpoint(conn: &Connection) {
     }
 }
 
-/// Applies a later insight to an event already written (or written earlier in this batch): a
-/// changed decision, or an undo taking its insertion back (a redo bringing it back).
-fn revise(
-    tx: &rusqlite::Transaction<'_>,
-    session_id: i64,
-    emitted: &Emitted,
+/// Writes `e` as a row of `edits`.
+fn insert_edit(
+    add: &mut rusqlite::CachedStatement<'_>,
+    session: i64,
+    e: &crate::events::EditEvent,
+    doc_id: i64,
+    t_ms: i64,
+    task_id: Option<i64>,
 ) -> rusqlite::Result<()> {
-    match emitted {
-        Emitted::Amend(a) => {
-            let d = a.decision;
-            tx.prepare_cached(
-                "UPDATE edits SET class = ?3, confidence = ?4, evidence = ?5 WHERE session_id = ?1 AND seq = ?2",
-            )?
-            .execute(params![
-                session_id,
-                a.id as i64,
-                d.class.as_str(),
-                d.confidence,
-                d.evidence.to_string()
-            ])?;
+    let (code, n) = e.evidence.code();
+    add.execute(params![
+        session,
+        e.id as i64,
+        doc_id,
+        t_ms,
+        e.source.as_str(),
+        e.version,
+        e.change,
+        e.span.start_line,
+        e.span.start_col,
+        e.span.end_line,
+        e.span.end_col,
+        e.inserted,
+        e.deleted,
+        e.hash as i64,
+        e.class.as_str(),
+        e.confidence,
+        code,
+        n,
+        e.counted,
+        task_id
+    ])?;
+    Ok(())
+}
+
+/// Adds a typed event to the open run, or closes that run (written) and starts another.
+fn push_typed(
+    tx: &rusqlite::Transaction<'_>,
+    open: &mut Option<Run>,
+    session: i64,
+    doc: i64,
+    task: Option<i64>,
+    ev: RunEvent,
+) -> rusqlite::Result<()> {
+    if !open
+        .as_ref()
+        .is_some_and(|r| r.continues(session, doc, task, &ev))
+    {
+        if let Some(mut done) = open.take().filter(|r| r.dirty) {
+            done.write(tx)?;
         }
-        Emitted::Undone(u) => {
-            tx.prepare_cached("UPDATE edits SET undone = ?3 WHERE session_id = ?1 AND seq = ?2")?
-                .execute(params![session_id, u.id as i64, u.undone])?;
-        }
-        Emitted::Event(_) => {}
+        *open = Some(Run::new(session, doc, task));
     }
+    let run = open.as_mut().expect("just set");
+    run.events.push(ev);
+    run.dirty = true;
     Ok(())
 }
 

@@ -55,20 +55,37 @@ impl Split {
             size,
             ..Split::default()
         };
+        // Whole items add up as integers and the one item across the boundary is added once,
+        // so the split does not depend on how the work is grouped (the store sums segments).
+        let (mut early, mut late, mut early_out, mut late_out) = (0u64, 0u64, 0u64, 0u64);
+        let (mut cut_early, mut cut_late, mut cut_outside) = (0.0, 0.0, false);
         let mut done = 0.0;
         for w in items {
             let n = w.chars as f64;
-            let early = (boundary - done).clamp(0.0, n);
-            let late = n - early;
-            s.early_work += early;
-            s.late_work += late;
+            let e = (boundary - done).clamp(0.0, n);
+            if e == n {
+                early += w.chars;
+                early_out += if w.outside { w.chars } else { 0 };
+            } else if e == 0.0 {
+                late += w.chars;
+                late_out += if w.outside { w.chars } else { 0 };
+            } else {
+                (cut_early, cut_late, cut_outside) = (e, n - e, w.outside);
+            }
             if w.outside {
                 s.outside += w.chars;
-                s.early_outside += early;
-                s.late_outside += late;
             }
             done += n;
         }
+        let (co_early, co_late) = if cut_outside {
+            (cut_early, cut_late)
+        } else {
+            (0.0, 0.0)
+        };
+        s.early_work = early as f64 + cut_early;
+        s.late_work = late as f64 + cut_late;
+        s.early_outside = early_out as f64 + co_early;
+        s.late_outside = late_out as f64 + co_late;
         s
     }
 

@@ -42,37 +42,40 @@ pub fn open_store(db: &Path) -> Connection {
         .unwrap_or_else(|e| panic!("cannot open {}: {e}", db.display()))
 }
 
-/// Every edit, in the order it was written.
+/// Every edit, in the order it was written (from `edits` rows and typed runs alike).
 pub fn edits(db: &Path) -> Vec<Edit> {
-    let conn = open_store(db);
-    let mut stmt = conn
-        .prepare(
-            "SELECT e.id, e.session_id, d.subject, e.t_ms, e.source, e.version, e.change_index,
-                    e.line, e.inserted, e.deleted, e.text_hash, e.class, e.counted
-             FROM edits e JOIN documents d ON d.id = e.document_id
-             ORDER BY e.id",
-        )
-        .expect("edits query");
-    stmt.query_map([], |r| {
-        Ok(Edit {
-            id: r.get(0)?,
-            session_id: r.get(1)?,
-            subject: r.get(2)?,
-            t_ms: r.get(3)?,
-            source: r.get(4)?,
-            version: r.get(5)?,
-            change_index: r.get(6)?,
-            line: r.get(7)?,
-            inserted: r.get(8)?,
-            deleted: r.get(9)?,
-            text_hash: r.get(10)?,
-            class: r.get(11)?,
-            counted: r.get(12)?,
+    assert!(db.is_file(), "no store at {}", db.display());
+    let store = mindgap::store::Db::open_history(db.parent().unwrap())
+        .expect("store readable")
+        .expect("store present");
+    let subjects: std::collections::HashMap<i64, String> = {
+        let conn = open_store(db);
+        let mut stmt = conn.prepare("SELECT id, subject FROM documents").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    store
+        .events()
+        .expect("edits read")
+        .into_iter()
+        .map(|e| Edit {
+            id: e.seq,
+            session_id: e.session_id,
+            subject: subjects[&e.document_id].clone(),
+            t_ms: e.t_ms,
+            source: e.source,
+            version: e.version,
+            change_index: e.change_index,
+            line: e.line,
+            inserted: i64::from(e.inserted),
+            deleted: i64::from(e.deleted),
+            text_hash: e.text_hash,
+            class: e.class.map_or("?", |c| c.as_str()).to_string(),
+            counted: e.counted,
         })
-    })
-    .expect("edits rows")
-    .collect::<Result<_, _>>()
-    .expect("edits read")
+        .collect()
 }
 
 /// Every edit of document `subject`, in order.
