@@ -54,20 +54,26 @@ pub struct Block {
 /// The outside-help blocks of a document, in order.
 pub fn blocks(rope: &Rope, p: &Provenance) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
+    // Where each event's block is in `out`: a file of thousands of small blocks stays linear.
+    let mut at: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     for r in p.ranges() {
-        match out.iter_mut().find(|b| b.id == r.id && r.id != 0) {
+        let found = (r.id != 0).then(|| at.get(&r.id).copied()).flatten();
+        match found.map(|i| &mut out[i]) {
             Some(b) => {
                 b.start = b.start.min(r.start);
                 b.end = b.end.max(r.end);
             }
-            None => out.push(Block {
-                id: r.id,
-                start: r.start,
-                end: r.end,
-                lines: 0,
-                class: r.class,
-                tags: r.tags,
-            }),
+            None => {
+                at.entry(r.id).or_insert(out.len());
+                out.push(Block {
+                    id: r.id,
+                    start: r.start,
+                    end: r.end,
+                    lines: 0,
+                    class: r.class,
+                    tags: r.tags,
+                });
+            }
         }
     }
     // What is left of a block once its code is gone (a line break, some indentation) is not

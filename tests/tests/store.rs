@@ -316,3 +316,38 @@ fn edits_reach_the_disk_within_about_a_second_and_survive_a_kill() {
     assert_eq!(edits_of(&s.db_path(), &doc).len(), 5);
     assert_eq!(sessions(&s.db_path()).len(), 1);
 }
+
+/// Typing at a person's pace goes into one run of the store, which is written again at every
+/// flush as it grows: a kill -9 loses at most the last half-second of it.
+#[test]
+fn a_growing_run_of_typing_is_on_disk_within_a_second_and_survives_a_kill() {
+    let mut s = Server::start();
+    s.initialize(json!({}));
+    let doc = uri("pace.txt");
+    s.open(&doc, 1, "");
+    let on_disk_within = |s: &Server, n: usize| {
+        let since = std::time::Instant::now();
+        while since.elapsed() < Duration::from_secs(2) {
+            std::thread::sleep(Duration::from_millis(50));
+            if s.db_path().is_file() && edits_of(&s.db_path(), &doc).len() == n {
+                return true;
+            }
+        }
+        false
+    };
+    for round in 0..3 {
+        for i in 0..6 {
+            let at = round * 6 + i;
+            std::thread::sleep(Duration::from_millis(150));
+            s.insert(&doc, 2 + at as i32, 0, at as u32, "x");
+        }
+        assert!(
+            on_disk_within(&s, (round + 1) * 6),
+            "round {round} not on disk"
+        );
+    }
+    s.kill();
+    let edits = edits_of(&s.db_path(), &doc);
+    assert_eq!(edits.len(), 18);
+    assert!(edits.iter().all(|e| e.class == "typed"), "{edits:?}");
+}

@@ -1,7 +1,7 @@
-//! Large `didChange` notifications decoded once, by the transport. tower-lsp-server decodes each
+//! `didChange` notifications decoded once, by the transport. tower-lsp-server decodes each
 //! message three times (bytes → serde's buffered content → a JSON value → the LSP types): for a
-//! notification of 100,000 changes, half of what it costs. The transport decodes such a body
-//! straight into the mirror's changes, keeps them here, and hands the server, in the body's place
+//! notification of 100,000 changes, half of what it costs, and for a keystroke a good part of the
+//! server's time. The transport decodes every `didChange` body straight into the mirror's changes, keeps them here, and hands the server, in the body's place
 //! in the stream, a small `mindgap/predecodedChange` notification naming them — so the order of
 //! notifications is the client's. The trace records the body as the client sent it.
 
@@ -15,9 +15,6 @@ use crate::mirror::{ContentChange, Position, Range};
 
 /// The notification the server is handed instead.
 pub const METHOD: &str = "mindgap/predecodedChange";
-/// Bodies from this size on are decoded by the transport (below it the framework's decoding costs
-/// little, and typing keeps the one path).
-pub const FROM_BYTES: usize = 64 * 1024;
 
 /// The decoded notifications waiting for the server to reach them.
 #[derive(Default)]
@@ -78,11 +75,11 @@ struct Pos {
 }
 
 impl Predecoded {
-    /// For a large `didChange` that decodes: keeps it, and returns the body to forward in its
-    /// place. `None` leaves the body to the framework.
+    /// For a `didChange` that decodes: keeps it, and returns the body to forward in its place.
+    /// `None` leaves the body to the framework (which answers what it cannot read).
     pub fn take_over(&self, body: &[u8]) -> Option<Vec<u8>> {
         const NAME: &[u8] = b"\"textDocument/didChange\"";
-        if body.len() < FROM_BYTES || !body.windows(NAME.len()).any(|w| w == NAME) {
+        if !body.windows(NAME.len()).any(|w| w == NAME) {
             return None;
         }
         let decoded: Body<'_> = serde_json::from_slice(body).ok()?;
@@ -106,8 +103,8 @@ impl Predecoded {
             changes,
         };
         self.lock().insert(seq, kept);
-        let small = serde_json::json!({"jsonrpc": "2.0", "method": METHOD, "params": {"seq": seq}});
-        Some(serde_json::to_vec(&small).expect("serializes"))
+        let small = format!(r#"{{"jsonrpc":"2.0","method":"{METHOD}","params":{{"seq":{seq}}}}}"#);
+        Some(small.into_bytes())
     }
 
     /// The decoded body `seq` stands for. Bodies before it that the server never reached (the
@@ -141,11 +138,23 @@ mod tests {
     }
 
     #[test]
-    fn a_large_did_change_is_kept_and_named_small_ones_are_left_alone() {
+    fn a_did_change_is_kept_and_named_and_other_bodies_are_left_alone() {
         let p = Predecoded::default();
-        assert!(
-            p.take_over(&did_change(3)).is_none(),
-            "small: the framework's"
+        let open = br#"{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{}}"#;
+        assert!(p.take_over(open).is_none(), "not a didChange");
+        let broken = br#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{}}"#;
+        assert!(p.take_over(broken).is_none(), "the framework answers it");
+        let one = p
+            .take_over(&did_change(1))
+            .expect("a keystroke: decoded here");
+        let v: serde_json::Value = serde_json::from_slice(&one).unwrap();
+        assert_eq!(v["method"], METHOD);
+        assert_eq!(
+            p.take(v["params"]["seq"].as_u64().unwrap())
+                .unwrap()
+                .changes
+                .len(),
+            1
         );
         let small = p
             .take_over(&did_change(5_000))

@@ -182,13 +182,14 @@ impl Provenance {
         }
     }
 
-    /// A decision about event `id` changed: its range stops or starts counting.
+    /// A decision about event `id` changed: its range stops or starts counting. `range` is
+    /// where its text lies now, when known: the range is then found, or put, by position.
     pub fn amend(&mut self, id: u64, class: Class, range: Option<(usize, usize)>, tags: Tags) {
         if !class.is_outside_help() {
             self.forget(id);
             return;
         }
-        if self.ranges().any(|r| r.id == id) {
+        let Some((start, end)) = range.filter(|(s, e)| e > s) else {
             // Only the first piece changes class, as it always has: the block's identity.
             let mut first = true;
             self.set_mut().for_each_mut(|r| {
@@ -196,23 +197,32 @@ impl Provenance {
                     r.class = class;
                 }
             });
-        } else if let Some((start, end)) = range {
-            // Only where nothing else claims those characters.
-            if end > start && !self.ranges().any(|r| r.start < end && start < r.end) {
-                let mut all = self.set().to_vec();
-                let at = all.partition_point(|r| r.start < start);
-                all.insert(
-                    at,
-                    Range {
-                        start,
-                        end,
-                        class,
-                        id,
-                        tags,
-                    },
-                );
-                self.set_mut().replace(all);
+            return;
+        };
+        let (mut mine, mut others) = (false, false);
+        for r in self.set().overlapping(start, end) {
+            if r.id == id {
+                mine = true;
+            } else {
+                others = true;
             }
+        }
+        if mine {
+            let mut first = true;
+            self.set_mut().update_overlapping(start, end, |r| {
+                if r.id == id && std::mem::take(&mut first) {
+                    r.class = class;
+                }
+            });
+        } else if !others {
+            // Only where nothing else claims those characters.
+            self.set_mut().insert(Range {
+                start,
+                end,
+                class,
+                id,
+                tags,
+            });
         }
     }
 

@@ -162,6 +162,43 @@ impl RangeSet {
         }
     }
 
+    /// The ranges overlapping `start..end`, in order.
+    pub fn overlapping(&self, start: usize, end: usize) -> impl Iterator<Item = Range> + '_ {
+        let k = self.partition_leaves(|last| last.end <= start);
+        (self.leaves.iter().enumerate().skip(k))
+            .flat_map(move |(k, leaf)| {
+                let by = self.offset(k);
+                leaf.iter().map(move |&r| moved(r, by))
+            })
+            .skip_while(move |r| r.end <= start)
+            .take_while(move |r| r.start < end)
+    }
+
+    /// Changes, through `f` (which must not move them), the ranges overlapping `start..end`.
+    pub fn update_overlapping(&mut self, start: usize, end: usize, mut f: impl FnMut(&mut Range)) {
+        let first = self.partition_leaves(|last| last.end <= start);
+        for k in first..self.leaves.len() {
+            let by = self.offset(k);
+            if moved(self.leaves[k][0], by).start >= end {
+                break;
+            }
+            for r in Arc::make_mut(&mut self.leaves[k]) {
+                let real = moved(*r, by);
+                if real.end > start && real.start < end {
+                    let mut changed = real;
+                    f(&mut changed);
+                    *r = moved(changed, -by);
+                }
+            }
+        }
+    }
+
+    /// Adds `r` where no range lies.
+    pub fn insert(&mut self, r: Range) {
+        debug_assert!(self.overlapping(r.start, r.end).next().is_none());
+        self.edit(r.start, 0, 0, Some(r), |kept, out| out.push(kept));
+    }
+
     /// Drops the first ranges until `keep` are left.
     pub fn keep_last(&mut self, keep: usize) {
         if self.len > keep {

@@ -127,3 +127,42 @@ fn a_clone_keeps_the_ranges_it_had_while_the_original_changes() {
     assert_ne!(spans(&p), spans_before);
     assert_eq!(spans(&p)[0], (10, 12));
 }
+
+#[test]
+fn amendments_find_and_put_ranges_by_position_across_leaves() {
+    let mut p = Provenance::default();
+    for i in 0..20 {
+        // A 2-char paste then 3 typed chars: pastes at 5i..5i+2.
+        p.edit(5 * i, 0, 2, Class::Paste, i as u64 + 1, Tags::default());
+        p.edit(
+            5 * i + 2,
+            0,
+            3,
+            Class::Typed,
+            100 + i as u64,
+            Tags::default(),
+        );
+    }
+    // Typed event 107 (chars 37..40) turns out to be a completion.
+    p.amend(107, Class::Completion, Some((37, 40)), Tags::default());
+    // Paste 12 (chars 55..57) turns out to be a completion too.
+    p.amend(12, Class::Completion, Some((55, 57)), Tags::default());
+    // A range someone else claims is left alone.
+    p.amend(200, Class::Agent, Some((56, 59)), Tags::default());
+    let all: Vec<Range> = p.ranges().collect();
+    assert_eq!(all.len(), 21);
+    assert!(
+        all.windows(2).all(|w| w[0].end <= w[1].start),
+        "sorted, apart"
+    );
+    let by_id = |id| all.iter().find(|r| r.id == id).copied().unwrap();
+    assert_eq!((by_id(107).start, by_id(107).end), (37, 40));
+    assert_eq!(by_id(107).class, Class::Completion);
+    assert_eq!(by_id(12).class, Class::Completion);
+    assert_eq!(by_id(11).class, Class::Paste);
+    assert!(all.iter().all(|r| r.id != 200));
+    // Edits after the amendments still shift the amended range.
+    p.edit(0, 0, 1, Class::Typed, 300, Tags::default());
+    let r = p.ranges().find(|r| r.id == 107).unwrap();
+    assert_eq!((r.start, r.end), (38, 41));
+}
