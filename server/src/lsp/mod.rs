@@ -26,6 +26,7 @@ mod predecoded;
 pub mod server;
 mod state;
 mod status;
+mod stdout;
 mod tasks;
 mod transport;
 
@@ -88,7 +89,8 @@ pub async fn serve(opts: ServeOptions) -> i32 {
     let signals = lifecycle::Signals::listen()
         .map_err(|e| warn!("cannot listen for signals ({e}): a signal ends the server unsaved"))
         .ok();
-    serve_until(tokio::io::stdin(), tokio::io::stdout(), opts, signals).await
+    let output = transport::Output::<tokio::io::Stdout>::Stdout;
+    serve_until(tokio::io::stdin(), output, opts, signals).await
 }
 
 /// [`serve`] on any byte streams (stdio for the binary, in-memory pipes for the in-process
@@ -98,12 +100,12 @@ where
     I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite + Unpin + Send + 'static,
 {
-    serve_until(input, output, opts, None).await
+    serve_until(input, transport::Output::Stream(output), opts, None).await
 }
 
 async fn serve_until<I, O>(
     input: I,
-    output: O,
+    output: transport::Output<O>,
     opts: ServeOptions,
     mut signals: Option<lifecycle::Signals>,
 ) -> i32

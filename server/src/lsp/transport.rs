@@ -35,16 +35,23 @@ pub struct Hooks {
     pub predecoded: Arc<Predecoded>,
 }
 
+/// Where the server's output goes.
+pub enum Output<O> {
+    /// The process's stdout, written on the server's own task ([`super::stdout`]).
+    Stdout,
+    /// Any stream (the in-process tests' pipes), through a writer task.
+    Stream(O),
+}
+
 /// Serves `service` on `input`/`output` until the server ends.
-pub async fn run(
+pub async fn run<O: AsyncWrite + Unpin + Send + 'static>(
     input: impl AsyncRead + Unpin + Send + 'static,
-    output: impl AsyncWrite + Unpin + Send + 'static,
+    output: Output<O>,
     service: LspService<Backend>,
     socket: ClientSocket,
     hooks: Hooks,
 ) {
     let (server_in, feed) = tokio::io::duplex(1 << 16);
-    let (server_out, drain) = tokio::io::duplex(1 << 16);
     let (answers_tx, answers_rx) = mpsc::unbounded_channel();
     let recorder = hooks.recorder.clone();
     // The input task is not awaited: a client may keep stdin open after `exit`.
@@ -53,12 +60,24 @@ pub async fn run(
         hooks,
     };
     tokio::spawn(read_client(input, feed, client));
-    let writer = tokio::spawn(write_client(drain, output, answers_rx, recorder));
-    Server::new(server_in, server_out, socket)
-        .serve(service)
-        .await;
-    // `server_out` is gone with the server: the writer drains what is left and ends.
-    let _ = writer.await;
+    match output {
+        Output::Stdout => {
+            let sink = super::stdout::Sink::stdout(recorder);
+            let answers = tokio::spawn(super::stdout::answers(answers_rx, sink.clone()));
+            let out = super::stdout::ServerOutput::new(sink);
+            Server::new(server_in, out, socket).serve(service).await;
+            answers.abort();
+        }
+        Output::Stream(output) => {
+            let (server_out, drain) = tokio::io::duplex(1 << 16);
+            let writer = tokio::spawn(write_client(drain, output, answers_rx, recorder));
+            Server::new(server_in, server_out, socket)
+                .serve(service)
+                .await;
+            // `server_out` is gone with the server: the writer drains what is left and ends.
+            let _ = writer.await;
+        }
+    }
 }
 
 fn frame(body: &[u8]) -> Vec<u8> {
