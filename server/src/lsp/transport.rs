@@ -5,13 +5,19 @@
 //! therefore passes through here first: input is framed and checked by [`Inbound`] (bad headers,
 //! wrong lengths and garbage are skipped up to the next usable header; bodies that are not UTF-8
 //! JSON-RPC are answered with the JSON-RPC error), and only clean frames reach the server, framed
-//! afresh. Output is framed too, so that those answers never split one of the server's messages. Both
-//! directions are shown to the trace recorder, message by message, when one is running.
+//! afresh — all on the server's own task, as it reads, so a keystroke reaches the edit path
+//! without waking another thread. Output is framed too, so that those answers never split one of
+//! the server's messages. Both directions are shown to the trace recorder, message by message,
+//! when one is running.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
 use tokio::sync::{Notify, mpsc};
 use tower_lsp_server::{ClientSocket, LspService, Server};
 use tracing::warn;
@@ -51,15 +57,13 @@ pub async fn run<O: AsyncWrite + Unpin + Send + 'static>(
     socket: ClientSocket,
     hooks: Hooks,
 ) {
-    let (server_in, feed) = tokio::io::duplex(1 << 16);
     let (answers_tx, answers_rx) = mpsc::unbounded_channel();
     let recorder = hooks.recorder.clone();
-    // The input task is not awaited: a client may keep stdin open after `exit`.
     let client = Client {
         answers: answers_tx,
         hooks,
     };
-    tokio::spawn(read_client(input, feed, client));
+    let server_in = CleanInput::new(input, client);
     match output {
         Output::Stdout => {
             let sink = super::stdout::Sink::stdout(recorder);
@@ -108,59 +112,115 @@ fn is_shutdown(body: &[u8]) -> bool {
         && serde_json::from_slice::<Method<'_>>(body).is_ok_and(|m| m.method == Some("shutdown"))
 }
 
-async fn read_client(
-    mut input: impl AsyncRead + Unpin,
-    mut feed: impl AsyncWrite + Unpin,
-    client: Client,
-) {
-    let Client { answers, hooks } = client;
-    let Hooks {
-        recorder,
-        stop,
-        shutdown_seen,
-        predecoded,
-    } = hooks;
-    let mut inbound = Inbound::default();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut open = true;
-    while open {
-        // `read` is cancel safe: stopping never loses part of a message already read.
-        let read = tokio::select! {
-            read = input.read(&mut buf) => Some(read),
-            () = stop.notified() => None,
-        };
-        match read {
-            // Stopped (a signal): what was read is handled, nothing more is.
-            None => open = false,
-            Some(Ok(0) | Err(_)) => {
-                inbound.end();
-                open = false;
-            }
-            Some(Ok(n)) => inbound.push(&buf[..n]),
+/// The client's input as the server reads it: clean frames only, produced as the server asks
+/// for more, on the server's own task (no task or pipe in between, so a keystroke reaches the
+/// edit path without waking another thread).
+struct CleanInput<R> {
+    input: R,
+    inbound: Inbound,
+    buf: Box<[u8]>,
+    /// Framed clean messages the server has not read yet, from `at` on.
+    ready: Vec<u8>,
+    at: usize,
+    /// Input is still read (not ended, not stopped).
+    open: bool,
+    /// Resolves once a signal asked that no more input be read.
+    stopped: Pin<Box<dyn Future<Output = ()> + Send>>,
+    answers: mpsc::UnboundedSender<Vec<u8>>,
+    recorder: Option<Recorder>,
+    shutdown_seen: Arc<AtomicBool>,
+    predecoded: Arc<Predecoded>,
+}
+
+impl<R> CleanInput<R> {
+    fn new(input: R, client: Client) -> CleanInput<R> {
+        let Client { answers, hooks } = client;
+        let stop = hooks.stop;
+        CleanInput {
+            input,
+            inbound: Inbound::default(),
+            buf: vec![0u8; 1 << 16].into_boxed_slice(),
+            ready: Vec::new(),
+            at: 0,
+            open: true,
+            // `notify_one` keeps a permit: a signal before the first poll is not missed.
+            stopped: Box::pin(async move { stop.notified().await }),
+            answers,
+            recorder: hooks.recorder,
+            shutdown_seen: hooks.shutdown_seen,
+            predecoded: hooks.predecoded,
         }
-        while let Some(step) = inbound.next() {
+    }
+
+    /// Moves what the reader made of the input so far into `ready`, answering and logging what
+    /// was not a usable message.
+    fn take_steps(&mut self) {
+        while let Some(step) = self.inbound.next() {
             match step {
                 Step::Forward(body) => {
-                    if let Some(r) = &recorder {
+                    if let Some(r) = &self.recorder {
                         r.message(Direction::FromClient, &body);
                     }
                     if is_shutdown(&body) {
-                        shutdown_seen.store(true, Ordering::SeqCst);
+                        self.shutdown_seen.store(true, Ordering::SeqCst);
                     }
-                    let body = predecoded.take_over(&body).unwrap_or(body);
-                    if feed.write_all(&frame(&body)).await.is_err() {
-                        return;
-                    }
+                    let body = self.predecoded.take_over(&body).unwrap_or(body);
+                    self.ready.extend_from_slice(&frame(&body));
                 }
                 Step::Answer { answer, log } => {
                     warn!("{log}");
-                    let _ = answers.send(serde_json::to_vec(&answer).expect("serializes"));
+                    let _ = (self.answers).send(serde_json::to_vec(&answer).expect("serializes"));
                 }
                 Step::Log(log) => warn!("{log}"),
             }
         }
     }
-    let _ = feed.shutdown().await;
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for CleanInput<R> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        out: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        loop {
+            if this.at < this.ready.len() {
+                let n = out.remaining().min(this.ready.len() - this.at);
+                out.put_slice(&this.ready[this.at..this.at + n]);
+                this.at += n;
+                if this.at == this.ready.len() {
+                    this.ready.clear();
+                    this.at = 0;
+                }
+                return Poll::Ready(Ok(()));
+            }
+            this.take_steps();
+            if !this.ready.is_empty() {
+                continue;
+            }
+            if !this.open {
+                return Poll::Ready(Ok(())); // the end of the server's input
+            }
+            // Stopped (a signal): what was read is handled, nothing more is.
+            if this.stopped.as_mut().poll(cx).is_ready() {
+                this.open = false;
+                continue;
+            }
+            let mut read = ReadBuf::new(&mut this.buf);
+            match Pin::new(&mut this.input).poll_read(cx, &mut read) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(())) if !read.filled().is_empty() => {
+                    let n = read.filled().len();
+                    this.inbound.push(&this.buf[..n]);
+                }
+                Poll::Ready(_) => {
+                    this.inbound.end();
+                    this.open = false;
+                }
+            }
+        }
+    }
 }
 
 async fn write_client(
