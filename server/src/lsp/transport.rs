@@ -161,10 +161,17 @@ impl<R> CleanInput<R> {
                     if let Some(r) = &self.recorder {
                         r.message(Direction::FromClient, &body);
                     }
-                    if is_shutdown(&body) {
-                        self.shutdown_seen.store(true, Ordering::SeqCst);
-                    }
-                    let body = self.predecoded.take_over(&body).unwrap_or(body);
+                    // A `didChange` (every keystroke) is decoded here; anything else may be
+                    // the `shutdown` request.
+                    let body = match self.predecoded.take_over(&body) {
+                        Some(small) => small,
+                        None => {
+                            if is_shutdown(&body) {
+                                self.shutdown_seen.store(true, Ordering::SeqCst);
+                            }
+                            body
+                        }
+                    };
                     self.ready.extend_from_slice(&frame(&body));
                 }
                 Step::Answer { answer, log } => {
