@@ -1,10 +1,12 @@
 //! mindgap: a language server that keeps an honest, local record of how a developer leans on
 //! outside help while coding. See `docs/ARCHITECTURE.md` for the map of this crate.
 
+pub mod attribution;
 pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod events;
+pub mod git;
 pub mod home;
 pub mod lsp;
 pub mod mirror;

@@ -19,14 +19,14 @@ use std::path::{Path, PathBuf};
 
 /// The rooms of `server/src`, lowest first: a room may import only rooms of a lower layer.
 const LAYERS: &[&[&str]] = &[
-    &["uri", "home", "workspace", "trace"],
+    &["uri", "home", "workspace", "trace", "git"],
     &["mirror"],
     &["classify"],
     &["events", "provenance", "config"],
     &["pipeline", "nudges", "tasks"],
     &["store"],
     &["practices"],
-    &["status", "session", "watch"],
+    &["status", "session", "watch", "attribution"],
     &["lsp"],
     &["replay"],
     &["cli"],

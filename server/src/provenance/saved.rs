@@ -143,6 +143,17 @@ pub(super) fn line_hashes(rope: &Rope) -> Vec<(u64, u32)> {
 }
 
 impl Saved {
+    /// For each line of `rope`: whether the session that saved this knew it, i.e. it is one of
+    /// the saved lines, still in its place (the diff [`reanchor`] uses says which).
+    pub fn known_lines(&self, rope: &Rope) -> Vec<bool> {
+        let new_lines = line_hashes(rope);
+        let mut known = vec![false; new_lines.len()];
+        for new in surviving_lines(self, &new_lines).into_iter().flatten() {
+            known[new] = true;
+        }
+        known
+    }
+
     /// A compact binary form for the store.
     pub fn encode(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(16 + self.lines.len() * 12 + self.ranges.len() * 9);
