@@ -18,6 +18,14 @@ use crate::git::{Repo, diff, notes};
 /// Files larger than this are described as unknown rather than read.
 const MAX_TEXT: usize = 4 << 20;
 
+/// A file as a record describes it: its path, the lines added or changed (1-based, inclusive)
+/// and its text at the revision (`None` when it is not text).
+struct Touched {
+    path: String,
+    lines: Vec<(u32, u32)>,
+    text: Option<String>,
+}
+
 /// What a record says besides its files: lines per origin, and the outside-help blocks with
 /// whether each has an explanation that counts.
 #[derive(Default)]
@@ -31,7 +39,7 @@ struct Summary {
 pub fn write_note(ctx: &Context, repo: &Repo, rev: &str) -> Result<(Record, Vec<String>), String> {
     let (record, warnings) = commit_record(ctx, repo, rev)?;
     let text = serde_json::to_string(&record).map_err(|e| e.to_string())?;
-    notes::write(repo, notes::MINDGAP, &record_revision(&record), &text)?;
+    notes::write(repo, &record_revision(&record), &text)?;
     Ok((record, warnings))
 }
 
@@ -58,10 +66,14 @@ pub fn commit_record(
         .map(|f| format!("{sha}:{}", f.path))
         .collect();
     let texts = repo.objects(&names)?;
-    let files: Vec<(String, Vec<(u32, u32)>, Option<String>)> = changed
+    let files: Vec<Touched> = changed
         .into_iter()
         .zip(texts)
-        .map(|(f, t)| (f.path, f.lines, t.and_then(text_of)))
+        .map(|(f, t)| Touched {
+            path: f.path,
+            lines: f.lines,
+            text: t.and_then(text_of),
+        })
         .collect();
     let record = build(ctx, &sha, &files, &carried, &attested, Map::new());
     Ok((record, warnings))
@@ -82,7 +94,7 @@ pub fn worktree_record(ctx: &Context, repo: &Repo) -> Result<Record, String> {
             lines: vec![(1, u32::MAX)],
         });
     }
-    let files: Vec<_> = changed
+    let files: Vec<Touched> = changed
         .into_iter()
         .map(|f| {
             let text = std::fs::read(repo.root.join(&f.path))
@@ -95,7 +107,11 @@ pub fn worktree_record(ctx: &Context, repo: &Repo) -> Result<Record, String> {
                 .map(|(a, b)| (a, b.min(count)))
                 .filter(|(a, b)| a <= b)
                 .collect();
-            (f.path, lines, text)
+            Touched {
+                path: f.path,
+                lines,
+                text,
+            }
         })
         .collect();
     let mut extra = Map::new();
@@ -145,7 +161,7 @@ pub fn short(sha: &str) -> &str {
 fn build(
     ctx: &Context,
     revision: &str,
-    files: &[(String, Vec<(u32, u32)>, Option<String>)],
+    files: &[Touched],
     carried: &[Record],
     attested: &Attested,
     mut ours: Map<String, Value>,
@@ -153,10 +169,18 @@ fn build(
     let mut summary = Summary::default();
     let entries: Vec<FileEntry> = files
         .iter()
-        .filter(|(_, lines, _)| !lines.is_empty())
-        .map(|(path, lines, text)| {
-            let text = text.as_deref().unwrap_or("");
-            describe_file(ctx, path, lines, text, carried, attested, &mut summary)
+        .filter(|f| !f.lines.is_empty())
+        .map(|f| {
+            let text = f.text.as_deref().unwrap_or("");
+            describe_file(
+                ctx,
+                &f.path,
+                &f.lines,
+                text,
+                carried,
+                attested,
+                &mut summary,
+            )
         })
         .collect();
     ours.insert("lines".into(), json!(summary.lines));

@@ -10,9 +10,9 @@ use crate::config::{Config, Problems};
 use crate::practices::check::{Unexplained, check_file};
 use crate::provenance::{Provenance, Saved};
 use crate::store::Db;
-use crate::{uri, workspace};
+use crate::uri;
 
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+pub(super) fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .args(args)
         .current_dir(root)
@@ -128,62 +128,4 @@ fn recorded_files(db: &Db, root: &Path) -> Vec<Candidate> {
             Candidate { rel, text }
         })
         .collect()
-}
-
-const HOOK_MARK: &str = "mindgap check --staged";
-
-pub fn hook_install(dir: Option<String>) -> Result<i32, String> {
-    let root = super::tasks::root(dir)?;
-    let git_dir = workspace::git_dir(&root).ok_or_else(|| {
-        format!(
-            "{} is not in a git repository; run this inside one.",
-            root.display()
-        )
-    })?;
-    let hooks = git_dir.join("hooks");
-    std::fs::create_dir_all(&hooks)
-        .map_err(|e| format!("cannot create {} ({e}).", hooks.display()))?;
-    let hook = hooks.join("pre-commit");
-    let existing = std::fs::read_to_string(&hook).ok();
-    if existing.as_deref().is_some_and(|h| h.contains(HOOK_MARK)) {
-        println!("mindgap: the pre-commit hook already runs `{HOOK_MARK}`.");
-        return Ok(0);
-    }
-    let exe = std::env::current_exe()
-        .ok()
-        .map(|p| p.to_string_lossy().into_owned());
-    let run = match &exe {
-        Some(p) => format!("if [ -x '{p}' ]; then '{p}' check --staged; else {HOOK_MARK}; fi"),
-        None => HOOK_MARK.to_string(),
-    };
-    let mut script = String::from(
-        "#!/bin/sh\n# Added by `mindgap hook install`: outside-help blocks need an explanation before commit.\n",
-    );
-    if existing.is_some() {
-        // Keep the hook that was there: it runs first, and its failure stops the commit.
-        let kept = hooks.join("pre-commit.before-mindgap");
-        if kept.exists() {
-            return Err(format!(
-                "{} exists already; merge it into {} by hand.",
-                kept.display(),
-                hook.display()
-            ));
-        }
-        std::fs::rename(&hook, &kept)
-            .map_err(|e| format!("cannot keep the existing hook ({e})."))?;
-        script.push_str("\"$(dirname \"$0\")/pre-commit.before-mindgap\" \"$@\" || exit $?\n");
-    }
-    script.push_str(&run);
-    script.push('\n');
-    std::fs::write(&hook, script).map_err(|e| format!("cannot write {} ({e}).", hook.display()))?;
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755))
-        .map_err(|e| e.to_string())?;
-    let kept = if existing.is_some() {
-        " (your existing hook still runs first)"
-    } else {
-        ""
-    };
-    println!("mindgap: the pre-commit hook now runs `{HOOK_MARK}`{kept}.");
-    Ok(0)
 }

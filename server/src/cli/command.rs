@@ -119,14 +119,52 @@ pub enum Cmd {
         #[arg(short = 'o', long = "output", value_name = "PATH")]
         output: Option<String>,
     },
-    /// All your data as one JSON object, or one CSV file per table
+    /// All your data as one JSON object, one CSV file per table, or Agent Trace records
+    ///
+    /// --format agent-trace writes the repository's attribution as Agent Trace records (JSON
+    /// Lines): one per commit with a mindgap note, and one for the uncommitted work.
     Export {
-        /// json (default) or csv (csv needs -o DIR)
+        /// json (default), csv (needs -o DIR) or agent-trace
         #[arg(long, value_name = "FMT")]
         format: Option<String>,
         /// Write to PATH (a folder for csv) instead of stdout
         #[arg(short = 'o', long = "output", value_name = "PATH")]
         output: Option<String>,
+        /// For agent-trace: a folder in the repository (default: here)
+        #[arg(long, value_name = "DIR")]
+        dir: Option<String>,
+    },
+    /// Write a commit's attribution as an Agent Trace note under refs/notes/mindgap
+    ///
+    /// git's post-commit hook runs it (`mindgap hook install`); run it by hand for a commit made
+    /// without hooks. Share the notes with `git push origin refs/notes/mindgap`.
+    Note {
+        /// The commit (default: HEAD)
+        #[arg(value_name = "COMMIT")]
+        commit: Option<String>,
+        /// Note the commits git rewrote: "OLD NEW" lines on stdin, as git's post-rewrite hook
+        /// gives them
+        #[arg(long, conflicts_with = "commit")]
+        rewritten: bool,
+        /// Print the record written
+        #[arg(long)]
+        print: bool,
+        /// Say nothing unless something went wrong (for hooks)
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        /// A folder in the repository (default: here)
+        #[arg(long, value_name = "DIR")]
+        dir: Option<String>,
+    },
+    /// Each line of FILE with where it came from (own, paste, completion, agent, mixed,
+    /// unknown) and its commit
+    Blame {
+        /// The file (in a git work tree, or not)
+        #[arg(value_name = "FILE")]
+        file: String,
+        /// One JSON object per line
+        #[arg(long)]
+        json: bool,
     },
     /// Outside-help blocks that still need an explanation (exit 1 if any)
     Check {
@@ -137,7 +175,7 @@ pub enum Cmd {
         #[arg(long, value_name = "DIR")]
         dir: Option<String>,
     },
-    /// Wire `mindgap check --staged` into git
+    /// Wire `mindgap check --staged` and `mindgap note` into git
     #[command(arg_required_else_help = false)]
     Hook {
         /// A folder in the repository (default: here)
@@ -196,7 +234,8 @@ pub enum TaskCmd {
 
 #[derive(Debug, Subcommand)]
 pub enum HookCmd {
-    /// Run `mindgap check --staged` from git's pre-commit hook (an existing hook is kept)
+    /// Run `mindgap check --staged` before each commit and `mindgap note` after it (existing
+    /// hooks are kept)
     Install,
 }
 
@@ -325,6 +364,10 @@ mod tests {
         );
         let (_, cmd) = run(&["export", "--output=x.json"]);
         assert!(matches!(cmd, Cmd::Export { output: Some(o), .. } if o == "x.json"));
+        let (_, cmd) = run(&["note", "HEAD~2", "--print"]);
+        assert!(matches!(cmd, Cmd::Note { commit: Some(c), print: true, .. } if c == "HEAD~2"));
+        let (_, cmd) = run(&["blame", "src/a.rs", "--json"]);
+        assert!(matches!(cmd, Cmd::Blame { file, json: true } if file == "src/a.rs"));
         // Given twice, the last one counts.
         let (_, cmd) = run(&["status", "--dir", "a", "--dir", "b", "--json", "--json"]);
         assert!(matches!(cmd, Cmd::Status { dir: Some(d), json: true, .. } if d == "b"));

@@ -2,9 +2,11 @@
 //! subcommand, and turns failures into one plain sentence on stderr with exit code 1 (SPEC
 //! section 1; usage errors are worded in `parse_error`).
 
+mod attribution;
 mod check;
 mod command;
 mod helix;
+mod hooks;
 mod parse_error;
 mod practices;
 mod replay;
@@ -77,7 +79,7 @@ fn dispatch(home: Option<PathBuf>, command: Cmd) -> Result<i32, String> {
         Cmd::Hook {
             dir,
             command: HookCmd::Install,
-        } => check::hook_install(dir),
+        } => hooks::install(dir),
         Cmd::HelixConfig { languages } => {
             print!("{}", helix::config(&languages)?);
             Ok(0)
@@ -103,7 +105,19 @@ fn practices_and_reports(home: &Path, command: Cmd) -> Result<i32, String> {
             format,
             output,
         } => report::report(home, since, format, output),
-        Cmd::Export { format, output } => report::export(home, format, output),
+        Cmd::Export {
+            format,
+            output,
+            dir,
+        } => report::export(home, format, output, dir),
+        Cmd::Note {
+            commit,
+            rewritten,
+            print,
+            quiet,
+            dir,
+        } => attribution::note(home, dir, commit, rewritten, print, quiet),
+        Cmd::Blame { file, json } => attribution::blame(home, &file, json),
         other => unreachable!("dispatch runs {other:?} itself"),
     }
 }

@@ -61,10 +61,22 @@ pub fn report(
     Ok(0)
 }
 
-pub fn export(home: &Path, format: Option<String>, out: Option<String>) -> Result<i32, String> {
+pub fn export(
+    home: &Path,
+    format: Option<String>,
+    out: Option<String>,
+    dir: Option<String>,
+) -> Result<i32, String> {
     let format = format.unwrap_or_else(|| "json".into());
-    if !matches!(format.as_str(), "json" | "csv") {
-        return Err(format!("--format takes json or csv, not {format:?}."));
+    if !matches!(format.as_str(), "json" | "csv" | "agent-trace") {
+        return Err(format!(
+            "--format takes json, csv or agent-trace, not {format:?}."
+        ));
+    }
+    if format == "agent-trace" {
+        let text = super::attribution::export_agent_trace(home, dir)?;
+        emit(&text, out.as_deref(), "Agent Trace records")?;
+        return Ok(0);
     }
     if format == "csv" && out.is_none() {
         return Err(

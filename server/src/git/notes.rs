@@ -54,9 +54,10 @@ pub fn read_all(repo: &Repo, notes_ref: &str) -> HashMap<String, String> {
     read(repo, notes_ref, &commits)
 }
 
-/// Writes `text` as the note of `commit` under `notes_ref`, replacing any note it had.
-pub fn write(repo: &Repo, notes_ref: &str, commit: &str, text: &str) -> Result<(), String> {
-    let arg = format!("--ref={notes_ref}");
+/// Writes `text` as the note of `commit` under mindgap's own ref, replacing any note it had.
+/// There is no way to write another ref: other tools' notes are read, never written.
+pub fn write(repo: &Repo, commit: &str, text: &str) -> Result<(), String> {
+    let arg = format!("--ref={MINDGAP}");
     repo.run_with_input(
         &["notes", &arg, "add", "--force", "--file=-", commit],
         text.as_bytes(),
