@@ -406,3 +406,155 @@ fn git_ai_notes_are_read_never_written_and_bad_notes_are_skipped_with_a_warning(
     assert_eq!(records[1]["metadata"]["dev.mindgap"]["uncommitted"], true);
     assert_eq!(records[1]["files"][0]["path"], "new.py");
 }
+
+#[test]
+fn the_team_report_reads_the_notes_per_author_and_week() {
+    let r = repo_with_hooks();
+    let (root, home) = (&r.root, &r.home);
+    write_with_help(home, root, "geo.py");
+    git_in(root, home, &["add", "geo.py"]);
+    git_in(root, home, &["commit", "-q", "-m", "geometry"]);
+    // Amended: the note left on the replaced commit is not counted twice.
+    git_in(root, home, &["commit", "-q", "--amend", "-m", "geometry!"]);
+    std::fs::write(root.join("b.py"), "b = 1\nb = 2\n").unwrap();
+    git_in(root, home, &["add", "b.py"]);
+    let bob = Command::new("git")
+        .args([
+            "-c",
+            "user.name=Bob",
+            "-c",
+            "user.email=bob@example.invalid",
+        ])
+        .args(["commit", "-q", "-m", "bob's"])
+        .current_dir(root)
+        .env("MINDGAP_HOME", home)
+        .output()
+        .unwrap();
+    assert!(bob.status.success());
+    // A commit without a note counts among the period's commits only.
+    std::fs::write(root.join("c.py"), "c = 1\n").unwrap();
+    git_in(root, home, &["add", "c.py"]);
+    git_in(root, home, &["commit", "-q", "--no-verify", "-m", "c"]);
+    git_in(root, home, &["notes", "--ref=mindgap", "remove", "HEAD"]);
+
+    let out = mindgap(home, root, &["report", "--repo", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["commits"], 3, "{v}");
+    assert_eq!(v["commits_with_notes"], 2, "{v}");
+    let authors = v["authors"].as_array().unwrap();
+    let ann = authors
+        .iter()
+        .find(|a| a["author"] == "Ann <ann@example.invalid>")
+        .unwrap();
+    assert_eq!(ann["commits"], 1);
+    assert_eq!(ann["lines"]["own"], 2);
+    assert_eq!(ann["lines"]["paste"], 2);
+    assert_eq!(ann["share"], 0.5);
+    let bob = authors
+        .iter()
+        .find(|a| a["author"] == "Bob <bob@example.invalid>")
+        .unwrap();
+    assert_eq!(bob["lines"]["unknown"], 2);
+    assert_eq!(bob["share"], Value::Null);
+    assert_eq!(v["weeks"].as_array().unwrap().len(), 1);
+
+    let text = mindgap(home, root, &["report", "--repo"]);
+    assert!(
+        text.stdout_str().contains("2 of 3 commits"),
+        "{}",
+        text.stdout_str()
+    );
+    assert!(text.stdout_str().contains("Ann <ann@example.invalid>"));
+    let page = root.parent().unwrap().join("team.html");
+    let out = mindgap(
+        home,
+        root,
+        &[
+            "report",
+            "--repo",
+            "--format",
+            "html",
+            "-o",
+            page.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("Bob &lt;bob@example.invalid&gt;"), "{html}");
+    assert_eq!(mindgap_e2e::file_mode(&page), 0o600);
+}
+
+#[test]
+fn an_explained_block_is_counted_as_explained_in_the_note_and_the_team_report() {
+    let r = repo_with_hooks();
+    let (root, home) = (&r.root, &r.home);
+    std::fs::write(
+        root.join("mindgap.toml"),
+        "explain_min_lines = 2\nexplain_min_words = 5\n",
+    )
+    .unwrap();
+    let caps = json!({"general": {"positionEncodings": ["utf-16"]}, "window": {"showDocument": {"support": true}}});
+    let mut s = Server::in_process(home, root, caps, json!({}));
+    let path = root.join("geo.py");
+    let uri = format!("file://{}", path.display());
+    s.open(&uri, 1, "");
+    s.insert(&uri, 2, 0, 0, PASTED);
+    std::fs::write(&path, PASTED).unwrap();
+    s.save(&uri);
+    let published = s
+        .recv_where(Duration::from_secs(6), |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|d| d["code"] == "unexplained"))
+        })
+        .expect("the block asks for an explanation");
+    let block = published["params"]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "unexplained")
+        .unwrap()["data"]["block"]
+        .as_u64()
+        .unwrap();
+    let res = s
+        .request(
+            "workspace/executeCommand",
+            json!({"command": "mindgap.explain", "arguments": [uri, block]}),
+        )
+        .unwrap();
+    let md_uri = res["explanation"].as_str().unwrap().to_string();
+    let md_path = md_uri.strip_prefix("file://").unwrap().to_string();
+    let template = std::fs::read_to_string(&md_path).unwrap();
+    s.open(&md_uri, 1, &template);
+    let mut v = 1;
+    let words = "the area of a circle from its radius";
+    type_in(
+        &mut s,
+        &md_uri,
+        &mut v,
+        template.lines().count() as u32,
+        words,
+    );
+    std::fs::write(&md_path, format!("{template}{words}")).unwrap();
+    s.save(&md_uri);
+    s.save(&uri);
+    assert_eq!(s.shutdown_and_exit(), Some(0));
+
+    git_in(root, home, &["add", "."]);
+    git_in(root, home, &["commit", "-q", "-m", "explained"]);
+    let record = note(root, home, "HEAD");
+    let blocks = &record["metadata"]["dev.mindgap"]["blocks"];
+    assert_eq!(blocks.as_array().unwrap().len(), 1, "{record}");
+    assert_eq!(blocks[0]["class"], "paste");
+    assert_eq!(blocks[0]["needs_explanation"], true);
+    assert_eq!(blocks[0]["explained"], true, "{record}");
+    let out = mindgap(home, root, &["report", "--repo", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["authors"][0]["blocks_needing_explanation"], 1, "{v}");
+    assert_eq!(
+        v["authors"][0]["blocks_needing_explanation_explained"], 1,
+        "{v}"
+    );
+}

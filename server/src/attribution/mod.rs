@@ -8,6 +8,7 @@ pub mod git_ai;
 pub mod note;
 pub mod origin;
 pub mod record;
+pub mod team;
 
 use std::path::PathBuf;
 

@@ -261,7 +261,7 @@ pub fn described_lines(records: &[Record], path: &str, hashes: &[u64]) -> HashMa
 }
 
 /// The origin a range of a conversation states.
-fn describe(conv: &Conversation, range: &LineRange) -> Described {
+pub fn describe(conv: &Conversation, range: &LineRange) -> Described {
     let kind = range
         .contributor
         .as_ref()

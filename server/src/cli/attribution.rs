@@ -191,24 +191,24 @@ pub fn export_agent_trace(home: &Path, dir: Option<String>) -> Result<String, St
     let repo = Repo::discover(&here(dir)?)?;
     let ctx = context(home, &repo.root);
     let noted = notes::read_all(&repo, notes::MINDGAP);
-    let mut commits: Vec<(i64, &String)> = Vec::new();
-    if !noted.is_empty() {
-        let input: String = noted.keys().map(|c| format!("{c}\n")).collect();
-        let out = repo.run_with_input(
-            &["log", "--no-walk", "--stdin", "--format=%H %ct"],
-            input.as_bytes(),
-        )?;
-        for line in String::from_utf8_lossy(&out).lines() {
-            if let Some((sha, t)) = line.split_once(' ')
-                && let Some((key, _)) = noted.get_key_value(sha)
-            {
-                commits.push((t.parse().unwrap_or(0), key));
-            }
-        }
-    }
-    commits.sort();
+    // Oldest first, and only commits something still reaches (not one an amend replaced).
+    let log = if noted.is_empty() {
+        Vec::new()
+    } else {
+        repo.run(&[
+            "log",
+            "--reverse",
+            "--branches",
+            "--tags",
+            "--remotes",
+            "HEAD",
+            "--format=%H",
+        ])?
+    };
+    let log = String::from_utf8_lossy(&log);
+    let commits = log.lines().filter(|sha| noted.contains_key(*sha));
     let mut out = String::new();
-    for (_, sha) in commits {
+    for sha in commits {
         match record::parse_note(&noted[sha]) {
             Ok(records) => {
                 out.push_str(&serde_json::to_string(&records[0]).map_err(|e| e.to_string())?);
@@ -224,4 +224,28 @@ pub fn export_agent_trace(home: &Path, dir: Option<String>) -> Result<String, St
     out.push_str(&serde_json::to_string(&worktree).map_err(|e| e.to_string())?);
     out.push('\n');
     Ok(out)
+}
+
+/// `mindgap report --repo`: the team's view, from the notes in the repository.
+pub fn team_report(
+    dir: Option<String>,
+    since: Option<String>,
+    format: Option<String>,
+    out: Option<String>,
+) -> Result<i32, String> {
+    let repo = Repo::discover(&here(dir)?)?;
+    let team = crate::attribution::team::gather(&repo, since.as_deref().unwrap_or("8w"))?;
+    let text = match format.as_deref().unwrap_or("text") {
+        "text" => crate::attribution::team::text(&team),
+        "json" => {
+            let mut s = serde_json::to_string_pretty(&crate::attribution::team::json(&team))
+                .map_err(|e| e.to_string())?;
+            s.push('\n');
+            s
+        }
+        "html" => crate::attribution::team::html(&team),
+        other => return Err(format!("--format takes text, json or html, not {other:?}.")),
+    };
+    super::report::emit(&text, out.as_deref(), "team report")?;
+    Ok(0)
 }

@@ -118,6 +118,12 @@ pub enum Cmd {
         /// Write to PATH instead of stdout
         #[arg(short = 'o', long = "output", value_name = "PATH")]
         output: Option<String>,
+        /// The team's view instead: per author and week, from the notes in the repository
+        #[arg(long)]
+        repo: bool,
+        /// With --repo: a folder in the repository (default: here)
+        #[arg(long, value_name = "DIR", requires = "repo")]
+        dir: Option<String>,
     },
     /// All your data as one JSON object, one CSV file per table, or Agent Trace records
     ///

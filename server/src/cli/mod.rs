@@ -104,6 +104,14 @@ fn practices_and_reports(home: &Path, command: Cmd) -> Result<i32, String> {
             since,
             format,
             output,
+            repo: true,
+            dir,
+        } => attribution::team_report(dir, since, format, output),
+        Cmd::Report {
+            since,
+            format,
+            output,
+            ..
         } => report::report(home, since, format, output),
         Cmd::Export {
             format,

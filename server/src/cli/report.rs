@@ -27,7 +27,7 @@ fn config() -> Config {
 }
 
 /// Writes `text` to `out` (a private file), else to stdout.
-fn emit(text: &str, out: Option<&str>, what: &str) -> Result<(), String> {
+pub(super) fn emit(text: &str, out: Option<&str>, what: &str) -> Result<(), String> {
     match out {
         None => {
             let mut stdout = std::io::stdout().lock();

@@ -30,7 +30,7 @@ pub fn period(spec: &str) -> Result<(i64, char), String> {
 }
 
 /// The first local midnight of the period ending today.
-fn since_ms(spec: &str, now: chrono::DateTime<Local>) -> Result<i64, String> {
+pub fn since_ms(spec: &str, now: chrono::DateTime<Local>) -> Result<i64, String> {
     let (n, unit) = period(spec)?;
     let today = now.date_naive();
     let first = match unit {

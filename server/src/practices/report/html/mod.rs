@@ -27,7 +27,7 @@ pub fn esc(s: &str) -> String {
     o
 }
 
-const CSS: &str = r#"
+pub const CSS: &str = r#"
 :root{--bg:#fbfaf7;--fg:#1d2126;--muted:#5f6873;--line:#e3e0d8;--card:#ffffff;
 --early:#d9480f;--late:#3b6fd8;--overall:#1d2126;--target:#2b8a3e;--work:#9aa5b1;
 --warn-bg:#fff4e6;--warn-line:#f08c00;--ok-bg:#ebfbee;--ok-line:#2b8a3e;color-scheme:light dark}
