@@ -437,20 +437,42 @@ fn the_team_report_reads_the_notes_per_author_and_week() {
     git_in(root, home, &["commit", "-q", "--no-verify", "-m", "c"]);
     git_in(root, home, &["notes", "--ref=mindgap", "remove", "HEAD"]);
 
+    // A commit only git-ai noted: its attested lines count; a corrupt note: skipped, said.
+    std::fs::write(root.join("agent.py"), "a = 1\nb = 2\nc = 3\n").unwrap();
+    git_in(root, home, &["add", "agent.py"]);
+    git_in(root, home, &["commit", "-q", "--no-verify", "-m", "agent"]);
+    git_in(root, home, &["notes", "--ref=mindgap", "remove", "HEAD"]);
+    git_in(
+        root,
+        home,
+        &["notes", "--ref=ai", "add", "-m", GIT_AI_NOTE, "HEAD"],
+    );
+    std::fs::write(root.join("d.py"), "d = 1\n").unwrap();
+    git_in(root, home, &["add", "d.py"]);
+    git_in(root, home, &["commit", "-q", "-m", "d"]);
+    git_in(
+        root,
+        home,
+        &["notes", "--ref=mindgap", "add", "-f", "-m", "[]", "HEAD"],
+    );
+
     let out = mindgap(home, root, &["report", "--repo", "--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", out.stderr);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["commits"], 3, "{v}");
+    assert_eq!(v["commits"], 5, "{v}");
     assert_eq!(v["commits_with_notes"], 2, "{v}");
+    assert_eq!(v["commits_with_git_ai_notes"], 1, "{v}");
+    assert_eq!(v["skipped"].as_array().unwrap().len(), 1, "{v}");
     let authors = v["authors"].as_array().unwrap();
     let ann = authors
         .iter()
         .find(|a| a["author"] == "Ann <ann@example.invalid>")
         .unwrap();
-    assert_eq!(ann["commits"], 1);
+    assert_eq!(ann["commits"], 2, "geometry, and the agent's commit");
     assert_eq!(ann["lines"]["own"], 2);
     assert_eq!(ann["lines"]["paste"], 2);
-    assert_eq!(ann["share"], 0.5);
+    assert_eq!(ann["lines"]["agent"], 2, "git-ai's lines 2-3 of agent.py");
+    assert_eq!(ann["share"], 4.0 / 6.0);
     let bob = authors
         .iter()
         .find(|a| a["author"] == "Bob <bob@example.invalid>")
@@ -461,7 +483,8 @@ fn the_team_report_reads_the_notes_per_author_and_week() {
 
     let text = mindgap(home, root, &["report", "--repo"]);
     assert!(
-        text.stdout_str().contains("2 of 3 commits"),
+        text.stdout_str()
+            .contains("3 of 5 commits in the period carry a note (1 of them git-ai's only)"),
         "{}",
         text.stdout_str()
     );

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::git_ai::{Attested, Author};
-use super::note::{git_ai_note, short};
+use super::git_ai::{self, Attested, Author};
+use super::note::short;
 use super::origin::{LineOrigin, Origin};
 use super::record::{self, Described, Source};
 use crate::git::{Repo, blame as git_blame, notes};
@@ -25,7 +25,6 @@ pub struct BlameLine {
 enum Notes {
     Mindgap(Vec<record::Record>),
     GitAi(Attested),
-    None,
 }
 
 /// Blames `rel` (relative to the top of the work tree) whose text is `text` (as the editor
@@ -100,39 +99,46 @@ fn uncommitted(line: u32, live: Option<&[LineOrigin]>) -> BlameLine {
     }
 }
 
-/// Each commit's notes: mindgap's, else git-ai's.
+/// Each commit's notes: mindgap's, else git-ai's (each ref read in one batch).
 fn commit_notes(
     repo: &Repo,
     commits: &[&str],
     warnings: &mut Vec<String>,
 ) -> HashMap<String, Notes> {
     let ours = notes::read(repo, notes::MINDGAP, commits);
-    commits
-        .iter()
-        .map(|&sha| {
-            let n = match ours.get(sha).map(|t| record::parse_note(t)) {
-                Some(Ok(records)) => Notes::Mindgap(records),
-                Some(Err(why)) => {
-                    warnings.push(format!(
-                        "the mindgap note of {} was skipped: {why}",
-                        short(sha)
-                    ));
-                    git_ai_or_none(repo, sha, warnings)
-                }
-                None => git_ai_or_none(repo, sha, warnings),
-            };
-            (sha.to_string(), n)
-        })
-        .collect()
-}
-
-fn git_ai_or_none(repo: &Repo, sha: &str, warnings: &mut Vec<String>) -> Notes {
-    let attested = git_ai_note(repo, sha, warnings);
-    if attested.is_empty() {
-        Notes::None
-    } else {
-        Notes::GitAi(attested)
+    let mut out: HashMap<String, Notes> = HashMap::new();
+    for (sha, text) in ours {
+        match record::parse_note(&text) {
+            Ok(records) => {
+                out.insert(sha, Notes::Mindgap(records));
+            }
+            Err(why) => {
+                warnings.push(format!(
+                    "the mindgap note of {} was skipped: {why}",
+                    short(&sha)
+                ));
+            }
+        }
     }
+    let rest: Vec<&str> = commits
+        .iter()
+        .copied()
+        .filter(|c| !out.contains_key(*c))
+        .collect();
+    for (sha, text) in notes::read(repo, notes::GIT_AI, &rest) {
+        match git_ai::parse(&text) {
+            Ok(attested) => {
+                out.insert(sha, Notes::GitAi(attested));
+            }
+            Err(why) => {
+                warnings.push(format!(
+                    "git-ai's note of {} was skipped: {why}",
+                    short(&sha)
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// For each (commit, path) the blame met: what its note says of each line there.

@@ -51,7 +51,13 @@ pub fn install(dir: Option<String>) -> Result<i32, String> {
             root.display()
         )
     })?;
-    let hooks = git_dir.join("hooks");
+    // Where git looks for hooks: `core.hooksPath` when set, else the git directory's.
+    let hooks = super::check::git(&root, &["rev-parse", "--git-path", "hooks"])
+        .ok()
+        .map(|out| String::from_utf8_lossy(&out).trim().to_string())
+        .filter(|p| !p.is_empty())
+        .map(|p| root.join(p))
+        .unwrap_or_else(|| git_dir.join("hooks"));
     std::fs::create_dir_all(&hooks)
         .map_err(|e| format!("cannot create {} ({e}).", hooks.display()))?;
     let exe = std::env::current_exe()

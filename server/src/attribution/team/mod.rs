@@ -5,12 +5,13 @@
 
 mod render;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Local, TimeZone};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::git_ai::Author;
 use super::origin::Origin;
 use super::record::{self, Record};
 use crate::git::{Repo, notes};
@@ -73,6 +74,8 @@ pub struct Team {
     /// Commits in the period, and those of them with a mindgap note.
     pub commits: u32,
     pub noted: u32,
+    /// Commits with no mindgap note but git-ai's (its attested lines are counted).
+    pub noted_by_git_ai: u32,
     /// Week (its Monday) → author → tally, newest week first when rendered.
     pub weeks: BTreeMap<String, BTreeMap<String, Tally>>,
     pub authors: BTreeMap<String, Tally>,
@@ -84,6 +87,7 @@ pub struct Team {
 pub fn gather(repo: &Repo, since: &str) -> Result<Team, String> {
     let from_ms = crate::practices::report::output::since_ms(since, Local::now())?;
     let noted = notes::read_all(repo, notes::MINDGAP);
+    let by_git_ai = notes::read_all(repo, notes::GIT_AI);
     let after = format!("--since={}", from_ms / 1000);
     let log = repo.run(&[
         "log",
@@ -114,19 +118,9 @@ pub fn gather(repo: &Repo, since: &str) -> Result<Team, String> {
             continue;
         };
         team.commits += 1;
-        let Some(note) = noted.get(sha) else { continue };
-        let records = match record::parse_note(note) {
-            Ok(r) => r,
-            Err(why) => {
-                team.skipped.push(format!(
-                    "the mindgap note of {} was skipped: {why}",
-                    super::note::short(sha)
-                ));
-                continue;
-            }
+        let Some(tally) = commit_tally(sha, &noted, &by_git_ai, &mut team) else {
+            continue;
         };
-        team.noted += 1;
-        let tally = tally(&records[0]);
         let week = Local
             .timestamp_opt(time.parse().unwrap_or(0), 0)
             .single()
@@ -139,6 +133,48 @@ pub fn gather(repo: &Repo, since: &str) -> Result<Team, String> {
             .add(&tally);
     }
     Ok(team)
+}
+
+/// What the notes of commit `sha` say: mindgap's, else git-ai's (`None` with neither, or
+/// none readable).
+fn commit_tally(
+    sha: &str,
+    noted: &HashMap<String, String>,
+    by_git_ai: &HashMap<String, String>,
+    team: &mut Team,
+) -> Option<Tally> {
+    let short = super::note::short(sha);
+    match noted.get(sha).map(|n| record::parse_note(n)) {
+        Some(Ok(records)) => {
+            team.noted += 1;
+            return Some(tally(&records[0]));
+        }
+        Some(Err(why)) => team
+            .skipped
+            .push(format!("the mindgap note of {short} was skipped: {why}")),
+        None => {}
+    }
+    let attested = match super::git_ai::parse(by_git_ai.get(sha)?) {
+        Ok(a) => a,
+        Err(why) => {
+            let said = format!("git-ai's note of {short} was skipped: {why}");
+            team.skipped.push(said);
+            return None;
+        }
+    };
+    team.noted_by_git_ai += 1;
+    let mut t = Tally {
+        commits: 1,
+        ..Tally::default()
+    };
+    for author in attested.values().flat_map(|lines| lines.values()) {
+        let origin = match author {
+            Author::Ai => Origin::Agent,
+            Author::Human => Origin::Own,
+        };
+        *t.lines.entry(origin.as_str()).or_default() += 1;
+    }
+    Some(t)
 }
 
 /// One commit's tally, from its record: lines per origin from the ranges (so another tool's

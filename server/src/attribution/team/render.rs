@@ -37,8 +37,13 @@ fn header(first: &str) -> String {
 pub fn text(t: &Team) -> String {
     let mut o = format!(
         "mindgap team report for {} — since {} ({}), from the notes in refs/notes/mindgap\n\
-         {} of {} commits in the period carry a note: only what people chose to push is here.\n",
-        t.repo, t.from, t.since, t.noted, t.commits
+         {} of {} commits in the period carry a note{}: only what people chose to push is here.\n",
+        t.repo,
+        t.from,
+        t.since,
+        t.noted + t.noted_by_git_ai,
+        t.commits,
+        git_ai(t),
     );
     for s in &t.skipped {
         let _ = writeln!(o, "(skipped: {s})");
@@ -65,6 +70,14 @@ pub fn text(t: &Team) -> String {
          blocks long enough to need an explanation that have one.\n",
     );
     o
+}
+
+/// " (3 of them git-ai's only)", when some are.
+fn git_ai(t: &Team) -> String {
+    match t.noted_by_git_ai {
+        0 => String::new(),
+        n => format!(" ({n} of them git-ai's only)"),
+    }
 }
 
 fn tally_json(t: &Tally) -> Value {
@@ -112,6 +125,7 @@ pub fn json(t: &Team) -> Value {
         "notes_ref": "refs/notes/mindgap",
         "commits": t.commits,
         "commits_with_notes": t.noted,
+        "commits_with_git_ai_notes": t.noted_by_git_ai,
         "weeks": weeks,
         "authors": authors,
         "skipped": t.skipped,
@@ -137,10 +151,11 @@ fn html_row(o: &mut String, first: &str, author: &str, t: &Tally) {
 
 pub fn html(t: &Team) -> String {
     let mut o = format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark"><title>mindgap team report · since {from}</title><style>{CSS}</style></head><body><main><h1>mindgap team report</h1><p class="sub">{repo} · since {from} · {noted} of {commits} commits carry a note — only what people chose to push</p>"#,
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light dark"><title>mindgap team report · since {from}</title><style>{CSS}</style></head><body><main><h1>mindgap team report</h1><p class="sub">{repo} · since {from} · {noted} of {commits} commits carry a note{git_ai} — only what people chose to push</p>"#,
         from = esc(&t.from),
         repo = esc(&t.repo),
-        noted = t.noted,
+        noted = t.noted + t.noted_by_git_ai,
+        git_ai = esc(&git_ai(t)),
         commits = t.commits,
     );
     if t.authors.is_empty() {
