@@ -185,9 +185,16 @@ fn ansi(origin: &str) -> Option<&'static str> {
     }
 }
 
-/// `mindgap export --format agent-trace`: every commit's mindgap note (oldest first), then the
-/// record of the uncommitted work, one JSON object per line.
-pub fn export_agent_trace(home: &Path, dir: Option<String>) -> Result<String, String> {
+/// `mindgap export --format agent-trace [-o PATH]`.
+pub fn export(home: &Path, out: Option<String>, dir: Option<String>) -> Result<i32, String> {
+    let text = agent_trace(home, dir)?;
+    super::report::emit(&text, out.as_deref(), "Agent Trace records")?;
+    Ok(0)
+}
+
+/// Every commit's mindgap note (oldest first), then the record of the uncommitted work, one
+/// JSON object per line.
+fn agent_trace(home: &Path, dir: Option<String>) -> Result<String, String> {
     let repo = Repo::discover(&here(dir)?)?;
     let ctx = context(home, &repo.root);
     let noted = notes::read_all(&repo, notes::MINDGAP);

@@ -117,6 +117,11 @@ fn practices_and_reports(home: &Path, command: Cmd) -> Result<i32, String> {
             format,
             output,
             dir,
+        } if format.as_deref() == Some("agent-trace") => attribution::export(home, output, dir),
+        Cmd::Export {
+            format,
+            output,
+            dir,
         } => report::export(home, format, output, dir),
         Cmd::Note {
             commit,

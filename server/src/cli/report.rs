@@ -68,15 +68,13 @@ pub fn export(
     dir: Option<String>,
 ) -> Result<i32, String> {
     let format = format.unwrap_or_else(|| "json".into());
-    if !matches!(format.as_str(), "json" | "csv" | "agent-trace") {
+    if !matches!(format.as_str(), "json" | "csv") {
         return Err(format!(
             "--format takes json, csv or agent-trace, not {format:?}."
         ));
     }
-    if format == "agent-trace" {
-        let text = super::attribution::export_agent_trace(home, dir)?;
-        emit(&text, out.as_deref(), "Agent Trace records")?;
-        return Ok(0);
+    if dir.is_some() {
+        return Err("--dir goes with --format agent-trace only.".into());
     }
     if format == "csv" && out.is_none() {
         return Err(
