@@ -156,7 +156,11 @@ mod tests {
         // Every agent has its own number, and reads back.
         for a in Agent::ALL {
             let (code, n) = Evidence::AgentLog(a).code();
-            assert_eq!(Evidence::from_code(code, n), Some(Evidence::AgentLog(a)), "{a:?}");
+            assert_eq!(
+                Evidence::from_code(code, n),
+                Some(Evidence::AgentLog(a)),
+                "{a:?}"
+            );
         }
         assert_eq!(Evidence::from_code(7, AGENTS.len() as u32), None);
         assert_eq!(Evidence::CopiedLines { lines: 7 }.code(), (30, 7));

@@ -7,13 +7,13 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::agents;
-use super::{AgentWrite, DiskChange, News, Options, Watching, watch};
+use super::{AgentWrite, DiskChange, Homes, News, Options, Watching, watch};
 use crate::classify::Agent;
 
 fn options(max_folders: usize) -> Options {
     Options {
         max_folders,
-        claude_dir: None,
+        agents: Homes::default(),
         keep_texts: false,
     }
 }
@@ -188,7 +188,10 @@ fn claude_code_logs_name_the_files_it_wrote() {
         &root,
         Options {
             max_folders: 1000,
-            claude_dir: Some(config),
+            agents: Homes {
+                claude: Some(config),
+                ..Homes::default()
+            },
             keep_texts: false,
         },
     );
