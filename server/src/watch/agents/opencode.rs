@@ -29,6 +29,8 @@ const PATCH_TOOLS: &[&str] = &["patch", "apply_patch"];
 /// OpenCode's storage, as far as this workspace goes.
 pub(super) struct OpenCode {
     storage: PathBuf,
+    /// `storage/part`, where each message's parts have a folder.
+    parts: PathBuf,
     roots: Roots,
     /// This workspace's project folders under `session/`.
     projects: Vec<PathBuf>,
@@ -40,14 +42,11 @@ impl OpenCode {
     pub fn new(data: &Path, roots: &Roots) -> OpenCode {
         OpenCode {
             storage: data.join("storage"),
+            parts: data.join("storage/part"),
             roots: roots.clone(),
             projects: Vec::new(),
             sessions: HashMap::new(),
         }
-    }
-
-    fn parts(&self) -> PathBuf {
-        self.storage.join("part")
     }
 
     /// The ids of the projects whose work tree is this workspace.
@@ -74,7 +73,9 @@ impl AgentLogs for OpenCode {
     }
 
     fn owns(&self, path: &Path) -> bool {
-        path.starts_with(self.parts()) || self.projects.iter().any(|p| path.starts_with(p))
+        // Nothing is watched unless a project of this workspace was found.
+        !self.projects.is_empty()
+            && (path.starts_with(&self.parts) || self.projects.iter().any(|p| path.starts_with(p)))
     }
 
     fn folders(&mut self) -> Vec<PathBuf> {
@@ -90,14 +91,14 @@ impl AgentLogs for OpenCode {
             .filter(|p| p.is_dir())
             .cloned()
             .collect();
-        if self.parts().is_dir() {
-            out.push(self.parts());
+        if self.parts.is_dir() {
+            out.push(self.parts.clone());
         }
         out
     }
 
     fn follows(&self, dir: &Path) -> bool {
-        dir.parent() == Some(self.parts().as_path())
+        dir.parent() == Some(self.parts.as_path())
     }
 
     fn reading(&self, file: &Path) -> Option<Reading> {
@@ -107,7 +108,7 @@ impl AgentLogs for OpenCode {
     }
 
     fn parse(&mut self, file: &Path, text: &str, out: &mut Vec<Named>) {
-        if !file.starts_with(self.parts()) {
+        if !file.starts_with(&self.parts) {
             // A session of this workspace: its folder, for relative paths.
             if let Some((id, dir)) = opencode_session(text) {
                 self.sessions.insert(id, dir);

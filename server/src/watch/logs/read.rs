@@ -3,7 +3,7 @@
 //! be a record is skipped whole), a rewritten file whole up to a size, a file's first line.
 //! Errors come back as a sentence for the caller to log once per file.
 
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{BufRead, Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// At most this much of a log is read at once (a log that grew enormously is read in steps).
@@ -109,13 +109,15 @@ pub(super) fn whole(path: &Path) -> Result<String, String> {
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
-/// The first line of `path`, when it has one of a reasonable size.
+/// The first line of `path`, when it has one of a reasonable size (read no further).
 pub(super) fn head(path: &Path) -> Option<String> {
     let file = std::fs::File::open(path).ok()?;
     let mut bytes = Vec::new();
-    file.take(HEAD_MAX).read_to_end(&mut bytes).ok()?;
-    let end = bytes.iter().position(|&b| b == b'\n')?;
-    Some(String::from_utf8_lossy(&bytes[..end]).into_owned())
+    std::io::BufReader::new(file.take(HEAD_MAX))
+        .read_until(b'\n', &mut bytes)
+        .ok()?;
+    bytes.pop_if(|b| *b == b'\n')?;
+    Some(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]
