@@ -3,8 +3,8 @@
 //! `~/.gemini/projects.json` maps the project's path to (`{"projects": {PATH: NAME}}`, each such
 //! folder holding the path in `.project_root`), or, for versions before February 2026, the hex
 //! SHA-256 of the path. Since April 2026 a session is `session-<time>-<id>.jsonl`, JSON lines
-//! appended to, a message written again whole each time it grows; before, `session-….json`, one
-//! JSON object (`{"sessionId", "projectHash", "messages": [...]}`) rewritten whole. Either way a
+//! appended to, a message written again whole each time it grows; before, `session-….json` (a
+//! sub-agent's `<id>.json`), one JSON object (`{"sessionId", "projectHash", "messages": [...]}`) rewritten whole. Either way a
 //! message of `"type": "gemini"` lists its `toolCalls`, each `{"id", "name", "args", "status"}`;
 //! `write_file` and `replace` with `"status": "success"` wrote `args.file_path` (absolute, or
 //! relative to the project). A call is known again by its id; prompts, replies, thoughts,
@@ -123,10 +123,11 @@ impl AgentLogs for Gemini {
         if !self.follows(file.parent()?) {
             return None;
         }
+        // A session is `session-….json[l]`, a sub-agent's `<id>.json[l]` in its folder.
         let name = super::name(file);
         if name.ends_with(".jsonl") {
             Some(Reading::Appended)
-        } else if name.starts_with("session-") && name.ends_with(".json") {
+        } else if name.ends_with(".json") {
             Some(Reading::Rewritten)
         } else {
             None
