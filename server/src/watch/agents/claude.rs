@@ -24,14 +24,6 @@ pub fn claude_project_dir(config_dir: &Path, root: &Path) -> PathBuf {
     config_dir.join("projects").join(slug)
 }
 
-/// Claude Code's configuration folder, when the environment names one.
-pub fn claude_config_dir() -> Option<PathBuf> {
-    match std::env::var_os("CLAUDE_CONFIG_DIR") {
-        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-        _ => std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".claude")),
-    }
-}
-
 /// The files one line of a Claude Code session log says were written (absolute paths, as the
 /// log has them). Anything that is not a file-writing tool call yields nothing.
 pub fn claude_writes(line: &str) -> Vec<PathBuf> {

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use crate::classify::Agent;
 
-pub use claude::{claude_config_dir, claude_project_dir};
+pub use claude::claude_project_dir;
 
 /// How an agent's log files are read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,15 +116,16 @@ pub struct Homes {
 impl Homes {
     /// Each agent's folder as the environment names it.
     pub fn from_env() -> Homes {
-        let var = |k: &str| {
-            std::env::var_os(k)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        };
+        Homes::from_vars(|k| std::env::var_os(k))
+    }
+
+    /// Each agent's folder as the variables `get` gives name it.
+    fn from_vars(get: impl Fn(&str) -> Option<std::ffi::OsString>) -> Homes {
+        let var = |k: &str| get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
         let home = var("HOME");
         let under_home = |p: &str| home.as_ref().map(|h| h.join(p));
         Homes {
-            claude: claude_config_dir(),
+            claude: var("CLAUDE_CONFIG_DIR").or_else(|| under_home(".claude")),
             codex: var("CODEX_HOME").or_else(|| under_home(".codex")),
             gemini: var("GEMINI_CLI_HOME")
                 .map(|h| h.join(".gemini"))
@@ -302,9 +303,40 @@ mod tests {
 
     #[test]
     fn homes_follow_the_environment_variables_that_move_them() {
-        // Read only: this test does not change the process environment.
-        let h = Homes::from_env();
+        let vars = |set: &'static [(&'static str, &'static str)]| {
+            Homes::from_vars(move |k| {
+                set.iter()
+                    .find(|(name, _)| *name == k)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            })
+        };
+        let h = vars(&[("HOME", "/home/ann")]);
+        assert_eq!(h.claude, Some(PathBuf::from("/home/ann/.claude")));
+        assert_eq!(h.codex, Some(PathBuf::from("/home/ann/.codex")));
+        assert_eq!(h.gemini, Some(PathBuf::from("/home/ann/.gemini")));
+        assert_eq!(
+            h.opencode,
+            Some(PathBuf::from("/home/ann/.local/share/opencode"))
+        );
         assert!(h.in_workspace);
+        let moved = vars(&[
+            ("HOME", "/home/ann"),
+            ("CLAUDE_CONFIG_DIR", "/c"),
+            ("CODEX_HOME", "/x"),
+            ("GEMINI_CLI_HOME", "/g"),
+            ("XDG_DATA_HOME", "/d"),
+        ]);
+        assert_eq!(moved.claude, Some(PathBuf::from("/c")));
+        assert_eq!(moved.codex, Some(PathBuf::from("/x")));
+        assert_eq!(moved.gemini, Some(PathBuf::from("/g/.gemini")));
+        assert_eq!(moved.opencode, Some(PathBuf::from("/d/opencode")));
+        let empty = vars(&[("HOME", "/h"), ("CODEX_HOME", "")]);
+        assert_eq!(
+            empty.codex,
+            Some(PathBuf::from("/h/.codex")),
+            "an empty variable is unset"
+        );
+        assert!(vars(&[]).claude.is_none());
         let d = Homes::default();
         assert!(d.claude.is_none() && d.codex.is_none() && !d.in_workspace);
         let roots = Roots::new(Path::new("/w"), Path::new("/w"));
