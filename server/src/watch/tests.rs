@@ -476,3 +476,83 @@ fn opencode_parts_name_the_files_it_wrote_once_completed() {
         ["src/other.ts"]
     );
 }
+
+#[test]
+fn garbage_truncated_and_shrunk_logs_are_read_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().canonicalize().unwrap();
+    let root = base.join("ws");
+    std::fs::create_dir_all(&root).unwrap();
+    let config = base.join("claude");
+    let project = agents::claude_project_dir(&config, &root);
+    std::fs::create_dir_all(&project).unwrap();
+    let log = project.join("s.jsonl");
+    let write = |p: &str| {
+        serde_json::json!({"type": "assistant", "message": {"content": [{"type": "tool_use", "name": "Write",
+            "input": {"file_path": root.join(p), "content": "x"}}]}})
+        .to_string()
+    };
+    std::fs::write(&log, write("old.py").repeat(50) + "\n").unwrap();
+    let (_w, rx) = start(
+        &root,
+        with(Homes {
+            claude: Some(config),
+            ..Homes::default()
+        }),
+    );
+    let whole = write("a.py");
+    append(
+        &log,
+        &format!(
+            "not json\n\u{0}\u{ff}\n{}\n{{\"tool_use\"\n{whole}\n",
+            &whole[..whole.len() / 2]
+        ),
+    );
+    assert_eq!(rel_paths(&next_writes(&rx), Agent::ClaudeCode), ["a.py"]);
+    // The log shrinks (a new session under the same name): read from its start.
+    std::fs::write(&log, write("b.py") + "\n").unwrap();
+    assert_eq!(rel_paths(&next_writes(&rx), Agent::ClaudeCode), ["b.py"]);
+    // Its folder goes away and comes back.
+    std::fs::remove_dir_all(&project).unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("t.jsonl"), write("c.py") + "\n").unwrap();
+    assert_eq!(rel_paths(&next_writes(&rx), Agent::ClaudeCode), ["c.py"]);
+}
+
+#[test]
+fn a_log_folder_moved_in_brings_no_old_news() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().canonicalize().unwrap();
+    let root = base.join("ws");
+    std::fs::create_dir_all(&root).unwrap();
+    let config = base.join("claude");
+    std::fs::create_dir_all(config.join("projects")).unwrap();
+    let write = |p: &str| {
+        serde_json::json!({"type": "assistant", "message": {"content": [{"type": "tool_use", "name": "Edit",
+            "input": {"file_path": root.join(p), "old_string": "a", "new_string": "b"}}]}})
+        .to_string()
+            + "\n"
+    };
+    // A project folder kept elsewhere, its log written before the server started.
+    let aside = base.join("aside");
+    std::fs::create_dir_all(&aside).unwrap();
+    std::fs::write(aside.join("s.jsonl"), write("old.py")).unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    let (_w, rx) = start(
+        &root,
+        with(Homes {
+            claude: Some(config.clone()),
+            ..Homes::default()
+        }),
+    );
+    let project = agents::claude_project_dir(&config, &root);
+    std::fs::rename(&aside, &project).unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    append(&project.join("s.jsonl"), &write("new.py"));
+    assert_eq!(
+        rel_paths(&next_writes(&rx), Agent::ClaudeCode),
+        ["new.py"],
+        "what the log said before the server started is not news"
+    );
+}

@@ -10,6 +10,7 @@ mod read;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use notify::{RecursiveMode, Watcher};
 use tracing::debug;
@@ -29,6 +30,8 @@ pub(super) struct Logs {
     watched: HashSet<PathBuf>,
     /// Files that failed to read, told once each.
     told: HashSet<PathBuf>,
+    /// When watching began: a log last written before is old news.
+    started: SystemTime,
 }
 
 struct Source {
@@ -53,6 +56,7 @@ impl Logs {
                 .collect(),
             watched: HashSet::new(),
             told: HashSet::new(),
+            started: SystemTime::now(),
         }
     }
 
@@ -83,11 +87,10 @@ impl<D: Fn(News)> Walker<D> {
     /// Agents' logs live outside the workspace (or deep in `.git`) and do not count toward
     /// the budget.
     fn add_log_watch(&mut self, logs: &mut Logs, dir: &Path) {
-        if !logs.watched.insert(dir.to_path_buf()) {
-            return;
-        }
+        let first = logs.watched.insert(dir.to_path_buf());
         if let Some(w) = self.watcher.upgrade()
             && let Err(e) = lock(&w).watch(dir, RecursiveMode::NonRecursive)
+            && first
         {
             debug!(dir = %dir.display(), "cannot watch an agent's logs ({e})");
         }
@@ -133,15 +136,18 @@ impl<D: Fn(News)> Walker<D> {
     }
 
     /// A folder appeared where an agent keeps logs: when the agent says so, it is watched and
-    /// the logs already in it (and in the folders it holds) read from their start.
+    /// the logs in it (and in the folders it holds) read — from their start, but for those last
+    /// written before the watcher started, which are old news. A folder watched already (made
+    /// again under the same name, say) is watched anew and its logs read on.
     fn follow(&mut self, logs: &mut Logs, i: usize, dir: &Path, found: &mut Vec<(usize, Named)>) {
         let mut queue = vec![dir.to_path_buf()];
         while let Some(dir) = queue.pop() {
-            if logs.watched.contains(&dir) || !logs.sources[i].logs.follows(&dir) {
+            if !logs.sources[i].logs.follows(&dir) {
                 continue;
             }
+            let again = logs.watched.contains(&dir);
             let source = &mut logs.sources[i];
-            if source.followed >= MAX_FOLLOWED {
+            if !again && source.followed >= MAX_FOLLOWED {
                 if source.followed == MAX_FOLLOWED {
                     debug!(
                         agent = source.logs.agent().as_str(),
@@ -151,17 +157,30 @@ impl<D: Fn(News)> Walker<D> {
                 }
                 return;
             }
-            source.followed += 1;
+            source.followed += usize::from(!again);
             self.add_log_watch(logs, &dir);
             for file in agents::files_in(&dir) {
-                logs.read(i, &file, found);
+                if !again && logs.older_than_start(&file) {
+                    logs.take_old(i, &file);
+                } else {
+                    logs.read(i, &file, found);
+                }
             }
-            queue.extend(agents::subfolders(&dir));
+            if !again {
+                queue.extend(agents::subfolders(&dir));
+            }
         }
     }
 }
 
 impl Logs {
+    /// Whether `file` was last written before watching began.
+    fn older_than_start(&self, file: &Path) -> bool {
+        std::fs::metadata(file)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t < self.started)
+    }
+
     /// A log there at start: read from its end (appended), or its writes known already
     /// (rewritten).
     fn take_old(&mut self, i: usize, file: &Path) {
