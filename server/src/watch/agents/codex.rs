@@ -178,8 +178,8 @@ fn patch_call(item: &Value) -> Option<CodexLine> {
             let args: Value = serde_json::from_str(&s(item, "arguments")?).ok()?;
             let workdir = s(&args, "workdir");
             let patch = match name.as_str() {
-                "apply_patch" => (None, s(&args, "input").or_else(|| s(&args, "patch"))?),
-                "shell" | "container.exec" | "local_shell" => argv(args.get("command")?)?,
+                "apply_patch" => (None, s(&args, "input")?),
+                "shell" | "container.exec" => argv(args.get("command")?)?,
                 "shell_command" => script(&s(&args, "command")?)?,
                 "exec_command" => script(&s(&args, "cmd")?)?,
                 _ => return None,
