@@ -75,7 +75,7 @@ fn main() {
     let started = Instant::now();
     let options = Options {
         max_folders,
-        claude_dir: None,
+        agents: watch::Homes::default(),
         keep_texts: false,
     };
     let _w = watch::watch(&root, options, move |n| {

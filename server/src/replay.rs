@@ -399,6 +399,37 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
+    #[test]
+    fn agent_lines_of_every_agent_name_their_writes() {
+        let mut text = String::from("{\"mindgap_trace\": 1}\n");
+        text += r#"{"t": 1, "msg": {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"rootUri": "file:///ws", "capabilities": {}}}}"#;
+        text += "\n{\"t\": 2, \"msg\": {\"jsonrpc\": \"2.0\", \"method\": \"initialized\", \"params\": {}}}\n";
+        for (i, agent) in crate::classify::Agent::ALL.iter().enumerate() {
+            let t = 1_000 * (i + 1);
+            let line = serde_json::json!({"t": t, "agent": {"name": agent.as_str(), "path": format!("f{i}.py")}});
+            let fs = serde_json::json!({"t": t + 100, "fs": {"op": "write", "path": format!("f{i}.py"), "text": format!("x = {i}\n")}});
+            text += &format!("{line}\n{fs}\n");
+        }
+        text += r#"{"t": 9000, "agent": {"name": "cursor", "path": "g.py"}}"#;
+        let trace = crate::trace::parse(&text).unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let store = Store::open(home.path());
+        let mut evidence = Vec::new();
+        replay_trace(&trace, &store, &mut |e| {
+            if let Emitted::Event(e) = e {
+                evidence.push(e.evidence.to_string());
+            }
+        });
+        let names: Vec<&str> = crate::classify::Agent::ALL
+            .iter()
+            .map(|a| a.display())
+            .collect();
+        assert_eq!(evidence.len(), names.len(), "{evidence:?}");
+        for (said, name) in evidence.iter().zip(names) {
+            assert!(said.contains(name), "{said} / {name}");
+        }
+    }
+
     fn ev(class: Class, inserted: u32, counted: bool) -> EditEvent {
         EditEvent {
             id: 0,

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::classify::Class;
+use crate::classify::{Agent, Class};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Evidence {
@@ -23,7 +23,7 @@ pub enum Evidence {
     /// A file the session never saw changed to exactly what git's index holds.
     MatchesGitIndex,
     /// A coding agent's own log says it wrote the file.
-    AgentLog(super::Agent),
+    AgentLog(Agent),
     /// Version control changed it: `.git` (HEAD, index, refs) changed at the same time.
     VcsOperation,
     /// The reload delivered an outside disk write already counted.
@@ -174,6 +174,9 @@ impl fmt::Display for Evidence {
         }
         match self {
             Evidence::Hint(c) => write!(f, "editor hint: {}", c.as_str()),
+            Evidence::AgentLog(Agent::GitAi) => {
+                f.write_str("git-ai's checkpoint says an AI agent wrote this file")
+            }
             Evidence::AgentLog(agent) => {
                 write!(f, "{}'s log says it wrote this file", agent.display())
             }

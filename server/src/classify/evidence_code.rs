@@ -117,8 +117,15 @@ impl Evidence {
     }
 }
 
-/// The agents in code order (append only).
-const AGENTS: [Agent; 1] = [Agent::ClaudeCode];
+/// The agents in code order (append only: a store keeps an agent's position here).
+const AGENTS: [Agent; 6] = [
+    Agent::ClaudeCode,
+    Agent::Codex,
+    Agent::GeminiCli,
+    Agent::Aider,
+    Agent::OpenCode,
+    Agent::GitAi,
+];
 
 /// The highest code a variant has.
 pub const LAST: u8 = 43;
@@ -145,6 +152,17 @@ mod tests {
         assert_eq!(Evidence::OneChar.code(), (14, 0));
         assert_eq!(Evidence::Hint(Class::Paste).code(), (0, 1));
         assert_eq!(Evidence::AgentLog(Agent::ClaudeCode).code(), (7, 0));
+        assert_eq!(Evidence::AgentLog(Agent::GitAi).code(), (7, 5));
+        // Every agent has its own number, and reads back.
+        for a in Agent::ALL {
+            let (code, n) = Evidence::AgentLog(a).code();
+            assert_eq!(
+                Evidence::from_code(code, n),
+                Some(Evidence::AgentLog(a)),
+                "{a:?}"
+            );
+        }
+        assert_eq!(Evidence::from_code(7, AGENTS.len() as u32), None);
         assert_eq!(Evidence::CopiedLines { lines: 7 }.code(), (30, 7));
     }
 }

@@ -54,7 +54,8 @@ pub enum Entry {
     /// Not a change: a file the watcher's walk found on disk, with the text it held then.
     Exists { t: f64, path: String, text: String },
     /// A coding agent's log named a workspace file it wrote (an addition to SPEC section 3:
-    /// `{"t": MS, "agent": {"name": "claude-code", "path": "REL/PATH"}}`).
+    /// `{"t": MS, "agent": {"name": "claude-code", "path": "REL/PATH"}}`, the name any of
+    /// [`crate::classify::Agent::as_str`]'s).
     Agent { t: f64, name: String, path: String },
 }
 

@@ -25,7 +25,11 @@ impl<D: Fn(News)> Walker<D> {
         let total = files.len();
         for (i, path) in files.into_iter().enumerate() {
             let Some(rel) = self.rel(&path) else { continue };
-            if !wanted(&rel, &self.ignore, false) || rel.starts_with(".git/") {
+            // An agent's log in the workspace (Aider's history) is not the person's code.
+            if !wanted(&rel, &self.ignore, false)
+                || rel.starts_with(".git/")
+                || self.logs.owns(&path)
+            {
                 continue;
             }
             let Some(text) = read(&path).filter(|t| is_text(t)) else {

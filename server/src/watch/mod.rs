@@ -1,6 +1,6 @@
 //! Watching the workspace on disk: files written by other programs (coding agents) and by
 //! version control reach the pipeline as disk changes (SPEC section 3's `fs` lines are the same
-//! thing, recorded), and coding agents' own logs say which agent wrote what ([`crate::agents`]).
+//! thing, recorded), and coding agents' own logs say which agent wrote what ([`agents`]).
 //!
 //! Honours `.gitignore`, skips `.git` internals (but for HEAD and its kin, which mark version
 //! control at work), build output and dependency folders, and batches bursts. On Linux each
@@ -16,8 +16,9 @@
 //! (which paths are worth reporting), `tree` (folder watches within the budget), `settle`
 //! (batching notify's events into bursts), `read` (a changed file's new text, git's index text
 //! for it and whether git holds the new text), `index` (the walked files' lines, for the index
-//! of the person's own code on disk) and `logs` (tailing coding agents' logs). Children reach the state through
-//! `super::`; siblings import only `filter` and `read`, never each other in a circle.
+//! of the person's own code on disk), `agents` (where each coding agent keeps its logs and what
+//! they say) and `logs` (tailing them). Children reach the state through `super::`; siblings
+//! import only `filter`, `read` and `agents`, never each other in a circle.
 
 pub mod agents;
 mod filter;
@@ -39,8 +40,9 @@ use tracing::{info, warn};
 
 use crate::classify::Agent;
 
+pub use agents::Homes;
 pub use filter::wanted;
-use logs::ClaudeLogs;
+use logs::Logs;
 
 /// One change on disk: the workspace-relative path and the new text (`None`: removed, or not
 /// text). `.git` entries carry no text. `before` is what git's index holds for the file, given
@@ -104,8 +106,8 @@ pub enum News {
 pub struct Options {
     /// At most this many folder watches (Linux).
     pub max_folders: usize,
-    /// Claude Code's configuration folder, whose session logs name the files it wrote.
-    pub claude_dir: Option<PathBuf>,
+    /// Where coding agents keep the logs that name the files they wrote.
+    pub agents: Homes,
     /// Deliver the text of the files the first walk finds (the session is being recorded).
     pub keep_texts: bool,
 }
@@ -125,7 +127,7 @@ impl Options {
             });
         Options {
             max_folders,
-            claude_dir: agents::claude_config_dir(),
+            agents: Homes::from_env(),
             keep_texts: false,
         }
     }
@@ -193,7 +195,7 @@ struct Walker<D> {
     warned: HashSet<&'static str>,
     /// Files reported before (the first report of a file carries git's content as `before`).
     reported: HashSet<String>,
-    claude: Option<ClaudeLogs>,
+    logs: Logs,
     keep_texts: bool,
     deliver: D,
 }
@@ -207,9 +209,7 @@ impl<D: Fn(News)> Walker<D> {
         per_folder: bool,
         deliver: D,
     ) -> Self {
-        let claude = options
-            .claude_dir
-            .map(|config| ClaudeLogs::new(&config, &root, &named_root));
+        let logs = Logs::new(options.agents.logs(&root, &named_root));
         Walker {
             ignore: filter::gitignore(&root),
             root,
@@ -221,7 +221,7 @@ impl<D: Fn(News)> Walker<D> {
             limited: false,
             warned: HashSet::new(),
             reported: HashSet::new(),
-            claude,
+            logs,
             keep_texts: options.keep_texts,
             deliver,
         }

@@ -89,11 +89,7 @@ impl<D: Fn(News)> Walker<D> {
         let mut logs = Vec::new();
         let mut paths = Vec::new();
         for path in pending.drain(..) {
-            if self
-                .claude
-                .as_ref()
-                .is_some_and(|c| path.starts_with(&c.projects))
-            {
+            if self.logs.owns(&path) {
                 logs.push(path);
             } else {
                 paths.push(path);

@@ -7,13 +7,13 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use super::agents;
-use super::{AgentWrite, DiskChange, News, Options, Watching, watch};
+use super::{AgentWrite, DiskChange, Homes, News, Options, Watching, watch};
 use crate::classify::Agent;
 
 fn options(max_folders: usize) -> Options {
     Options {
         max_folders,
-        claude_dir: None,
+        agents: Homes::default(),
         keep_texts: false,
     }
 }
@@ -188,7 +188,10 @@ fn claude_code_logs_name_the_files_it_wrote() {
         &root,
         Options {
             max_folders: 1000,
-            claude_dir: Some(config),
+            agents: Homes {
+                claude: Some(config),
+                ..Homes::default()
+            },
             keep_texts: false,
         },
     );
@@ -229,4 +232,327 @@ fn claude_code_logs_name_the_files_it_wrote() {
         "files outside the workspace are not its own"
     );
     assert_eq!(writes[0].rel_path, "b.py");
+}
+
+fn next_writes(rx: &mpsc::Receiver<News>) -> Vec<AgentWrite> {
+    loop {
+        match rx.recv_timeout(Duration::from_secs(5)).expect("news") {
+            News::AgentWrites(w) => return w,
+            News::Changes(_) | News::Exists(_) | News::Ready(_) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+}
+
+fn rel_paths(writes: &[AgentWrite], agent: Agent) -> Vec<&str> {
+    assert!(writes.iter().all(|w| w.agent == agent), "{writes:?}");
+    writes.iter().map(|w| w.rel_path.as_str()).collect()
+}
+
+fn with(agents: Homes) -> Options {
+    Options {
+        max_folders: 1000,
+        agents,
+        keep_texts: false,
+    }
+}
+
+/// A line of a Codex CLI rollout: the session's header, or a freeform `apply_patch` call.
+fn codex_line(cwd: Option<&Path>, patch_adds: &str) -> String {
+    let v = match cwd {
+        Some(cwd) => {
+            serde_json::json!({"timestamp": "2026-08-20T10:00:00.000Z", "type": "session_meta",
+            "payload": {"id": "0199", "timestamp": "2026-08-20T10:00:00.000Z", "cwd": cwd, "originator": "codex_cli_rs", "cli_version": "0.50.0"}})
+        }
+        None => {
+            serde_json::json!({"timestamp": "2026-08-20T10:00:09.000Z", "type": "response_item",
+            "payload": {"type": "custom_tool_call", "status": "completed", "call_id": format!("call_{patch_adds}"), "name": "apply_patch",
+                "input": format!("*** Begin Patch\n*** Add File: {patch_adds}\n+x = 1\n*** End Patch\n")}})
+        }
+    };
+    v.to_string() + "\n"
+}
+
+fn append(path: &Path, text: &str) {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+#[test]
+fn codex_rollouts_name_the_files_it_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().canonicalize().unwrap();
+    let root = base.join("ws");
+    std::fs::create_dir_all(&root).unwrap();
+    let home = base.join("codex");
+    let day = home.join("sessions/2026/08/20");
+    std::fs::create_dir_all(&day).unwrap();
+    // A session that began before the server: its old lines are not news, its new ones are,
+    // resolved against the folder its header names.
+    let old = day.join("rollout-2026-08-20T10-00-00-a.jsonl");
+    std::fs::write(
+        &old,
+        codex_line(Some(&root), "") + &codex_line(None, "before.py"),
+    )
+    .unwrap();
+    let other = day.join("rollout-2026-08-20T10-00-01-b.jsonl");
+    std::fs::write(&other, codex_line(Some(&base.join("elsewhere")), "")).unwrap();
+    let (_w, rx) = start(
+        &root,
+        with(Homes {
+            codex: Some(home.clone()),
+            ..Homes::default()
+        }),
+    );
+    append(&other, &codex_line(None, "not_ours.py"));
+    append(&old, &codex_line(None, "src/a.py"));
+    assert_eq!(rel_paths(&next_writes(&rx), Agent::Codex), ["src/a.py"]);
+    // A new day's folder, and a session in it.
+    let next = home.join("sessions/2026/08/21");
+    std::fs::create_dir_all(&next).unwrap();
+    let new = next.join("rollout-2026-08-21T09-00-00-c.jsonl");
+    std::fs::write(&new, codex_line(Some(&root.join("sub")), "")).unwrap();
+    append(&new, &codex_line(None, "b.py"));
+    assert_eq!(rel_paths(&next_writes(&rx), Agent::Codex), ["sub/b.py"]);
+}
+
+/// An older Gemini CLI's whole session file: one message with the given writes.
+fn gemini_session(writes: &[(&str, &Path)]) -> String {
+    let messages: Vec<serde_json::Value> = writes
+        .iter()
+        .map(|(id, path)| {
+            serde_json::json!({"id": format!("m-{id}"), "timestamp": "t", "type": "gemini", "content": "",
+                "toolCalls": [{"id": id, "name": "write_file", "args": {"file_path": path, "content": "x"},
+                    "status": "success", "timestamp": "t"}]})
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({"sessionId": "s1", "projectHash": "h",
+        "startTime": "t", "lastUpdated": "t", "messages": messages}))
+    .unwrap()
+}
+
+#[test]
+fn gemini_sessions_rewritten_whole_name_each_write_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().canonicalize().unwrap();
+    let root = base.join("ws");
+    std::fs::create_dir_all(&root).unwrap();
+    let home = base.join("gemini");
+    let chats = home.join("tmp/ws/chats");
+    std::fs::create_dir_all(&chats).unwrap();
+    let registry = serde_json::json!({"projects": {root.display().to_string(): "ws"}});
+    std::fs::write(home.join("projects.json"), registry.to_string()).unwrap();
+    let session = chats.join("session-2025-12-01T10-00-abcd1234.json");
+    let (a, b, c) = (root.join("a.py"), root.join("b.py"), root.join("c.py"));
+    std::fs::write(&session, gemini_session(&[("w1", &a)])).unwrap();
+    let (_w, rx) = start(
+        &root,
+        with(Homes {
+            gemini: Some(home.clone()),
+            ..Homes::default()
+        }),
+    );
+    // Gemini CLI writes the whole file anew, through a temporary file.
+    let rewrite = |text: String| {
+        let tmp = chats.join("session-2025-12-01T10-00-abcd1234.json.tmp-1");
+        std::fs::write(&tmp, text).unwrap();
+        std::fs::rename(&tmp, &session).unwrap();
+    };
+    rewrite(gemini_session(&[("w1", &a), ("w2", &b)]));
+    assert_eq!(
+        rel_paths(&next_writes(&rx), Agent::GeminiCli),
+        ["b.py"],
+        "what the file held at start is not news"
+    );
+    rewrite(gemini_session(&[("w1", &a), ("w2", &b), ("w3", &c)]));
+    assert_eq!(
+        rel_paths(&next_writes(&rx), Agent::GeminiCli),
+        ["c.py"],
+        "a write already reported is not reported again"
+    );
+}
+
+#[test]
+fn logs_in_the_workspace_name_what_aider_and_git_ai_agents_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    let history = root.join(".aider.chat.history.md");
+    std::fs::write(&history, "> Applied edit to before.py  \n").unwrap();
+    let (_w, rx) = start(
+        &root,
+        with(Homes {
+            in_workspace: true,
+            ..Homes::default()
+        }),
+    );
+    append(
+        &history,
+        "#### make it so  \n\n> Applied edit to src/app.py  \n",
+    );
+    let writes = loop {
+        match rx.recv_timeout(Duration::from_secs(5)).expect("news") {
+            News::AgentWrites(w) => break w,
+            News::Changes(c) => panic!("an agent's log is not a change of the workspace: {c:?}"),
+            _ => {}
+        }
+    };
+    assert_eq!(rel_paths(&writes, Agent::Aider), ["src/app.py"]);
+    // git-ai starts keeping checkpoints in the repository: its folders appear in `.git`.
+    let logs = root.join(".git/ai/working_logs/abc123");
+    std::fs::create_dir_all(&logs).unwrap();
+    let checkpoint = serde_json::json!({"kind": "ai_agent", "diff": "", "author": "a", "timestamp": 7,
+        "entries": [{"file": "src/app.py", "blob_sha": "0", "attributions": [], "line_attributions": []}],
+        "agent_id": {"tool": "claude", "id": "s", "model": "m"}, "api_version": "checkpoint/1.0.0"});
+    std::fs::write(logs.join("checkpoints.jsonl"), format!("{checkpoint}\n")).unwrap();
+    assert_eq!(rel_paths(&next_writes(&rx), Agent::GitAi), ["src/app.py"]);
+}
+
+#[test]
+fn opencode_parts_name_the_files_it_wrote_once_completed() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().canonicalize().unwrap();
+    let root = base.join("ws");
+    std::fs::create_dir_all(&root).unwrap();
+    let data = base.join("opencode");
+    let storage = data.join("storage");
+    for d in ["project", "session/4b0e", "part/msg_old"] {
+        std::fs::create_dir_all(storage.join(d)).unwrap();
+    }
+    let project =
+        serde_json::json!({"id": "4b0e", "worktree": root, "vcs": "git", "time": {"created": 1}});
+    std::fs::write(storage.join("project/4b0e.json"), project.to_string()).unwrap();
+    let session = serde_json::json!({"id": "ses_1", "projectID": "4b0e", "directory": root, "title": "t", "version": "1.1.40"});
+    std::fs::write(storage.join("session/4b0e/ses_1.json"), session.to_string()).unwrap();
+    let (_w, rx) = start(
+        &root,
+        with(Homes {
+            opencode: Some(data.clone()),
+            ..Homes::default()
+        }),
+    );
+    // A new message's folder, its tool part written pending, then rewritten completed.
+    let part = |status: &str| {
+        let state = if status == "pending" {
+            serde_json::json!({"status": "pending", "input": {}, "raw": ""})
+        } else {
+            serde_json::json!({"status": status, "input": {"patchText": "*** Begin Patch\n*** Add File: src/new.ts\n+x\n*** End Patch"},
+                "output": "o", "title": "t", "metadata": {}, "time": {"start": 1, "end": 2}})
+        };
+        serde_json::to_string_pretty(
+            &serde_json::json!({"id": "prt_1", "sessionID": "ses_1", "messageID": "msg_new",
+            "type": "tool", "callID": "call_1", "tool": "apply_patch", "state": state}),
+        )
+        .unwrap()
+    };
+    let folder = storage.join("part/msg_new");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("prt_1.json"), part("pending")).unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    std::fs::write(folder.join("prt_1.json"), part("completed")).unwrap();
+    assert_eq!(
+        rel_paths(&next_writes(&rx), Agent::OpenCode),
+        ["src/new.ts"]
+    );
+    // Written again (compacted, say), it is not news again.
+    std::fs::write(
+        folder.join("prt_1.json"),
+        part("completed").replace("\"o\"", "\"\""),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("prt_2.json"),
+        part("completed")
+            .replace("prt_1", "prt_2")
+            .replace("new.ts", "other.ts"),
+    )
+    .unwrap();
+    assert_eq!(
+        rel_paths(&next_writes(&rx), Agent::OpenCode),
+        ["src/other.ts"]
+    );
+}
+
+#[test]
+fn garbage_truncated_and_shrunk_logs_are_read_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().canonicalize().unwrap();
+    let root = base.join("ws");
+    std::fs::create_dir_all(&root).unwrap();
+    let config = base.join("claude");
+    let project = agents::claude_project_dir(&config, &root);
+    std::fs::create_dir_all(&project).unwrap();
+    let log = project.join("s.jsonl");
+    let write = |p: &str| {
+        serde_json::json!({"type": "assistant", "message": {"content": [{"type": "tool_use", "name": "Write",
+            "input": {"file_path": root.join(p), "content": "x"}}]}})
+        .to_string()
+    };
+    std::fs::write(&log, write("old.py").repeat(50) + "\n").unwrap();
+    let (_w, rx) = start(
+        &root,
+        with(Homes {
+            claude: Some(config),
+            ..Homes::default()
+        }),
+    );
+    let whole = write("a.py");
+    append(
+        &log,
+        &format!(
+            "not json\n\u{0}\u{ff}\n{}\n{{\"tool_use\"\n{whole}\n",
+            &whole[..whole.len() / 2]
+        ),
+    );
+    assert_eq!(rel_paths(&next_writes(&rx), Agent::ClaudeCode), ["a.py"]);
+    // The log shrinks (a new session under the same name): read from its start.
+    std::fs::write(&log, write("b.py") + "\n").unwrap();
+    assert_eq!(rel_paths(&next_writes(&rx), Agent::ClaudeCode), ["b.py"]);
+    // Its folder goes away and comes back.
+    std::fs::remove_dir_all(&project).unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("t.jsonl"), write("c.py") + "\n").unwrap();
+    assert_eq!(rel_paths(&next_writes(&rx), Agent::ClaudeCode), ["c.py"]);
+}
+
+#[test]
+fn a_log_folder_moved_in_brings_no_old_news() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().canonicalize().unwrap();
+    let root = base.join("ws");
+    std::fs::create_dir_all(&root).unwrap();
+    let config = base.join("claude");
+    std::fs::create_dir_all(config.join("projects")).unwrap();
+    let write = |p: &str| {
+        serde_json::json!({"type": "assistant", "message": {"content": [{"type": "tool_use", "name": "Edit",
+            "input": {"file_path": root.join(p), "old_string": "a", "new_string": "b"}}]}})
+        .to_string()
+            + "\n"
+    };
+    // A project folder kept elsewhere, its log written before the server started.
+    let aside = base.join("aside");
+    std::fs::create_dir_all(&aside).unwrap();
+    std::fs::write(aside.join("s.jsonl"), write("old.py")).unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    let (_w, rx) = start(
+        &root,
+        with(Homes {
+            claude: Some(config.clone()),
+            ..Homes::default()
+        }),
+    );
+    let project = agents::claude_project_dir(&config, &root);
+    std::fs::rename(&aside, &project).unwrap();
+    std::thread::sleep(Duration::from_millis(400));
+    append(&project.join("s.jsonl"), &write("new.py"));
+    assert_eq!(
+        rel_paths(&next_writes(&rx), Agent::ClaudeCode),
+        ["new.py"],
+        "what the log said before the server started is not news"
+    );
 }

@@ -1,14 +1,14 @@
-//! Coding agents' own logs, read for metadata only: which file an agent says it wrote, and
-//! nothing else. Pure: the watcher reads the bytes, this finds the file names in them.
-//!
-//! Known today: Claude Code, whose session logs are JSON lines under
-//! `~/.claude/projects/<the project's path, with every character but letters and digits turned
-//! into '-'>/` (or under `$CLAUDE_CONFIG_DIR/projects/`), one `tool_use` block per file edit. A
-//! line's prompts, replies and code are never kept: they are parsed and dropped on the spot.
+//! Claude Code's session logs: JSON lines under `~/.claude/projects/<the project's path, with
+//! every character but letters and digits turned into '-'>/` (or under
+//! `$CLAUDE_CONFIG_DIR/projects/`), sub-agents' in folders below, appended to; one `tool_use`
+//! block per file edit, with the file's absolute path.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+
+use super::{AgentLogs, Named, Reading, Roots};
+use crate::classify::Agent;
 
 /// Claude Code's tools that write files.
 const CLAUDE_WRITE_TOOLS: &[&str] = &["Write", "Edit", "MultiEdit", "NotebookEdit"];
@@ -22,14 +22,6 @@ pub fn claude_project_dir(config_dir: &Path, root: &Path) -> PathBuf {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
     config_dir.join("projects").join(slug)
-}
-
-/// Claude Code's configuration folder, when the environment names one.
-pub fn claude_config_dir() -> Option<PathBuf> {
-    match std::env::var_os("CLAUDE_CONFIG_DIR") {
-        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
-        _ => std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".claude")),
-    }
 }
 
 /// The files one line of a Claude Code session log says were written (absolute paths, as the
@@ -68,11 +60,74 @@ pub fn claude_writes(line: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-/// The workspace-relative, `/`-separated form of an agent's `path` under `root`, if it is there.
-pub fn relative(root: &Path, path: &Path) -> Option<String> {
-    let rel = path.strip_prefix(root).ok()?;
-    let rel = rel.to_string_lossy().replace('\\', "/");
-    (!rel.is_empty()).then_some(rel)
+/// Claude Code's logs for one workspace.
+pub(super) struct Claude {
+    projects: PathBuf,
+    dirs: Vec<PathBuf>,
+}
+
+impl Claude {
+    /// The logs under Claude Code's configuration folder `config` for the workspace, named
+    /// either way (canonical, or as the client named it).
+    pub fn new(config: &Path, roots: &Roots) -> Claude {
+        let mut dirs: Vec<PathBuf> = roots
+            .both()
+            .iter()
+            .map(|r| claude_project_dir(config, r))
+            .collect();
+        dirs.dedup();
+        Claude {
+            projects: config.join("projects"),
+            dirs,
+        }
+    }
+
+    /// How deep `dir` is below a project folder (0: the folder itself).
+    fn depth(&self, dir: &Path) -> Option<usize> {
+        self.dirs
+            .iter()
+            .find_map(|d| dir.strip_prefix(d).ok())
+            .map(|rest| rest.components().count())
+    }
+}
+
+impl AgentLogs for Claude {
+    fn agent(&self) -> Agent {
+        Agent::ClaudeCode
+    }
+
+    fn owns(&self, path: &Path) -> bool {
+        path.starts_with(&self.projects)
+    }
+
+    fn folders(&mut self) -> Vec<PathBuf> {
+        if !self.projects.is_dir() {
+            return Vec::new();
+        }
+        let mut out = vec![self.projects.clone()];
+        // Each project folder, and its sessions' sub-agent folders (two levels down).
+        let mut queue: Vec<PathBuf> = self.dirs.iter().filter(|d| d.is_dir()).cloned().collect();
+        while let Some(dir) = queue.pop() {
+            if self.depth(&dir).is_some_and(|d| d < 2) {
+                queue.extend(super::subfolders(&dir));
+            }
+            out.push(dir);
+        }
+        out
+    }
+
+    fn follows(&self, dir: &Path) -> bool {
+        self.depth(dir).is_some_and(|d| d <= 2)
+    }
+
+    fn reading(&self, file: &Path) -> Option<Reading> {
+        let ours = file.parent().and_then(|p| self.depth(p)).is_some();
+        (ours && file.extension().is_some_and(|e| e == "jsonl")).then_some(Reading::Appended)
+    }
+
+    fn parse(&mut self, _file: &Path, line: &str, out: &mut Vec<Named>) {
+        out.extend(claude_writes(line).into_iter().map(Named::once));
+    }
 }
 
 #[cfg(test)]
@@ -114,13 +169,20 @@ mod tests {
     }
 
     #[test]
-    fn only_files_inside_the_workspace_are_its_own() {
-        let root = Path::new("/w");
+    fn the_project_folder_and_two_levels_below_are_its_logs() {
+        let roots = Roots::new(Path::new("/home/ann/p"), Path::new("/home/ann/p"));
+        let c = Claude::new(Path::new("/h/.claude"), &roots);
+        let project = Path::new("/h/.claude/projects/-home-ann-p");
+        assert!(c.owns(&project.join("s.jsonl")));
+        assert!(c.follows(project) && c.follows(&project.join("s1/subagents")));
+        assert!(!c.follows(&project.join("a/b/c")));
+        assert!(!c.follows(Path::new("/h/.claude/projects/-home-bob-q")));
+        assert_eq!(c.reading(&project.join("s.jsonl")), Some(Reading::Appended));
+        assert_eq!(c.reading(&project.join("notes.txt")), None);
         assert_eq!(
-            relative(root, Path::new("/w/src/a.rs")).as_deref(),
-            Some("src/a.rs")
+            c.reading(Path::new("/h/.claude/projects/-home-bob-q/s.jsonl")),
+            None,
+            "another project's logs"
         );
-        assert_eq!(relative(root, Path::new("/elsewhere/a.rs")), None);
-        assert_eq!(relative(root, Path::new("/w")), None);
     }
 }
