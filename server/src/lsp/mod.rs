@@ -4,9 +4,9 @@
 //! - [`handler`]: the two kinds of work as types — ordered state changes, background work;
 //! - [`documents`]: text sync and edit hints (ordered), [`ingest`]: LSP types into pipeline calls
 //!   (for the live server and for replay alike);
-//! - [`tasks`], [`nudges`], [`practices`], [`status`], [`disk`]: one concern each — the task
-//!   commands, the nudges (diagnostics, code actions, their commands), the practices' commands,
-//!   the status line, the watcher's news;
+//! - [`tasks`], [`nudges`], [`practices`], [`blame`], [`status`], [`disk`]: one concern each —
+//!   the task commands, the nudges (diagnostics, code actions, their commands), the practices'
+//!   commands, where each line of a document came from, the status line, the watcher's news;
 //! - [`state`]: what the handlers share; [`transport`]: frames stdio and, through [`inbound`],
 //!   checks what comes in, so that no bad message or header can end a session.
 //!
@@ -14,6 +14,7 @@
 //! exit code; [`lifecycle`] is what survives the session's end (signals, the periodic save of
 //! provenance, the checkpoint).
 
+mod blame;
 mod disk;
 mod documents;
 mod handler;

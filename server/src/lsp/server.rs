@@ -1,7 +1,7 @@
 //! The `LanguageServer` implementation: capabilities, lifecycle, and dispatch. Text sync goes to
 //! the [`Ordered`](super::handler::Ordered) handlers in `documents.rs`, which do their whole job
 //! before this file's handler reaches any `.await`; commands go to the room that owns them
-//! (`tasks.rs`, `nudges.rs`, `practices.rs`) and run as background work.
+//! (`tasks.rs`, `nudges.rs`, `practices.rs`, `blame.rs`) and run as background work.
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -15,7 +15,7 @@ use super::documents::{DidChange, DidClose, DidOpen, DidSave, EditHint, Predecod
 use super::handler::ordered;
 use super::ingest::{self, Settled};
 use super::state::{ClientCaps, Shared, lock};
-use super::{nudges, practices, status, tasks};
+use super::{blame, nudges, practices, status, tasks};
 use crate::config::{Config, Problems};
 use crate::session::Session;
 
@@ -34,6 +34,7 @@ pub fn commands() -> Vec<&'static str> {
         nudges::RESTORE,
     ]);
     all.extend(practices::COMMANDS);
+    all.extend(blame::COMMANDS);
     all
 }
 
@@ -213,6 +214,10 @@ impl LanguageServer for Backend {
         // The practices need no workspace: the learning log and the self-check live in home.
         let outcome = if practices::COMMANDS.contains(&command) {
             practices::execute(&self.client, &self.shared, command, args).await
+        } else if blame::COMMANDS.contains(&command) {
+            // Neither does blame (a document outside any repository is all uncommitted), and
+            // it changes no status.
+            blame::execute(&self.shared, args).await
         } else {
             let Some(root) = self.shared.root() else {
                 return Err(Error::invalid_params(
