@@ -214,6 +214,32 @@ try {
   const afterInline = await loopText();
   check(/const greeting = makeGreeting\(name/.test(afterInline) && !afterInline.includes("'en');"), `Ctrl+Right accepts the suggestion word by word (${JSON.stringify(afterInline.slice(-60))})`);
 
+  // Blame loop.js as the keys above left it (nothing committed: every line is the session's,
+  // `live`): a read-only view beside it, each row the server's (commit, origin, source, line)
+  // then the editor's text.
+  await palette(page, 'mindgap: Blame (where each line came from)');
+  let blamed = '';
+  for (let i = 0; i < 40 && !blamed; i++) {
+    await page.waitForTimeout(250);
+    blamed = await page.evaluate(() =>
+      [...document.querySelectorAll('.editor-instance .view-lines')]
+        .map((e) => (e.textContent ?? '').replace(/\u00a0/g, ' '))
+        .find((t) => t.includes('00000000 (')) ?? '',
+    );
+  }
+  const tabs = await page.locator('.tab').allTextContents();
+  check(tabs.some((t) => t.includes('loop.js (mindgap blame)')), `Blame opens a view beside the file (${JSON.stringify(tabs)})`);
+  check(
+    /00000000 \(own {8}live {4}1\) for \(let index = 0;/.test(blamed) && /\(mixed {6}live {4}\d\) const greeting = makeGreeting\(name/.test(blamed),
+    `the view shows each line's origin beside its text: the snippet own, the half-accepted suggestion mixed (${JSON.stringify(blamed.slice(0, 160))})`,
+  );
+  const blameShot = SHOT.replace(/\.png$/, '') + '-blame.png';
+  await page.screenshot({ path: blameShot });
+  console.log(`screenshot: ${blameShot}`);
+  // The view has its own editor group (focused): closing it leaves loop.js as it was.
+  await palette(page, 'View: Close Editor Group');
+  await page.waitForTimeout(500);
+
   // The practices from the palette: a learning-log entry, the self-check's five quick picks, the report.
   await palette(page, 'mindgap: Learned something…');
   await page.waitForTimeout(500);

@@ -28,6 +28,7 @@ import {
   rememberDeletions,
   withEol,
 } from './editHints';
+import { BLAME_SCHEME, blameText, parseBlame } from './blame';
 import { INSTALL_HINT, resolveServerPath } from './serverPath';
 import { SERVER_KEYS, ServerKey, serverSettings } from './settings';
 import { previousRatings, questionsFrom, ratingItems } from './selfCheck';
@@ -77,6 +78,7 @@ const OWN_COMMANDS = new Set([
   'mindgap.learn',
   'mindgap.selfCheck',
   'mindgap.report',
+  'mindgap.blame',
   'mindgap.showMenu',
   'mindgap.showLog',
   'mindgap.restart',
@@ -315,6 +317,68 @@ async function selfCheck(): Promise<void> {
   await showResult(await runServer('mindgap.selfCheck', [{ ratings }]));
 }
 
+/** The blame views' text, by their URI; read-only documents from `blameViews`. */
+const blameContents = new Map<string, string>();
+const blameChanged = new vscode.EventEmitter<vscode.Uri>();
+const blameViews: vscode.TextDocumentContentProvider = {
+  onDidChange: blameChanged.event,
+  provideTextDocumentContent: (uri) => blameContents.get(uri.toString()) ?? '',
+};
+
+/** The read-only view of `source`'s blame: its own scheme, the source's URI in the query. */
+function blameUri(source: vscode.Uri): vscode.Uri {
+  const name = source.path.split('/').pop() || source.path;
+  return vscode.Uri.from({ scheme: BLAME_SCHEME, path: `/${name} (mindgap blame)`, query: source.toString() });
+}
+
+/** The document to blame: the active editor's, or the source of the blame view it shows. */
+function blameSource(): vscode.TextEditor | vscode.TextDocument | undefined {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.uri.scheme !== BLAME_SCHEME) return editor;
+  const source = editor.document.uri.query;
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === source);
+}
+
+/**
+ * `mindgap.blame`: asks the server where each line of the document came from (unsaved edits
+ * included) and opens a read-only view beside it, one line per source line: commit, origin,
+ * where that is known from, line number, then the line's text from the editor.
+ */
+async function blame(): Promise<void> {
+  const found = blameSource();
+  if (!found) {
+    void vscode.window.showInformationMessage('mindgap: open a file to blame.');
+    return;
+  }
+  const doc = 'document' in found ? found.document : found;
+  if (!client || client.state !== State.Running) {
+    await notRunning();
+    return;
+  }
+  if (!serverCommands().includes('mindgap.blame')) {
+    void vscode.window.showInformationMessage('mindgap: blame is not available: this mindgap server has no such command.');
+    return;
+  }
+  // The text as it is when the server is asked: the answer describes that version.
+  const source = Array.from({ length: doc.lineCount }, (_, i) => doc.lineAt(i).text);
+  const uri = client.code2ProtocolConverter.asUri(doc.uri);
+  const answer = parseBlame(await runServer('mindgap.blame', [{ uri }]));
+  if (!answer) return;
+  const view = blameUri(doc.uri);
+  blameContents.set(view.toString(), blameText(answer, source));
+  blameChanged.fire(view);
+  const line = 'selection' in found ? found.selection.active.line : 0;
+  // A view already open is shown where it is; a new one beside the source.
+  const open = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === view.toString());
+  const shown = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(view), {
+    viewColumn: open?.viewColumn ?? vscode.ViewColumn.Beside,
+    preview: true,
+    selection: new vscode.Range(line, 0, line, 0),
+  });
+  shown.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  for (const w of answer.warnings) void vscode.window.showWarningMessage(`mindgap: ${w}`);
+}
+
 async function showMenu(): Promise<void> {
   const items: (vscode.QuickPickItem & { command: string })[] = [
     { label: '$(play) Start a task…', command: 'mindgap.task.start' },
@@ -324,6 +388,7 @@ async function showMenu(): Promise<void> {
     { label: '$(book) Learned something…', command: 'mindgap.learn' },
     { label: '$(checklist) Self-check', command: 'mindgap.selfCheck' },
     { label: '$(graph) Report', command: 'mindgap.report' },
+    { label: '$(git-commit) Blame', description: 'where each line came from', command: 'mindgap.blame' },
     { label: '$(output) Show log', command: 'mindgap.showLog' },
     { label: '$(debug-restart) Restart the server', command: 'mindgap.restart' },
   ];
@@ -425,6 +490,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   reg('mindgap.selfCheck', () => selfCheck());
   reg('mindgap.report', () => optional(['mindgap.report'], 'the report'));
+  reg('mindgap.blame', () => blame());
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(BLAME_SCHEME, blameViews),
+    blameChanged,
+    // A closed view's text is not kept.
+    vscode.workspace.onDidCloseTextDocument((d) => {
+      if (d.uri.scheme === BLAME_SCHEME) blameContents.delete(d.uri.toString());
+    }),
+  );
   reg('mindgap.showMenu', () => showMenu());
   reg('mindgap.showLog', () => client?.outputChannel.show());
   reg('mindgap.restart', async () => {
