@@ -3,6 +3,7 @@
 //! (else git-ai's) says where it came from; lines not committed yet are the session's (`live`).
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -21,6 +22,55 @@ pub struct BlameLine {
     pub source: Option<&'static str>,
 }
 
+/// The repository holding the file at `path` and the file's path from the top of its work tree
+/// (`/`-separated, as git names it; symbolic links in its folders resolved, as git resolves its
+/// top). Outside any repository: the workspace folder holding it, where git finds nothing and
+/// every line is uncommitted.
+pub fn locate(path: &Path) -> Option<(Repo, String)> {
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let dir = parent.unwrap_or(Path::new(".")).canonicalize().ok()?;
+    let repo = Repo::discover(&dir).unwrap_or_else(|_| Repo {
+        root: crate::workspace::root_of(&dir),
+    });
+    let top = repo
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| repo.root.clone());
+    let rel = dir.join(path.file_name()?);
+    let rel: Vec<String> = rel
+        .strip_prefix(&top)
+        .ok()?
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some((repo, rel.join("/")))
+}
+
+/// A blamed line's row as `mindgap blame` and the editors show it, before the code: the short
+/// commit (`00000000` when not committed), the origin (coloured when `colour`), where it is
+/// known from, and the line number right-aligned to `width`.
+pub fn row(l: &BlameLine, width: usize, colour: bool) -> String {
+    let commit = l.commit.as_deref().map_or("00000000", short);
+    let origin = format!("{:<10}", l.origin);
+    let origin = match (colour, ansi(l.origin)) {
+        (true, Some(c)) => format!("\x1b[{c}m{origin}\x1b[0m"),
+        _ => origin,
+    };
+    let source = l.source.unwrap_or("");
+    format!("{commit} ({origin} {source:<7} {:>width$})", l.line)
+}
+
+fn ansi(origin: &str) -> Option<&'static str> {
+    match origin {
+        "paste" => Some("33"),
+        "completion" => Some("35"),
+        "agent" => Some("31"),
+        "mixed" => Some("36"),
+        "unknown" => Some("2"),
+        _ => None,
+    }
+}
+
 /// What the notes of one commit say, per path in that commit.
 enum Notes {
     Mindgap(Vec<record::Record>),
@@ -37,12 +87,17 @@ pub fn blame(
     live: Option<&[LineOrigin]>,
 ) -> (Vec<BlameLine>, Vec<String>) {
     let count = text.lines().count() as u32;
-    // A file git does not track (or no repository): every line is uncommitted.
-    let blamed = repo
-        .run_with_input(
-            &["blame", "--line-porcelain", "--contents", "-", "--", rel],
-            text.as_bytes(),
-        )
+    // A file git does not track, no repository, or no file at all (`rel` empty): every line
+    // is uncommitted.
+    let blamed = (!rel.is_empty())
+        .then(|| {
+            repo.run_with_input(
+                &["blame", "--line-porcelain", "--contents", "-", "--", rel],
+                text.as_bytes(),
+            )
+            .ok()
+        })
+        .flatten()
         .map(|out| git_blame::parse(&out))
         .unwrap_or_default();
     let mut warnings = Vec::new();
@@ -52,7 +107,11 @@ pub fn blame(
         c.dedup();
         c
     };
-    let notes = commit_notes(repo, &commits, &mut warnings);
+    let notes = if commits.is_empty() {
+        HashMap::new()
+    } else {
+        commit_notes(repo, &commits, &mut warnings)
+    };
     let described = described(repo, &blamed, &notes);
     let by_line: HashMap<u32, &git_blame::Blamed> = blamed.iter().map(|b| (b.line, b)).collect();
     let lines = (1..=count)
@@ -201,4 +260,41 @@ fn from_git_ai(attested: &Attested, path: &str) -> HashMap<u32, Described> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_reached_through_a_symbolic_link_is_named_from_the_top_of_its_work_tree() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        std::fs::create_dir_all(real.join("src")).unwrap();
+        let ok = std::process::Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(&real)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        // Not on disk yet (a new, unsaved file): its folder is enough.
+        let file = link.join("src").join("new file.py");
+        let (repo, rel) = locate(&file).expect("in the repository");
+        assert_eq!(rel, "src/new file.py");
+        assert_eq!(repo.root, real.canonicalize().unwrap());
+        // Outside any repository: the folder holding it, where every line is uncommitted.
+        let (repo, rel) = locate(&dir.path().join("elsewhere.py")).unwrap();
+        assert_eq!(rel, "elsewhere.py");
+        assert_eq!(repo.root, dir.path().canonicalize().unwrap());
+        let (lines, warnings) = blame(&repo, &rel, "a\nb\n", None);
+        assert!(warnings.is_empty());
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.commit.is_none() && l.origin == "unknown")
+        );
+    }
 }

@@ -5,7 +5,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use crate::attribution::blame::{BlameLine, blame as blame_lines};
+use crate::attribution::blame::{BlameLine, blame as blame_lines, locate, row};
 use crate::attribution::note::{short, worktree_record, write_note};
 use crate::attribution::record::{self, Record};
 use crate::attribution::{Context, origin::Origin};
@@ -112,19 +112,8 @@ pub fn blame(home: &Path, file: &str, json: bool) -> Result<i32, String> {
     let text = std::fs::read(path).map_err(|e| format!("cannot read {file} ({e})."))?;
     let text = String::from_utf8(text)
         .map_err(|_| format!("{file} is not UTF-8 text; mindgap blames text files."))?;
-    let path = path
-        .canonicalize()
-        .map_err(|e| format!("cannot find {file} ({e})."))?;
-    let dir = path.parent().unwrap_or(Path::new("/"));
-    // Outside a repository every line is uncommitted: the session's, if it knew them.
-    let repo = Repo::discover(dir).unwrap_or_else(|_| Repo {
-        root: crate::workspace::root_of(dir),
-    });
-    let root = repo.root.canonicalize().unwrap_or(repo.root.clone());
-    let rel = path
-        .strip_prefix(&root)
-        .map(|r| r.to_string_lossy().replace('\\', "/"))
-        .map_err(|_| format!("{file} is not inside {}.", root.display()))?;
+    let (repo, rel) = locate(path).ok_or_else(|| format!("cannot find {file}."))?;
+    let root = repo.root.clone();
     let ctx = context(home, &root);
     let live = ctx.origins(&rel, &text).map(|(_, _, o)| o);
     let (lines, warnings) = blame_lines(&repo, &rel, &text, live.as_deref());
@@ -157,32 +146,11 @@ fn colour() -> bool {
 /// Aligned like `git blame`: short commit, origin, where it is known from, line number, text.
 pub fn aligned(lines: &[BlameLine], text: &str, colour: bool) -> String {
     let width = lines.len().max(1).to_string().len();
-    let mut out = String::new();
-    for (l, code) in lines.iter().zip(text.lines()) {
-        let commit = l.commit.as_deref().map_or("00000000", short);
-        let origin = format!("{:<10}", l.origin);
-        let origin = match (colour, ansi(l.origin)) {
-            (true, Some(c)) => format!("\x1b[{c}m{origin}\x1b[0m"),
-            _ => origin,
-        };
-        let source = l.source.unwrap_or("");
-        out.push_str(&format!(
-            "{commit} ({origin} {source:<7} {:>width$}) {code}\n",
-            l.line
-        ));
-    }
-    out
-}
-
-fn ansi(origin: &str) -> Option<&'static str> {
-    match origin {
-        "paste" => Some("33"),
-        "completion" => Some("35"),
-        "agent" => Some("31"),
-        "mixed" => Some("36"),
-        "unknown" => Some("2"),
-        _ => None,
-    }
+    lines
+        .iter()
+        .zip(text.lines())
+        .map(|(l, code)| format!("{} {code}\n", row(l, width, colour)))
+        .collect()
 }
 
 /// `mindgap export --format agent-trace [-o PATH]`.

@@ -14,9 +14,8 @@ use serde_json::{Value, json};
 use tracing::warn;
 
 use super::state::Shared;
-use crate::attribution::blame::{BlameLine, blame};
-use crate::attribution::note::short;
-use crate::attribution::origin::{LineOrigin, Origin, line_origins};
+use crate::attribution::blame::{BlameLine, blame, locate, row};
+use crate::attribution::origin::line_origins;
 use crate::git::Repo;
 use crate::pipeline::views::DocView;
 
@@ -64,65 +63,23 @@ fn blame_view(path: Option<&str>, view: DocView) -> (Vec<BlameLine>, Vec<String>
     // The editor holds the whole document: every line of it is known to the session.
     let known = vec![true; view.rope.len_lines()];
     let live = line_origins(&view.rope, &view.provenance, &known);
-    match path.and_then(in_repo) {
-        Some((repo, rel)) => blame(&repo, &rel, &text, Some(&live)),
-        None => (uncommitted(&text, &live), Vec::new()),
-    }
-}
-
-/// The repository holding the file at `path`, and the file's path from the top of its work
-/// tree (`/`-separated, as git names it). Symbolic links in the folders are resolved, as git
-/// resolves them for its top.
-fn in_repo(path: &str) -> Option<(Repo, String)> {
-    let path = Path::new(path);
-    let dir = path.parent()?.canonicalize().ok()?;
-    let repo = Repo::discover(&dir).ok()?;
-    let top = repo
-        .root
-        .canonicalize()
-        .unwrap_or_else(|_| repo.root.clone());
-    let rel = dir.join(path.file_name()?);
-    let rel = rel.strip_prefix(&top).ok()?;
-    let rel: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    Some((repo, rel.join("/")))
-}
-
-/// Every line of `text` as not committed: its live origin, if the session knows one.
-fn uncommitted(text: &str, live: &[LineOrigin]) -> Vec<BlameLine> {
-    (1..=text.lines().count() as u32)
-        .map(|line| {
-            let origin = live
-                .get(line as usize - 1)
-                .map_or(Origin::Unknown, |o| o.origin);
-            BlameLine {
-                line,
-                origin: origin.as_str(),
-                commit: None,
-                source: (origin != Origin::Unknown).then_some("live"),
-            }
-        })
-        .collect()
+    // Not a file (`untitled:`): no repository, every line uncommitted.
+    let (repo, rel) = path.and_then(|p| locate(Path::new(p))).unwrap_or_else(|| {
+        (
+            Repo {
+                root: std::env::temp_dir(),
+            },
+            String::new(),
+        )
+    });
+    blame(&repo, &rel, &text, Some(&live))
 }
 
 /// One line per blamed line, as `mindgap blame` prints it but without the code (the editor puts
-/// the document's own text beside it): the short commit (`00000000` when not committed), the
-/// origin, where it is known from, the line number.
+/// the document's own text beside it).
 pub fn aligned(lines: &[BlameLine]) -> String {
     let width = lines.len().max(1).to_string().len();
-    lines
-        .iter()
-        .map(|l| {
-            let commit = l.commit.as_deref().map_or("00000000", short);
-            let source = l.source.unwrap_or("");
-            format!(
-                "{commit} ({:<10} {source:<7} {:>width$})\n",
-                l.origin, l.line
-            )
-        })
-        .collect()
+    lines.iter().map(|l| row(l, width, false) + "\n").collect()
 }
 
 #[cfg(test)]
@@ -190,27 +147,5 @@ mod tests {
         );
         // A document that is no file (VS Code's untitled:) is the same.
         assert_eq!(blame_view(None, view).0, lines);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn a_file_reached_through_a_symbolic_link_is_named_from_the_top_of_its_work_tree() {
-        let dir = tempfile::tempdir().unwrap();
-        let real = dir.path().join("real");
-        std::fs::create_dir_all(real.join("src")).unwrap();
-        let ok = std::process::Command::new("git")
-            .args(["init", "-q"])
-            .current_dir(&real)
-            .status()
-            .unwrap();
-        assert!(ok.success());
-        let link = dir.path().join("link");
-        std::os::unix::fs::symlink(&real, &link).unwrap();
-        // Not on disk yet (a new, unsaved file): its folder is enough.
-        let file = link.join("src").join("new file.py");
-        let (repo, rel) = in_repo(file.to_str().unwrap()).expect("in the repository");
-        assert_eq!(rel, "src/new file.py");
-        assert_eq!(repo.root, real.canonicalize().unwrap());
-        assert!(in_repo(dir.path().join("elsewhere.py").to_str().unwrap()).is_none());
     }
 }
