@@ -15,7 +15,8 @@ pub enum Agent {
 }
 
 impl Agent {
-    /// Every agent, in the order they were added.
+    /// Every agent, in the order they were added. Append only: evidence codes in stores name an
+    /// agent by its position here (`evidence_code.rs`).
     pub const ALL: [Agent; 6] = [
         Agent::ClaudeCode,
         Agent::Codex,

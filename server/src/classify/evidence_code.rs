@@ -117,15 +117,9 @@ impl Evidence {
     }
 }
 
-/// The agents in code order (append only: a store keeps an agent's position here).
-const AGENTS: [Agent; 6] = [
-    Agent::ClaudeCode,
-    Agent::Codex,
-    Agent::GeminiCli,
-    Agent::Aider,
-    Agent::OpenCode,
-    Agent::GitAi,
-];
+/// The agents in code order: a store keeps an agent's position in [`Agent::ALL`], which is
+/// append only.
+const AGENTS: [Agent; 6] = Agent::ALL;
 
 /// The highest code a variant has.
 pub const LAST: u8 = 43;
