@@ -17,6 +17,7 @@
 
 mod db;
 mod events;
+pub mod foreign;
 mod handle;
 mod health;
 pub mod history;
