@@ -365,3 +365,52 @@ fn the_files_are_left_byte_for_byte_and_none_is_added() {
         "a read of a closed database changes and adds nothing"
     );
 }
+
+/// `cargo test -p mindgap --release --lib measure_reads_of_a_big_database -- --ignored --nocapture`
+#[test]
+#[ignore = "a measurement: a million parts"]
+fn measure_reads_of_a_big_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = workspace_db(dir.path());
+    let made = std::time::Instant::now();
+    db.run(
+        "INSERT INTO part (id, message_id, session_id, time_created, time_updated, data)
+         WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 1000000)
+         SELECT 'prt_' || x, 'msg_ses_w', 'ses_w', x, x,
+                '{\"type\":\"text\",\"text\":\"' || hex(randomblob(100)) || '\"}' FROM n",
+    );
+    let edit = tool_part(
+        "edit",
+        "completed",
+        json!({"filePath": "/w/a.ts"}),
+        START + 1,
+    );
+    db.part("prt_edit", "ses_w", START + 1, &edit);
+    let size = std::fs::metadata(&db.path).unwrap().len()
+        + std::fs::metadata(dir.path().join("opencode.db-wal")).map_or(0, |m| m.len());
+    println!(
+        "made 1,000,001 parts ({} MiB) in {:?}",
+        size >> 20,
+        made.elapsed()
+    );
+    let time = |what: &str, after: &Cursor| {
+        let began = std::time::Instant::now();
+        let got = read(&db, after);
+        println!(
+            "{what}: {:?}, {} calls, more: {}",
+            began.elapsed(),
+            got.calls.len(),
+            got.more
+        );
+        got
+    };
+    let first = time("first read (finds the end)", &Cursor::new(START));
+    time("a read with nothing new", &first.next);
+    time(
+        "a step from the start",
+        &Cursor {
+            row: Some(0),
+            since_ms: 0,
+        },
+    );
+}
