@@ -11,12 +11,16 @@
 //! a store that fails while the session writes to it (disk full, made read-only, damage found by
 //! a write). Editing never breaks.
 //!
+//! Other tools' databases are read here too, read only and without a byte changed
+//! (`foreign/`: OpenCode's `opencode.db`, asked by the watcher).
+//!
 //! Nothing outside this room sees a SQL type: errors leave it as sentences, rows as the rooms'
 //! own types. The store keeps counts, hashes and metadata — never code text, except the blocks the
 //! person asks to stash (`mindgap.rewrite`), which is what the stash is for.
 
 mod db;
 mod events;
+pub mod foreign;
 mod handle;
 mod health;
 pub mod history;

@@ -1,11 +1,12 @@
 //! Settling notify's events into bursts: events gather until a quiet spell (or a second into a
 //! burst that does not stop), then each path is filtered, read and delivered once, in the order
 //! the changes happened. A new folder is watched and what it already holds reported; agents'
-//! logs go to `logs`; notify's errors and a removed root become one warning each.
+//! logs go to `logs`, and the loop also wakes when an agent's database that changed may be
+//! asked what is new; notify's errors and a removed root become one warning each.
 
 use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use notify::{Event, EventKind};
@@ -17,22 +18,23 @@ use super::{DiskChange, News, Walker};
 
 /// Quiet time that ends a burst of changes.
 const SETTLE: Duration = Duration::from_millis(150);
+/// A burst that does not stop is delivered this long after it began.
+const BURST_MAX: Duration = Duration::from_secs(1);
 
 impl<D: Fn(News)> Walker<D> {
     pub(super) fn run(&mut self, rx: mpsc::Receiver<notify::Result<Event>>) {
         let mut pending: Vec<PathBuf> = Vec::new();
         // The paths in `pending`, so a burst touching a path many times lists it once.
         let mut queued: HashSet<PathBuf> = HashSet::new();
-        let mut since: Option<Instant> = None;
+        // The burst under way: when its first and its latest event came.
+        let mut burst: Option<(Instant, Instant)> = None;
         loop {
-            // Deliver after a quiet spell, or a second into a burst that does not stop.
-            let msg = match since {
-                None => rx.recv().map_err(|_| ()),
-                Some(first) => {
-                    let left = Duration::from_secs(1).saturating_sub(first.elapsed());
-                    rx.recv_timeout(SETTLE.min(left)).map_err(|_| ())
-                }
+            // Wait for the burst to settle, or for an agent's database to be due.
+            let msg = match self.wait(burst) {
+                None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+                Some(wait) => rx.recv_timeout(wait),
             };
+            let gone = matches!(msg, Err(RecvTimeoutError::Disconnected));
             match msg {
                 Ok(Ok(event)) => {
                     if matches!(event.kind, EventKind::Access(_)) {
@@ -43,8 +45,10 @@ impl<D: Fn(News)> Walker<D> {
                             pending.push(p);
                         }
                     }
-                    since.get_or_insert_with(Instant::now);
-                    if since.is_some_and(|f| f.elapsed() < Duration::from_secs(1)) {
+                    let now = Instant::now();
+                    let first = burst.map_or(now, |(first, _)| first);
+                    burst = Some((first, now));
+                    if first.elapsed() < BURST_MAX {
                         continue;
                     }
                 }
@@ -63,14 +67,38 @@ impl<D: Fn(News)> Walker<D> {
                     }
                     continue;
                 }
-                Err(()) if pending.is_empty() && since.is_none() => return, // the watcher is gone
-                Err(()) => {}
+                Err(_) if gone && burst.is_none() => return, // the watcher is gone
+                Err(_) => {}
             }
-            since = None;
-            queued.clear();
-            if !self.flush(&mut pending) {
-                return;
+            // Deliver after a quiet spell, or a second into a burst that does not stop.
+            if burst.is_some_and(|(first, last)| {
+                gone || last.elapsed() >= SETTLE || first.elapsed() >= BURST_MAX
+            }) {
+                burst = None;
+                queued.clear();
+                if !self.flush(&mut pending) {
+                    return;
+                }
             }
+            self.query_logs();
+        }
+    }
+
+    /// How long to wait for the next event: until the burst under way settles, or an agent's
+    /// database that changed may be asked (`None`: nothing to wait for but events).
+    fn wait(&self, burst: Option<(Instant, Instant)>) -> Option<Duration> {
+        let settle = burst.map(|(first, last)| {
+            SETTLE
+                .saturating_sub(last.elapsed())
+                .min(BURST_MAX.saturating_sub(first.elapsed()))
+        });
+        let query = self
+            .logs
+            .query_at()
+            .map(|at| at.saturating_duration_since(Instant::now()));
+        match (settle, query) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
         }
     }
 

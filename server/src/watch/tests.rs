@@ -556,3 +556,154 @@ fn a_log_folder_moved_in_brings_no_old_news() {
         "what the log said before the server started is not news"
     );
 }
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+#[test]
+fn opencode_database_rows_name_the_files_it_wrote_once() {
+    use crate::store::foreign::opencode::fixture::{OpenCodeDb, text_part, tool_part};
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().canonicalize().unwrap();
+    let root = base.join("ws");
+    std::fs::create_dir_all(&root).unwrap();
+    let data = base.join("opencode");
+    std::fs::create_dir_all(&data).unwrap();
+    // OpenCode 1.2+, running: its database in its data folder, a session of this workspace.
+    let db = OpenCodeDb::create(&data.join("opencode.db"));
+    db.project("4b0e", &root);
+    db.session("ses_1", "4b0e", &root);
+    db.project("9f1a", &base.join("other"));
+    db.session("ses_2", "9f1a", &base.join("other"));
+    let old = now_ms() - 60_000;
+    let input = json!({"filePath": root.join("old.ts")});
+    db.part(
+        "prt_old",
+        "ses_1",
+        old,
+        &tool_part("write", "completed", input, old),
+    );
+    let (_w, rx) = start(
+        &root,
+        with(Homes {
+            opencode: Some(data.clone()),
+            ..Homes::default()
+        }),
+    );
+    // A call begins, then completes in place; a read, a text and another project's write
+    // name nothing.
+    let t = now_ms();
+    let edit = |status: &str, at: i64| {
+        let input = json!({"filePath": "src/a.ts", "oldString": "x", "newString": "y"});
+        tool_part("edit", status, input, at)
+    };
+    db.part("prt_1", "ses_1", t, &edit("running", t));
+    std::thread::sleep(Duration::from_millis(400));
+    db.part("prt_1", "ses_1", t + 1, &edit("completed", t + 1));
+    let read = tool_part(
+        "read",
+        "completed",
+        json!({"filePath": root.join("r.ts")}),
+        t + 1,
+    );
+    db.part("prt_2", "ses_1", t + 1, &read);
+    db.part("prt_3", "ses_1", t + 1, &text_part("done"));
+    let other = tool_part(
+        "write",
+        "completed",
+        json!({"filePath": root.join("o.ts")}),
+        t + 1,
+    );
+    db.part("prt_4", "ses_2", t + 1, &other);
+    assert_eq!(rel_paths(&next_writes(&rx), Agent::OpenCode), ["src/a.ts"]);
+    // Written again (compacted, say), it is not news again; the patch after it is.
+    db.part("prt_1", "ses_1", t + 2, &edit("completed", t + 2));
+    let patch =
+        json!({"patchText": "*** Begin Patch\n*** Add File: src/new.ts\n+x\n*** End Patch"});
+    db.part(
+        "prt_5",
+        "ses_1",
+        t + 3,
+        &tool_part("apply_patch", "completed", patch, t + 3),
+    );
+    assert_eq!(
+        rel_paths(&next_writes(&rx), Agent::OpenCode),
+        ["src/new.ts"]
+    );
+}
+
+/// An agent's database that counts the queries asked of it.
+struct Counted {
+    db: std::path::PathBuf,
+    queries: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl agents::AgentLogs for Counted {
+    fn agent(&self) -> Agent {
+        Agent::OpenCode
+    }
+    fn owns(&self, path: &Path) -> bool {
+        path == self.db
+    }
+    fn folders(&mut self) -> Vec<std::path::PathBuf> {
+        Vec::new()
+    }
+    fn follows(&self, _dir: &Path) -> bool {
+        false
+    }
+    fn reading(&self, file: &Path) -> Option<agents::Reading> {
+        (file == self.db).then_some(agents::Reading::Database)
+    }
+    fn parse(&mut self, _file: &Path, _text: &str, _out: &mut Vec<agents::Named>) {}
+    fn query(&mut self, _out: &mut Vec<agents::Named>) -> Result<bool, String> {
+        self.queries
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(false)
+    }
+}
+
+#[test]
+fn a_database_written_fifty_times_a_second_is_asked_a_few_times_and_its_last_change_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let db = root.join("agent.db");
+    std::fs::write(&db, "").unwrap();
+    let queries = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut w = super::Walker::new(
+        root.clone(),
+        root.clone(),
+        options(10),
+        std::sync::Weak::new(),
+        true,
+        |_news: News| {},
+    );
+    w.logs = super::Logs::new(vec![Box::new(Counted {
+        db: db.clone(),
+        queries: queries.clone(),
+    })]);
+    let count = || queries.load(std::sync::atomic::Ordering::SeqCst);
+    let began = std::time::Instant::now();
+    while began.elapsed() < Duration::from_secs(2) {
+        w.read_logs(vec![db.clone()]);
+        w.query_logs();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let asked = count();
+    assert!(
+        (4..=9).contains(&asked),
+        "asked {asked} times in 2 s: at most every 250 ms"
+    );
+    // The last change waits for its turn, and is asked then.
+    w.read_logs(vec![db.clone()]);
+    w.query_logs();
+    let at = w.logs.query_at().expect("due");
+    std::thread::sleep(at.saturating_duration_since(std::time::Instant::now()));
+    w.query_logs();
+    assert_eq!(count(), asked + 1);
+    assert_eq!(w.logs.query_at(), None);
+}

@@ -34,6 +34,10 @@ pub enum Reading {
     /// is read whole on each change and handed to [`AgentLogs::parse`] at once; a write already
     /// reported is known again by its [`Named::id`].
     Rewritten,
+    /// The file is (part of) a database the agent writes (OpenCode's): a change to it is a
+    /// reason to ask [`AgentLogs::query`] what is new, at most a few times a second; a write
+    /// asked again is known by its [`Named::id`].
+    Database,
 }
 
 /// A file an agent's log says it wrote (absolute), and the id of the tool call that names it
@@ -95,6 +99,13 @@ pub trait AgentLogs: Send {
 
     /// The first line of such a log (Codex's session header: its working folder).
     fn head(&mut self, _file: &Path, _line: &str) {}
+
+    /// The writes the agent's database ([`Reading::Database`]) holds that are new since the
+    /// last query (the first query finds where the database ends). `Ok(true)`: more is left
+    /// to read; an error is a sentence, and the database is asked again at its next change.
+    fn query(&mut self, _out: &mut Vec<Named>) -> Result<bool, String> {
+        Ok(false)
+    }
 }
 
 /// Where coding agents keep their logs outside the workspace (`None`: not read), and whether

@@ -1,17 +1,23 @@
-//! OpenCode's storage before version 1.2 (February 2026): JSON files under
-//! `$XDG_DATA_HOME/opencode/storage/` (else `~/.local/share/opencode/storage/`), each rewritten
-//! whole as it changes. A project is `project/<id>.json` with its `worktree`; its sessions are
-//! `session/<project id>/<session id>.json` with their `directory`; a message's parts are
-//! `part/<message id>/<part id>.json`. A tool part is `{"id", "sessionID", "messageID",
-//! "type": "tool", "callID", "tool", "state": {"status", "input", …}}`: `edit`, `write` and
-//! `multiedit` with `"status": "completed"` wrote `input.filePath`, `patch` and `apply_patch` the
-//! files their `input.patchText` names (relative to the session's folder). A part is known again
-//! by its id. Prompts, replies, tool output and file contents are dropped.
+//! OpenCode's own records, in both the forms it has kept them in.
 //!
+//! Since OpenCode 1.2 (February 2026): one SQLite database, `opencode.db` in OpenCode's data
+//! folder (`$XDG_DATA_HOME/opencode`, else `~/.local/share/opencode`), in WAL mode. The data
+//! folder is watched (not counted toward the folder budget); a change to `opencode.db` or its
+//! `-wal` is a reason to ask the store's reader ([`crate::store::foreign::opencode`]) for the
+//! completed calls past its cursor, at most a few times a second. The first query, at start,
+//! finds where the database ends: what it held before is not news.
+//!
+//! Before 1.2: JSON files under `storage/`, each rewritten whole as it changes. A project is
+//! `project/<id>.json` with its `worktree`; its sessions are `session/<project id>/<session
+//! id>.json` with their `directory`; a message's parts are `part/<message id>/<part id>.json`.
 //! Only message folders that appear while watching are followed (their parts are this
 //! session's news); a session of this workspace's project gives relative paths their folder.
-//! OpenCode 1.2 and later keep all of this in one SQLite database (`opencode.db`), which is not
-//! read here.
+//!
+//! Either way a tool part is `{"id", "sessionID", "messageID", "type": "tool", "callID",
+//! "tool", "state": {"status", "input", …}}` (the database keeps the ids in columns): `edit`,
+//! `write` and `multiedit` with `"status": "completed"` wrote `input.filePath`, `patch` and
+//! `apply_patch` the files their `input.patchText` names (relative to the session's folder). A
+//! part is known again by its id. Prompts, replies, tool output and file contents are dropped.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,14 +26,25 @@ use serde_json::Value;
 
 use super::{AgentLogs, Named, Reading, Roots, patch, resolve};
 use crate::classify::Agent;
+use crate::store::foreign::opencode::{Cursor, opencode_calls};
 
 /// OpenCode's tools that write the file their `filePath` names.
 const FILE_TOOLS: &[&str] = &["edit", "write", "multiedit"];
 /// OpenCode's tools that apply a patch (Codex CLI's format) from `patchText`.
 const PATCH_TOOLS: &[&str] = &["patch", "apply_patch"];
 
+/// OpenCode's database (1.2 and later), in its data folder, and its write-ahead log.
+const DB: &str = "opencode.db";
+const DB_WAL: &str = "opencode.db-wal";
+
 /// OpenCode's storage, as far as this workspace goes.
 pub(super) struct OpenCode {
+    /// The data folder, watched for the database.
+    data: PathBuf,
+    db: PathBuf,
+    wal: PathBuf,
+    /// How far the database has been read.
+    cursor: Cursor,
     storage: PathBuf,
     /// `storage/part`, where each message's parts have a folder.
     parts: PathBuf,
@@ -40,7 +57,14 @@ pub(super) struct OpenCode {
 
 impl OpenCode {
     pub fn new(data: &Path, roots: &Roots) -> OpenCode {
+        let now_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
         OpenCode {
+            data: data.to_path_buf(),
+            db: data.join(DB),
+            wal: data.join(DB_WAL),
+            cursor: Cursor::new(now_ms),
             storage: data.join("storage"),
             parts: data.join("storage/part"),
             roots: roots.clone(),
@@ -73,24 +97,27 @@ impl AgentLogs for OpenCode {
     }
 
     fn owns(&self, path: &Path) -> bool {
-        // Nothing is watched unless a project of this workspace was found.
-        !self.projects.is_empty()
-            && (path.starts_with(&self.parts) || self.projects.iter().any(|p| path.starts_with(p)))
+        // No JSON storage is watched unless a project of this workspace was found there.
+        path == self.db
+            || path == self.wal
+            || (!self.projects.is_empty()
+                && (path.starts_with(&self.parts)
+                    || self.projects.iter().any(|p| path.starts_with(p))))
     }
 
     fn folders(&mut self) -> Vec<PathBuf> {
+        // The database's folder, even before OpenCode 1.2 makes the database in it.
+        let mut out: Vec<PathBuf> = Some(self.data.clone())
+            .filter(|d| d.is_dir())
+            .into_iter()
+            .collect();
         let ids = self.project_ids();
         if ids.is_empty() {
-            return Vec::new(); // OpenCode never ran here (or keeps its data in SQLite)
+            return out; // no JSON storage of this workspace
         }
         let sessions = self.storage.join("session");
         self.projects = ids.iter().map(|id| sessions.join(id)).collect();
-        let mut out: Vec<PathBuf> = self
-            .projects
-            .iter()
-            .filter(|p| p.is_dir())
-            .cloned()
-            .collect();
+        out.extend(self.projects.iter().filter(|p| p.is_dir()).cloned());
         if self.parts.is_dir() {
             out.push(self.parts.clone());
         }
@@ -102,6 +129,9 @@ impl AgentLogs for OpenCode {
     }
 
     fn reading(&self, file: &Path) -> Option<Reading> {
+        if file == self.db || file == self.wal {
+            return Some(Reading::Database);
+        }
         let parent = file.parent()?;
         let ours = self.follows(parent) || self.projects.iter().any(|p| p == parent);
         (ours && super::name(file).ends_with(".json")).then_some(Reading::Rewritten)
@@ -124,6 +154,24 @@ impl AgentLogs for OpenCode {
                 out.push(Named::by(&part.id, path));
             }
         }
+    }
+
+    fn query(&mut self, out: &mut Vec<Named>) -> Result<bool, String> {
+        let tools: Vec<&str> = FILE_TOOLS.iter().chain(PATCH_TOOLS).copied().collect();
+        let read = opencode_calls(&self.db, &self.roots.both(), &tools, &self.cursor)?;
+        self.cursor = read.next;
+        for call in read.calls {
+            let paths = match call.patch_text {
+                Some(text) if PATCH_TOOLS.contains(&call.tool.as_str()) => patch::files(&text),
+                _ => call.file_path.into_iter().collect(),
+            };
+            for p in &paths {
+                if let Some(path) = resolve(Some(&call.directory), p) {
+                    out.push(Named::by(&call.part, path));
+                }
+            }
+        }
+        Ok(read.more)
     }
 }
 

@@ -3,17 +3,19 @@
 //! they say were written become [`AgentWrite`]s. What the logs held before this session is not
 //! news. Each agent says how its logs are read ([`Reading`]): lines appended are read once, from
 //! where the last read stopped; a file rewritten whole is read whole, and a write it names
-//! that was already reported (or was there at start) is known by its id. Where the logs are and
-//! what their records name is [`super::agents`]'; `read` does the careful reading.
+//! that was already reported (or was there at start) is known by its id; a database (OpenCode's)
+//! that changed is asked what is new, at most every [`QUERY_EVERY`] (the watcher's loop wakes
+//! for it), and what it names is known by id too. Where the logs are and what their records
+//! name is [`super::agents`]'; `read` does the careful reading.
 
 mod read;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, Instant, SystemTime};
 
 use notify::{RecursiveMode, Watcher};
-use tracing::debug;
+use tracing::{debug, warn};
 
 use super::agents::{self, AgentLogs, Named, Reading};
 use super::{AgentWrite, News, Walker, lock};
@@ -22,6 +24,12 @@ use read::Tail;
 /// Folders one agent's logs may add watches for after start, at most (OpenCode adds one per
 /// message).
 const MAX_FOLLOWED: usize = 4096;
+/// An agent's database is asked at most this often (OpenCode writes its database many times a
+/// second while it streams a reply).
+pub(super) const QUERY_EVERY: Duration = Duration::from_millis(250);
+/// After a query failed (a lock, tables not the ones read, a damaged file) the database is
+/// asked again at its next change, and not before this.
+const QUERY_RETRY: Duration = Duration::from_secs(2);
 
 /// Every agent's logs, and how far each has been read.
 pub(super) struct Logs {
@@ -30,6 +38,8 @@ pub(super) struct Logs {
     watched: HashSet<PathBuf>,
     /// Files that failed to read, told once each.
     told: HashSet<PathBuf>,
+    /// Why a database could not be read, told once each.
+    told_query: HashSet<String>,
     /// When watching began: a log last written before is old news.
     started: SystemTime,
 }
@@ -40,6 +50,10 @@ struct Source {
     /// Ids of writes reported, or there at start.
     seen: HashSet<u64>,
     followed: usize,
+    /// Its database changed since it was last asked (or has more to read).
+    due: bool,
+    /// When its database may be asked next (`None`: never asked yet).
+    next_query: Option<Instant>,
 }
 
 impl Logs {
@@ -52,10 +66,13 @@ impl Logs {
                     tails: HashMap::new(),
                     seen: HashSet::new(),
                     followed: 0,
+                    due: false,
+                    next_query: None,
                 })
                 .collect(),
             watched: HashSet::new(),
             told: HashSet::new(),
+            told_query: HashSet::new(),
             started: SystemTime::now(),
         }
     }
@@ -63,6 +80,15 @@ impl Logs {
     /// Whether a change at `path` is an agent's log's business (not a workspace change).
     pub(super) fn owns(&self, path: &Path) -> bool {
         self.sources.iter().any(|s| s.logs.owns(path))
+    }
+
+    /// When a database that changed may be asked what is new (`None`: none changed).
+    pub(super) fn query_at(&self) -> Option<Instant> {
+        self.sources
+            .iter()
+            .filter(|s| s.due)
+            .map(|s| s.next_query.unwrap_or_else(Instant::now))
+            .min()
     }
 }
 
@@ -118,6 +144,32 @@ impl<D: Fn(News)> Walker<D> {
             }
         }
         self.logs = logs;
+        self.deliver_writes(found);
+    }
+
+    /// Asks the databases that changed, and whose time has come, what is new.
+    pub(super) fn query_logs(&mut self) {
+        let now = Instant::now();
+        let mut found: Vec<(usize, Named)> = Vec::new();
+        for i in 0..self.logs.sources.len() {
+            let s = &self.logs.sources[i];
+            if !s.due || s.next_query.is_some_and(|at| at > now) {
+                continue;
+            }
+            let named = self.logs.query(i);
+            let seen = &mut self.logs.sources[i].seen;
+            found.extend(
+                named
+                    .into_iter()
+                    .filter(|n| n.id.is_none_or(|id| seen.insert(id)))
+                    .map(|n| (i, n)),
+            );
+        }
+        self.deliver_writes(found);
+    }
+
+    /// The workspace's files among those `found`, told as agents' writes.
+    fn deliver_writes(&mut self, found: Vec<(usize, Named)>) {
         let writes: Vec<AgentWrite> = found
             .into_iter()
             .filter_map(|(i, named)| {
@@ -186,6 +238,13 @@ impl Logs {
     fn take_old(&mut self, i: usize, file: &Path) {
         let source = &mut self.sources[i];
         match source.logs.reading(file) {
+            // The first query finds where the database ends (its -wal is the same database).
+            Some(Reading::Database) if source.next_query.is_none() => {
+                let named = self.query(i);
+                self.sources[i]
+                    .seen
+                    .extend(named.into_iter().filter_map(|n| n.id));
+            }
             Some(Reading::Appended) => {
                 if source.logs.needs_head()
                     && let Some(line) = read::head(file)
@@ -201,7 +260,7 @@ impl Logs {
                 }
                 source.seen.extend(named.into_iter().filter_map(|n| n.id));
             }
-            None => {}
+            Some(Reading::Database) | None => {}
         }
     }
 
@@ -211,6 +270,10 @@ impl Logs {
         let Some(reading) = source.logs.reading(file) else {
             return;
         };
+        if reading == Reading::Database {
+            source.due = true; // asked by `query_logs`, at most every QUERY_EVERY
+            return;
+        }
         let mut named = Vec::new();
         let result = match reading {
             Reading::Appended => {
@@ -224,6 +287,7 @@ impl Logs {
             Reading::Rewritten => {
                 read::whole(file).map(|text| source.logs.parse(file, &text, &mut named))
             }
+            Reading::Database => Ok(()),
         };
         if let Err(why) = result
             && self.told.insert(file.to_path_buf())
@@ -237,5 +301,29 @@ impl Logs {
                 .filter(|n| n.id.is_none_or(|id| seen.insert(id)))
                 .map(|n| (i, n)),
         );
+    }
+}
+
+impl Logs {
+    /// Asks source `i`'s database what is new; a failure is told once per cause.
+    fn query(&mut self, i: usize) -> Vec<Named> {
+        let source = &mut self.sources[i];
+        let mut named = Vec::new();
+        let result = source.logs.query(&mut named);
+        let now = Instant::now();
+        match result {
+            Ok(more) => {
+                source.due = more;
+                source.next_query = Some(now + QUERY_EVERY);
+            }
+            Err(why) => {
+                source.due = false;
+                source.next_query = Some(now + QUERY_RETRY);
+                if self.told_query.insert(why.clone()) {
+                    warn!(agent = source.logs.agent().as_str(), "{why}");
+                }
+            }
+        }
+        named
     }
 }

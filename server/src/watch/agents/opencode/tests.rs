@@ -166,7 +166,11 @@ fn the_workspace_project_and_new_message_folders_are_its_logs() {
     let mut o = OpenCode::new(dir.path(), &Roots::new(Path::new("/w"), Path::new("/w")));
     assert_eq!(
         o.folders(),
-        [storage.join("session/4b0ea68d"), storage.join("part")]
+        [
+            dir.path().to_path_buf(),
+            storage.join("session/4b0ea68d"),
+            storage.join("part")
+        ]
     );
     assert!(
         o.follows(&storage.join("part/msg_new")) && !o.follows(&storage.join("part/msg_new/x"))
@@ -185,7 +189,25 @@ fn the_workspace_project_and_new_message_folders_are_its_logs() {
         None
     );
     assert!(!o.owns(&storage.join("message/ses_1/msg_1.json")));
-    // A data folder with no project of this workspace watches nothing.
+    // OpenCode 1.2 and later: the database and its write-ahead log, not its shared memory
+    // (which a reader may touch) nor anything else in the data folder.
+    for (name, reading) in [
+        ("opencode.db", Some(Reading::Database)),
+        ("opencode.db-wal", Some(Reading::Database)),
+        ("opencode.db-shm", None),
+        ("auth.json", None),
+    ] {
+        let file = dir.path().join(name);
+        assert_eq!(o.reading(&file), reading, "{name}");
+        assert_eq!(o.owns(&file), reading.is_some(), "{name}");
+    }
+    // A data folder with no JSON project of this workspace: only the folder, for the database.
     let mut none = OpenCode::new(dir.path(), &Roots::new(Path::new("/x"), Path::new("/x")));
-    assert!(none.folders().is_empty());
+    assert_eq!(none.folders(), [dir.path().to_path_buf()]);
+    assert!(!none.owns(&storage.join("part/msg_new/prt_1.json")));
+    let mut absent = OpenCode::new(
+        &dir.path().join("nope"),
+        &Roots::new(Path::new("/x"), Path::new("/x")),
+    );
+    assert!(absent.folders().is_empty());
 }
