@@ -26,7 +26,7 @@ pub use client::Server;
 pub use framing::{Frame, FrameParser, frame};
 pub use messages::{RpcError, caps_with_encodings, full_change, range_change, trimmed_counts, uri};
 pub use process::Options;
-pub use workspace::{Workspace, git};
+pub use workspace::{Workspace, commit_with_note, git, git_with};
 
 /// How long a request waits for its answer.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);

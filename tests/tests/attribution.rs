@@ -9,34 +9,27 @@ use std::process::Command;
 use std::thread::sleep;
 use std::time::Duration;
 
-use mindgap_e2e::{Server, Workspace};
+use mindgap_e2e::{Server, Workspace, git_with};
 use serde_json::{Value, json};
 
 const TYPED_TOP: &str = "total = 0\n";
 const PASTED: &str = "def area(r):\n    return 3.14159 * r * r\n";
 const TYPED_END: &str = "count = 1\n";
 
-/// Runs git in `dir` with the home the hooks' `mindgap` must use; its stdout.
+/// Runs git in `dir` as Ann, with the home the hooks' `mindgap` must use; its stdout.
 fn git_in(dir: &Path, home: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args([
-            "-c",
-            "user.name=Ann",
-            "-c",
-            "user.email=ann@example.invalid",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .env("MINDGAP_HOME", home)
-        .env("GIT_EDITOR", "true")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    let ann = [
+        "-c",
+        "user.name=Ann",
+        "-c",
+        "user.email=ann@example.invalid",
+    ];
+    let args: Vec<&str> = ann.iter().chain(args).copied().collect();
+    git_with(
+        dir,
+        &args,
+        &[("MINDGAP_HOME", home), ("GIT_EDITOR", Path::new("true"))],
+    )
 }
 
 fn mindgap(home: &Path, dir: &Path, args: &[&str]) -> mindgap_e2e::Output {
@@ -418,19 +411,18 @@ fn the_team_report_reads_the_notes_per_author_and_week() {
     git_in(root, home, &["commit", "-q", "--amend", "-m", "geometry!"]);
     std::fs::write(root.join("b.py"), "b = 1\nb = 2\n").unwrap();
     git_in(root, home, &["add", "b.py"]);
-    let bob = Command::new("git")
-        .args([
-            "-c",
-            "user.name=Bob",
-            "-c",
-            "user.email=bob@example.invalid",
-        ])
-        .args(["commit", "-q", "-m", "bob's"])
-        .current_dir(root)
-        .env("MINDGAP_HOME", home)
-        .output()
-        .unwrap();
-    assert!(bob.status.success());
+    let bob = [
+        "-c",
+        "user.name=Bob",
+        "-c",
+        "user.email=bob@example.invalid",
+    ];
+    let commit: Vec<&str> = bob
+        .iter()
+        .chain(&["commit", "-q", "-m", "bob's"])
+        .copied()
+        .collect();
+    git_with(root, &commit, &[("MINDGAP_HOME", home.as_path())]);
     // A commit without a note counts among the period's commits only.
     std::fs::write(root.join("c.py"), "c = 1\n").unwrap();
     git_in(root, home, &["add", "c.py"]);

@@ -5,11 +5,10 @@
 //! have open is one clear error.
 
 use std::path::Path;
-use std::process::Command;
 use std::thread::sleep;
 use std::time::Duration;
 
-use mindgap_e2e::{Server, Workspace, git};
+use mindgap_e2e::{Server, Workspace, commit_with_note};
 use serde_json::{Value, json};
 
 const COMMITTED: &str = "import os\ndef f():\n    return 1\nprint(f())\n# end\n";
@@ -46,49 +45,19 @@ fn paste(s: &mut Server, uri: &str, version: &mut i32, line: u32, text: &str) {
     );
 }
 
-fn head(dir: &Path) -> String {
-    let out = Command::new("git")
-        .args(["rev-parse", "HEAD"])
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 /// A repository with `src/a.py` committed and a mindgap note saying line 1 is the person's and
 /// lines 2-3 an AI completion (line 4-5: nothing said).
 fn repository(root: &Path) -> String {
-    std::fs::create_dir_all(root.join("src")).unwrap();
-    std::fs::write(root.join("src/a.py"), COMMITTED).unwrap();
-    git(root, &["init", "-q"]);
-    git(root, &["add", "src/a.py"]);
-    git(root, &["commit", "-q", "-m", "first"]);
-    let sha = head(root);
-    let note = json!({
-        "version": "0.1.0",
-        "id": "6f1c1d2e-0000-4000-8000-000000000001",
-        "timestamp": "2026-01-05T10:00:00Z",
-        "vcs": {"type": "git", "revision": sha},
-        "tool": {"name": "mindgap", "version": "0.1.0"},
-        "files": [{"path": "src/a.py", "conversations": [
+    commit_with_note(
+        root,
+        "src/a.py",
+        COMMITTED,
+        json!([
             {"contributor": {"type": "human"}, "ranges": [{"start_line": 1, "end_line": 1}]},
             {"contributor": {"type": "ai"}, "ranges": [{"start_line": 2, "end_line": 3}],
              "metadata": {"dev.mindgap": {"class": "completion"}}},
-        ]}],
-    });
-    let note = note.to_string();
-    git(
-        root,
-        &[
-            "notes",
-            "--ref=refs/notes/mindgap",
-            "add",
-            "-m",
-            &note,
-            "HEAD",
-        ],
-    );
-    sha
+        ]),
+    )
 }
 
 /// (origin, commit, source) of each line, and the line numbers in order.

@@ -17,7 +17,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use mindgap_e2e::{git, mindgap_bin, run, wait_timeout, workspace_root};
+use mindgap_e2e::{commit_with_note, mindgap_bin, run, wait_timeout, workspace_root};
 use serde_json::Value;
 
 const NVIM_VERSION: &str = "0.11.4";
@@ -447,40 +447,15 @@ fn mindgap_blame_shows_each_lines_origin_in_a_scrollbound_read_only_split() {
     std::fs::create_dir_all(ws.join("src")).unwrap();
     std::fs::create_dir_all(dir.join("home")).unwrap();
     // Committed, with a note: line 1 the person's, lines 2-3 an AI completion, 4-5 not said.
-    std::fs::write(
-        ws.join("src/a.py"),
+    let sha = commit_with_note(
+        &ws,
+        "src/a.py",
         "import os\ndef f():\n    return 1\nprint(f())\n# end\n",
-    )
-    .unwrap();
-    git(&ws, &["init", "-q"]);
-    git(&ws, &["add", "src/a.py"]);
-    git(&ws, &["commit", "-q", "-m", "first"]);
-    let out = Command::new("git")
-        .args(["rev-parse", "HEAD"])
-        .current_dir(&ws)
-        .output()
-        .unwrap();
-    let sha = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let note = serde_json::json!({
-        "version": "0.1.0", "id": "6f1c1d2e-0000-4000-8000-000000000002",
-        "timestamp": "2026-01-05T10:00:00Z", "vcs": {"type": "git", "revision": sha},
-        "files": [{"path": "src/a.py", "conversations": [
+        serde_json::json!([
             {"contributor": {"type": "human"}, "ranges": [{"start_line": 1, "end_line": 1}]},
             {"contributor": {"type": "ai"}, "ranges": [{"start_line": 2, "end_line": 3}],
              "metadata": {"dev.mindgap": {"class": "completion"}}},
-        ]}],
-    })
-    .to_string();
-    git(
-        &ws,
-        &[
-            "notes",
-            "--ref=refs/notes/mindgap",
-            "add",
-            "-m",
-            &note,
-            "HEAD",
-        ],
+        ]),
     );
 
     let (r, status, context) = run_nvim(&init, &ws, &dir, "src/a.py", &[]);

@@ -11,10 +11,8 @@
 -- is set up; scrolls the source window and records where the view's top line went; then types
 -- one more line and runs require('mindgap').blame() again, which refreshes the same window.
 
-local uv = vim.uv
-local function env(k)
-  return assert(os.getenv(k), k .. ' not set')
-end
+local H = dofile(vim.fs.dirname(debug.getinfo(1, 'S').source:sub(2)) .. '/harness.lua')
+local env = H.env
 local plugin = env('MINDGAP_NVIM_PLUGIN')
 local bin = env('MINDGAP_NVIM_BIN')
 local result_path = env('MINDGAP_NVIM_RESULT')
@@ -22,61 +20,13 @@ local result_path = env('MINDGAP_NVIM_RESULT')
 vim.opt.runtimepath:prepend(plugin)
 
 local R = { errors = {} }
-local function write()
-  local f = assert(io.open(result_path, 'w'))
-  f:write(vim.json.encode(R))
-  f:close()
-end
-local function fail(msg)
-  R.errors[#R.errors + 1] = tostring(msg)
-  write()
-  vim.schedule(function()
-    vim.cmd('qa!')
-  end)
-end
+local write, fail = H.results(result_path, R)
 
 local mindgap = require('mindgap')
 mindgap.setup({ cmd = { bin, 'lsp' } })
 
--- Polls `pred` every 20 ms, then `k()`; fails after `ms`.
-local function wait_for(what, ms, pred, k)
-  local waited = 0
-  local function tick()
-    local ok, v = pcall(pred)
-    if not ok then
-      return fail(what .. ': ' .. tostring(v))
-    end
-    if v then
-      local ok2, err = pcall(k)
-      if not ok2 then
-        fail(what .. ' then: ' .. tostring(err))
-      end
-      return
-    end
-    waited = waited + 20
-    if waited > ms then
-      return fail('timed out waiting for ' .. what)
-    end
-    vim.defer_fn(tick, 20)
-  end
-  tick()
-end
-
--- Feeds `keys` one at a time from a libuv timer, `gap` ms apart, then `k()`.
-local function type_keys(keys, gap, k)
-  local i = 0
-  local timer = assert(uv.new_timer())
-  timer:start(gap, gap, function()
-    i = i + 1
-    if i > #keys then
-      timer:stop()
-      timer:close()
-      vim.schedule(k)
-      return
-    end
-    vim.api.nvim_input(keys[i])
-  end)
-end
+local wait_for = H.waiter(fail)
+local type_keys = H.type_keys
 
 local function keys_of(text)
   local keys = {}
