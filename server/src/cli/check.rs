@@ -8,7 +8,7 @@ use ropey::Rope;
 
 use crate::config::{Config, Problems};
 use crate::practices::check::{Unexplained, check_file};
-use crate::provenance::{Provenance, Saved};
+use crate::attribution::Context;
 use crate::store::Db;
 use crate::uri;
 
@@ -44,25 +44,22 @@ pub fn check(home: &Path, dir: Option<String>, staged: bool) -> Result<i32, Stri
     } else {
         recorded_files(&db, &root)
     };
-    let provenance_of = |uri: &str, rope: &Rope| {
-        let saved = db.load_provenance(uri).and_then(|b| Saved::decode(&b))?;
-        let prov = Provenance::restore(&saved, rope);
-        Some((
-            rope.to_string(),
-            prov.ranges().map(|r| (r.start, r.end)).collect(),
-        ))
+    let ctx = Context {
+        root: root.clone(),
+        config,
+        db: Some(db),
     };
+    let provenance_of = |uri: &str, rope: &Rope| ctx.explanation_help(uri, rope);
     let mut missing: Vec<Unexplained> = Vec::new();
     for Candidate { rel, text } in &files {
         let Some(text) = text else { continue }; // binary or deleted
-        let subject = uri::from_path(&root.join(rel).to_string_lossy());
-        let saved = db.load_provenance(&subject).and_then(|b| Saved::decode(&b));
+        let saved = ctx.saved(rel);
         missing.extend(check_file(
             &root,
             rel,
             text,
             saved.as_ref(),
-            &config,
+            &ctx.config,
             &provenance_of,
         ));
     }
@@ -70,7 +67,7 @@ pub fn check(home: &Path, dir: Option<String>, staged: bool) -> Result<i32, Stri
         let what = if staged { "staged files" } else { "files" };
         println!(
             "mindgap: every outside-help block of {} lines or more in the {what} is explained.",
-            config.explain_min_lines
+            ctx.config.explain_min_lines
         );
         return Ok(0);
     }
