@@ -165,9 +165,9 @@ pub fn export(home: &Path, out: Option<String>, dir: Option<String>) -> Result<i
 fn agent_trace(home: &Path, dir: Option<String>) -> Result<String, String> {
     let repo = Repo::discover(&here(dir)?)?;
     let ctx = context(home, &repo.root);
-    let noted = notes::read_all(&repo, notes::MINDGAP);
+    let listed = notes::list(&repo, notes::MINDGAP);
     // Oldest first, and only commits something still reaches (not one an amend replaced).
-    let log = if noted.is_empty() {
+    let log = if listed.is_empty() {
         Vec::new()
     } else {
         repo.run(&[
@@ -181,10 +181,15 @@ fn agent_trace(home: &Path, dir: Option<String>) -> Result<String, String> {
         ])?
     };
     let log = String::from_utf8_lossy(&log);
-    let commits = log.lines().filter(|sha| noted.contains_key(*sha));
+    let commits: Vec<&str> = log
+        .lines()
+        .filter(|sha| listed.contains_key(*sha))
+        .collect();
+    let noted = notes::read(&repo, notes::MINDGAP, &commits);
     let mut out = String::new();
     for sha in commits {
-        match record::parse_note(&noted[sha]) {
+        let Some(note) = noted.get(sha) else { continue };
+        match record::parse_note(note) {
             Ok(records) => {
                 out.push_str(&serde_json::to_string(&records[0]).map_err(|e| e.to_string())?);
                 out.push('\n');

@@ -6,9 +6,9 @@ use std::process::Command;
 
 use ropey::Rope;
 
+use crate::attribution::Context;
 use crate::config::{Config, Problems};
 use crate::practices::check::{Unexplained, check_file};
-use crate::attribution::Context;
 use crate::store::Db;
 use crate::uri;
 

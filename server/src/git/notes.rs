@@ -47,13 +47,6 @@ pub fn read(repo: &Repo, notes_ref: &str, commits: &[&str]) -> HashMap<String, S
         .collect()
 }
 
-/// Every note under `notes_ref`, by commit.
-pub fn read_all(repo: &Repo, notes_ref: &str) -> HashMap<String, String> {
-    let all = list(repo, notes_ref);
-    let commits: Vec<&str> = all.keys().map(String::as_str).collect();
-    read(repo, notes_ref, &commits)
-}
-
 /// Writes `text` as the note of `commit` under mindgap's own ref, replacing any note it had.
 /// There is no way to write another ref: other tools' notes are read, never written.
 pub fn write(repo: &Repo, commit: &str, text: &str) -> Result<(), String> {

@@ -86,8 +86,6 @@ pub struct Team {
 /// Reads the period `since` (`8w`, `30d`) of the repository's notes.
 pub fn gather(repo: &Repo, since: &str) -> Result<Team, String> {
     let from_ms = crate::practices::report::output::since_ms(since, Local::now())?;
-    let noted = notes::read_all(repo, notes::MINDGAP);
-    let by_git_ai = notes::read_all(repo, notes::GIT_AI);
     let after = format!("--since={}", from_ms / 1000);
     let log = repo.run(&[
         "log",
@@ -100,7 +98,11 @@ pub fn gather(repo: &Repo, since: &str) -> Result<Team, String> {
         "--format=%H%x00%an <%ae>%x00%ct",
     ]);
     // A repository with no commit yet has nothing to show.
-    let log = log.unwrap_or_default();
+    let log = String::from_utf8_lossy(&log.unwrap_or_default()).into_owned();
+    // Only the period's notes are read.
+    let shas: Vec<&str> = log.lines().filter_map(|l| l.split('\0').next()).collect();
+    let noted = notes::read(repo, notes::MINDGAP, &shas);
+    let by_git_ai = notes::read(repo, notes::GIT_AI, &shas);
     let from = Local
         .timestamp_millis_opt(from_ms)
         .single()
@@ -111,7 +113,7 @@ pub fn gather(repo: &Repo, since: &str) -> Result<Team, String> {
         from,
         ..Team::default()
     };
-    for line in String::from_utf8_lossy(&log).lines() {
+    for line in log.lines() {
         let mut parts = line.split('\0');
         let (Some(sha), Some(author), Some(time)) = (parts.next(), parts.next(), parts.next())
         else {
