@@ -135,3 +135,62 @@ fn stdout_carries_only_frames_even_with_trace_logging() {
         s.received()
     );
 }
+
+/// `serve_io` returns with the store closed — every event written and the store's files shut —
+/// even though the session's background tasks (the status line's publisher) would run forever:
+/// a command run right after the server ends must never find the store half closed.
+#[test]
+fn the_server_returns_with_its_store_closed() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let w = mindgap_e2e::Workspace::new();
+    let root_uri = format!("file://{}", w.root.display());
+    let doc = format!("{root_uri}/a.py");
+    let messages = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"rootUri": root_uri, "capabilities": {"experimental": {"mindgapStatus": true}}}}),
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": doc, "languageId": "python", "version": 1, "text": "x = 1\n"}}}),
+        json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+        json!({"jsonrpc": "2.0", "method": "exit"}),
+    ];
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let home = w.home.clone();
+    runtime.block_on(async move {
+        let (mut client_in, server_in) = tokio::io::duplex(1 << 16);
+        let (server_out, mut client_out) = tokio::io::duplex(1 << 16);
+        let drain = tokio::spawn(async move {
+            let mut sink = Vec::new();
+            let _ = client_out.read_to_end(&mut sink).await;
+        });
+        let opts = mindgap::lsp::ServeOptions {
+            home: home.clone(),
+            record: None,
+        };
+        let server = tokio::spawn(mindgap::lsp::serve_io(server_in, server_out, opts));
+        for m in &messages {
+            client_in
+                .write_all(&mindgap_e2e::frame(m.to_string().as_bytes()))
+                .await
+                .unwrap();
+            // Let the status publisher start before the session ends.
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        assert_eq!(server.await.unwrap(), 0);
+        // Still inside the runtime, so nothing was dropped by its shutdown: no connection of
+        // the server's is left, so this one gets the whole file to itself at once.
+        let db = rusqlite::Connection::open(home.join("mindgap.db")).unwrap();
+        db.busy_timeout(Duration::ZERO).unwrap();
+        let mode: String = db
+            .query_row("PRAGMA locking_mode = EXCLUSIVE", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "exclusive");
+        let alone = db.execute_batch("BEGIN EXCLUSIVE; COMMIT;");
+        assert!(alone.is_ok(), "the store is still open: {alone:?}");
+        drop(db);
+        drop(client_in);
+        let _ = drain.await;
+    });
+}

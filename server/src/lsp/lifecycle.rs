@@ -131,6 +131,9 @@ pub async fn serve_until_signal(
     Ended::Signal { first, forced }
 }
 
+/// How long the end waits for the session's last tasks to let go of its state.
+const LAST_HOLDERS: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// The last steps of every ending, on a blocking thread: saves the open documents' provenance,
 /// writes everything queued and checkpoints. Returns how many documents' provenance was saved.
 pub fn finish(shared: Arc<Shared>) -> tokio::task::JoinHandle<usize> {
@@ -138,9 +141,20 @@ pub fn finish(shared: Arc<Shared>) -> tokio::task::JoinHandle<usize> {
         let saved = shared
             .with_session(|s, store| s.save_all(store))
             .unwrap_or(0);
+        // The session's tasks were stopped; a stopped task lets go of the state when it is
+        // next polled, and one on a blocking thread when it is done: wait a moment for them.
+        let until = std::time::Instant::now() + LAST_HOLDERS;
+        while Arc::strong_count(&shared) > 1 && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
         match Arc::try_unwrap(shared) {
             Ok(shared) => drop(shared), // closes the store: written, checkpointed
-            Err(shared) => shared.store.checkpoint(),
+            Err(shared) => {
+                warn!(
+                    "the session's state is still in use as the server ends: the store is checkpointed, and closes later"
+                );
+                shared.store.checkpoint()
+            }
         }
         saved
     })

@@ -135,6 +135,7 @@ where
     let transport = transport::run(input, output, service, socket, hooks);
     let ended = lifecycle::serve_until_signal(transport, &mut signals, &stop).await;
     saver.abort();
+    shared.stop_background();
     // The watcher's thread holds the handlers' state: stopped here, nothing outlives the session,
     // which matters to a caller that goes on running after this returns (a process ends).
     drop(state::lock(&shared.watcher).take());

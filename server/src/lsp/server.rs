@@ -173,7 +173,8 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
-        tokio::spawn(store_warnings(self.client.clone(), self.shared.clone()));
+        self.shared
+            .spawn_background(store_warnings(self.client.clone(), self.shared.clone()));
         let caps = lock(&self.shared.client_caps).clone();
         if !caps.problems.is_empty() {
             let problems = Problems {
@@ -184,7 +185,7 @@ impl LanguageServer for Backend {
         }
         if let Some(root) = caps.root {
             super::disk::start(&self.client, &self.shared, &root).await;
-            tokio::spawn(status::publish(
+            self.shared.spawn_background(status::publish(
                 self.client.clone(),
                 self.shared.clone(),
                 root,

@@ -52,6 +52,9 @@ pub struct Shared {
     pub shutdown_requested: Arc<AtomicBool>,
     /// Large `didChange` bodies the transport decoded itself ([`super::predecoded`]).
     pub predecoded: Arc<super::predecoded::Predecoded>,
+    /// Tasks that run as long as the session (the status publisher, the store's warnings):
+    /// stopped when it ends, so that the store closes before the server returns.
+    pub background: Mutex<Vec<tokio::task::AbortHandle>>,
     /// None until `initialize`.
     session: Mutex<Option<Session>>,
     /// The open documents as of their last change; set at `initialize`.
@@ -72,8 +75,24 @@ impl Shared {
             started_ms: chrono::Utc::now().timestamp_millis(),
             shutdown_requested: Arc::new(AtomicBool::new(false)),
             predecoded: Arc::default(),
+            background: Mutex::new(Vec::new()),
             session: Mutex::new(None),
             views: OnceLock::new(),
+        }
+    }
+
+    /// Runs `task` for as long as the session: it is stopped when the session ends.
+    pub fn spawn_background<F>(&self, task: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        lock(&self.background).push(tokio::spawn(task).abort_handle());
+    }
+
+    /// Stops the tasks [`Shared::spawn_background`] started.
+    pub fn stop_background(&self) {
+        for task in lock(&self.background).drain(..) {
+            task.abort();
         }
     }
 

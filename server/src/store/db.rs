@@ -48,12 +48,27 @@ impl Db {
 
     /// Opens an existing store read-only, creating nothing and changing no byte of it (for status
     /// lines); `None` when there is none or it cannot be read.
+    ///
+    /// A server checkpointing or closing its store as this opens it can hold the file for a
+    /// moment: the open is tried again, a few times, before giving up.
     pub fn open_read_only(home: &Path) -> Option<Db> {
         let path = home.join(DB_FILE);
-        if !path.is_file() {
-            return None;
+        for attempt in 0..4 {
+            if !path.is_file() {
+                return None;
+            }
+            if let Some(db) = Db::read_only_once(&path) {
+                return Some(db);
+            }
+            if attempt < 3 {
+                std::thread::sleep(Duration::from_millis(25));
+            }
         }
-        let conn = open::untouched(&path).ok()?;
+        None
+    }
+
+    fn read_only_once(path: &Path) -> Option<Db> {
+        let conn = open::untouched(path).ok()?;
         conn.busy_timeout(Duration::from_millis(200)).ok()?;
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
